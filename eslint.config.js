@@ -1,0 +1,80 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+// Node built-ins that do I/O or read the environment: the domain must not touch any of them.
+const nodeModules = [
+  'fs', 'fs/promises', 'path', 'os', 'http', 'https', 'net', 'child_process', 'crypto', 'process',
+  'worker_threads', 'url', 'stream', 'events', 'timers', 'sqlite', 'dns', 'tls', 'zlib', 'util',
+];
+
+/** The lint rules that keep src/domain pure; `forbidden` is a regex matching every import specifier it refuses. */
+function domainPurity(files, forbidden) {
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: forbidden, message: 'src/domain is pure: import only zod and files inside src/domain.' }],
+          paths: nodeModules.flatMap((m) => [m, `node:${m}`]).map((name) => ({
+            name,
+            message: 'src/domain is pure: no Node I/O or environment.',
+          })),
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'src/domain is pure: the environment is parsed in src/config.ts.' },
+        { name: 'fetch', message: 'src/domain is pure: no I/O.' },
+        { name: 'setTimeout', message: 'src/domain is pure: no timers.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'src/domain is pure: the caller passes "today" and "now".',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'src/domain is pure: the caller passes "today" and "now".',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'src/domain is pure: randomness comes from the caller.',
+        },
+      ],
+    },
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'coverage/**', 'dist/**', 'extensions/**/dist/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+    },
+  },
+  // The domain is pure: it imports only zod and other files of src/domain. No SDKs, no express, no
+  // pino, no Node I/O, no config, and no clock (the caller passes "today"). Files directly in src/domain
+  // may not climb out with "../"; files one folder deeper may climb once.
+  domainPurity(['src/domain/*.ts'], '^(?!zod$|\\./).*'),
+  domainPurity(['src/domain/*/*.ts'], '^(?!zod$|\\./|\\.\\./(?!\\.\\.)).*'),
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);

@@ -1,0 +1,3 @@
+export * from './result.js';
+export * from './dates.js';
+export * from './model.js';
