@@ -60,6 +60,10 @@ export const STAKEHOLDER_ROLES = [
   'security',
   'executive_sponsor',
   'end_user',
+  // Seller-side roles, so that templates can name the seller's team without overloading buyer roles.
+  'account_executive',
+  'solutions_engineer',
+  'customer_success_manager',
   'other',
 ] as const;
 export const stakeholderRoleSchema = z.enum(STAKEHOLDER_ROLES);
@@ -150,11 +154,13 @@ export const ACTIVITY_KINDS = [
   'status_changed',
   'due_date_moved',
   'stakeholder_added',
+  'stakeholder_updated',
   'stakeholder_removed',
   'value_summary_edited',
   'goals_edited',
   'risks_edited',
   'target_close_date_changed',
+  'plan_title_changed',
 ] as const;
 export const activityKindSchema = z.enum(ACTIVITY_KINDS);
 export type ActivityKind = z.infer<typeof activityKindSchema>;
