@@ -1,0 +1,37 @@
+/**
+ * The closed set of failures a CRM call can end in, as the rest of the app sees them. HubSpot's own error
+ * bodies, headers and status codes are mapped here once; nothing outside src/adapters/hubspot reads them.
+ */
+export const CRM_ERROR_CODES = [
+  'CRM_RATE_LIMITED',
+  'CRM_DAILY_LIMIT',
+  'CRM_UNAVAILABLE',
+  'CRM_UNAUTHORIZED',
+  'CRM_FORBIDDEN',
+  'CRM_NOT_FOUND',
+  'CRM_VALIDATION',
+  'CRM_CONFLICT',
+  'CRM_BAD_RESPONSE',
+] as const;
+export type CrmErrorCode = (typeof CRM_ERROR_CODES)[number];
+
+export interface CrmError {
+  readonly code: CrmErrorCode;
+  /** A sentence for the user or admin: what happened and what to do. */
+  readonly message: string;
+  /** HTTP status HubSpot answered with (0 for a network failure). */
+  readonly status: number;
+  /** When a retry makes sense, how long to wait first. */
+  readonly retryAfterMs?: number;
+  /** Per-property or per-item details HubSpot gave (already safe to show: no tokens, no bodies). */
+  readonly details?: readonly string[];
+  /** HubSpot's correlation id, for support. */
+  readonly correlationId?: string;
+}
+
+export const crmError = (
+  code: CrmErrorCode,
+  message: string,
+  status: number,
+  extra: Omit<CrmError, 'code' | 'message' | 'status'> = {},
+): CrmError => ({ code, message, status, ...extra });

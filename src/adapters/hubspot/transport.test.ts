@@ -1,0 +1,153 @@
+import nock from 'nock';
+import { z } from 'zod';
+import type { Clock } from '../../ports/clock.js';
+import { PortalThrottle } from './throttle.js';
+import { HubSpotTransport, type AttemptEvent } from './transport.js';
+
+const BASE = 'https://api.hubapi.test';
+const objectSchema = z.object({ id: z.string(), properties: z.record(z.string(), z.string().nullable()) });
+
+/** Sleeps advance a virtual clock, so retries and waits cost no real time. */
+function virtualClock(): Clock & { slept: number[] } {
+  let t = 1_000_000;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => t,
+    sleep: (ms: number) => {
+      slept.push(ms);
+      t += ms;
+      return Promise.resolve();
+    },
+  };
+}
+
+function transport(clock = virtualClock()) {
+  const attempts: AttemptEvent[] = [];
+  const t = new HubSpotTransport({
+    basePath: BASE,
+    accessToken: () => Promise.resolve('token-1'),
+    clock,
+    throttle: new PortalThrottle(clock),
+    random: () => 0.5,
+    onAttempt: (e) => attempts.push(e),
+  });
+  return { t, attempts, clock };
+}
+
+const getDeal = { portalId: '1', method: 'GET', path: '/crm/v3/objects/deals/7', idempotent: true, schema: objectSchema } as const;
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe('HubSpotTransport', () => {
+  it('sends the bearer token and parses a successful body', async () => {
+    nock(BASE, { reqheaders: { authorization: 'Bearer token-1' } })
+      .get('/crm/v3/objects/deals/7')
+      .query({ properties: 'dealname,amount' })
+      .reply(200, { id: '7', properties: { dealname: 'Acme', amount: null } });
+    const { t } = transport();
+    const res = await t.request({ ...getDeal, query: { properties: ['dealname', 'amount'] } });
+    expect(res).toEqual({ ok: true, value: { id: '7', properties: { dealname: 'Acme', amount: null } } });
+  });
+
+  it('waits and retries after a TEN_SECONDLY_ROLLING 429, then succeeds', async () => {
+    nock(BASE)
+      .get('/crm/v3/objects/deals/7')
+      .reply(
+        429,
+        { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: 'c1', policyName: 'TEN_SECONDLY_ROLLING' },
+        { 'X-HubSpot-RateLimit-Interval-Milliseconds': '10000' },
+      )
+      .get('/crm/v3/objects/deals/7')
+      .reply(200, { id: '7', properties: {} });
+    const { t, attempts, clock } = transport();
+    const res = await t.request(getDeal);
+    expect(res.ok).toBe(true);
+    expect(attempts.map((a) => a.status)).toEqual([429, 200]);
+    expect(clock.slept.some((ms) => ms >= 1_000)).toBe(true);
+  });
+
+  it('fails at once with CRM_DAILY_LIMIT on a DAILY 429', async () => {
+    nock(BASE)
+      .get('/crm/v3/objects/deals/7')
+      .reply(429, { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', correlationId: 'c2', policyName: 'DAILY' });
+    const { t, attempts } = transport();
+    const res = await t.request(getDeal);
+    expect(res.ok).toBe(false);
+    if (!res.ok) {
+      expect(res.error.code).toBe('CRM_DAILY_LIMIT');
+      expect(res.error.message).toMatch(/today/);
+    }
+    expect(attempts).toHaveLength(1);
+  });
+
+  it('retries a 503 for an idempotent read, then succeeds', async () => {
+    nock(BASE).get('/crm/v3/objects/deals/7').reply(503, 'Service Unavailable').get('/crm/v3/objects/deals/7').reply(200, { id: '7', properties: {} });
+    const { t, attempts } = transport();
+    expect((await t.request(getDeal)).ok).toBe(true);
+    expect(attempts.map((a) => a.status)).toEqual([503, 200]);
+  });
+
+  it('does not retry a 5xx for a non-idempotent create, and says nothing was lost', async () => {
+    nock(BASE).post('/crm/v3/objects/deals').reply(502, 'Bad Gateway');
+    const { t, attempts } = transport();
+    const res = await t.request({ portalId: '1', method: 'POST', path: '/crm/v3/objects/deals', body: { properties: {} }, idempotent: false, schema: objectSchema });
+    expect(attempts).toHaveLength(1);
+    expect(res.ok ? null : res.error.code).toBe('CRM_UNAVAILABLE');
+  });
+
+  it('gives up on a persistently failing read after the bounded number of attempts', async () => {
+    nock(BASE).get('/crm/v3/objects/deals/7').times(10).reply(500, { status: 'error', message: 'internal', category: 'INTERNAL_ERROR', correlationId: 'c3' });
+    const { t, attempts } = transport();
+    const res = await t.request(getDeal);
+    expect(attempts).toHaveLength(4);
+    expect(res.ok ? null : res.error).toMatchObject({ code: 'CRM_UNAVAILABLE', correlationId: 'c3' });
+  });
+
+  it('never retries a 400 validation error and keeps its per-property details', async () => {
+    nock(BASE)
+      .patch('/crm/v3/objects/deals/7')
+      .reply(400, {
+        status: 'error',
+        message: 'Property values were not valid: ...',
+        correlationId: 'c4',
+        category: 'VALIDATION_ERROR',
+        errors: [{ message: 'Property "map_nope" does not exist', code: 'PROPERTY_DOESNT_EXIST' }],
+      });
+    const { t, attempts } = transport();
+    const res = await t.request({ portalId: '1', method: 'PATCH', path: '/crm/v3/objects/deals/7', body: { properties: { map_nope: '1' } }, idempotent: true, schema: objectSchema });
+    expect(attempts).toHaveLength(1);
+    expect(res.ok ? null : res.error).toMatchObject({ code: 'CRM_VALIDATION', details: ['Property "map_nope" does not exist'] });
+  });
+
+  it('maps 401, 403, 404 and 409 to their own codes', async () => {
+    const cases = [
+      [401, 'CRM_UNAUTHORIZED'],
+      [403, 'CRM_FORBIDDEN'],
+      [404, 'CRM_NOT_FOUND'],
+      [409, 'CRM_CONFLICT'],
+    ] as const;
+    for (const [status, code] of cases) {
+      nock(BASE).get('/crm/v3/objects/deals/7').reply(status, { status: 'error', message: 'x', category: 'X', correlationId: 'c' });
+      const { t } = transport();
+      const res = await t.request(getDeal);
+      expect(res.ok ? null : res.error.code).toBe(code);
+    }
+  });
+
+  it('reports a body it cannot parse as CRM_BAD_RESPONSE instead of passing it on', async () => {
+    nock(BASE).get('/crm/v3/objects/deals/7').reply(200, { id: 7 });
+    const { t } = transport();
+    const res = await t.request(getDeal);
+    expect(res.ok ? null : res.error.code).toBe('CRM_BAD_RESPONSE');
+  });
+
+  it('retries a dropped connection for a read', async () => {
+    nock(BASE).get('/crm/v3/objects/deals/7').replyWithError('socket hang up').get('/crm/v3/objects/deals/7').reply(200, { id: '7', properties: {} });
+    const { t, attempts } = transport();
+    expect((await t.request(getDeal)).ok).toBe(true);
+    expect(attempts.map((a) => a.status)).toEqual([0, 200]);
+  });
+});
