@@ -1,4 +1,3 @@
-// eslint-disable-next-line no-restricted-imports -- a test-only library; the purity rule guards production code.
 import fc from 'fast-check';
 import { z } from 'zod';
 import { LIMITS, emptyPlan } from './model.js';
