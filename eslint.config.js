@@ -69,6 +69,10 @@ export default tseslint.config(
   // may not climb out with "../"; files one folder deeper may climb once.
   domainPurity(['src/domain/*.ts'], '^(?!zod$|\\./).*'),
   domainPurity(['src/domain/*/*.ts'], '^(?!zod$|\\./|\\.\\./(?!\\.\\.)).*'),
+  // Property tests of the domain also import fast-check, and share their arbitraries through
+  // src/domain/arbitraries.ts (imported by tests only). Everything else they import stays as pure as the domain.
+  domainPurity(['src/domain/*.test.ts', 'src/domain/arbitraries.ts'], '^(?!zod$|fast-check$|\\./).*'),
+  domainPurity(['src/domain/*/*.test.ts'], '^(?!zod$|fast-check$|\\./|\\.\\./(?!\\.\\.)).*'),
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
