@@ -1,0 +1,127 @@
+/**
+ * The installation store's schema, as numbered, append-only migrations run at start-up. Never edit or
+ * reorder a migration that has shipped: add the next number. Each applied migration's checksum is kept
+ * in `app_migrations`, and start-up refuses a database whose applied migrations differ from the code's,
+ * or that has migrations this code does not know (a newer version ran against it).
+ *
+ * The SQL is the portable subset (see sql.ts): booleans are INTEGER 0/1, times are BIGINT ms since the
+ * epoch, and every statement runs unchanged on SQLite and PostgreSQL.
+ */
+import { createHash } from 'node:crypto';
+import type { SqlDatabase, SqlExecutor } from './sql.js';
+
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'installations, tokens, webhook events, oauth states',
+    statements: [
+      `CREATE TABLE installations (
+        portal_id BIGINT PRIMARY KEY,
+        app_id BIGINT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('active', 'inactive')),
+        inactive_reason TEXT,
+        scopes TEXT NOT NULL,
+        storage_mode TEXT NOT NULL CHECK (storage_mode IN ('custom_object', 'document')),
+        write_native_forecast INTEGER NOT NULL DEFAULT 0 CHECK (write_native_forecast IN (0, 1)),
+        installed_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        CHECK ((status = 'active' AND inactive_reason IS NULL) OR (status = 'inactive' AND inactive_reason IS NOT NULL))
+      )`,
+      // Token columns hold TokenCipher ciphertexts, never plaintext.
+      `CREATE TABLE oauth_tokens (
+        portal_id BIGINT PRIMARY KEY REFERENCES installations (portal_id) ON DELETE CASCADE,
+        access_token TEXT NOT NULL,
+        refresh_token TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE webhook_events (
+        event_id TEXT PRIMARY KEY,
+        seen_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX webhook_events_seen_at ON webhook_events (seen_at)`,
+      // The nonce itself is never stored, only its SHA-256: a copy of this table cannot complete an install.
+      `CREATE TABLE oauth_states (
+        nonce_hash TEXT PRIMARY KEY,
+        expires_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX oauth_states_expires_at ON oauth_states (expires_at)`,
+    ],
+  },
+];
+
+const LEDGER = `CREATE TABLE IF NOT EXISTS app_migrations (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  checksum TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+)`;
+
+export const checksum = (migration: Migration): string =>
+  createHash('sha256').update(migration.statements.join('\n;\n')).digest('hex');
+
+/** Thrown when the database and the code disagree about the schema: an operator has to look. */
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+}
+
+/** Checks that ids run 1, 2, 3, ... with no gap or repeat (a bug in this file otherwise). */
+export function checkMigrationList(migrations: readonly Migration[]): void {
+  migrations.forEach((m, index) => {
+    if (m.id !== index + 1) throw new MigrationError(`migration #${index + 1} has id ${m.id}: ids must be 1, 2, 3, ...`);
+    if (m.statements.length === 0) throw new MigrationError(`migration ${m.id} has no statements`);
+  });
+}
+
+async function lock(db: SqlDatabase, tx: SqlExecutor): Promise<void> {
+  if (db.dialect.migrationLock) await tx.query(db.dialect.migrationLock);
+}
+
+/**
+ * Applies the migrations the database has not seen, each in its own transaction, under a lock that makes
+ * concurrent start-ups take turns. Returns the ids applied now.
+ */
+export async function migrate(db: SqlDatabase, now: number, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  checkMigrationList(migrations);
+  await db.transaction(async (tx) => {
+    await lock(db, tx);
+    await tx.query(LEDGER);
+  });
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    const sum = checksum(migration);
+    const ran = await db.transaction(async (tx) => {
+      await lock(db, tx);
+      const { rows } = await tx.query('SELECT checksum FROM app_migrations WHERE id = $1', [migration.id]);
+      const [row] = rows;
+      if (row) {
+        if (row.checksum !== sum) {
+          throw new MigrationError(`migration ${migration.id} (${migration.name}) was changed after it was applied`);
+        }
+        return false;
+      }
+      for (const statement of migration.statements) await tx.query(statement);
+      await tx.query('INSERT INTO app_migrations (id, name, checksum, applied_at) VALUES ($1, $2, $3, $4)', [
+        migration.id,
+        migration.name,
+        sum,
+        now,
+      ]);
+      return true;
+    });
+    if (ran) applied.push(migration.id);
+  }
+  const { rows } = await db.query('SELECT id FROM app_migrations WHERE id > $1 ORDER BY id', [migrations.length]);
+  if (rows.length > 0) {
+    throw new MigrationError(
+      `the database has migrations this code does not know (${rows.map((r) => String(r.id)).join(', ')}): a newer version ran against it`,
+    );
+  }
+  return applied;
+}

@@ -1,0 +1,94 @@
+/**
+ * The backend's own state per installed HubSpot portal: the installation (scopes, storage mode, admin
+ * settings), its OAuth tokens, the webhook events already handled, and the single-use `state` nonces of
+ * OAuth installs in flight. The CRM stays the store of record for plans; nothing here is plan data.
+ *
+ * Implementations: src/adapters/db (SQLite by default, PostgreSQL when DATABASE_URL is set). Tokens are
+ * plaintext on this interface and encrypted by the implementation. Time comes from the injected Clock.
+ * Methods throw only when the database is unavailable or its data is unreadable (infrastructure).
+ */
+import { z } from 'zod';
+
+/** How a portal keeps its milestones: custom object records (Enterprise) or inside the deal's plan document. */
+export const STORAGE_MODES = ['custom_object', 'document'] as const;
+export type StorageMode = (typeof STORAGE_MODES)[number];
+
+/** Why an installation stopped working; an active installation has none. */
+export const INACTIVE_REASONS = ['uninstalled', 'token_revoked', 'refresh_failed', 'scopes_missing', 'disabled_by_operator'] as const;
+export type InactiveReason = (typeof INACTIVE_REASONS)[number];
+
+export type InstallationStatus = { readonly state: 'active' } | { readonly state: 'inactive'; readonly reason: InactiveReason };
+
+/** Admin settings of one portal. Every setting has a default, applied at install. */
+export const InstallationSettingsSchema = z.strictObject({
+  /** Write HubSpot's native forecast fields too (opt-in; our map_* properties are always written). */
+  writeNativeForecast: z.boolean(),
+});
+export type InstallationSettings = z.infer<typeof InstallationSettingsSchema>;
+export const DEFAULT_SETTINGS: InstallationSettings = { writeNativeForecast: false };
+
+/** A change to some settings; settings left out keep their value. */
+export const SettingsPatchSchema = InstallationSettingsSchema.partial();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+export interface Installation {
+  /** HubSpot's portal id (the same number HubSpot also calls hubId). */
+  readonly portalId: number;
+  /** Our app's id in HubSpot, as the install reported it. */
+  readonly appId: number;
+  readonly status: InstallationStatus;
+  /** Scopes granted at the last install or token refresh (optional scopes may be missing). */
+  readonly scopes: readonly string[];
+  readonly storageMode: StorageMode;
+  readonly settings: InstallationSettings;
+  /** First install, ms since the epoch; a reinstall keeps it. */
+  readonly installedAt: number;
+  readonly updatedAt: number;
+}
+
+export interface OAuthTokens {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  /** When the access token expires, ms since the epoch. */
+  readonly expiresAt: number;
+}
+
+export interface InstallInput {
+  readonly portalId: number;
+  readonly appId: number;
+  readonly scopes: readonly string[];
+  readonly storageMode: StorageMode;
+  readonly tokens: OAuthTokens;
+}
+
+export interface InstallationStore {
+  /**
+   * Records an install or a reinstall, with its tokens, in one transaction: the installation becomes
+   * active; scopes, storage mode and tokens are replaced; settings and `installedAt` of a reinstall are kept.
+   * Safe when two installs of the same portal race (the last one wins, no duplicate, no error).
+   */
+  install(input: InstallInput): Promise<Installation>;
+  getInstallation(portalId: number): Promise<Installation | undefined>;
+  /** Marks the installation inactive and deletes its tokens. False when the portal has no installation. */
+  deactivate(portalId: number, reason: InactiveReason): Promise<boolean>;
+  /** Applies a settings patch atomically per setting; undefined when the portal has no installation. */
+  updateSettings(portalId: number, patch: SettingsPatch): Promise<Installation | undefined>;
+  /** Replaces the tokens (after a refresh), and the scopes when given. False when there is no installation. */
+  saveTokens(portalId: number, tokens: OAuthTokens, scopes?: readonly string[]): Promise<boolean>;
+  /** The portal's tokens, decrypted; undefined when it has none (never installed, or deactivated). */
+  getTokens(portalId: number): Promise<OAuthTokens | undefined>;
+
+  /** Records a webhook event id; false when it was recorded before (a redelivery to skip). */
+  markEventSeen(eventId: string): Promise<boolean>;
+  /** Forgets event ids recorded more than `days` days ago; returns how many were removed. */
+  pruneEvents(days: number): Promise<number>;
+
+  /** Stores an OAuth install `state` nonce, usable once until `expiresAt` (ms since the epoch). */
+  saveState(nonce: string, expiresAt: number): Promise<void>;
+  /** Uses a nonce up: true exactly once, and only before it expires. */
+  consumeState(nonce: string): Promise<boolean>;
+  /** Deletes expired nonces; returns how many were removed. */
+  pruneStates(): Promise<number>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,316 @@
+/**
+ * The behaviour every InstallationStore database must have, run against SQLite (src/adapters/db) and
+ * PostgreSQL (test/db). A harness opens a fresh, empty database per test and cleans up after itself.
+ */
+import { randomBytes } from 'node:crypto';
+import { SqlInstallationStore } from '../../src/adapters/db/installation-store.js';
+import { migrate, MIGRATIONS, MigrationError, type Migration } from '../../src/adapters/db/migrations.js';
+import type { SqlDatabase } from '../../src/adapters/db/sql.js';
+import { TokenCipher, type TokenKey } from '../../src/adapters/db/token-cipher.js';
+import type { InstallInput, OAuthTokens } from '../../src/ports/installation-store.js';
+
+export interface DatabaseHarness {
+  /** A fresh, empty database; closed by the test. */
+  open(): Promise<SqlDatabase>;
+}
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 10, 2, 9, 0, 0);
+
+export const testKey = (id: string): TokenKey => ({ id, key: randomBytes(32) });
+
+export function manualClock(start = T0): { now(): number; advance(ms: number): void } {
+  let t = start;
+  return { now: () => t, advance: (ms) => (t += ms) };
+}
+
+const tokens = (suffix: string, expiresAt = T0 + 1_800_000): OAuthTokens => ({
+  accessToken: `access-${suffix}-CJSP5qf1KhICAQEYs`,
+  refreshToken: `refresh-${suffix}-6b3f2e1a`,
+  expiresAt,
+});
+
+const installInput = (portalId: number, extra: Partial<InstallInput> = {}): InstallInput => ({
+  portalId,
+  appId: 4_242_001,
+  scopes: ['crm.objects.deals.read', 'crm.objects.deals.write', 'oauth'],
+  storageMode: 'document',
+  tokens: tokens(String(portalId)),
+  ...extra,
+});
+
+export function installationStoreContract(harness: DatabaseHarness): void {
+  let db: SqlDatabase;
+  let clock: ReturnType<typeof manualClock>;
+  let cipher: TokenCipher;
+  let store: SqlInstallationStore;
+
+  beforeEach(async () => {
+    db = await harness.open();
+    clock = manualClock();
+    cipher = new TokenCipher([testKey('k1')]);
+    store = await SqlInstallationStore.open({ db, cipher, clock });
+  });
+
+  afterEach(async () => {
+    await store.close();
+  });
+
+  describe('installations', () => {
+    it('records an install as active, with default settings, its scopes, storage mode and times', async () => {
+      const installed = await store.install(installInput(101, { storageMode: 'custom_object' }));
+      const expected = {
+        portalId: 101,
+        appId: 4_242_001,
+        status: { state: 'active' },
+        scopes: ['crm.objects.deals.read', 'crm.objects.deals.write', 'oauth'],
+        storageMode: 'custom_object',
+        settings: { writeNativeForecast: false },
+        installedAt: T0,
+        updatedAt: T0,
+      };
+      expect(installed).toEqual(expected);
+      expect(await store.getInstallation(101)).toEqual(expected);
+    });
+
+    it('answers undefined for a portal that never installed', async () => {
+      expect(await store.getInstallation(999)).toBeUndefined();
+      expect(await store.getTokens(999)).toBeUndefined();
+    });
+
+    it('handles portal ids beyond 32 bits (BIGINT read back as a number)', async () => {
+      const big = 2 ** 40 + 7;
+      await store.install(installInput(big));
+      expect((await store.getInstallation(big))?.portalId).toBe(big);
+      expect((await store.getTokens(big))?.accessToken).toBe(`access-${big}-CJSP5qf1KhICAQEYs`);
+    });
+
+    it('a reinstall reactivates, replaces scopes, storage mode and tokens, and keeps installedAt and settings', async () => {
+      await store.install(installInput(102));
+      await store.updateSettings(102, { writeNativeForecast: true });
+      await store.deactivate(102, 'uninstalled');
+      clock.advance(DAY);
+      const again = await store.install(
+        installInput(102, { scopes: ['oauth', 'crm.objects.custom.read'], storageMode: 'custom_object', tokens: tokens('second') }),
+      );
+      expect(again).toMatchObject({
+        status: { state: 'active' },
+        scopes: ['oauth', 'crm.objects.custom.read'],
+        storageMode: 'custom_object',
+        settings: { writeNativeForecast: true },
+        installedAt: T0,
+        updatedAt: T0 + DAY,
+      });
+      expect(await store.getTokens(102)).toEqual(tokens('second'));
+    });
+
+    it('deactivating keeps the installation with its reason and deletes its tokens', async () => {
+      await store.install(installInput(103));
+      clock.advance(1_000);
+      expect(await store.deactivate(103, 'token_revoked')).toBe(true);
+      expect(await store.getInstallation(103)).toMatchObject({ status: { state: 'inactive', reason: 'token_revoked' }, updatedAt: T0 + 1_000 });
+      expect(await store.getTokens(103)).toBeUndefined();
+      expect(await store.deactivate(404, 'uninstalled')).toBe(false);
+    });
+
+    it('updates settings by patch: a left-out setting keeps its value; an unknown portal gives undefined', async () => {
+      await store.install(installInput(104));
+      expect((await store.updateSettings(104, { writeNativeForecast: true }))?.settings).toEqual({ writeNativeForecast: true });
+      expect((await store.updateSettings(104, {}))?.settings).toEqual({ writeNativeForecast: true });
+      expect((await store.updateSettings(104, { writeNativeForecast: false }))?.settings).toEqual({ writeNativeForecast: false });
+      expect(await store.updateSettings(404, { writeNativeForecast: true })).toBeUndefined();
+    });
+
+    it('refuses arguments that are bugs (portal id 0, a scope with a space) with INVALID_ARGUMENT', async () => {
+      await expect(store.install(installInput(0))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      await expect(store.install(installInput(105, { scopes: ['two words'] }))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      expect(await store.getInstallation(105)).toBeUndefined();
+    });
+  });
+
+  describe('tokens', () => {
+    it('stores tokens encrypted: the database holds ciphertext, getTokens gives the plaintext back', async () => {
+      await store.install(installInput(201));
+      const { rows } = await db.query('SELECT access_token, refresh_token FROM oauth_tokens WHERE portal_id = $1', [201]);
+      const row = rows[0]!;
+      for (const column of ['access_token', 'refresh_token']) {
+        expect(String(row[column])).toMatch(/^enc1:k1:/);
+        expect(String(row[column])).not.toContain('201');
+      }
+      expect(await store.getTokens(201)).toEqual(tokens('201'));
+    });
+
+    it('saveTokens replaces the tokens, and the scopes when given', async () => {
+      await store.install(installInput(202));
+      expect(await store.saveTokens(202, tokens('refreshed', T0 + 99))).toBe(true);
+      expect(await store.getTokens(202)).toEqual(tokens('refreshed', T0 + 99));
+      expect((await store.getInstallation(202))?.scopes).toEqual(['crm.objects.deals.read', 'crm.objects.deals.write', 'oauth']);
+      await store.saveTokens(202, tokens('again'), ['oauth']);
+      expect((await store.getInstallation(202))?.scopes).toEqual(['oauth']);
+    });
+
+    it('saveTokens refuses an inactive or unknown installation, so a late refresh cannot resurrect tokens', async () => {
+      await store.install(installInput(203));
+      await store.deactivate(203, 'uninstalled');
+      expect(await store.saveTokens(203, tokens('late'))).toBe(false);
+      expect(await store.getTokens(203)).toBeUndefined();
+      expect(await store.saveTokens(404, tokens('nobody'))).toBe(false);
+    });
+
+    it('throws TOKEN_UNREADABLE for a tampered ciphertext instead of returning garbage', async () => {
+      await store.install(installInput(204));
+      const { rows } = await db.query('SELECT access_token FROM oauth_tokens WHERE portal_id = $1', [204]);
+      const parts = String(rows[0]!.access_token).split(':');
+      const body = Buffer.from(parts[3]!, 'base64url');
+      body[0] = body[0]! ^ 0xff;
+      parts[3] = body.toString('base64url');
+      await db.query('UPDATE oauth_tokens SET access_token = $1 WHERE portal_id = $2', [parts.join(':'), 204]);
+      await expect(store.getTokens(204)).rejects.toMatchObject({ name: 'InstallationStoreError', code: 'TOKEN_UNREADABLE' });
+    });
+
+    it("throws TOKEN_UNREADABLE when one portal's ciphertext is copied into another portal's row", async () => {
+      await store.install(installInput(205));
+      await store.install(installInput(206));
+      const { rows } = await db.query('SELECT access_token FROM oauth_tokens WHERE portal_id = $1', [205]);
+      await db.query('UPDATE oauth_tokens SET access_token = $1 WHERE portal_id = $2', [rows[0]!.access_token as string, 206]);
+      await expect(store.getTokens(206)).rejects.toMatchObject({ code: 'TOKEN_UNREADABLE' });
+    });
+
+    it('reads tokens written under an older key after a rotation, and writes new ones with the new key', async () => {
+      const old = testKey('old');
+      const before = await SqlInstallationStore.open({ db, cipher: new TokenCipher([old]), clock });
+      await before.install(installInput(207));
+      const rotated = new TokenCipher([testKey('new'), old]);
+      const after = await SqlInstallationStore.open({ db, cipher: rotated, clock });
+      expect(await after.getTokens(207)).toEqual(tokens('207'));
+      await after.saveTokens(207, tokens('rotated'));
+      const { rows } = await db.query('SELECT access_token FROM oauth_tokens WHERE portal_id = $1', [207]);
+      expect(String(rows[0]!.access_token)).toMatch(/^enc1:new:/);
+      await expect(before.getTokens(207)).rejects.toMatchObject({ code: 'TOKEN_UNREADABLE' });
+    });
+  });
+
+  describe('webhook event dedupe', () => {
+    it('records an event id once: true the first time, false for a redelivery', async () => {
+      expect(await store.markEventSeen('evt-1')).toBe(true);
+      expect(await store.markEventSeen('evt-1')).toBe(false);
+      expect(await store.markEventSeen('evt-2')).toBe(true);
+    });
+
+    it('prunes event ids older than N days and keeps the recent ones', async () => {
+      await store.markEventSeen('old');
+      clock.advance(3 * DAY);
+      await store.markEventSeen('recent');
+      clock.advance(DAY);
+      expect(await store.pruneEvents(2)).toBe(1);
+      expect(await store.markEventSeen('recent')).toBe(false);
+      expect(await store.markEventSeen('old')).toBe(true);
+    });
+
+    it('lets exactly one of many concurrent deliveries of the same event through', async () => {
+      const results = await Promise.all(Array.from({ length: 25 }, () => store.markEventSeen('evt-race')));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+  });
+
+  describe('OAuth state nonces', () => {
+    const nonce = 'n0nce-3f9a1c2b7d4e5f60';
+
+    it('consumes a nonce exactly once', async () => {
+      await store.saveState(nonce, T0 + 600_000);
+      expect(await store.consumeState(nonce)).toBe(true);
+      expect(await store.consumeState(nonce)).toBe(false);
+    });
+
+    it('refuses an expired nonce and an unknown one', async () => {
+      await store.saveState(nonce, T0 + 600_000);
+      clock.advance(600_000);
+      expect(await store.consumeState(nonce)).toBe(false);
+      expect(await store.consumeState('never-saved-nonce-0000')).toBe(false);
+    });
+
+    it('stores only a hash of the nonce', async () => {
+      await store.saveState(nonce, T0 + 600_000);
+      const { rows } = await db.query('SELECT * FROM oauth_states');
+      expect(JSON.stringify(rows)).not.toContain(nonce);
+    });
+
+    it('refuses to store the same nonce twice', async () => {
+      await store.saveState(nonce, T0 + 600_000);
+      await expect(store.saveState(nonce, T0 + 600_000)).rejects.toThrow();
+    });
+
+    it('lets exactly one of many concurrent callbacks consume a nonce', async () => {
+      await store.saveState(nonce, T0 + 600_000);
+      const results = await Promise.all(Array.from({ length: 25 }, () => store.consumeState(nonce)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('prunes expired nonces only', async () => {
+      await store.saveState('expires-soon-nonce-0001', T0 + 1_000);
+      await store.saveState('expires-later-nonce-0002', T0 + 10_000);
+      clock.advance(5_000);
+      expect(await store.pruneStates()).toBe(1);
+      expect(await store.consumeState('expires-later-nonce-0002')).toBe(true);
+    });
+  });
+
+  describe('races between writers', () => {
+    it('concurrent installs of one portal leave one installation whose tokens decrypt (last writer wins)', async () => {
+      const suffixes = Array.from({ length: 15 }, (_, i) => `racer${i}`);
+      await Promise.all(suffixes.map((s) => store.install(installInput(301, { tokens: tokens(s) }))));
+      const { rows } = await db.query('SELECT COUNT(*) AS n FROM installations WHERE portal_id = $1', [301]);
+      expect(Number(rows[0]!.n)).toBe(1);
+      const got = await store.getTokens(301);
+      expect(suffixes.map((s) => tokens(s))).toContainEqual(got);
+    });
+
+    it('a token refresh racing an uninstall never leaves tokens on an inactive installation', async () => {
+      for (let i = 0; i < 10; i++) {
+        const portalId = 400 + i;
+        await store.install(installInput(portalId));
+        await Promise.all([store.saveTokens(portalId, tokens('refresh')), store.deactivate(portalId, 'uninstalled')]);
+        expect((await store.getInstallation(portalId))?.status).toEqual({ state: 'inactive', reason: 'uninstalled' });
+        expect(await store.getTokens(portalId)).toBeUndefined();
+      }
+    });
+  });
+
+  describe('migrations', () => {
+    it('runs each migration once: opening the store again applies nothing', async () => {
+      expect(await migrate(db, clock.now())).toEqual([]);
+      const { rows } = await db.query('SELECT id FROM app_migrations ORDER BY id');
+      expect(rows.map((r) => Number(r.id))).toEqual(MIGRATIONS.map((m) => m.id));
+    });
+
+    it('refuses to start when a shipped migration was edited', async () => {
+      const edited: Migration[] = MIGRATIONS.map((m, i) => (i === 0 ? { ...m, statements: [...m.statements, 'SELECT 1'] } : m));
+      await expect(migrate(db, clock.now(), edited)).rejects.toThrow(MigrationError);
+    });
+
+    it('refuses to start when the database has a migration this code does not know', async () => {
+      await db.query('INSERT INTO app_migrations (id, name, checksum, applied_at) VALUES ($1, $2, $3, $4)', [
+        MIGRATIONS.length + 1,
+        'from the future',
+        'x',
+        0,
+      ]);
+      await expect(migrate(db, clock.now())).rejects.toThrow(/does not know/);
+    });
+
+    it('applies a new migration appended to the list, and rolls back one that fails part-way', async () => {
+      const good: Migration = { id: MIGRATIONS.length + 1, name: 'good', statements: ['CREATE TABLE extra_a (id INTEGER PRIMARY KEY)'] };
+      expect(await migrate(db, clock.now(), [...MIGRATIONS, good])).toEqual([good.id]);
+      const bad: Migration = {
+        id: MIGRATIONS.length + 2,
+        name: 'bad',
+        statements: ['CREATE TABLE extra_b (id INTEGER PRIMARY KEY)', 'CREATE TABLE extra_a (id INTEGER PRIMARY KEY)'],
+      };
+      await expect(migrate(db, clock.now(), [...MIGRATIONS, good, bad])).rejects.toThrow();
+      const { rows } = await db.query('SELECT id FROM app_migrations WHERE id = $1', [bad.id]);
+      expect(rows).toHaveLength(0);
+      // extra_b was created by the failed migration's first statement and must have been rolled back.
+      await expect(db.query('SELECT * FROM extra_b')).rejects.toThrow();
+    });
+  });
+}
