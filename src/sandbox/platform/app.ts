@@ -17,6 +17,9 @@ import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitSettings } from './limi
 import { Metrics } from './metrics.js';
 import { createOAuthRouter } from './oauth.js';
 import { FIRST_PORTAL_ID, PlatformStore, type Portal } from './store.js';
+import { DEFAULT_DEMO_TOKEN, DEFAULT_DEV_APP, type DevAppOptions } from './defaults.js';
+
+export { DEFAULT_DEMO_TOKEN, DEFAULT_DEV_APP, type DevAppOptions } from './defaults.js';
 
 /** What the platform needs from the CRM data plane (src/sandbox/crm/index.ts). */
 export interface CrmModule {
@@ -25,13 +28,6 @@ export interface CrmModule {
   seedDemoPortal(db: SandboxDb, portalId: number, now: number): void;
   deletePortalCrm(db: SandboxDb, portalId: number): void;
   createCrmRouter(deps: { db: SandboxDb; now: () => number }): Router;
-}
-
-export interface DevAppOptions {
-  name?: string;
-  clientId: string;
-  clientSecret: string;
-  redirectUris: string[];
 }
 
 export interface SandboxOptions {
@@ -66,13 +62,6 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export const DEFAULT_DEMO_TOKEN = 'sandbox-demo-token';
-export const DEFAULT_DEV_APP: DevAppOptions = {
-  name: 'Mutual Action Plan (dev)',
-  clientId: 'sandbox-dev-client-id',
-  clientSecret: 'sandbox-dev-client-secret',
-  redirectUris: ['http://localhost:3000/oauth/callback', 'http://127.0.0.1:3000/oauth/callback'],
-};
 export const DEMO_PORTAL_NAME = 'Demo portal';
 
 export async function startSandbox(options: SandboxOptions, crm: CrmModule): Promise<Sandbox> {
