@@ -3,6 +3,7 @@
  * `GET /crm/v3/objects/{objectType}/{objectId}`) and a bounded log of recent requests.
  */
 import type { Request } from 'express';
+import { matchTemplate } from './endpoints.js';
 
 export interface RequestLogEntry {
   time: number;
@@ -17,11 +18,14 @@ export interface RequestLogEntry {
 export const REQUEST_LOG_LIMIT = 1000;
 
 /**
- * The route template that answered, in the specs' `{param}` notation. Express leaves `req.route` and
- * `req.baseUrl` of the route that answered on the request; a path nothing matched keeps its literal path
- * with numeric segments replaced by `{id}`, so counters do not grow one key per record.
+ * The endpoint template of a request, in the specs' `{param}` notation: HubSpot's template for the path if it
+ * has one; else the express route that answered (Express leaves `req.route` and `req.baseUrl` of that route
+ * on the request); else the literal path with numeric segments replaced by `{id}`, so counters do not grow
+ * one key per record.
  */
 export function endpointOf(req: Request, method: string, originalPath: string): string {
+  const known = matchTemplate(originalPath);
+  if (known !== undefined) return `${method} ${known}`;
   const route = (req as { route?: { path?: unknown } }).route;
   if (route && typeof route.path === 'string') {
     const template = `${req.baseUrl}${route.path}`.replace(/:(\w+)/g, '{$1}');

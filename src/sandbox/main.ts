@@ -1,0 +1,82 @@
+/**
+ * `npm run sandbox`: starts the sandbox CRM on 127.0.0.1 and prints how to reach it.
+ *
+ * Node's built-in SQLite prints an ExperimentalWarning when it loads. That one warning is dropped here (every
+ * other warning still prints), and the server is imported only after the filter is in place, because the
+ * warning fires when node:sqlite is first imported.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseSandboxConfig } from './config.js';
+
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning: string | Error, ...rest: unknown[]): void => {
+  const message = typeof warning === 'string' ? warning : warning.message;
+  const first = rest[0];
+  const type =
+    typeof first === 'string'
+      ? first
+      : typeof first === 'object' && first !== null && 'type' in first
+        ? first.type
+        : undefined;
+  const name = typeof warning === 'string' ? type : warning.name;
+  if (name === 'ExperimentalWarning' && /SQLite/i.test(message)) return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+};
+
+const parsed = parseSandboxConfig(process.env);
+if (!parsed.ok) {
+  process.stderr.write(
+    `Invalid sandbox configuration:\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+  );
+  process.exit(1);
+}
+const config = parsed.config;
+if (config.dataFile !== ':memory:') mkdirSync(dirname(config.dataFile), { recursive: true });
+
+const { createSandbox } = await import('./platform/server.js');
+const sandbox = await createSandbox({
+  dataFile: config.dataFile,
+  port: config.port,
+  host: '127.0.0.1',
+  demoToken: config.demoToken,
+  timeScale: config.timeScale,
+  accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+  rateLimit: { perTenSeconds: config.perTenSeconds },
+  devApp: { name: 'Mutual Action Plan (dev)', ...config.devApp },
+  onError: (error) =>
+    process.stderr.write(
+      `sandbox: request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    ),
+});
+
+process.stdout.write(
+  [
+    `HubSpot sandbox CRM listening on ${sandbox.baseUrl}`,
+    `  data:            ${config.dataFile}`,
+    `  demo portal:     ${sandbox.demoPortalId} (enterprise)`,
+    `  demo token:      ${sandbox.demoToken}   (Authorization: Bearer <token>)`,
+    `  OAuth client id: ${sandbox.devApp.clientId}`,
+    `  OAuth secret:    ${sandbox.devApp.clientSecret}`,
+    `  redirect URLs:   ${sandbox.devApp.redirectUris.join(', ')}`,
+    `  authorize:       ${sandbox.baseUrl}/oauth/authorize?client_id=${sandbox.devApp.clientId}&redirect_uri=<url>&scope=oauth`,
+    `  admin API:       ${sandbox.baseUrl}/_sandbox/portals (no auth; loopback only)`,
+    '',
+  ].join('\n'),
+);
+
+let stopping = false;
+const stop = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`\n${signal}: stopping the sandbox\n`);
+  sandbox.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`sandbox: failed to stop cleanly: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
+};
+process.once('SIGINT', () => stop('SIGINT'));
+process.once('SIGTERM', () => stop('SIGTERM'));
