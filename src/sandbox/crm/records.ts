@@ -154,7 +154,7 @@ export class RecordWriter {
 
   /** Writes a new record with checked values (from `prepare`). */
   insert(values: Record<string, string>): CrmRecord {
-    const id = this.store.nextValue('object', FIRST_OBJECT_ID);
+    const id = this.store.nextGlobalValue('object', FIRST_OBJECT_ID);
     const at = new Date(this.now).toISOString();
     const properties: Record<string, string> = { ...values, hs_object_id: String(id) };
     properties[this.info.createdateProperty] ??= at;

@@ -346,7 +346,7 @@ function createSchema(store: PortalStore, input: z.infer<typeof schemaCreateSche
     associated.push(t);
   }
 
-  const n = store.nextValue('custom_object_type', FIRST_CUSTOM_OBJECT_TYPE_NUMBER);
+  const n = store.nextGlobalValue('custom_object_type', FIRST_CUSTOM_OBJECT_TYPE_NUMBER);
   const type: ObjectType = {
     objectTypeId: `2-${n}`,
     name: input.name,

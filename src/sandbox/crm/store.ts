@@ -73,20 +73,35 @@ const teamsSchema = (raw: string): Owner['teams'] => {
   });
 };
 
+/** Sandbox-wide counters live under this portal id, which no real portal has. */
+const GLOBAL_SEQUENCE_PORTAL = 0;
+
 export class PortalStore {
   constructor(
     readonly db: SandboxDb,
     readonly portalId: number,
   ) {}
 
-  /** Next value of a per-portal counter (object ids, custom object type numbers, association type ids). */
+  /** Next value of a per-portal counter (association type ids). */
   nextValue(name: string, start: number): number {
+    return this.next(this.portalId, name, start);
+  }
+
+  /**
+   * Next value of a sandbox-wide counter: record ids and custom object type ids are unique across portals,
+   * as HubSpot's are, so an id from one portal never names a record of another.
+   */
+  nextGlobalValue(name: string, start: number): number {
+    return this.next(GLOBAL_SEQUENCE_PORTAL, name, start);
+  }
+
+  private next(portalId: number, name: string, start: number): number {
     const row = stmt(
       this.db,
       `INSERT INTO crm_sequences (portal_id, name, next_value) VALUES (?, ?, ?)
        ON CONFLICT (portal_id, name) DO UPDATE SET next_value = next_value + 1
        RETURNING next_value`,
-    ).get(this.portalId, name, start) as Row | undefined;
+    ).get(portalId, name, start);
     if (!row) throw new Error('sandbox crm: sequence did not return a value');
     return num(row.next_value);
   }
