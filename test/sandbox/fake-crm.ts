@@ -45,14 +45,12 @@ export function fakeCrm(): CrmModule & { created: number[]; seeded: number[]; de
           .prepare('SELECT * FROM fake_records WHERE portal_id = ? AND id = ?')
           .get(caller(res).portalId, Number(req.params.objectId));
         if (!row) {
-          res
-            .status(404)
-            .json({
-              status: 'error',
-              message: 'not found',
-              correlationId: 'x',
-              category: 'OBJECT_NOT_FOUND',
-            });
+          res.status(404).json({
+            status: 'error',
+            message: 'not found',
+            correlationId: 'x',
+            category: 'OBJECT_NOT_FOUND',
+          });
           return;
         }
         res.json({ id: String(row.id), properties: { name: row.name }, archived: false });

@@ -8,7 +8,10 @@ describe('endpoint templates', () => {
     ['/crm/v3/objects/deals/batch/read', '/crm/v3/objects/{objectType}/batch/read'],
     ['/crm/v3/properties/deals/groups', '/crm/v3/properties/{objectType}/groups'],
     ['/crm/v3/properties/deals/map_progress', '/crm/v3/properties/{objectType}/{propertyName}'],
-    ['/crm/v4/objects/deals/1/associations/2-9', '/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}'],
+    [
+      '/crm/v4/objects/deals/1/associations/2-9',
+      '/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}',
+    ],
     ['/crm/v3/owners/', '/crm/v3/owners'],
   ])('files %s under %s, preferring literal segments', (path, template) => {
     expect(matchTemplate(path)).toBe(template);
