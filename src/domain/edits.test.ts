@@ -130,12 +130,22 @@ describe('addMilestone', () => {
     expect(plan).toEqual(aPlan());
   });
 
-  it('refuses a first milestone that is not the close, since a plan with milestones needs one', () => {
+  it('makes the first milestone of an empty plan the close milestone unless told otherwise', () => {
     const plan = deepFreeze(emptyPlan(TEST_DEAL));
-    expect(refused(addMilestone(plan, { title: 'Discovery', dueDate: '2026-11-25', sellerOwnerId: null, visibility: 'internal' }, testContext()))).toEqual([
+    const ctx = testContext();
+    const first = applied(addMilestone(plan, { title: 'Discovery', dueDate: '2026-11-25', visibility: 'internal' }, ctx));
+    expect(first.plan.milestones[0]?.isClose).toBe(true);
+    expect(lastText(first)).toMatch(/as the close milestone/);
+    // The second one leaves the close flag where it is.
+    const second = applied(addMilestone(first.plan, { title: 'Demo', dueDate: '2026-11-20', visibility: 'internal' }, ctx));
+    expect(second.plan.milestones.filter((m) => m.isClose).map((m) => m.title)).toEqual(['Discovery']);
+  });
+
+  it('refuses a first milestone explicitly marked as not the close, since a plan with milestones needs one', () => {
+    const plan = deepFreeze(emptyPlan(TEST_DEAL));
+    expect(refused(addMilestone(plan, { title: 'Discovery', dueDate: '2026-11-25', visibility: 'internal', isClose: false }, testContext()))).toEqual([
       expect.objectContaining({ code: 'no_close_milestone' }),
     ]);
-    expect(applied(addMilestone(plan, { title: 'Signature', dueDate: '2026-12-11', visibility: 'internal', isClose: true }, testContext())).plan.milestones).toHaveLength(1);
   });
 });
 

@@ -53,8 +53,12 @@ export const addMilestoneInputSchema = z.strictObject({
   buyerOwnerId: idInput.nullable().default(null),
   dueDate: isoDateSchema,
   dependsOn: z.array(idInput).max(LIMITS.dependsOn).default([]),
-  /** True moves the close flag to this milestone from the current close milestone. */
-  isClose: z.boolean().default(false),
+  /**
+   * True moves the close flag to this milestone from the current close milestone. Left out, the milestone
+   * becomes the close milestone only when the plan has none yet (its first milestone), so that a rep can
+   * start a plan by hand without knowing the one-close-milestone rule.
+   */
+  isClose: z.boolean().optional(),
   visibility: visibilitySchema.default('shared'),
   successCriteria: optionalText(LIMITS.successCriteria).default(''),
   weight: weightInput.default(1),
@@ -296,7 +300,7 @@ export function addMilestone(plan: Plan, rawInput: unknown, ctx: EditContext): E
     status: input.status,
     completedDate,
     dependsOn: input.dependsOn,
-    isClose: input.isClose,
+    isClose: input.isClose ?? !plan.milestones.some((m) => m.isClose && m.status !== 'skipped'),
     visibility: input.visibility,
     successCriteria: input.successCriteria,
     weight: input.weight,
