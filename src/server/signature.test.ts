@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { Request } from 'express';
 import {
   fullRequestUrl,
   signedCaller,
@@ -7,6 +8,7 @@ import {
   uriForSignature,
   verifySignatureV3,
   withCallerQuery,
+  type RequestLike,
   type VerifyInput,
 } from './signature.js';
 
@@ -247,3 +249,6 @@ describe('withCallerQuery', () => {
     expect(withCallerQuery('https://h/x', { portalId: 1, userId: 2 })).toBe('https://h/x?portalId=1&userId=2');
   });
 });
+
+// Compile-time check: express's Request is a RequestLike, so routes pass `req` as it is.
+export const acceptsExpressRequest = (req: Request): RequestLike => req;
