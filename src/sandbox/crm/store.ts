@@ -307,8 +307,8 @@ export class PortalStore {
     if (ids.length === 0) return out;
     const rows = stmt(
       this.db,
-      'SELECT o.* FROM crm_objects o JOIN json_each(?) j ON o.id = j.value WHERE o.portal_id = ? AND o.object_type_id = ?',
-    ).all(JSON.stringify([...new Set(ids)]), this.portalId, objectTypeId);
+      'SELECT * FROM crm_objects WHERE portal_id = ? AND object_type_id = ? AND id IN (SELECT value FROM json_each(?))',
+    ).all(this.portalId, objectTypeId, JSON.stringify([...new Set(ids)]));
     for (const r of rows) {
       const rec = this.toRecord(r);
       out.set(rec.id, rec);
