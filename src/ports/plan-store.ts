@@ -1,0 +1,51 @@
+/**
+ * Where plans live. The CRM is the store of record: in HubSpot, the plan header and the `map_*` forecast
+ * fields are deal properties and milestones are custom-object records (or, on portals without custom
+ * objects, part of the deal's `map_plan` document). Implementations: src/adapters/hubspot (and later
+ * src/adapters/salesforce). Every expected failure is a result; a method throws only on a bug.
+ */
+import type { ActivityEntry, DealRef, Plan } from '../domain/model.js';
+import type { Projection } from '../domain/project.js';
+import type { Result } from '../domain/result.js';
+import type { CrmError } from '../adapters/hubspot/crm-error.js';
+
+export interface StoredPlan {
+  /** The plan as saved; `plan.version` is the version the next save must be based on. */
+  readonly plan: Plan;
+  /** The forecast fields as they were last written to the deal (null when none were written yet). */
+  readonly writtenProjection: Projection | null;
+}
+
+export type PlanStoreError =
+  | CrmError
+  | { readonly code: 'DEAL_NOT_FOUND'; readonly message: string }
+  | {
+      readonly code: 'VERSION_CONFLICT';
+      readonly message: string;
+      /** The version now in the CRM. */
+      readonly currentVersion: number;
+      /** What changed since the version the save was based on, from the current plan's activity log. */
+      readonly changesSince: readonly ActivityEntry[];
+    }
+  | { readonly code: 'PLAN_TOO_LARGE'; readonly message: string; readonly size: number; readonly limit: number };
+
+export interface SaveRequest {
+  /** The edited plan; its `version` is the version the edit was based on. */
+  readonly plan: Plan;
+  /** The projection of the edited plan, for the deal's `map_*` fields (only changed fields are written). */
+  readonly projection: Projection;
+}
+
+export interface PlanStore {
+  /**
+   * The deal's plan, or `null` when the deal exists but has no plan yet. A deal that does not exist, or
+   * is not in the portal of `deal.portalId`, is DEAL_NOT_FOUND.
+   */
+  load(deal: DealRef): Promise<Result<StoredPlan | null, PlanStoreError>>;
+
+  /**
+   * Saves an edited plan when the CRM still holds the version it was based on, writing only what changed,
+   * and returns it with its new version. A stale version is VERSION_CONFLICT and writes nothing.
+   */
+  save(request: SaveRequest): Promise<Result<StoredPlan, PlanStoreError>>;
+}
