@@ -7,7 +7,7 @@
 import type { ActivityEntry, DealRef, Plan } from '../domain/model.js';
 import type { Projection } from '../domain/project.js';
 import type { Result } from '../domain/result.js';
-import type { CrmError } from '../adapters/hubspot/crm-error.js';
+import type { CrmError } from './crm-error.js';
 
 export interface StoredPlan {
   /** The plan as saved; `plan.version` is the version the next save must be based on. */

@@ -7,7 +7,7 @@ import { Client } from '@hubspot/api-client';
 import { z } from 'zod';
 import type { Clock } from '../../ports/clock.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { crmError, type CrmError } from './crm-error.js';
+import { crmError, type CrmError } from '../../ports/crm-error.js';
 import { DEFAULT_RETRY, decideRetry, type AttemptOutcome, type RetrySettings } from './retry-policy.js';
 import type { PortalThrottle, RequestKind } from './throttle.js';
 

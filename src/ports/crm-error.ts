@@ -1,5 +1,5 @@
 /**
- * The closed set of failures a CRM call can end in, as the rest of the app sees them. HubSpot's own error
+ * The closed set of failures a CRM call can end in, as the rest of the app sees them, whatever the CRM. HubSpot's own error
  * bodies, headers and status codes are mapped here once; nothing outside src/adapters/hubspot reads them.
  */
 export const CRM_ERROR_CODES = [
