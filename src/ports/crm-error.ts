@@ -1,6 +1,7 @@
 /**
- * The closed set of failures a CRM call can end in, as the rest of the app sees them, whatever the CRM. HubSpot's own error
- * bodies, headers and status codes are mapped here once; nothing outside src/adapters/hubspot reads them.
+ * The closed set of failures a CRM call can end in, as the rest of the app sees them, whatever the CRM.
+ * Each adapter maps its provider's status codes and error bodies to these codes (for HubSpot:
+ * src/adapters/hubspot/transport.ts); nothing outside the adapters reads a provider's error body.
  */
 export const CRM_ERROR_CODES = [
   'CRM_RATE_LIMITED',
