@@ -216,6 +216,10 @@ describe('objects v3: property validation', () => {
     const second = await call(server, A, 'POST', '/crm/v3/objects/contacts', { properties: { email: 'dup@example.com' } });
     expect(second.status).toBe(409);
     expect(second.body).toMatchObject({ category: 'CONFLICT', message: `Contact already exists. Existing ID: ${first.body.id}` });
+    const otherCase = await call(server, A, 'POST', '/crm/v3/objects/contacts', { properties: { email: 'DUP@Example.com' } });
+    expect(otherCase.status).toBe(409);
+    const byEmail = await call(server, A, 'GET', '/crm/v3/objects/contacts/Dup@example.com?idProperty=email');
+    expect(byEmail.body.id).toBe(first.body.id);
 
     await call(server, A, 'POST', '/crm/v3/properties/deals', {
       name: 'external_ref', label: 'External ref', type: 'string', fieldType: 'text', groupName: 'dealinformation', hasUniqueValue: true,
@@ -315,6 +319,18 @@ describe('objects v3: batches', () => {
       inputs: [{ id: 'x', idProperty: 'dealname', properties: {} }],
     });
     expect(notUnique.status).toBe(400);
+  });
+
+  it('batch-upserts contacts by email, updating the existing contact whatever the case of the address', async () => {
+    const existing = await call(server, A, 'POST', '/crm/v3/objects/contacts', { properties: { email: 'upsert.me@example.com', firstname: 'Old' } });
+    const res = await call(server, A, 'POST', '/crm/v3/objects/contacts/batch/upsert', {
+      inputs: [
+        { id: 'Upsert.Me@example.com', idProperty: 'email', properties: { firstname: 'New' } },
+        { id: 'fresh@example.com', idProperty: 'email', properties: { firstname: 'Fresh' } },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r: { id: string; new: boolean }) => [r.id === existing.body.id, r.new])).toEqual([[true, false], [false, true]]);
   });
 
   it('batch-archives (204), also for ids that do not exist', async () => {

@@ -72,6 +72,8 @@ describe('custom object schemas', () => {
     }
     const all = await server.client(ENT).crm.schemas.coreApi.getAll();
     expect(all.results.map((s) => s.name)).toEqual(['map_milestone']);
+    const batch = await call(server, ENT, 'POST', '/crm-object-schemas/v3/schemas/batch/read', { inputs: [fqn, 'p301_unknown'] });
+    expect(batch.body.results.map((s: { objectTypeId: string }) => s.objectTypeId)).toEqual([objectTypeId]);
   });
 
   it('makes the custom object usable through objects v3 by every name, enforcing required and unique properties', async () => {

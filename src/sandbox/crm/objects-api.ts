@@ -239,7 +239,7 @@ export function objectsRouter(deps: CrmDeps): Router {
     const wanted = [...new Set(input.value.inputs.map((i) => i.id))];
     const numericIds = new Map<string, number>();
     for (const id of wanted) {
-      const n = idProperty && idProperty !== 'hs_object_id' ? store.findByUniqueValue(info.type.objectTypeId, idProperty, id) : parseId(id);
+      const n = idProperty && idProperty !== 'hs_object_id' ? writer.holderOf(idProperty, id) : parseId(id);
       if (n !== undefined) numericIds.set(id, n);
     }
     const records = store.getObjects(info.type.objectTypeId, [...numericIds.values()]);
@@ -339,7 +339,7 @@ export function objectsRouter(deps: CrmDeps): Router {
         if (!idProperty || !writer.unique.has(idProperty)) {
           return failure(validation(`idProperty must name a unique-value property of ${ctx.info.type.name}; got ${idProperty ?? 'none'}.`));
         }
-        const holder = ctx.store.findByUniqueValue(ctx.info.type.objectTypeId, idProperty, item.id);
+        const holder = writer.holderOf(idProperty, item.id);
         const existing = holder === undefined ? undefined : ctx.store.getObject(ctx.info.type.objectTypeId, holder);
         const values = { ...item.properties, [idProperty]: item.id };
         const prepared = writer.prepare(values, existing);

@@ -135,8 +135,8 @@ export class RecordWriter {
     for (const name of this.unique) {
       const value = values[name];
       if (value === undefined) continue;
-      const key = `${name}\u0000${value}`;
-      const holder = this.store.findByUniqueValue(this.info.type.objectTypeId, name, value);
+      const key = `${name}\u0000${this.uniqueKey(name, value)}`;
+      const holder = this.holderOf(name, value);
       const claimedBy = this.claimed.get(key);
       if ((holder !== undefined && holder !== ownId) || (claimedBy !== undefined && claimedBy !== ownId)) {
         const existingId = holder ?? claimedBy;
@@ -150,6 +150,16 @@ export class RecordWriter {
       this.claimed.set(key, ownId ?? 'pending');
     }
     return undefined;
+  }
+
+  /** Email addresses are unique regardless of case, as in HubSpot; other unique values are exact. */
+  private uniqueKey(name: string, value: string): string {
+    return this.info.type.objectTypeId === '0-1' && name === 'email' ? value.toLowerCase() : value;
+  }
+
+  /** The record holding a unique value, if any. */
+  holderOf(name: string, value: string): number | undefined {
+    return this.store.findByUniqueValue(this.info.type.objectTypeId, name, this.uniqueKey(name, value));
   }
 
   /** Writes a new record with checked values (from `prepare`). */
@@ -179,7 +189,8 @@ export class RecordWriter {
 
   private syncUnique(record: CrmRecord): void {
     for (const name of this.unique) {
-      this.store.setUniqueValue(this.info.type.objectTypeId, name, record.properties[name], record.id);
+      const value = record.properties[name];
+      this.store.setUniqueValue(this.info.type.objectTypeId, name, value === undefined ? undefined : this.uniqueKey(name, value), record.id);
     }
   }
 
@@ -197,7 +208,7 @@ export class RecordWriter {
       if (!this.unique.has(idProperty)) {
         return failure(validation(`${idProperty} is not a unique identifier property of ${this.info.type.name}.`));
       }
-      numericId = this.store.findByUniqueValue(this.info.type.objectTypeId, idProperty, id);
+      numericId = this.holderOf(idProperty, id);
     } else {
       numericId = parseId(id);
     }

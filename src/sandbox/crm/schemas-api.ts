@@ -194,6 +194,19 @@ export function schemasRouter(deps: CrmDeps): Router {
     reply(res, created.ok ? success(fullSchema(store, created.value)) : created, 201);
   });
 
+  router.post(`${base}/batch/read`, (req, res) => {
+    const store = storeFor(req, res, 'read');
+    if (!store) return;
+    const input = parseBody(z.object({ inputs: z.array(z.string()) }), req.body);
+    if (!input.ok) return sendFailure(res, input.error);
+    // Unknown names are left out of the results (the spec's answer has no error list).
+    const results = input.value.inputs.flatMap((raw) => {
+      const type = customType(store, raw);
+      return type.ok ? [fullSchema(store, type.value)] : [];
+    });
+    res.json({ results });
+  });
+
   router.get(`${base}/:objectType`, (req, res) => {
     const store = storeFor(req, res, 'read');
     if (!store) return;
