@@ -41,6 +41,9 @@ describe('demo portal seed', () => {
     const titles = await search({ properties: ['jobtitle'], limit: 100 }, 'contacts');
     expect(titles.body.results.map((c: any) => c.properties.jobtitle)).toEqual(expect.arrayContaining(['CIO', 'VP Operations', 'Procurement Lead', 'Security Lead']));
     expect((await search({}, 'companies')).body.total).toBe(3);
+    const closedWon = await search({ filterGroups: [{ filters: [{ propertyName: 'dealstage', operator: 'EQ', value: 'closedwon' }] }], properties: ['createdate'] });
+    expect(closedWon.body.results[0].createdAt).toBe(closedWon.body.results[0].properties.createdate);
+    expect(Date.parse(closedWon.body.results[0].createdAt)).toBeLessThan(FIXED_NOW);
   });
 
   it('is idempotent: seeding twice does not duplicate anything', async () => {

@@ -170,7 +170,9 @@ export class RecordWriter {
     properties[this.info.createdateProperty] ??= at;
     for (const name of this.info.lastModifiedProperties) properties[name] = at;
     if (this.info.type.objectTypeId === DEALS.objectTypeId) properties.pipeline ??= 'default';
-    const record: CrmRecord = { id, properties, createdAt: this.now, updatedAt: this.now, archived: false, archivedAt: null };
+    // createdAt follows an explicitly written create date (imports set it), as HubSpot's does.
+    const createdAt = Date.parse(properties[this.info.createdateProperty] ?? at);
+    const record: CrmRecord = { id, properties, createdAt, updatedAt: this.now, archived: false, archivedAt: null };
     this.store.insertObject(this.info.type.objectTypeId, record);
     this.syncUnique(record);
     return record;
