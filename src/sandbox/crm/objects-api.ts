@@ -82,15 +82,26 @@ export function batchError(category: string, message: string, context: Record<st
   return { status: 'error', category, message, context, errors: [], links: {} };
 }
 
-/** The per-request pieces every handler needs: the caller's portal store and the resolved type. */
-function typed(deps: CrmDeps, req: Request, res: Response, access: 'read' | 'write'): { store: PortalStore; info: TypeInfo } | undefined {
+type ScopeCheck = typeof requireObjectScope;
+
+/**
+ * The per-request pieces every handler needs: the caller's portal store and the resolved type, after the
+ * scope check that the endpoint group asks for (records by default; properties pass the schema check).
+ */
+export function typed(
+  deps: CrmDeps,
+  req: Request,
+  res: Response,
+  access: 'read' | 'write',
+  requireScope: ScopeCheck = requireObjectScope,
+): { store: PortalStore; info: TypeInfo } | undefined {
   const store = new PortalStore(deps.db, caller(res).portalId);
   const resolved = resolveType(store, String(req.params.objectType));
   if (!resolved.ok) {
     sendFailure(res, resolved.error);
     return undefined;
   }
-  const missing = requireObjectScope(caller(res), resolved.value, access);
+  const missing = requireScope(caller(res), resolved.value, access);
   if (missing) {
     sendFailure(res, missing);
     return undefined;

@@ -4,12 +4,11 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { caller } from '../context.js';
 import { inTransaction } from '../db.js';
-import { batchBody, batchError, checkBatchSize, type CrmDeps } from './objects-api.js';
+import { batchBody, batchError, checkBatchSize, typed as typedObject, type CrmDeps } from './objects-api.js';
 import { parseBody, queryBool, reply, sendFailure } from './http.js';
 import { alreadyExists, failure, notFound, success, validation, type CrmFailure, type Outcome, type PropertyDef } from './model.js';
-import { resolveType, type TypeInfo } from './object-types.js';
+import type { TypeInfo } from './object-types.js';
 import {
   checkName,
   defaultGroupOf,
@@ -21,7 +20,7 @@ import {
   updatedProperty,
 } from './property-defs.js';
 import { STANDARD_OBJECTS } from './standard.js';
-import { PortalStore } from './store.js';
+import type { PortalStore } from './store.js';
 
 const createSchema = propertyCreateSchema.extend({ groupName: z.string() });
 const groupCreateSchema = z.object({ name: z.string(), label: z.string().min(1), displayOrder: z.number().int().optional() });
@@ -29,20 +28,8 @@ const groupUpdateSchema = z.object({ label: z.string().min(1).optional(), displa
 const batchCreateSchema = z.object({ inputs: z.array(createSchema) });
 const namesSchema = z.object({ inputs: z.array(z.object({ name: z.string() })), archived: z.boolean().default(false) });
 
-function typed(deps: CrmDeps, req: Request, res: Response, access: 'read' | 'write'): { store: PortalStore; info: TypeInfo } | undefined {
-  const store = new PortalStore(deps.db, caller(res).portalId);
-  const resolved = resolveType(store, String(req.params.objectType));
-  if (!resolved.ok) {
-    sendFailure(res, resolved.error);
-    return undefined;
-  }
-  const missing = requireSchemaScope(caller(res), resolved.value, access);
-  if (missing) {
-    sendFailure(res, missing);
-    return undefined;
-  }
-  return { store, info: resolved.value };
-}
+const typed = (deps: CrmDeps, req: Request, res: Response, access: 'read' | 'write') =>
+  typedObject(deps, req, res, access, requireSchemaScope);
 
 const propertyNotFound = (name: string, info: TypeInfo): CrmFailure =>
   notFound(`Unable to find property ${name} for object type ${info.type.objectTypeId}`);
