@@ -213,7 +213,7 @@ export const MILESTONE_PROPERTIES: readonly PropertyDefinition[] = [
     options: options(MILESTONE_STATUSES),
   }),
   milestoneProperty('map_completed_date', 'Completed date', 'date', 'date', 'When it was done.'),
-  milestoneProperty('map_depends_on', 'Depends on', 'string', 'text', 'Ids of the milestones that must be done first (comma-separated).'),
+  milestoneProperty('map_depends_on', 'Depends on', 'string', 'text', 'Ids of the milestones that must be done first (a JSON list).'),
   milestoneProperty('map_is_close', 'Close milestone', 'bool', 'booleancheckbox', 'The milestone that marks signature.', {
     options: [
       { label: 'Yes', value: 'true', displayOrder: 0, hidden: false },
@@ -226,4 +226,6 @@ export const MILESTONE_PROPERTIES: readonly PropertyDefinition[] = [
   milestoneProperty('map_success_criteria', 'Success criteria', 'string', 'textarea', 'How both sides know it is done.'),
   milestoneProperty('map_weight', 'Weight', 'number', 'number', 'How much it counts toward progress (default 1).'),
   milestoneProperty('map_order', 'Order', 'number', 'number', 'Position in the plan.'),
+  milestoneProperty('map_write_stamp', 'Write stamp (app data)', 'string', 'text', 'Which save of the plan last wrote this record; the deal’s plan names the stamp it trusts.'),
+  milestoneProperty('map_previous', 'Previous content (app data)', 'string', 'textarea', 'The milestone as it was before the last write, kept until the plan confirms that write (JSON).'),
 ];

@@ -1,0 +1,145 @@
+import { provisionPortal, type ProvisionReport } from '../../src/adapters/hubspot/provision.js';
+import { DEAL_PROPERTIES, MILESTONE_PROPERTIES } from '../../src/adapters/hubspot/definitions.js';
+import { countBy, ENTERPRISE_SCOPES, PROFESSIONAL_SCOPES, startHarness, type Harness } from './harness.js';
+
+describe('provisionPortal against the sandbox CRM', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(() => h.close());
+
+  async function provision(portalId: string, scopes: readonly string[]): Promise<ProvisionReport> {
+    const res = await provisionPortal(h.transport, portalId, { scopes });
+    if (!res.ok) throw new Error(`provisioning failed: ${res.error.code} ${res.error.message} ${JSON.stringify(res.error.details)}`);
+    return res.value;
+  }
+
+  it('creates the group, every deal property and the milestone object on an Enterprise portal, then a second run writes nothing', async () => {
+    const first = await provision(h.demoPortalId, ENTERPRISE_SCOPES);
+    expect(first.storageMode).toBe('custom_object');
+    expect(first.milestoneObjectTypeId).toMatch(/^2-\d+$/);
+    expect(first.problems).toEqual([]);
+    expect(first.created).toContain('deal property group mutual_action_plan');
+    for (const p of DEAL_PROPERTIES) expect(first.created).toContain(`deal property ${p.name}`);
+    expect(first.created).toContain('custom object map_milestone');
+
+    const props = await h.raw(h.demoPortalId, 'GET', `/crm/v3/properties/${first.milestoneObjectTypeId}`);
+    const results: { name: string; hasUniqueValue: boolean }[] = props.body.results;
+    for (const p of MILESTONE_PROPERTIES) expect(results.map((r) => r.name)).toContain(p.name);
+    expect(results.find((p) => p.name === 'map_key')?.hasUniqueValue).toBe(true);
+    const schema = await h.raw(h.demoPortalId, 'GET', `/crm-object-schemas/v3/schemas/${first.milestoneObjectTypeId}`);
+    const associations: { toObjectTypeId: string }[] = schema.body.associations;
+    expect(associations.map((a) => a.toObjectTypeId).sort()).toEqual(['0-1', '0-3']);
+
+    h.attempts.length = 0;
+    const second = await provision(h.demoPortalId, ENTERPRISE_SCOPES);
+    expect(second.storageMode).toBe('custom_object');
+    expect(second.milestoneObjectTypeId).toBe(first.milestoneObjectTypeId);
+    expect(second.created).toEqual([]);
+    expect(second.updated).toEqual([]);
+    expect(second.problems).toEqual([]);
+    expect(countBy(h.attempts)).toEqual({ GET: 4 });
+  });
+
+  it('chooses document mode without the custom-object scopes and never touches schemas', async () => {
+    const report = await provision(h.demoPortalId, PROFESSIONAL_SCOPES);
+    expect(report.storageMode).toBe('document');
+    expect(report.storageReason).toMatch(/crm\.schemas\.custom\.read/);
+    expect(h.attempts.some((a) => a.path.startsWith('/crm-object-schemas'))).toBe(false);
+  });
+
+  it('chooses document mode on a Professional portal whose limits allow no custom object, even with the scopes', async () => {
+    const portal = await h.newPortal('professional');
+    const report = await provision(portal, ENTERPRISE_SCOPES);
+    expect(report.storageMode).toBe('document');
+    expect(report.storageReason).toMatch(/allows no custom objects/);
+    expect(report.created).toContain('deal property map_plan');
+    h.attempts.length = 0;
+    const again = await provision(portal, ENTERPRISE_SCOPES);
+    expect(again.created).toEqual([]);
+    expect(countBy(h.attempts)).toEqual({ GET: 3 });
+  });
+
+  it('repairs a wrong label, a missing enumeration option and a wrong group, keeping an option an admin added', async () => {
+    await provision(h.demoPortalId, ENTERPRISE_SCOPES);
+    await h.raw(h.demoPortalId, 'PATCH', '/crm/v3/properties/deals/map_health', {
+      label: 'Health (renamed)',
+      groupName: 'dealinformation',
+      options: [
+        { label: 'On track', value: 'on_track', displayOrder: 0 },
+        { label: 'Escalated', value: 'escalated', displayOrder: 1 },
+      ],
+    });
+    const report = await provision(h.demoPortalId, ENTERPRISE_SCOPES);
+    expect(report.updated).toEqual([{ subject: 'deal property map_health', changes: ['label', 'group', 'options'] }]);
+    const health = await h.raw(h.demoPortalId, 'GET', '/crm/v3/properties/deals/map_health');
+    expect(health.body.label).toBe('MAP health');
+    expect(health.body.groupName).toBe('mutual_action_plan');
+    const options: { value: string }[] = health.body.options;
+    expect(options.map((o) => o.value)).toEqual(['not_started', 'on_track', 'at_risk', 'off_track', 'complete', 'escalated']);
+  });
+
+  it('reports a map_progress that exists with the wrong type in words an admin can act on, and leaves it alone', async () => {
+    await h.raw(h.demoPortalId, 'POST', '/crm/v3/properties/deals/groups', { name: 'mutual_action_plan', label: 'Mutual Action Plan' });
+    await h.raw(h.demoPortalId, 'POST', '/crm/v3/properties/deals', {
+      name: 'map_progress',
+      label: 'Progress',
+      type: 'string',
+      fieldType: 'text',
+      groupName: 'mutual_action_plan',
+    });
+    const report = await provision(h.demoPortalId, ENTERPRISE_SCOPES);
+    const problem = report.problems.find((p) => p.subject === 'deal property map_progress');
+    expect(problem?.blocking).toBe(true);
+    expect(problem?.message).toMatch(/exists as a text property, but the app needs a number property/);
+    expect(problem?.message).toMatch(/delete or rename it/);
+    const progress = await h.raw(h.demoPortalId, 'GET', '/crm/v3/properties/deals/map_progress');
+    expect(progress.body.type).toBe('string');
+    expect(report.created).toContain('deal property map_health');
+  });
+
+  it('completes a milestone object created by hand without some properties and without its contact association', async () => {
+    const created = await h.raw(h.demoPortalId, 'POST', '/crm-object-schemas/v3/schemas', {
+      name: 'map_milestone',
+      labels: { singular: 'Milestone', plural: 'Milestones' },
+      primaryDisplayProperty: 'map_title',
+      requiredProperties: ['map_title'],
+      properties: [
+        { name: 'map_title', label: 'Title', type: 'string', fieldType: 'text' },
+        { name: 'map_key', label: 'Key', type: 'string', fieldType: 'text', hasUniqueValue: true },
+      ],
+      associatedObjects: ['0-3'],
+    });
+    expect(created.status).toBe(201);
+    const report = await provision(h.demoPortalId, ENTERPRISE_SCOPES);
+    expect(report.storageMode).toBe('custom_object');
+    expect(report.created).toContain('map_milestone property map_due_date');
+    expect(report.created).toContain('association map_milestone → contacts');
+    expect(report.updated.find((u) => u.subject === 'custom object map_milestone')?.changes).toEqual(
+      expect.arrayContaining(['labels', 'description', 'required properties']),
+    );
+    h.attempts.length = 0;
+    const again = await provision(h.demoPortalId, ENTERPRISE_SCOPES);
+    expect(again.created).toEqual([]);
+    expect(again.updated).toEqual([]);
+    expect(countBy(h.attempts)).toEqual({ GET: 4 });
+  });
+
+  it('falls back to document mode when an existing map_key cannot hold unique values, and says why', async () => {
+    await h.raw(h.demoPortalId, 'POST', '/crm-object-schemas/v3/schemas', {
+      name: 'map_milestone',
+      labels: { singular: 'MAP milestone', plural: 'MAP milestones' },
+      primaryDisplayProperty: 'map_title',
+      requiredProperties: ['map_title'],
+      properties: [
+        { name: 'map_title', label: 'Title', type: 'string', fieldType: 'text' },
+        { name: 'map_key', label: 'Key', type: 'string', fieldType: 'text' },
+      ],
+      associatedObjects: ['0-3', '0-1'],
+    });
+    const report = await provision(h.demoPortalId, ENTERPRISE_SCOPES);
+    expect(report.storageMode).toBe('document');
+    expect(report.problems.find((p) => p.subject === 'map_milestone property map_key')?.message).toMatch(/unique values/);
+  });
+});
