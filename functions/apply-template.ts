@@ -1,0 +1,54 @@
+/**
+ * apply-template: fills the plan from a template, dated back from the target close date. A plan that
+ * already has milestones is refused (PLAN_NOT_EMPTY) unless `replace: true`.
+ */
+import { z } from 'zod';
+import { applyTemplate as applyTemplateEdit, applyTemplateInputSchema } from '../src/domain/templates.js';
+import { err } from '../src/domain/result.js';
+import { dealIdSchema, planResponseSchema, versionSchema } from './contract.js';
+import { dealRef, editContext, finishOneEdit, loadOrEmpty, saveEdited } from './plan-ops.js';
+import { defineFunction } from './types.js';
+
+export const applyTemplateFunctionInputSchema = applyTemplateInputSchema
+  .omit({ replaceExisting: true })
+  .extend({
+    dealId: dealIdSchema,
+    baseVersion: versionSchema,
+    /** Replace the milestones of a plan that has some; without it such a plan is refused. */
+    replace: z.boolean().default(false),
+  });
+export type ApplyTemplateFunctionInput = z.input<typeof applyTemplateFunctionInputSchema>;
+
+export const applyTemplate = defineFunction({
+  name: 'apply-template',
+  summary: 'Fills the plan from a template dated back from the target close date.',
+  input: applyTemplateFunctionInputSchema,
+  output: planResponseSchema,
+  writes: true,
+  handler: async (deps, caller, input) => {
+    const ctx = editContext(deps, caller);
+    const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId));
+    if (!loaded.ok) return loaded;
+    const { plan } = loaded.value;
+    if (input.baseVersion !== plan.version) return saveEdited(deps, plan, plan, input.baseVersion, ctx.today);
+    const result = applyTemplateEdit(
+      plan,
+      {
+        templateId: input.templateId,
+        targetCloseDate: input.targetCloseDate,
+        replaceExisting: input.replace,
+        assignees: input.assignees,
+      },
+      ctx,
+    );
+    if (!result.ok) {
+      const problems = result.error.map((p) =>
+        p.path === 'replaceExisting' ? { ...p, path: 'replace' } : p,
+      );
+      const notEmpty = problems.find((p) => p.code === 'plan_not_empty');
+      if (notEmpty) return err({ code: 'PLAN_NOT_EMPTY', message: notEmpty.message, problems: [notEmpty] });
+      return finishOneEdit(deps, loaded.value, err(problems), input.baseVersion, ctx.today);
+    }
+    return finishOneEdit(deps, loaded.value, result, input.baseVersion, ctx.today);
+  },
+});

@@ -1,0 +1,119 @@
+/**
+ * The contract between the card and the backend: request pieces, response schemas and the closed list of
+ * error codes with the one error body every failure has. Imports only zod and the domain, so the card can
+ * import it too (no express, no pino, no Node I/O).
+ */
+import { z } from 'zod';
+import { activityEntrySchema, planSchema } from '../src/domain/model.js';
+import { projectionSchema } from '../src/domain/project.js';
+import { templateSchema } from '../src/domain/template-model.js';
+import type { Problem } from '../src/domain/result.js';
+import { PROBLEM_CODES } from '../src/domain/result.js';
+
+/** A HubSpot record id: a positive integer written in decimal, as HubSpot sends it. */
+export const dealIdSchema = z.string().regex(/^[1-9]\d{0,18}$/, 'must be a HubSpot record id (digits)');
+
+/** The plan version an edit is based on (what get-plan returned). */
+export const versionSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/** What every plan function answers: the plan, its projection and the version the next edit is based on. */
+export const planResponseSchema = z.strictObject({
+  plan: planSchema,
+  projection: projectionSchema,
+  version: versionSchema,
+  /** False when the deal has no saved plan yet (the plan shown is empty, version 0). */
+  saved: z.boolean(),
+});
+export type PlanResponse = z.infer<typeof planResponseSchema>;
+
+export const templatesResponseSchema = z.strictObject({ templates: z.array(templateSchema) });
+export type TemplatesResponse = z.infer<typeof templatesResponseSchema>;
+
+export const reprojectResponseSchema = planResponseSchema.extend({
+  /** The map_* fields whose value changed and were written (empty: the deal was already current). */
+  changedFields: z.array(z.string()),
+});
+export type ReprojectResponse = z.infer<typeof reprojectResponseSchema>;
+
+/**
+ * Every failure a function can end in. CRM_* come from the CRM adapter (src/ports/crm-error.ts) unchanged,
+ * so that the transport can tell a rate limit from an outage.
+ */
+export const FUNCTION_ERROR_CODES = [
+  'INVALID_INPUT',
+  'DEAL_NOT_FOUND',
+  'PLAN_NOT_FOUND',
+  'PLAN_NOT_EMPTY',
+  'VERSION_CONFLICT',
+  'PLAN_TOO_LARGE',
+  'CRM_RATE_LIMITED',
+  'CRM_DAILY_LIMIT',
+  'CRM_UNAVAILABLE',
+  'CRM_UNAUTHORIZED',
+  'CRM_FORBIDDEN',
+  'CRM_NOT_FOUND',
+  'CRM_VALIDATION',
+  'CRM_CONFLICT',
+  'CRM_BAD_RESPONSE',
+] as const;
+export type FunctionErrorCode = (typeof FUNCTION_ERROR_CODES)[number];
+
+export const problemSchema = z.strictObject({
+  path: z.string(),
+  code: z.enum(PROBLEM_CODES),
+  message: z.string(),
+});
+
+/** A function's typed failure: the code, a sentence for the rep, and the details its code carries. */
+export type FunctionError =
+  | { readonly code: 'INVALID_INPUT'; readonly message: string; readonly problems: readonly Problem[] }
+  | {
+      readonly code: 'VERSION_CONFLICT';
+      readonly message: string;
+      readonly currentVersion: number;
+      readonly changesSince: readonly z.infer<typeof activityEntrySchema>[];
+    }
+  | {
+      readonly code: 'PLAN_TOO_LARGE';
+      readonly message: string;
+      readonly size: number;
+      readonly limit: number;
+    }
+  | { readonly code: 'PLAN_NOT_EMPTY'; readonly message: string; readonly problems: readonly Problem[] }
+  | {
+      readonly code: Exclude<
+        FunctionErrorCode,
+        'INVALID_INPUT' | 'VERSION_CONFLICT' | 'PLAN_TOO_LARGE' | 'PLAN_NOT_EMPTY'
+      >;
+      readonly message: string;
+      /** When a retry makes sense, how long to wait first. */
+      readonly retryAfterMs?: number;
+    };
+
+/** Failures only the HTTP layer knows: the request never reached a function. */
+export const TRANSPORT_ERROR_CODES = [
+  'UNAUTHORIZED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'UNKNOWN_FUNCTION',
+  'INSTALLATION_INACTIVE',
+  'INTERNAL',
+] as const;
+export type TransportErrorCode = (typeof TRANSPORT_ERROR_CODES)[number];
+
+export const API_ERROR_CODES = [...FUNCTION_ERROR_CODES, ...TRANSPORT_ERROR_CODES] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+/** The one body of every failed /api (and webhook) request. */
+export const apiErrorBodySchema = z.strictObject({
+  error: z.strictObject({
+    code: z.enum(API_ERROR_CODES),
+    message: z.string(),
+    problems: z.array(problemSchema).optional(),
+    currentVersion: versionSchema.optional(),
+    changesSince: z.array(activityEntrySchema).optional(),
+    retryAfterSeconds: z.number().int().positive().optional(),
+    requestId: z.string(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;

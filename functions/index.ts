@@ -1,0 +1,58 @@
+/**
+ * Every backend function, by name: the one registry the HTTP router, the CLI and the card's client use.
+ * `invokeFunction` parses the raw input with the function's strict schema (every problem at once) and runs
+ * the handler.
+ */
+import type { z } from 'zod';
+import { zodErrorToProblems } from '../src/domain/validate.js';
+import { err, type Result } from '../src/domain/result.js';
+import { addStakeholder } from './add-stakeholder.js';
+import { applyTemplate } from './apply-template.js';
+import type { FunctionError } from './contract.js';
+import { getPlan } from './get-plan.js';
+import { listTemplates } from './list-templates.js';
+import { invalidInput } from './plan-ops.js';
+import { removeStakeholder } from './remove-stakeholder.js';
+import { reprojectDeal } from './reproject-deal.js';
+import { savePlan } from './save-plan.js';
+import type { AnyFunction, Caller, FunctionDeps } from './types.js';
+import { updateMilestone } from './update-milestone.js';
+
+export const FUNCTIONS = {
+  'get-plan': getPlan,
+  'save-plan': savePlan,
+  'update-milestone': updateMilestone,
+  'apply-template': applyTemplate,
+  'add-stakeholder': addStakeholder,
+  'remove-stakeholder': removeStakeholder,
+  'list-templates': listTemplates,
+  'reproject-deal': reprojectDeal,
+} as const;
+export type FunctionName = keyof typeof FUNCTIONS;
+export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+
+/** The input a function takes, as the card writes it. */
+export type FunctionInput<N extends FunctionName> = z.input<(typeof FUNCTIONS)[N]['input']>;
+/** What a function answers on success. */
+export type FunctionOutput<N extends FunctionName> = z.output<(typeof FUNCTIONS)[N]['output']>;
+
+export const isFunctionName = (name: string): name is FunctionName => Object.hasOwn(FUNCTIONS, name);
+
+export function functionByName(name: string): AnyFunction | undefined {
+  return isFunctionName(name) ? FUNCTIONS[name] : undefined;
+}
+
+/** Parses `raw` with the function's schema and runs it. */
+export async function invokeFunction(
+  fn: AnyFunction,
+  deps: FunctionDeps,
+  caller: Caller,
+  raw: unknown,
+): Promise<Result<unknown, FunctionError>> {
+  const parsed = fn.input.safeParse(raw);
+  if (!parsed.success) return err(invalidInput(zodErrorToProblems(parsed.error, raw)));
+  return fn.handler(deps, caller, parsed.data as never);
+}
+
+export * from './contract.js';
+export type { AnyFunction, Caller, FunctionDeps } from './types.js';

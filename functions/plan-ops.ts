@@ -1,0 +1,156 @@
+/**
+ * The steps every plan function shares: build the deal ref from the caller, compute today and the edit
+ * context, load, apply domain edits, save through the PlanStore, and turn store errors into function errors.
+ */
+import { emptyPlan, type DealRef, type EditContext, type Plan } from '../src/domain/model.js';
+import { project } from '../src/domain/project.js';
+import { err, ok, type Problem, type Result } from '../src/domain/result.js';
+import type { EditResult } from '../src/domain/edits.js';
+import type { PlanStoreError, StoredPlan } from '../src/ports/plan-store.js';
+import type { FunctionError, PlanResponse } from './contract.js';
+import type { Caller, FunctionDeps } from './types.js';
+
+/** The deal a caller may touch: always in the caller's own portal (from the signed URL). */
+export const dealRef = (caller: Caller, dealId: string): DealRef => ({
+  crm: 'hubspot',
+  portalId: String(caller.portalId),
+  dealId,
+});
+
+/**
+ * The calendar day of `ms` in `timeZone` (YYYY-MM-DD); UTC when the zone is unset or unknown to this Node
+ * (an unknown zone must not fail a rep's edit: UTC is at most a day off).
+ */
+export function calendarDay(ms: number, timeZone: string | undefined): string {
+  if (timeZone !== undefined) {
+    try {
+      // en-CA formats dates as YYYY-MM-DD.
+      return new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      }).format(ms);
+    } catch {
+      // RangeError for a zone this runtime does not know: fall through to UTC, as documented above.
+    }
+  }
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Today, now and the actor for one request; the same instant for every edit of the request. */
+export function editContext(deps: FunctionDeps, caller: Caller): EditContext {
+  const ms = deps.clock.now();
+  return {
+    today: calendarDay(ms, caller.timeZone),
+    now: new Date(ms).toISOString(),
+    actor: `user:${caller.userId}`,
+    newId: deps.newId,
+  };
+}
+
+export function storeError(error: PlanStoreError): FunctionError {
+  if (error.code === 'VERSION_CONFLICT') {
+    return {
+      code: 'VERSION_CONFLICT',
+      message: error.message,
+      currentVersion: error.currentVersion,
+      changesSince: error.changesSince,
+    };
+  }
+  if (error.code === 'PLAN_TOO_LARGE')
+    return { code: 'PLAN_TOO_LARGE', message: error.message, size: error.size, limit: error.limit };
+  if (error.code === 'DEAL_NOT_FOUND') return { code: 'DEAL_NOT_FOUND', message: error.message };
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+  };
+}
+
+export const invalidInput = (problems: readonly Problem[]): FunctionError => ({
+  code: 'INVALID_INPUT',
+  message:
+    problems.length === 1
+      ? (problems[0]?.message ?? 'The request is not valid.')
+      : `The request has ${problems.length} problems.`,
+  problems,
+});
+
+export const planNotFound = (dealId: string): FunctionError => ({
+  code: 'PLAN_NOT_FOUND',
+  message: `Deal ${dealId} has no mutual action plan yet. Create one first (apply a template or add a milestone).`,
+});
+
+/** The response for a plan as it now is. */
+export function respond(plan: Plan, today: string, saved: boolean): PlanResponse {
+  return { plan, projection: project(plan, today), version: plan.version, saved };
+}
+
+/** The deal's stored plan, or an empty plan (version 0, not saved) when it has none yet. */
+export async function loadOrEmpty(
+  deps: FunctionDeps,
+  deal: DealRef,
+): Promise<Result<{ plan: Plan; saved: boolean; stored: StoredPlan | null }, FunctionError>> {
+  const loaded = await deps.plans.load(deal);
+  if (!loaded.ok) return err(storeError(loaded.error));
+  if (loaded.value === null) return ok({ plan: emptyPlan(deal), saved: false, stored: null });
+  return ok({ plan: loaded.value.plan, saved: true, stored: loaded.value });
+}
+
+/**
+ * Saves `edited` (a plan derived from `current`) as based on `baseVersion`. When the client's base is not the
+ * current version, the store is asked to save on that stale base: it refuses (writing nothing) and says
+ * what changed since, which only the store knows.
+ */
+export async function saveEdited(
+  deps: FunctionDeps,
+  current: Plan,
+  edited: Plan,
+  baseVersion: number,
+  today: string,
+): Promise<Result<PlanResponse, FunctionError>> {
+  if (baseVersion > current.version) {
+    return err({
+      code: 'VERSION_CONFLICT',
+      message: `This plan is at version ${current.version}, not ${baseVersion}. Reload the plan and try again.`,
+      currentVersion: current.version,
+      changesSince: [],
+    });
+  }
+  const stale = baseVersion !== current.version;
+  const plan: Plan = { ...(stale ? current : edited), version: baseVersion };
+  const saved = await deps.plans.save({ plan, projection: project(plan, today) });
+  if (!saved.ok) return err(storeError(saved.error));
+  if (stale)
+    throw new Error(
+      `PlanStore accepted a save based on version ${baseVersion} while it held version ${current.version}`,
+    );
+  return ok(respond(saved.value.plan, today, true));
+}
+
+/** Applies one domain edit; its problems become INVALID_INPUT, with paths under `prefix` when given. */
+export function editProblems(result: EditResult, prefix = ''): Problem[] {
+  if (result.ok) return [];
+  return result.error.map((p) =>
+    prefix === '' ? p : { ...p, path: p.path === '' ? prefix.replace(/\.$/, '') : `${prefix}${p.path}` },
+  );
+}
+
+/**
+ * The end of a one-edit function: refuse on problems, answer without a write when nothing changed,
+ * otherwise save.
+ */
+export async function finishOneEdit(
+  deps: FunctionDeps,
+  loaded: { plan: Plan; saved: boolean },
+  result: EditResult,
+  baseVersion: number,
+  today: string,
+): Promise<Result<PlanResponse, FunctionError>> {
+  if (baseVersion !== loaded.plan.version)
+    return saveEdited(deps, loaded.plan, loaded.plan, baseVersion, today);
+  if (!result.ok) return err(invalidInput(result.error));
+  if (result.value.plan === loaded.plan) return ok(respond(loaded.plan, today, loaded.saved));
+  return saveEdited(deps, loaded.plan, result.value.plan, baseVersion, today);
+}

@@ -1,0 +1,161 @@
+/**
+ * update-milestone: the quick edits of one milestone from the card — its status (with a completion date
+ * when done), its due date (with the reason, which the activity log keeps), its owners.
+ *
+ * `baseVersion` is optional here: without it the edit applies to the plan as it is now, and a save that
+ * races another one is retried once on the new version (a quick edit of one milestone does not depend on
+ * the rest of the plan). With it, a stale base is a VERSION_CONFLICT as everywhere else.
+ */
+import { z } from 'zod';
+import {
+  moveDueDate,
+  setMilestoneStatus,
+  updateMilestone as updateMilestoneEdit,
+  type EditResult,
+} from '../src/domain/edits.js';
+import { isoDateSchema, milestoneStatusSchema, type EditContext, type Plan } from '../src/domain/model.js';
+import { err, ok, problem, type Problem, type Result } from '../src/domain/result.js';
+import {
+  dealIdSchema,
+  planResponseSchema,
+  versionSchema,
+  type FunctionError,
+  type PlanResponse,
+} from './contract.js';
+import {
+  dealRef,
+  editContext,
+  editProblems,
+  invalidInput,
+  loadOrEmpty,
+  planNotFound,
+  respond,
+  saveEdited,
+} from './plan-ops.js';
+import { defineFunction, type Caller, type FunctionDeps } from './types.js';
+
+const id = z.string().min(1).max(64);
+
+export const updateMilestoneFunctionInputSchema = z.strictObject({
+  dealId: dealIdSchema,
+  baseVersion: versionSchema.optional(),
+  milestoneId: id,
+  status: milestoneStatusSchema.optional(),
+  /** Only with status done: when it was done (not in the future); today when absent. */
+  completedDate: isoDateSchema.optional(),
+  dueDate: isoDateSchema.optional(),
+  /** Required with dueDate: why the date moves (kept in the activity log). */
+  reason: z.string().max(500).optional(),
+  sellerOwnerId: id.nullable().optional(),
+  buyerOwnerId: id.nullable().optional(),
+});
+export type UpdateMilestoneFunctionInput = z.input<typeof updateMilestoneFunctionInputSchema>;
+type Input = z.output<typeof updateMilestoneFunctionInputSchema>;
+
+/** Rules across fields, all reported at once. */
+function checkCombination(input: Input): Problem[] {
+  const problems: Problem[] = [];
+  const changes = [input.status, input.dueDate, input.sellerOwnerId, input.buyerOwnerId].filter(
+    (v) => v !== undefined,
+  );
+  if (changes.length === 0) {
+    problems.push(
+      problem('', 'required', 'Say what to change: a status, a due date (with a reason) or an owner.'),
+    );
+  }
+  if (input.dueDate !== undefined && (input.reason === undefined || input.reason.trim() === '')) {
+    problems.push(
+      problem('reason', 'required', 'Moving a due date needs a reason; it is kept in the activity log.'),
+    );
+  }
+  if (input.dueDate === undefined && input.reason !== undefined) {
+    problems.push(problem('reason', 'invalid_value', 'A reason is only given when the due date moves.'));
+  }
+  if (input.completedDate !== undefined && input.status !== 'done') {
+    problems.push(
+      problem(
+        'completedDate',
+        'invalid_value',
+        'A completion date can only be given when the milestone is marked done.',
+      ),
+    );
+  }
+  return problems;
+}
+
+/** Applies the requested changes in order; every failing change reports its problems. */
+function applyChanges(plan: Plan, input: Input, ctx: EditContext): Result<Plan, Problem[]> {
+  const { milestoneId } = input;
+  const steps: (() => EditResult)[] = [];
+  let current = plan;
+  if (input.status !== undefined) {
+    const status = input.status;
+    steps.push(() =>
+      setMilestoneStatus(
+        current,
+        {
+          milestoneId,
+          status,
+          ...(input.completedDate === undefined ? {} : { completedDate: input.completedDate }),
+        },
+        ctx,
+      ),
+    );
+  }
+  if (input.dueDate !== undefined) {
+    const dueDate = input.dueDate;
+    steps.push(() => moveDueDate(current, { milestoneId, dueDate, reason: input.reason ?? '' }, ctx));
+  }
+  if (input.sellerOwnerId !== undefined || input.buyerOwnerId !== undefined) {
+    const patch = {
+      ...(input.sellerOwnerId === undefined ? {} : { sellerOwnerId: input.sellerOwnerId }),
+      ...(input.buyerOwnerId === undefined ? {} : { buyerOwnerId: input.buyerOwnerId }),
+    };
+    steps.push(() => updateMilestoneEdit(current, { milestoneId, patch }, ctx));
+  }
+  const problems: Problem[] = [];
+  for (const step of steps) {
+    const result = step();
+    if (result.ok) current = result.value.plan;
+    // Paths of the patch edit name `patch.x`; the function's input has the owners at the top level.
+    else problems.push(...editProblems(result).map((p) => ({ ...p, path: p.path.replace(/^patch\./, '') })));
+  }
+  // The same problem (an unknown milestone id) comes once per change: report it once.
+  const unique = problems.filter(
+    (p, i) => problems.findIndex((q) => q.path === p.path && q.message === p.message) === i,
+  );
+  return unique.length > 0 ? err(unique) : ok(current);
+}
+
+async function attempt(
+  deps: FunctionDeps,
+  caller: Caller,
+  input: Input,
+): Promise<Result<PlanResponse, FunctionError>> {
+  const ctx = editContext(deps, caller);
+  const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId));
+  if (!loaded.ok) return loaded;
+  const { plan, saved } = loaded.value;
+  if (!saved) return err(planNotFound(input.dealId));
+  const base = input.baseVersion ?? plan.version;
+  if (base !== plan.version) return saveEdited(deps, plan, plan, base, ctx.today);
+  const edited = applyChanges(plan, input, ctx);
+  if (!edited.ok) return err(invalidInput(edited.error));
+  if (edited.value === plan) return ok(respond(plan, ctx.today, true));
+  return saveEdited(deps, plan, edited.value, base, ctx.today);
+}
+
+export const updateMilestone = defineFunction({
+  name: 'update-milestone',
+  summary: 'Quick edits of one milestone: status, due date with a reason, owners.',
+  input: updateMilestoneFunctionInputSchema,
+  output: planResponseSchema,
+  writes: true,
+  handler: async (deps, caller, input) => {
+    const problems = checkCombination(input);
+    if (problems.length > 0) return err(invalidInput(problems));
+    const first = await attempt(deps, caller, input);
+    if (first.ok || first.error.code !== 'VERSION_CONFLICT' || input.baseVersion !== undefined) return first;
+    return attempt(deps, caller, input);
+  },
+});

@@ -1,0 +1,218 @@
+/**
+ * A PlanStore and PlanLifecycle kept in memory, faithful to the ports: deals exist per portal (a deal of
+ * another portal is DEAL_NOT_FOUND), every save checks the version it was based on and says what changed
+ * since, plans over the size limit are refused, and the forecast fields written are remembered. For tests,
+ * benchmarks of the server alone, and local runs until the HubSpot store is wired in.
+ */
+import type { ActivityEntry, DealRef, Plan } from '../../domain/model.js';
+import type { Projection } from '../../domain/project.js';
+import { changedFields } from '../../domain/project.js';
+import { err, ok, type Result } from '../../domain/result.js';
+import type { CrmError } from '../../ports/crm-error.js';
+import type { MergeOutcome, PlanLifecycle } from '../../ports/plan-lifecycle.js';
+import type { PlanStore, PlanStoreError, SaveRequest, StoredPlan } from '../../ports/plan-store.js';
+
+/** HubSpot's limit on a text property value, which the `map_plan` document must fit in. */
+export const DEFAULT_PLAN_SIZE_LIMIT = 65_536;
+
+interface DealEntry {
+  archived: boolean;
+  /** Every saved version of the plan, oldest first (index = version - 1). */
+  versions: Plan[];
+  writtenProjection: Projection | null;
+  archivedMilestones: number;
+}
+
+export interface MemoryPlanStoreOptions {
+  readonly sizeLimit?: number;
+  /** Waits this long in every call (benchmarks stand in for CRM latency with it). */
+  readonly latencyMs?: number;
+}
+
+const key = (portalId: string, dealId: string): string => `${portalId}/${dealId}`;
+const sameEntry = (a: ActivityEntry, b: ActivityEntry): boolean =>
+  a.at === b.at &&
+  a.actor === b.actor &&
+  a.kind === b.kind &&
+  a.text === b.text &&
+  a.milestoneId === b.milestoneId;
+
+export class MemoryPlanStore implements PlanStore, PlanLifecycle {
+  private readonly deals = new Map<string, DealEntry>();
+  private readonly failures: CrmError[] = [];
+  private readonly sizeLimit: number;
+  /** Calls made, by method (tests check that no write happened). */
+  readonly calls = { load: 0, save: 0, writes: 0, projectionWrites: 0 };
+
+  constructor(private readonly options: MemoryPlanStoreOptions = {}) {
+    this.sizeLimit = options.sizeLimit ?? DEFAULT_PLAN_SIZE_LIMIT;
+  }
+
+  /** Creates a deal (with no plan) in a portal. */
+  addDeal(portalId: string | number, dealId: string): void {
+    this.deals.set(key(String(portalId), dealId), {
+      archived: false,
+      versions: [],
+      writtenProjection: null,
+      archivedMilestones: 0,
+    });
+  }
+
+  /** Deletes a deal, as HubSpot does (its plan stays, as milestone records stay until archived). */
+  deleteDeal(portalId: string | number, dealId: string): void {
+    const entry = this.deals.get(key(String(portalId), dealId));
+    if (entry) entry.archived = true;
+  }
+
+  /** The next calls fail with these CRM errors, one each, in order. */
+  failNext(...errors: CrmError[]): void {
+    this.failures.push(...errors);
+  }
+
+  /** The stored state of a deal (tests). */
+  inspect(
+    portalId: string | number,
+    dealId: string,
+  ):
+    | {
+        plan: Plan | null;
+        writtenProjection: Projection | null;
+        archived: boolean;
+        archivedMilestones: number;
+      }
+    | undefined {
+    const entry = this.deals.get(key(String(portalId), dealId));
+    if (!entry) return undefined;
+    return {
+      plan: entry.versions.at(-1) ?? null,
+      writtenProjection: entry.writtenProjection,
+      archived: entry.archived,
+      archivedMilestones: entry.archivedMilestones,
+    };
+  }
+
+  private async enter(): Promise<CrmError | undefined> {
+    if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+    return this.failures.shift();
+  }
+
+  private live(deal: DealRef): DealEntry | undefined {
+    const entry = this.deals.get(key(deal.portalId, deal.dealId));
+    return entry && !entry.archived ? entry : undefined;
+  }
+
+  async load(deal: DealRef): Promise<Result<StoredPlan | null, PlanStoreError>> {
+    this.calls.load++;
+    const failure = await this.enter();
+    if (failure) return err(failure);
+    const entry = this.live(deal);
+    if (!entry) return err(dealNotFound(deal));
+    const plan = entry.versions.at(-1);
+    return ok(plan ? { plan: structuredClone(plan), writtenProjection: entry.writtenProjection } : null);
+  }
+
+  async save(request: SaveRequest): Promise<Result<StoredPlan, PlanStoreError>> {
+    this.calls.save++;
+    const failure = await this.enter();
+    if (failure) return err(failure);
+    const { deal } = request.plan;
+    const entry = this.live(deal);
+    if (!entry) return err(dealNotFound(deal));
+    const currentVersion = entry.versions.length;
+    if (request.plan.version !== currentVersion) {
+      const base = entry.versions[request.plan.version - 1];
+      const current = entry.versions.at(-1);
+      const changesSince = (current?.activity ?? []).filter(
+        (a) => !(base?.activity ?? []).some((b) => sameEntry(a, b)),
+      );
+      return err({
+        code: 'VERSION_CONFLICT',
+        message: `Someone changed this plan since you loaded it (now version ${currentVersion}). Reload it to see their changes, then make yours again.`,
+        currentVersion,
+        changesSince,
+      });
+    }
+    const plan: Plan = { ...structuredClone(request.plan), version: currentVersion + 1 };
+    const size = JSON.stringify(plan).length;
+    if (size > this.sizeLimit) {
+      return err({
+        code: 'PLAN_TOO_LARGE',
+        message: `The plan is too large to store (${size} characters; the limit is ${this.sizeLimit}). Remove old milestones or shorten descriptions.`,
+        size,
+        limit: this.sizeLimit,
+      });
+    }
+    this.calls.writes++;
+    if (Object.keys(changedFields(entry.writtenProjection, request.projection)).length > 0)
+      this.calls.projectionWrites++;
+    entry.versions.push(plan);
+    entry.writtenProjection = request.projection;
+    return ok({ plan: structuredClone(plan), writtenProjection: request.projection });
+  }
+
+  async archiveDealPlan(
+    deal: DealRef,
+  ): Promise<Result<{ readonly archivedMilestones: number }, PlanStoreError>> {
+    const failure = await this.enter();
+    if (failure) return err(failure);
+    const entry = this.deals.get(key(deal.portalId, deal.dealId));
+    const plan = entry?.versions.at(-1);
+    if (!entry || !plan || plan.milestones.length === 0) return ok({ archivedMilestones: 0 });
+    const archivedMilestones = plan.milestones.length;
+    entry.archivedMilestones += archivedMilestones;
+    entry.versions.push({ ...plan, milestones: [], version: plan.version + 1 });
+    return ok({ archivedMilestones });
+  }
+
+  async reconcileMerge(input: {
+    survivor: DealRef;
+    primaryDealId: string;
+    mergedDealIds: readonly string[];
+  }): Promise<Result<MergeOutcome, PlanStoreError>> {
+    const failure = await this.enter();
+    if (failure) return err(failure);
+    const { portalId } = input.survivor;
+    const candidates = [
+      input.primaryDealId,
+      ...input.mergedDealIds.filter((id) => id !== input.primaryDealId),
+    ];
+    const plans = candidates.flatMap((dealId) => {
+      const plan = this.deals.get(key(portalId, dealId))?.versions.at(-1);
+      return plan ? [{ dealId, plan }] : [];
+    });
+    const primary = plans.find((p) => p.dealId === input.primaryDealId);
+    const kept =
+      primary ??
+      plans.reduce<(typeof plans)[number] | undefined>(
+        (best, p) => (best === undefined || p.plan.version > best.plan.version ? p : best),
+        undefined,
+      );
+    let archivedMilestones = 0;
+    for (const p of plans) {
+      if (p === kept) continue;
+      const archived = await this.archiveDealPlan({ ...input.survivor, dealId: p.dealId });
+      if (archived.ok) archivedMilestones += archived.value.archivedMilestones;
+    }
+    if (kept && kept.dealId !== input.survivor.dealId) {
+      const survivorKey = key(portalId, input.survivor.dealId);
+      if (!this.deals.has(survivorKey)) this.addDeal(portalId, input.survivor.dealId);
+      const survivor = this.deals.get(survivorKey);
+      const current = survivor?.versions.at(-1);
+      const strip = (p: Plan): string => JSON.stringify({ ...p, deal: null, version: 0 });
+      // A redelivered merge finds the kept plan already copied: nothing to do.
+      if (survivor && (current === undefined || strip(current) !== strip(kept.plan))) {
+        survivor.versions.push({
+          ...kept.plan,
+          deal: { ...input.survivor },
+          version: survivor.versions.length + 1,
+        });
+      }
+    }
+    return ok({ keptPlanOf: kept?.dealId ?? null, archivedMilestones });
+  }
+}
+
+const dealNotFound = (deal: DealRef): PlanStoreError => ({
+  code: 'DEAL_NOT_FOUND',
+  message: `There is no deal ${deal.dealId} in this HubSpot account.`,
+});

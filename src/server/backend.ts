@@ -1,0 +1,150 @@
+/**
+ * The composition root of the backend: builds every dependency once from the configuration (installation
+ * store, OAuth token client, access-token provider, CRM transport, plan store, provisioning) and the express
+ * app over them. main.ts, the CLI, the tests and the benchmark all build the backend here, so they run the
+ * same wiring.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Express } from 'express';
+import type { FunctionDeps } from '../../functions/index.js';
+import { openInstallationStore } from '../adapters/db/open.js';
+import { TokenCipher } from '../adapters/db/token-cipher.js';
+import { PortalThrottle } from '../adapters/hubspot/throttle.js';
+import { HubSpotTransport, type AttemptEvent } from '../adapters/hubspot/transport.js';
+import { MemoryPlanStore } from '../adapters/memory/plan-store.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import { crmError } from '../ports/crm-error.js';
+import type { InstallationStore } from '../ports/installation-store.js';
+import type { PlanLifecycle } from '../ports/plan-lifecycle.js';
+import type { PlanStore } from '../ports/plan-store.js';
+import type { ProvisionPortal } from '../ports/provisioning.js';
+import { err } from '../domain/result.js';
+import { createApp } from './app.js';
+import type { ReadinessCheck } from './health.js';
+import { AccessTokenProvider } from './oauth/token-provider.js';
+import { OAuthTokenClient } from './oauth/token-client.js';
+import { recordCrmTime } from './request-context.js';
+
+export interface BackendOptions {
+  readonly config: Config;
+  /** Where HubSpot's API and authorize page are; in sandbox mode, the sandbox's URL. */
+  readonly crm: { readonly apiBase: string; readonly oauthBase: string };
+  readonly logger: Logger;
+  /** Overrides config.publicBaseUrl (tests and benchmarks learn their port after listening). */
+  readonly publicBaseUrl?: string;
+  readonly clock?: Clock;
+  /** Default: opened from the configuration (SQLite, or PostgreSQL with DATABASE_URL). */
+  readonly installations?: InstallationStore;
+  /** Default: the in-memory store, until the HubSpot PlanStore is wired in. */
+  readonly plans?: PlanStore & PlanLifecycle;
+  /** Default: provisioning is reported as not available yet. */
+  readonly provision?: ProvisionPortal;
+  readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
+  readonly newId?: () => string;
+  /** Sees every CRM attempt (benchmarks). */
+  readonly onCrmAttempt?: (event: AttemptEvent) => void;
+}
+
+export interface Backend {
+  readonly app: Express;
+  readonly installations: InstallationStore;
+  readonly tokens: AccessTokenProvider;
+  readonly tokenClient: OAuthTokenClient;
+  readonly transport: HubSpotTransport;
+  readonly plans: PlanStore & PlanLifecycle;
+  readonly functions: FunctionDeps;
+  readonly provision: ProvisionPortal;
+  close(): Promise<void>;
+}
+
+/** Until the HubSpot adapter's provisionPortal is wired in, installs say plainly that setup did not run. */
+export const provisioningNotAvailable: ProvisionPortal = () =>
+  Promise.resolve(
+    err(
+      crmError(
+        'CRM_UNAVAILABLE',
+        'Provisioning (deal properties and the milestone object) is not built into this version yet.',
+        0,
+      ),
+    ),
+  );
+
+export async function createBackend(options: BackendOptions): Promise<Backend> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const installations =
+    options.installations ??
+    (await openInstallationStore({
+      databaseUrl: config.databaseUrl ?? undefined,
+      sqlitePath: config.sqlitePath,
+      cipher: new TokenCipher(config.tokenEncryptionKeys),
+      clock,
+    }));
+  const tokenClient = new OAuthTokenClient({
+    apiBase: options.crm.apiBase,
+    clientId: config.hubspotClientId,
+    clientSecret: config.hubspotClientSecret,
+    clock,
+  });
+  const tokens = new AccessTokenProvider({
+    installations,
+    oauth: tokenClient,
+    clock,
+    log: logger.child({ component: 'tokens' }),
+  });
+  const transport = new HubSpotTransport({
+    basePath: options.crm.apiBase,
+    accessToken: tokens.accessToken,
+    clock,
+    throttle: new PortalThrottle(clock),
+    onAttempt: (event) => {
+      recordCrmTime(event.durationMs);
+      options.onCrmAttempt?.(event);
+    },
+  });
+  let plans = options.plans;
+  if (!plans) {
+    plans = new MemoryPlanStore();
+    logger.warn('plans are kept in memory: the HubSpot plan store is not wired in yet');
+  }
+  const provision = options.provision ?? provisioningNotAvailable;
+  const functions: FunctionDeps = { plans, lifecycle: plans, clock, newId: options.newId ?? randomUUID };
+  const signature = { clientSecret: config.hubspotClientSecret, trustProxy: config.trustProxy, clock };
+  const app = createApp({
+    logger,
+    installations,
+    functions,
+    lifecycle: plans,
+    signature,
+    oauth: {
+      clientId: config.hubspotClientId,
+      clientSecret: config.hubspotClientSecret,
+      oauthBase: options.crm.oauthBase,
+      publicBaseUrl: options.publicBaseUrl ?? config.publicBaseUrl,
+      stateSecret: config.stateSigningSecret,
+      installations,
+      tokens: tokenClient,
+      provision,
+      clock,
+    },
+    readiness: {
+      installationStore: async () => {
+        await installations.getInstallation(1);
+      },
+      ...options.readiness,
+    },
+  });
+  return {
+    app,
+    installations,
+    tokens,
+    tokenClient,
+    transport,
+    plans,
+    functions,
+    provision,
+    close: () => (options.installations ? Promise.resolve() : installations.close()),
+  };
+}

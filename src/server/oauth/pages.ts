@@ -1,0 +1,59 @@
+/** The HTML pages an admin sees at the end of an install: what was set up, or what went wrong. */
+import type { ProvisionReport } from '../../ports/provisioning.js';
+
+const escape = (text: string): string =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(title)} · Mutual Action Plan</title>
+<style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#213343}
+h1{font-size:1.5rem}code{background:#f5f8fa;padding:0 .25rem}li{margin:.25rem 0}.muted{color:#516f90}</style>
+</head><body>${body}</body></html>`;
+}
+
+export interface InstalledPageInput {
+  readonly portalId: number;
+  readonly report: ProvisionReport;
+  readonly declinedScopes: readonly string[];
+}
+
+export function installedPage(input: InstalledPageInput): string {
+  const { report } = input;
+  const mode =
+    report.storageMode === 'custom_object'
+      ? 'Milestones are kept as <strong>Milestone</strong> records (a custom object) associated with each deal, so they can be reported on one by one.'
+      : 'Milestones are kept inside each deal’s plan (the <code>map_plan</code> property): this account cannot use custom objects (they need Enterprise).';
+  const created = report.propertiesCreated.length;
+  const existing = report.propertiesExisting.length;
+  const props = [...report.propertiesCreated, ...report.propertiesExisting].sort();
+  return page(
+    'Installed',
+    `<h1>Mutual Action Plan is installed</h1>
+<p>HubSpot account <strong>${input.portalId}</strong> is connected.</p>
+<h2>What was set up</h2>
+<ul>
+<li><strong>Storage:</strong> ${mode}</li>
+<li><strong>Deal properties</strong> in the group “Mutual Action Plan”: ${created} created, ${existing} already there.
+<details><summary>Show them</summary><ul>${props.map((p) => `<li><code>${escape(p)}</code></li>`).join('')}</ul></details></li>
+<li><strong>Milestone object:</strong> ${report.customObject === 'created' ? 'created' : report.customObject === 'existing' ? 'already there' : 'not used'}</li>
+</ul>
+${input.declinedScopes.length > 0 ? `<p class="muted">Optional permissions not granted: ${input.declinedScopes.map((s) => `<code>${escape(s)}</code>`).join(', ')}.</p>` : ''}
+<h2>Add the card to the deal view</h2>
+<ol>
+<li>In HubSpot, open any deal record.</li>
+<li>Choose <strong>Customize record</strong> (or Settings → Objects → Deals → Record customization) and open the view you use.</li>
+<li>Add a tab or pick one, click <strong>+ Add card</strong>, open <strong>Card library</strong> → <strong>Apps</strong>, and add <strong>Mutual Action Plan</strong>.</li>
+<li>Save. The card appears on every deal that uses this view.</li>
+</ol>
+<p class="muted">The <code>map_*</code> deal properties can be used in reports, views, filters and workflows as soon as plans exist.</p>`,
+  );
+}
+
+export function errorPage(title: string, message: string, next: string): string {
+  return page(title, `<h1>${escape(title)}</h1><p>${escape(message)}</p><p>${escape(next)}</p>`);
+}

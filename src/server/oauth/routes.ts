@@ -1,0 +1,192 @@
+/**
+ * Marketplace OAuth install: GET /oauth/install sends the admin to HubSpot's authorize page with a signed,
+ * single-use, expiring state; GET /oauth/callback checks the state, exchanges the code at
+ * POST /oauth/2026-03/token, learns the app id from introspection, stores the tokens (encrypted by the
+ * installation store), runs provisioning and shows what was set up.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import type { InstallationStore } from '../../ports/installation-store.js';
+import type { ProvisionPortal } from '../../ports/provisioning.js';
+import { context } from '../request-context.js';
+import { errorPage, installedPage } from './pages.js';
+import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES, storageModeFor } from './scopes.js';
+import { consumeState, issueState } from './state.js';
+import type { OAuthTokenClient } from './token-client.js';
+
+export interface OAuthRouteDeps {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Where the authorize page is: https://app.hubspot.com, or the sandbox. */
+  readonly oauthBase: string;
+  /** This backend's public origin; the redirect URI is `<publicBaseUrl>/oauth/callback`. */
+  readonly publicBaseUrl: string;
+  readonly stateSecret: string;
+  readonly installations: InstallationStore;
+  readonly tokens: Pick<OAuthTokenClient, 'exchangeCode' | 'introspect'>;
+  readonly provision: ProvisionPortal;
+  readonly clock: { now(): number };
+}
+
+export const redirectUri = (publicBaseUrl: string): string => `${publicBaseUrl}/oauth/callback`;
+
+/** The authorize URL for a new state. Extra query pairs (the sandbox's auto=1) may be appended by callers. */
+export function authorizeUrl(
+  deps: Pick<OAuthRouteDeps, 'clientId' | 'oauthBase' | 'publicBaseUrl'>,
+  state: string,
+): string {
+  const url = new URL('/oauth/authorize', deps.oauthBase);
+  url.searchParams.set('client_id', deps.clientId);
+  url.searchParams.set('redirect_uri', redirectUri(deps.publicBaseUrl));
+  url.searchParams.set('scope', REQUIRED_SCOPES.join(' '));
+  url.searchParams.set('optional_scope', CUSTOM_OBJECT_SCOPES.join(' '));
+  url.searchParams.set('state', state);
+  return url.toString();
+}
+
+const CallbackQuery = z.object({
+  code: z.string().min(1).max(2_000).optional(),
+  state: z.string().min(1).max(500).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(2_000).optional(),
+});
+
+const AGAIN = 'Start the install again from the HubSpot marketplace listing (or GET /oauth/install).';
+
+export function createOAuthRouter(deps: OAuthRouteDeps): Router {
+  const router = express.Router();
+
+  router.get('/install', async (_req: Request, res: Response) => {
+    const state = await issueState({
+      installations: deps.installations,
+      secret: deps.stateSecret,
+      clock: deps.clock,
+    });
+    res.redirect(302, authorizeUrl(deps, state));
+  });
+
+  router.get('/callback', async (req: Request, res: Response) => {
+    const log = context(res).log;
+    const fail = (status: number, title: string, message: string, next = AGAIN): void => {
+      res
+        .status(status)
+        .type('html')
+        .send(errorPage(title, message, next));
+    };
+    const query = CallbackQuery.safeParse(req.query);
+    if (!query.success) {
+      fail(
+        400,
+        'Install could not be completed',
+        'The address HubSpot sent you back with is not one this app understands.',
+      );
+      return;
+    }
+    const { code, state, error, error_description } = query.data;
+    if (state === undefined) {
+      fail(400, 'Install could not be completed', 'The install link has no state; it did not start here.');
+      return;
+    }
+    const checked = await consumeState(state, {
+      installations: deps.installations,
+      secret: deps.stateSecret,
+      clock: deps.clock,
+    });
+    if (!checked.ok) {
+      log.warn({ reason: checked.error }, 'oauth callback refused: state');
+      const why =
+        checked.error === 'EXPIRED'
+          ? 'The install link expired (it lasts 10 minutes).'
+          : checked.error === 'REPLAYED'
+            ? 'This install link was already used.'
+            : 'The install link was not issued by this app.';
+      fail(400, 'Install could not be completed', why);
+      return;
+    }
+    if (error !== undefined || code === undefined) {
+      log.info({ error }, 'oauth callback: install declined or failed at HubSpot');
+      fail(
+        400,
+        'The app was not installed',
+        error === 'access_denied'
+          ? 'The install was cancelled in HubSpot.'
+          : `HubSpot reported: ${error_description ?? error ?? 'no code was returned'}.`,
+      );
+      return;
+    }
+    const issued = await deps.tokens.exchangeCode(code, redirectUri(deps.publicBaseUrl));
+    if (!issued.ok) {
+      log.warn({ kind: issued.error.kind }, 'oauth callback: code exchange failed');
+      fail(
+        issued.error.kind === 'unavailable' ? 503 : 400,
+        'Install could not be completed',
+        issued.error.message,
+      );
+      return;
+    }
+    const info = await deps.tokens.introspect(issued.value.accessToken);
+    if (
+      !info.ok ||
+      !info.value.active ||
+      info.value.appId === undefined ||
+      (info.value.portalId ?? issued.value.portalId) === undefined
+    ) {
+      log.warn(
+        { kind: info.ok ? 'inactive_or_incomplete' : info.error.kind },
+        'oauth callback: token introspection failed',
+      );
+      fail(502, 'Install could not be completed', 'HubSpot did not confirm the new access token.');
+      return;
+    }
+    const portalId = (info.value.portalId ?? issued.value.portalId) as number;
+    const scopes = issued.value.scopes ?? info.value.scopes;
+    const storageMode = storageModeFor(scopes);
+    const tokens = {
+      accessToken: issued.value.accessToken,
+      refreshToken: issued.value.refreshToken,
+      expiresAt: issued.value.expiresAt,
+    };
+    await deps.installations.install({ portalId, appId: info.value.appId, scopes, storageMode, tokens });
+    log.info({ portalId, storageMode, scopes: scopes.length }, 'portal installed');
+
+    const provisioned = await deps.provision({ portalId, scopes, storageMode });
+    if (!provisioned.ok) {
+      log.warn({ portalId, code: provisioned.error.code }, 'provisioning failed');
+      fail(
+        provisioned.error.code === 'CRM_RATE_LIMITED' || provisioned.error.code === 'CRM_UNAVAILABLE'
+          ? 503
+          : 502,
+        'Installed, but setup is not finished',
+        `The app is connected to HubSpot account ${portalId}, but creating its deal properties failed: ${provisioned.error.message}`,
+        'Open the install link again to retry setup, or ask an operator to run: npm run cli -- provision ' +
+          String(portalId),
+      );
+      return;
+    }
+    if (provisioned.value.storageMode !== storageMode) {
+      // Provisioning fell back (e.g. the portal's custom-object limit is reached): record the mode it chose.
+      await deps.installations.install({
+        portalId,
+        appId: info.value.appId,
+        scopes,
+        storageMode: provisioned.value.storageMode,
+        tokens,
+      });
+    }
+    log.info(
+      {
+        portalId,
+        created: provisioned.value.propertiesCreated.length,
+        customObject: provisioned.value.customObject,
+      },
+      'portal provisioned',
+    );
+    const declinedScopes = CUSTOM_OBJECT_SCOPES.filter((s) => !scopes.includes(s));
+    res
+      .status(200)
+      .type('html')
+      .send(installedPage({ portalId, report: provisioned.value, declinedScopes }));
+  });
+
+  return router;
+}

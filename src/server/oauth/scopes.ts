@@ -1,0 +1,26 @@
+/**
+ * The scopes the app asks for at install. Custom objects are Enterprise-only, so their scopes are optional:
+ * a portal that cannot grant them still installs and keeps milestones in the deal's plan document.
+ */
+import type { StorageMode } from '../../ports/installation-store.js';
+
+export const REQUIRED_SCOPES = [
+  'oauth',
+  'crm.objects.deals.read',
+  'crm.objects.deals.write',
+  'crm.schemas.deals.read',
+  'crm.schemas.deals.write',
+  'crm.objects.contacts.read',
+  'crm.objects.owners.read',
+] as const;
+
+export const CUSTOM_OBJECT_SCOPES = [
+  'crm.objects.custom.read',
+  'crm.objects.custom.write',
+  'crm.schemas.custom.read',
+  'crm.schemas.custom.write',
+] as const;
+
+/** Custom-object records when every custom-object scope was granted, else the plan document. */
+export const storageModeFor = (granted: readonly string[]): StorageMode =>
+  CUSTOM_OBJECT_SCOPES.every((s) => granted.includes(s)) ? 'custom_object' : 'document';

@@ -1,0 +1,129 @@
+/**
+ * Access tokens for CRM calls, per portal: read from the installation store (so several instances share
+ * one refresh), refreshed when less than REFRESH_MARGIN_MS of life is left, one refresh at a time per
+ * portal (concurrent callers wait for the same refresh). A portal whose refresh is refused (invalid_grant:
+ * revoked or uninstalled) or fails MAX_REFRESH_FAILURES times in a row is marked inactive, which deletes its
+ * tokens, so nothing calls HubSpot for it again until it is reinstalled.
+ */
+import type { Logger } from 'pino';
+import type { InstallationStore } from '../../ports/installation-store.js';
+import type { OAuthTokenClient } from './token-client.js';
+
+/** Refresh this long before expiry: a CRM call with retries must not outlive its token. */
+export const REFRESH_MARGIN_MS = 5 * 60 * 1_000;
+/** Failed refreshes in a row (other than a refusal) after which the portal is marked inactive. */
+export const MAX_REFRESH_FAILURES = 5;
+
+export class AccessTokenUnavailableError extends Error {
+  override readonly name = 'AccessTokenUnavailableError';
+  constructor(
+    readonly portalId: number,
+    /** inactive: the portal has no usable installation; unavailable: HubSpot could not refresh right now. */
+    readonly reason: 'inactive' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface AccessTokenProviderDeps {
+  readonly installations: InstallationStore;
+  readonly oauth: Pick<OAuthTokenClient, 'refresh'>;
+  readonly clock: { now(): number };
+  readonly log: Logger;
+  readonly maxFailures?: number;
+}
+
+export class AccessTokenProvider {
+  private readonly inFlight = new Map<number, Promise<string>>();
+  private readonly failures = new Map<number, number>();
+
+  constructor(private readonly deps: AccessTokenProviderDeps) {}
+
+  /** The transport's `accessToken` option. */
+  readonly accessToken = (portalId: string | number): Promise<string> => this.get(Number(portalId));
+
+  async get(portalId: number): Promise<string> {
+    const tokens = await this.deps.installations.getTokens(portalId);
+    if (!tokens)
+      throw new AccessTokenUnavailableError(
+        portalId,
+        'inactive',
+        `Portal ${portalId} has no tokens (not installed, or inactive).`,
+      );
+    if (tokens.expiresAt - this.deps.clock.now() > REFRESH_MARGIN_MS) return tokens.accessToken;
+    let refresh = this.inFlight.get(portalId);
+    if (!refresh) {
+      refresh = this.refresh(portalId, tokens.refreshToken, tokens.accessToken, tokens.expiresAt).finally(
+        () => this.inFlight.delete(portalId),
+      );
+      this.inFlight.set(portalId, refresh);
+    }
+    return refresh;
+  }
+
+  /** Refreshes now, whatever the expiry (CLI, tests). */
+  async forceRefresh(portalId: number): Promise<string> {
+    const tokens = await this.deps.installations.getTokens(portalId);
+    if (!tokens)
+      throw new AccessTokenUnavailableError(
+        portalId,
+        'inactive',
+        `Portal ${portalId} has no tokens (not installed, or inactive).`,
+      );
+    return this.refresh(portalId, tokens.refreshToken, tokens.accessToken, 0);
+  }
+
+  private async refresh(
+    portalId: number,
+    refreshToken: string,
+    current: string,
+    expiresAt: number,
+  ): Promise<string> {
+    const log = this.deps.log.child({ portalId });
+    const result = await this.deps.oauth.refresh(refreshToken);
+    if (result.ok) {
+      this.failures.delete(portalId);
+      const t = result.value;
+      const saved = await this.deps.installations.saveTokens(
+        portalId,
+        { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt },
+        t.scopes,
+      );
+      if (!saved)
+        throw new AccessTokenUnavailableError(
+          portalId,
+          'inactive',
+          `Portal ${portalId} was uninstalled during a token refresh.`,
+        );
+      log.info(
+        { expiresInS: Math.round((t.expiresAt - this.deps.clock.now()) / 1_000) },
+        'access token refreshed',
+      );
+      return t.accessToken;
+    }
+    const failures = (this.failures.get(portalId) ?? 0) + 1;
+    this.failures.set(portalId, failures);
+    // Only invalid_grant speaks about this portal; invalid_client means our own credentials are wrong, which
+    // must not deactivate every portal (it counts as an ordinary failure, and the logs say which).
+    const refused = result.error.kind === 'invalid_grant';
+    if (refused || failures >= (this.deps.maxFailures ?? MAX_REFRESH_FAILURES)) {
+      this.failures.delete(portalId);
+      await this.deps.installations.deactivate(portalId, refused ? 'token_revoked' : 'refresh_failed');
+      log.warn({ kind: result.error.kind, failures }, 'token refresh failed: installation marked inactive');
+      throw new AccessTokenUnavailableError(
+        portalId,
+        'inactive',
+        `Portal ${portalId} can no longer refresh its access token: ${result.error.message}`,
+      );
+    }
+    log.warn({ kind: result.error.kind, failures }, 'token refresh failed');
+    // The current token may still have a few minutes: better used than a failed request.
+    if (expiresAt > this.deps.clock.now()) return current;
+    throw new AccessTokenUnavailableError(
+      portalId,
+      'unavailable',
+      `HubSpot could not refresh the access token of portal ${portalId}: ${result.error.message}`,
+    );
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Per-request context: a request id (a sane X-Request-Id from a proxy, or a new one), a pino child logger
+ * with trusted bindings only, and the time spent waiting for the CRM (collected through AsyncLocalStorage
+ * from the transport's onAttempt events), reported in Server-Timing and the request log line. No bodies and
+ * no query strings are logged (the signed query carries the user's e-mail).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { NextFunction, Request, Response } from 'express';
+import { requestIdFrom, requestLogger, type Logger } from '../logger.js';
+
+export interface RequestContext {
+  readonly requestId: string;
+  readonly baseLog: Logger;
+  log: Logger;
+  readonly startedAt: number;
+  /** Milliseconds spent in CRM calls during this request. */
+  crmMs: number;
+  crmCalls: number;
+  portalId?: number;
+  dealId?: string;
+  fn?: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/** Adds CRM wait time to the request being served (a no-op outside a request: CLI, start-up install). */
+export function recordCrmTime(ms: number): void {
+  const ctx = storage.getStore();
+  if (ctx) {
+    ctx.crmMs += ms;
+    ctx.crmCalls++;
+  }
+}
+
+/**
+ * Runs `fn` as part of the request, so CRM calls made inside it count towards its CRM time. Entered around
+ * the function call rather than in the first middleware: stream events of the body parser may run outside
+ * the context the middleware entered.
+ */
+export function withinRequest<T>(res: Response, fn: () => Promise<T>): Promise<T> {
+  return storage.run(context(res), fn);
+}
+
+export function context(res: Response): RequestContext {
+  const ctx = res.locals.ctx as RequestContext | undefined;
+  if (!ctx) throw new Error('request context middleware is not installed');
+  return ctx;
+}
+
+/** Binds the verified portal and the deal to the request's logger. */
+export function bindRequest(
+  res: Response,
+  bindings: { portalId?: number; dealId?: string; fn?: string },
+): void {
+  const ctx = context(res);
+  if (bindings.portalId !== undefined) ctx.portalId = bindings.portalId;
+  if (bindings.dealId !== undefined) ctx.dealId = bindings.dealId;
+  if (bindings.fn !== undefined) ctx.fn = bindings.fn;
+  ctx.log = requestLogger(ctx.baseLog, {
+    requestId: ctx.requestId,
+    ...(ctx.portalId === undefined ? {} : { portalId: ctx.portalId }),
+    ...(ctx.dealId === undefined ? {} : { dealId: ctx.dealId }),
+  });
+}
+
+/** Server-Timing: total, CRM wait and the server's own part (total minus CRM). */
+export function setServerTiming(res: Response, now: number): void {
+  const ctx = context(res);
+  const total = now - ctx.startedAt;
+  res.set(
+    'Server-Timing',
+    `total;dur=${total.toFixed(2)}, crm;dur=${ctx.crmMs.toFixed(2)}, app;dur=${Math.max(0, total - ctx.crmMs).toFixed(2)}`,
+  );
+}
+
+const nowMs = (): number => performance.now();
+
+export function requestContextMiddleware(base: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const header = req.get('x-request-id');
+    // Captured now: routers rewrite req.path; the query is never logged (it carries the user's e-mail).
+    const path = req.path;
+    const requestId = requestIdFrom(header);
+    const ctx: RequestContext = {
+      requestId,
+      baseLog: base,
+      log: requestLogger(base, { requestId }),
+      startedAt: nowMs(),
+      crmMs: 0,
+      crmCalls: 0,
+    };
+    res.locals.ctx = ctx;
+    res.set('X-Request-Id', requestId);
+    const originalWriteHead = res.writeHead.bind(res);
+    // Server-Timing must be on the headers; writeHead is the last moment to add it for every response.
+    res.writeHead = ((...args: Parameters<Response['writeHead']>) => {
+      if (!res.headersSent) setServerTiming(res, nowMs());
+      return originalWriteHead(...args);
+    }) as Response['writeHead'];
+    res.on('finish', () => {
+      const durationMs = Math.round((nowMs() - ctx.startedAt) * 100) / 100;
+      ctx.log.info(
+        {
+          method: req.method,
+          path,
+          status: res.statusCode,
+          durationMs,
+          crmMs: Math.round(ctx.crmMs * 100) / 100,
+          crmCalls: ctx.crmCalls,
+          ...(ctx.fn === undefined ? {} : { fn: ctx.fn }),
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}

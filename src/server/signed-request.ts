@@ -1,0 +1,97 @@
+/**
+ * The gate in front of every /api request: the raw body (at most 1 MB, as hubspot.fetch sends at most 1 MB)
+ * kept as bytes for the signature, HubSpot's v3 signature checked over method + full URL + raw body +
+ * timestamp within 5 minutes (signature.ts), and the caller read from the verified URL's query only.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import {
+  fullRequestUrl,
+  signedCaller,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  verifySignatureV3,
+  type SignedCaller,
+} from './signature.js';
+import { bindRequest, context } from './request-context.js';
+import { sendApiError } from './errors.js';
+
+/** hubspot.fetch sends at most 1 MB; anything larger never came from a card. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface SignatureOptions {
+  readonly clientSecret: string;
+  readonly trustProxy: boolean;
+  readonly clock: { now(): number };
+}
+
+/** Keeps the body as the exact bytes received (req.body: Buffer), whatever its content type. */
+export const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
+
+export const bodyBytes = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+
+const header = (req: Request, name: string): string | undefined => {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** Verifies the request's v3 signature; on success `res.locals.signedUrl` holds the URL that was signed. */
+export function verifySignature(options: SignatureOptions) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const ctx = context(res);
+    const url = fullRequestUrl(req, { trustProxy: options.trustProxy });
+    const verified = url.ok
+      ? verifySignatureV3({
+          method: req.method,
+          url: url.value,
+          rawBody: bodyBytes(req),
+          signature: header(req, SIGNATURE_HEADER),
+          timestamp: header(req, TIMESTAMP_HEADER),
+          clientSecret: options.clientSecret,
+          now: options.clock.now(),
+        })
+      : url;
+    if (!verified.ok || !url.ok) {
+      const problem = verified.ok ? undefined : verified.error;
+      ctx.log.warn({ reason: problem?.code }, 'request refused: signature');
+      sendApiError(
+        res,
+        {
+          code: 'UNAUTHORIZED',
+          message: `This request is not signed by HubSpot: ${problem?.message ?? 'unknown'}`,
+        },
+        ctx.requestId,
+      );
+      return;
+    }
+    res.locals.signedUrl = url.value;
+    next();
+  };
+}
+
+/** Reads the caller (portal, user) from the verified URL into `res.locals.caller`. */
+export function requireSignedCaller(req: Request, res: Response, next: NextFunction): void {
+  const ctx = context(res);
+  const url = res.locals.signedUrl as string | undefined;
+  const caller = url === undefined ? undefined : signedCaller(url);
+  if (!caller?.ok) {
+    ctx.log.warn({ reason: caller?.error.code ?? 'NOT_VERIFIED' }, 'request refused: caller');
+    sendApiError(
+      res,
+      {
+        code: 'UNAUTHORIZED',
+        message: `The signed request does not identify its caller: ${caller?.error.message ?? 'not verified'}`,
+      },
+      ctx.requestId,
+    );
+    return;
+  }
+  res.locals.caller = caller.value;
+  bindRequest(res, { portalId: caller.value.portalId });
+  next();
+}
+
+export const callerOf = (res: Response): SignedCaller => {
+  const caller = res.locals.caller as SignedCaller | undefined;
+  if (!caller) throw new Error('requireSignedCaller has not run');
+  return caller;
+};

@@ -1,0 +1,182 @@
+/**
+ * POST /webhooks/hubspot: HubSpot's webhook batches, v3-signature-verified like /api requests.
+ *
+ * - Deduplicated by event id (installation store markEventSeen); an event whose handling failed in this
+ *   process is handled again when HubSpot redelivers it (the batch is answered 503 so that it does).
+ * - Safe under retries and reordering: every handler is idempotent, and an uninstall that happened before
+ *   the installation was last written (a reinstall, or a token refresh, which only succeeds while installed)
+ *   is stale and ignored.
+ * - deal.deletion archives the deal's milestones; deal.merge leaves the surviving deal with one plan (the rule
+ *   is PlanLifecycle.reconcileMerge's); app.uninstall marks the installation inactive. Other events are
+ *   acknowledged and ignored. The uninstall event name follows HubSpot's app lifecycle events as integrators
+ *   report them; confirm on a real portal (token refresh failures deactivate a portal either way).
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import type { InstallationStore } from '../ports/installation-store.js';
+import type { PlanLifecycle } from '../ports/plan-lifecycle.js';
+import { INTERNAL_ERROR, sendApiError } from './errors.js';
+import { context, withinRequest } from './request-context.js';
+import { bodyBytes, rawBody, verifySignature, type SignatureOptions } from './signed-request.js';
+
+const Id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,19}$/)]).transform(String);
+
+export const webhookEventSchema = z
+  .object({
+    eventId: Id,
+    subscriptionType: z.string().min(1).max(100),
+    portalId: z.number().int().positive(),
+    occurredAt: z.number().int().nonnegative(),
+    objectId: Id.optional(),
+    primaryObjectId: Id.optional(),
+    mergedObjectIds: z.array(Id).max(100).optional(),
+    newObjectId: Id.optional(),
+    attemptNumber: z.number().int().nonnegative().optional(),
+  })
+  .loose();
+export type WebhookEvent = z.infer<typeof webhookEventSchema>;
+/** HubSpot sends at most 100 events per request; the bound keeps a hostile body from driving the loop. */
+export const webhookBatchSchema = z.array(webhookEventSchema).min(1).max(1_000);
+
+export const UNINSTALL_EVENT_TYPES = ['app.uninstall', 'app.uninstalled'] as const;
+
+export interface WebhookDeps {
+  readonly installations: InstallationStore;
+  readonly lifecycle: PlanLifecycle;
+  readonly signature: SignatureOptions;
+}
+
+type Outcome = 'handled' | 'duplicate' | 'ignored' | 'stale' | 'inactive_portal';
+
+export function createWebhookRouter(deps: WebhookDeps): Router {
+  const router = express.Router();
+  /** Events whose handling failed here: a redelivery must not be skipped as a duplicate. */
+  const failed = new Set<string>();
+
+  async function handle(event: WebhookEvent): Promise<Outcome> {
+    const fresh = await deps.installations.markEventSeen(event.eventId);
+    if (!fresh && !failed.has(event.eventId)) return 'duplicate';
+    failed.add(event.eventId);
+    const outcome = await dispatch(event);
+    failed.delete(event.eventId);
+    return outcome;
+  }
+
+  async function dispatch(event: WebhookEvent): Promise<Outcome> {
+    const installation = await deps.installations.getInstallation(event.portalId);
+    if ((UNINSTALL_EVENT_TYPES as readonly string[]).includes(event.subscriptionType)) {
+      if (!installation) return 'ignored';
+      if (installation.updatedAt > event.occurredAt) return 'stale';
+      await deps.installations.deactivate(event.portalId, 'uninstalled');
+      return 'handled';
+    }
+    if (installation?.status.state !== 'active') return 'inactive_portal';
+    const portalId = String(event.portalId);
+    if (event.subscriptionType === 'deal.deletion' && event.objectId !== undefined) {
+      const archived = await deps.lifecycle.archiveDealPlan({
+        crm: 'hubspot',
+        portalId,
+        dealId: event.objectId,
+      });
+      if (!archived.ok) throw new WebhookHandlingError(archived.error.code);
+      return 'handled';
+    }
+    if (event.subscriptionType === 'deal.merge' && event.primaryObjectId !== undefined) {
+      const survivor = event.newObjectId ?? event.primaryObjectId;
+      const merged = await deps.lifecycle.reconcileMerge({
+        survivor: { crm: 'hubspot', portalId, dealId: survivor },
+        primaryDealId: event.primaryObjectId,
+        mergedDealIds: event.mergedObjectIds ?? [],
+      });
+      if (!merged.ok) throw new WebhookHandlingError(merged.error.code);
+      return 'handled';
+    }
+    return 'ignored';
+  }
+
+  router.post('/hubspot', rawBody, verifySignature(deps.signature), async (req: Request, res: Response) => {
+    const ctx = context(res);
+    let json: unknown;
+    try {
+      json = JSON.parse(bodyBytes(req).toString('utf8'));
+    } catch {
+      // Not JSON: nothing HubSpot would send; refused without detail.
+      json = undefined;
+    }
+    const batch = webhookBatchSchema.safeParse(json);
+    if (!batch.success) {
+      sendApiError(
+        res,
+        { code: 'INVALID_INPUT', message: 'The webhook body is not a batch of HubSpot events.' },
+        ctx.requestId,
+      );
+      return;
+    }
+    const counts: Record<Outcome | 'failed', number> = {
+      handled: 0,
+      duplicate: 0,
+      ignored: 0,
+      stale: 0,
+      inactive_portal: 0,
+      failed: 0,
+    };
+    // In order: HubSpot's batch order is the closest thing to the order events happened in.
+    for (const event of batch.data) {
+      try {
+        counts[await withinRequest(res, () => handle(event))]++;
+      } catch (error) {
+        // One failing event must not stop the others; the batch is answered 503 so HubSpot redelivers it.
+        counts.failed++;
+        ctx.log.warn(
+          {
+            eventId: event.eventId,
+            type: event.subscriptionType,
+            portalId: event.portalId,
+            code: error instanceof WebhookHandlingError ? error.code : 'UNEXPECTED',
+          },
+          'webhook event failed',
+        );
+      }
+    }
+    ctx.log.info(counts, 'webhook batch');
+    if (counts.failed > 0) {
+      sendApiError(
+        res,
+        {
+          code: 'CRM_UNAVAILABLE',
+          message: `${counts.failed} event(s) could not be handled yet; redeliver the batch.`,
+          retryAfterSeconds: 30,
+        },
+        ctx.requestId,
+      );
+      return;
+    }
+    res.status(200).json(counts);
+  });
+
+  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const ctx = context(res);
+    if (typeof error === 'object' && error !== null && 'type' in error && error.type === 'entity.too.large') {
+      sendApiError(
+        res,
+        { code: 'PAYLOAD_TOO_LARGE', message: 'The webhook body is larger than 1 MB.' },
+        ctx.requestId,
+      );
+      return;
+    }
+    ctx.log.error({ err: error }, 'webhook failed: unexpected error');
+    sendApiError(res, INTERNAL_ERROR, ctx.requestId);
+  });
+  return router;
+}
+
+class WebhookHandlingError extends Error {
+  override readonly name = 'WebhookHandlingError';
+  constructor(readonly code: string) {
+    super(`webhook event handling failed: ${code}`);
+  }
+}
