@@ -1,0 +1,453 @@
+/**
+ * The PlanStore on HubSpot, in both storage modes (docs/data-model.md has the full picture).
+ *
+ * Load: (1) the deal with its map_* properties (and, in custom-object mode, its associated milestone
+ * records), then (2) the milestone records named in `map_plan`, read by `map_key` in batches of 100 and in
+ * parallel: 2 sequential round trips, 1 + ceil(N/100) calls. The header decides which records belong to
+ * the plan, so records that a failed save left behind, or associations that failed, cannot change what
+ * loads. Never through search (eventually consistent).
+ *
+ * Save: (1) the deal (version check) and the records of the edited plan's milestones, in parallel;
+ * (2) the milestone writes in parallel: batch upserts by map_key for new milestones, batch updates with full
+ * values for changed ones, batch archives for records retired by an earlier save; (3) one deal PATCH — the
+ * commit point — with the new header and version and only the changed map_* fields, in parallel with
+ * association repairs. A failure before the PATCH leaves the old version in force: new records are not in
+ * the old header, and an updated record keeps the content the old header trusts in `map_previous`.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { milestoneSchema, type DealRef, type Milestone, type Plan } from '../../domain/model.js';
+import { changedFields, MAP_DEAL_PROPERTIES, type Projection } from '../../domain/project.js';
+import { err, ok, type Result } from '../../domain/result.js';
+import { validatePlan } from '../../domain/validate.js';
+import { crmError, type CrmError } from '../../ports/crm-error.js';
+import type { StorageMode } from '../../ports/installation-store.js';
+import type { PlanStore, PlanStoreError, SaveRequest, StoredPlan } from '../../ports/plan-store.js';
+import {
+  canonicalJson,
+  canonicalProjection,
+  decodeNumber,
+  decodeProjection,
+  decodeText,
+  encodeNativeForecastProbability,
+  encodeProjection,
+  encodeText,
+  MILESTONE_KEY,
+  MILESTONE_RECORD_PROPERTIES,
+  milestoneKey,
+  milestoneToProperties,
+  PREVIOUS_CONTENT,
+  propertiesToMilestone,
+  WRITE_STAMP,
+  type HubSpotProperties,
+} from './codec.js';
+import {
+  associateDefault,
+  associatedIds,
+  batchArchive,
+  batchReadByProperty,
+  batchUpdate,
+  batchUpsert,
+  getObject,
+  patchObject,
+  removeAssociations,
+  type SimpleObject,
+} from './crm-objects.js';
+import { MILESTONE_OBJECT, PLAN_HEADER_PROPERTIES } from './definitions.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import {
+  activitySince,
+  checkSize,
+  headerCommon,
+  parseHeader,
+  stripVersion,
+  versionActivity,
+  type CustomObjectHeader,
+  type MilestoneRef,
+  type StoredHeader,
+} from './stored-plan.js';
+import type { HubSpotTransport } from './transport.js';
+
+export const NATIVE_FORECAST_PROBABILITY = 'hs_forecast_probability';
+const DEALS = 'deals';
+
+/** Every deal property a load or a version check reads. */
+export const DEAL_READ_PROPERTIES: readonly string[] = [
+  PLAN_HEADER_PROPERTIES.plan,
+  PLAN_HEADER_PROPERTIES.version,
+  PLAN_HEADER_PROPERTIES.valueSummary,
+  ...Object.values(MAP_DEAL_PROPERTIES),
+  NATIVE_FORECAST_PROBABILITY,
+];
+
+/** How one portal keeps its plans (from its installation and the provisioning report). */
+export interface PortalStoreConfig {
+  readonly storageMode: StorageMode;
+  /** Also write HubSpot's native hs_forecast_probability (opt-in admin setting). */
+  readonly writeNativeForecast: boolean;
+  /** The milestone object's type id from provisioning (`2-…`); default `p{portalId}_map_milestone`. */
+  readonly milestoneObjectType?: string;
+}
+
+export interface HubSpotPlanStoreOptions {
+  readonly transport: HubSpotTransport;
+  readonly portalConfig: (portalId: string) => Promise<PortalStoreConfig>;
+  /** A stamp unique to one save (default: the new version and 8 random hex digits). */
+  readonly newStamp?: (version: number) => string;
+}
+
+/** A record's content as kept in `map_previous`: the milestone and the stamp of the save that wrote it. */
+const previousSchema = z.strictObject({ stamp: z.string().min(1), milestone: milestoneSchema });
+
+/** The deal as read for a load or a version check. */
+interface DealState {
+  readonly object: SimpleObject;
+  /** map_plan_version as stored (0 when empty). */
+  readonly storedVersion: number;
+  readonly header: StoredHeader | null;
+  readonly headerProblem: string | null;
+  readonly valueSummary: string;
+  readonly written: Projection | null;
+}
+
+function readDealState(object: SimpleObject): DealState {
+  const props = object.properties;
+  const rawPlan = props[PLAN_HEADER_PROPERTIES.plan];
+  const version = decodeNumber(props[PLAN_HEADER_PROPERTIES.version]);
+  const storedVersion = typeof version === 'number' && Number.isSafeInteger(version) && version >= 0 ? version : 0;
+  let header: StoredHeader | null = null;
+  let headerProblem: string | null = null;
+  if (rawPlan !== null && rawPlan !== undefined && rawPlan !== '') {
+    const parsed = parseHeader(rawPlan);
+    if (parsed.ok) header = parsed.value;
+    else headerProblem = parsed.reason;
+    if (version === undefined) headerProblem ??= `map_plan_version holds “${props[PLAN_HEADER_PROPERTIES.version] ?? ''}”, not a number`;
+  }
+  return {
+    object,
+    storedVersion,
+    header,
+    headerProblem,
+    valueSummary: decodeText(props[PLAN_HEADER_PROPERTIES.valueSummary]),
+    written: decodeProjection(props),
+  };
+}
+
+type Committed = { ok: true; milestone: Milestone } | { ok: false; problem: string };
+
+/** The content of a record that the header's stamp trusts: its own, or the copy it kept before a later write. */
+function committedContent(record: SimpleObject, stamp: string): Committed {
+  const props: HubSpotProperties = record.properties;
+  if (props[WRITE_STAMP] === stamp) {
+    const m = propertiesToMilestone(props);
+    return m.ok ? { ok: true, milestone: m.value } : { ok: false, problem: `its record ${record.id} holds values this app cannot read (${m.problems.join('; ')})` };
+  }
+  const raw = props[PREVIOUS_CONTENT];
+  if (raw) {
+    try {
+      const previous = previousSchema.safeParse(JSON.parse(raw));
+      if (previous.success && previous.data.stamp === stamp) return { ok: true, milestone: previous.data.milestone };
+    } catch {
+      // An unreadable copy is the same as no copy: reported below.
+    }
+  }
+  return {
+    ok: false,
+    problem: `its record ${record.id} was overwritten by a save that did not finish and no longer holds the saved version`,
+  };
+}
+
+const defaultStamp = (version: number): string => `${version}-${randomBytes(4).toString('hex')}`;
+
+/** Worst-case length of a HubSpot record id, for the size check made before the new records' ids are known. */
+const MAX_RECORD_ID = '9'.repeat(20);
+
+export class HubSpotPlanStore implements PlanStore {
+  private readonly locks = new KeyedMutex();
+  private readonly t: HubSpotTransport;
+  private readonly newStamp: (version: number) => string;
+
+  constructor(private readonly options: HubSpotPlanStoreOptions) {
+    this.t = options.transport;
+    this.newStamp = options.newStamp ?? defaultStamp;
+  }
+
+  async load(deal: DealRef): Promise<Result<StoredPlan | null, PlanStoreError>> {
+    const config = await this.options.portalConfig(deal.portalId);
+    const read = await this.readDeal(deal, config, false);
+    if (!read.ok) return read;
+    const state = read.value;
+    if (state.headerProblem !== null) return err(unreadable(deal, [state.headerProblem]));
+    if (state.header === null) return ok(null);
+    const header = state.header;
+
+    let milestones: Milestone[];
+    if (header.storage === 'document') {
+      milestones = header.milestones;
+    } else {
+      const records = await batchReadByProperty(
+        this.t,
+        deal.portalId,
+        milestoneType(config, deal.portalId),
+        MILESTONE_KEY,
+        header.milestones.map((r) => milestoneKey(deal.dealId, r.id)),
+        MILESTONE_RECORD_PROPERTIES,
+      );
+      if (!records.ok) return records;
+      const problems: string[] = [];
+      milestones = [];
+      for (const ref of header.milestones) {
+        const record = records.value.get(milestoneKey(deal.dealId, ref.id));
+        if (!record) {
+          problems.push(`milestone ${ref.id}: its record (map_key ${milestoneKey(deal.dealId, ref.id)}) is missing from HubSpot (deleted or archived there?)`);
+          continue;
+        }
+        const content = committedContent(record, ref.stamp);
+        if (!content.ok) problems.push(`milestone ${ref.id}: ${content.problem}`);
+        else if (content.milestone.id !== ref.id) problems.push(`milestone ${ref.id}: its record ${record.id} names another milestone (${content.milestone.id})`);
+        else milestones.push(content.milestone);
+      }
+      if (problems.length > 0) return err(unreadable(deal, problems));
+    }
+
+    const plan = assemble(deal, header, state, milestones);
+    const valid = validatePlan(plan);
+    if (!valid.ok) return err(unreadable(deal, valid.error.map((p) => `${p.path}: ${p.message}`)));
+    return ok({ plan: valid.value, writtenProjection: state.written });
+  }
+
+  save(request: SaveRequest): Promise<Result<StoredPlan, PlanStoreError>> {
+    const deal = request.plan.deal;
+    const valid = validatePlan(request.plan);
+    if (!valid.ok) {
+      return Promise.resolve(
+        err(
+          crmError('CRM_VALIDATION', 'The plan was not saved: it does not pass validation.', 0, {
+            details: valid.error.slice(0, 20).map((p) => `${p.path}: ${p.message}`),
+          }),
+        ),
+      );
+    }
+    return this.locks.run(`${deal.portalId}:${deal.dealId}`, () => this.saveLocked(valid.value, request.projection));
+  }
+
+  private async saveLocked(plan: Plan, projection: Projection): Promise<Result<StoredPlan, PlanStoreError>> {
+    const deal = plan.deal;
+    const config = await this.options.portalConfig(deal.portalId);
+    const customObjects = config.storageMode === 'custom_object';
+    const objectType = milestoneType(config, deal.portalId);
+
+    // Round trip 1: the version check, and the records of the edited plan's milestones beside it.
+    const [read, records] = await Promise.all([
+      this.readDeal(deal, config, customObjects),
+      customObjects && plan.milestones.length > 0
+        ? batchReadByProperty(this.t, deal.portalId, objectType, MILESTONE_KEY, plan.milestones.map((m) => milestoneKey(deal.dealId, m.id)), MILESTONE_RECORD_PROPERTIES)
+        : Promise.resolve(ok(new Map<string, SimpleObject>())),
+    ]);
+    if (!read.ok) return read;
+    const state = read.value;
+    if (state.headerProblem !== null) return err(unreadable(deal, [state.headerProblem]));
+    const currentVersion = state.header === null ? 0 : state.storedVersion;
+    if (plan.version !== currentVersion) return err(conflict(plan.version, currentVersion, state.header));
+    if (!records.ok) return records;
+
+    // The version number never goes back, even over a plan an admin cleared by hand.
+    const newVersion = state.storedVersion + 1;
+    const activity = versionActivity(plan.activity, state.header?.activity ?? [], newVersion);
+    const common = headerCommon(plan, activity);
+    const next = canonicalProjection(projection);
+    const dealProperties = (serialised: string): Record<string, string> => this.dealChanges(config, state, plan, next, serialised, newVersion);
+
+    if (!customObjects) {
+      const header: StoredHeader = { ...common, storage: 'document', milestones: plan.milestones };
+      const serialised = JSON.stringify(header);
+      const size = checkSize(serialised, header);
+      if (!size.ok) return err({ code: 'PLAN_TOO_LARGE', message: size.message, size: size.size, limit: size.limit });
+      const patched = await patchObject(this.t, deal.portalId, DEALS, deal.dealId, dealProperties(serialised));
+      if (!patched.ok) return err(notSaved(patched.error));
+      return ok({ plan: { ...plan, version: newVersion }, writtenProjection: next });
+    }
+
+    const stamp = this.newStamp(newVersion);
+    const previous = state.header?.storage === 'custom_object' ? state.header : null;
+    const plan2 = planWrites(deal.dealId, plan.milestones, previous, records.value, stamp);
+    const estimate: CustomObjectHeader = {
+      ...common,
+      storage: 'custom_object',
+      milestones: plan2.refs.map((r) => ({ id: r.id, recordId: r.recordId ?? MAX_RECORD_ID, stamp: r.stamp })),
+      retired: [...plan2.retire, ...(previous?.retired ?? [])],
+    };
+    const size = checkSize(JSON.stringify(estimate), estimate);
+    if (!size.ok) return err({ code: 'PLAN_TOO_LARGE', message: size.message, size: size.size, limit: size.limit });
+
+    // Round trip 2: the milestone writes, independent of each other.
+    const [upserted, updated, archived] = await Promise.all([
+      batchUpsert(this.t, deal.portalId, objectType, MILESTONE_KEY, plan2.creates),
+      batchUpdate(this.t, deal.portalId, objectType, plan2.updates),
+      batchArchive(this.t, deal.portalId, objectType, previous?.retired ?? []),
+    ]);
+    if (!upserted.ok) return err(notSaved(upserted.error));
+    if (!updated.ok) return err(notSaved(updated.error));
+    const createdIds = new Map<string, string>();
+    for (const record of upserted.value) {
+      const key = record.properties[MILESTONE_KEY];
+      if (key) createdIds.set(key, record.id);
+    }
+    const refs: MilestoneRef[] = [];
+    for (const r of plan2.refs) {
+      const recordId = r.recordId ?? createdIds.get(milestoneKey(deal.dealId, r.id));
+      if (recordId === undefined) {
+        return err(notSaved(crmError('CRM_BAD_RESPONSE', `HubSpot did not return the record it created for milestone ${r.id}.`, 200)));
+      }
+      refs.push({ id: r.id, recordId, stamp: r.stamp });
+    }
+    // Records whose archive failed stay listed, so that a later save archives them.
+    const retired = [...plan2.retire, ...(archived.ok ? [] : (previous?.retired ?? []))];
+    const header: StoredHeader = { ...common, storage: 'custom_object', milestones: refs, retired };
+    const serialised = JSON.stringify(header);
+
+    // Round trip 3: the commit, with association repairs beside it (they do not decide what loads).
+    const linked = associatedIds(state.object);
+    const toLink = refs.filter((r) => !linked.has(r.recordId)).map((r) => ({ from: deal.dealId, to: r.recordId }));
+    const toUnlink = plan2.retire.filter((id) => linked.has(id)).map((id) => ({ from: deal.dealId, to: id }));
+    const [patched] = await Promise.all([
+      patchObject(this.t, deal.portalId, DEALS, deal.dealId, dealProperties(serialised)),
+      toLink.length > 0 ? associateDefault(this.t, deal.portalId, DEALS, objectType, toLink) : Promise.resolve(ok([])),
+      toUnlink.length > 0 ? removeAssociations(this.t, deal.portalId, DEALS, objectType, toUnlink) : Promise.resolve(ok([])),
+    ]);
+    if (!patched.ok) return err(notSaved(patched.error));
+    return ok({ plan: { ...plan, version: newVersion }, writtenProjection: next });
+  }
+
+  /** The deal PATCH: header and version always; value summary, forecast fields and the native field only when changed. */
+  private dealChanges(config: PortalStoreConfig, state: DealState, plan: Plan, next: Projection, serialised: string, version: number): Record<string, string> {
+    const properties: Record<string, string> = {
+      [PLAN_HEADER_PROPERTIES.plan]: serialised,
+      [PLAN_HEADER_PROPERTIES.version]: String(version),
+    };
+    if (plan.valueSummary !== state.valueSummary) properties[PLAN_HEADER_PROPERTIES.valueSummary] = encodeText(plan.valueSummary);
+    Object.assign(properties, encodeProjection(changedFields(state.written, next)));
+    if (config.writeNativeForecast) {
+      const value = encodeNativeForecastProbability(next.closeProbability);
+      if (decodeNumber(state.object.properties[NATIVE_FORECAST_PROBABILITY]) !== Number(value)) properties[NATIVE_FORECAST_PROBABILITY] = value;
+    }
+    return properties;
+  }
+
+  private async readDeal(deal: DealRef, config: PortalStoreConfig, withAssociations: boolean): Promise<Result<DealState, PlanStoreError>> {
+    const res = await getObject(
+      this.t,
+      deal.portalId,
+      DEALS,
+      deal.dealId,
+      DEAL_READ_PROPERTIES,
+      withAssociations ? milestoneType(config, deal.portalId) : undefined,
+    );
+    if (!res.ok) {
+      if (res.error.code === 'CRM_NOT_FOUND') {
+        return err({ code: 'DEAL_NOT_FOUND', message: `Deal ${deal.dealId} was not found in HubSpot account ${deal.portalId}.` });
+      }
+      return res;
+    }
+    return ok(readDealState(res.value));
+  }
+}
+
+function milestoneType(config: PortalStoreConfig, portalId: string): string {
+  return config.milestoneObjectType ?? `p${portalId}_${MILESTONE_OBJECT.name}`;
+}
+
+function assemble(deal: DealRef, header: StoredHeader, state: DealState, milestones: Milestone[]): Plan {
+  return {
+    deal,
+    title: header.title,
+    valueSummary: state.valueSummary,
+    goals: header.goals,
+    stakeholders: header.stakeholders,
+    milestones,
+    risks: header.risks,
+    targetCloseDate: header.targetCloseDate,
+    templateId: header.templateId,
+    version: state.storedVersion,
+    activity: header.activity.map(stripVersion),
+  };
+}
+
+interface PendingRef {
+  readonly id: string;
+  /** Unknown until the upsert of a new record answers. */
+  readonly recordId: string | null;
+  readonly stamp: string;
+}
+
+interface MilestoneWrites {
+  readonly creates: { id: string; properties: Record<string, string> }[];
+  readonly updates: { id: string; properties: Record<string, string> }[];
+  /** Records of milestones the edit removed: archived by the next save, after this one has committed. */
+  readonly retire: string[];
+  readonly refs: PendingRef[];
+}
+
+/**
+ * What to write for the edited milestones, given the header in force and the records read beside it.
+ * A milestone the header does not know, or whose record is gone, is upserted by its key. A known one is
+ * updated when its content changed or when its record holds a write the header never confirmed (left by
+ * a failed save): the update keeps the confirmed content in `map_previous` until the new header commits.
+ */
+export function planWrites(
+  dealId: string,
+  milestones: readonly Milestone[],
+  header: CustomObjectHeader | null,
+  records: ReadonlyMap<string, SimpleObject>,
+  stamp: string,
+): MilestoneWrites {
+  const known = new Map((header?.milestones ?? []).map((r) => [r.id, r] as const));
+  const writes: MilestoneWrites = { creates: [], updates: [], retire: [], refs: [] };
+  for (const m of milestones) {
+    const key = milestoneKey(dealId, m.id);
+    const record = records.get(key);
+    const ref = known.get(m.id);
+    if (!record || !ref) {
+      writes.creates.push({ id: key, properties: milestoneToProperties(dealId, m, stamp, '') });
+      writes.refs.push({ id: m.id, recordId: null, stamp });
+      continue;
+    }
+    const committed = committedContent(record, ref.stamp);
+    const clean = record.properties[WRITE_STAMP] === ref.stamp;
+    if (clean && committed.ok && canonicalJson(committed.milestone) === canonicalJson(m)) {
+      writes.refs.push({ id: m.id, recordId: record.id, stamp: ref.stamp });
+      continue;
+    }
+    const keep = committed.ok ? JSON.stringify({ stamp: ref.stamp, milestone: committed.milestone }) : '';
+    writes.updates.push({ id: record.id, properties: milestoneToProperties(dealId, m, stamp, keep) });
+    writes.refs.push({ id: m.id, recordId: record.id, stamp });
+  }
+  const kept = new Set(milestones.map((m) => m.id));
+  for (const ref of header?.milestones ?? []) if (!kept.has(ref.id)) writes.retire.push(ref.recordId);
+  return writes;
+}
+
+function conflict(base: number, current: number, header: StoredHeader | null): PlanStoreError {
+  const changesSince = header === null ? [] : activitySince(header, base);
+  const what = changesSince.length === 0 ? '' : ` Since then: ${changesSince.slice(-5).map((a) => a.text).join(' ')}`;
+  return {
+    code: 'VERSION_CONFLICT',
+    message: `Someone else changed this plan while you were editing it (it is now at version ${current}; your edit was based on version ${base}). Nothing was saved: reload the plan and make your change again.${what}`,
+    currentVersion: current,
+    changesSince,
+  };
+}
+
+function unreadable(deal: DealRef, problems: readonly string[]): CrmError {
+  return crmError(
+    'CRM_BAD_RESPONSE',
+    `The plan stored on deal ${deal.dealId} cannot be read, so it was left untouched. An admin can see the reasons in the details; the deal's map_plan property and its MAP milestone records hold the data.`,
+    200,
+    { details: problems.slice(0, 20) },
+  );
+}
+
+/** A write failure before or at the commit: the old version of the plan is still the one in force. */
+function notSaved(error: CrmError): CrmError {
+  return { ...error, message: `The change was not saved; the plan is as it was before. ${error.message}` };
+}
