@@ -1,0 +1,96 @@
+import { pino } from 'pino';
+import { err, ok } from '../../domain/result.js';
+import type { InactiveReason, InstallationStore, OAuthTokens } from '../../ports/installation-store.js';
+import type { TokenError } from './token-client.js';
+import { AccessTokenProvider, REFRESH_MARGIN_MS } from './token-provider.js';
+
+/** Just the token part of the installation store. */
+function tokenStore(tokens: OAuthTokens) {
+  const state = {
+    tokens: tokens as OAuthTokens | undefined,
+    deactivated: undefined as InactiveReason | undefined,
+  };
+  const store = {
+    getTokens: () => Promise.resolve(state.tokens),
+    saveTokens: (_p: number, t: OAuthTokens) => {
+      state.tokens = t;
+      return Promise.resolve(true);
+    },
+    deactivate: (_p: number, reason: InactiveReason) => {
+      state.deactivated = reason;
+      state.tokens = undefined;
+      return Promise.resolve(true);
+    },
+  } as unknown as InstallationStore;
+  return { store, state };
+}
+
+const clock = { now: () => 1_000_000 };
+const expiring: OAuthTokens = {
+  accessToken: 'old',
+  refreshToken: 'r',
+  expiresAt: clock.now() + REFRESH_MARGIN_MS - 1,
+};
+const failing = (error: TokenError) => ({ refresh: () => Promise.resolve(err(error)) });
+
+test('a token with more than the margin left is used as is', async () => {
+  const { store } = tokenStore({ ...expiring, expiresAt: clock.now() + REFRESH_MARGIN_MS + 1 });
+  const provider = new AccessTokenProvider({
+    installations: store,
+    oauth: failing({ kind: 'unavailable', message: '' }),
+    clock,
+    log: pino({ level: 'silent' }),
+  });
+  expect(await provider.accessToken('1')).toBe('old');
+});
+
+test('an unavailable HubSpot keeps the still-valid token, and N failures in a row mark the portal inactive', async () => {
+  const { store, state } = tokenStore(expiring);
+  const provider = new AccessTokenProvider({
+    installations: store,
+    oauth: failing({ kind: 'unavailable', message: 'down' }),
+    clock,
+    log: pino({ level: 'silent' }),
+    maxFailures: 3,
+  });
+  expect(await provider.accessToken('1')).toBe('old');
+  expect(await provider.accessToken('1')).toBe('old');
+  await expect(provider.accessToken('1')).rejects.toMatchObject({ reason: 'inactive' });
+  expect(state.deactivated).toBe('refresh_failed');
+});
+
+test('invalid_client (our own credentials) never deactivates on the first failure', async () => {
+  const { store, state } = tokenStore(expiring);
+  const provider = new AccessTokenProvider({
+    installations: store,
+    oauth: failing({ kind: 'invalid_client', message: 'bad' }),
+    clock,
+    log: pino({ level: 'silent' }),
+  });
+  expect(await provider.accessToken('1')).toBe('old');
+  expect(state.deactivated).toBeUndefined();
+});
+
+test('a refreshed token is saved and returned', async () => {
+  const { store, state } = tokenStore(expiring);
+  const oauth = {
+    refresh: () =>
+      Promise.resolve(
+        ok({
+          accessToken: 'new',
+          refreshToken: 'r',
+          expiresAt: clock.now() + 1_800_000,
+          portalId: 1,
+          scopes: undefined,
+        }),
+      ),
+  };
+  const provider = new AccessTokenProvider({
+    installations: store,
+    oauth,
+    clock,
+    log: pino({ level: 'silent' }),
+  });
+  expect(await provider.accessToken('1')).toBe('new');
+  expect(state.tokens?.accessToken).toBe('new');
+});

@@ -1,0 +1,225 @@
+/**
+ * The marketplace install end to end against the sandbox CRM's real OAuth server: /oauth/install → the
+ * authorize page (auto=1) → /oauth/callback → code exchanged at POST /oauth/2026-03/token, tokens stored
+ * encrypted, provisioning run, a page saying what was set up. Then access-token refresh (single-flight), and a
+ * revoked refresh token marking the portal inactive so that it is not called again.
+ */
+import { jest } from '@jest/globals';
+import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.js';
+import { ok } from '../../src/domain/result.js';
+import type { ProvisionInput } from '../../src/ports/provisioning.js';
+import { AccessTokenUnavailableError, REFRESH_MARGIN_MS } from '../../src/server/oauth/token-provider.js';
+import { callFunction, startHarness, TestClock, type Harness } from './harness.js';
+
+const CLIENT_SECRET = 'oauth-test-client-secret';
+
+let sandbox: Sandbox;
+let h: Harness;
+let clock: TestClock;
+let provisioned: ProvisionInput[];
+
+beforeAll(async () => {
+  sandbox = await createSandbox({ dataFile: ':memory:' });
+});
+afterAll(async () => sandbox.close());
+
+let apps = 0;
+let clientId = '';
+
+/**
+ * A backend with its own sandbox OAuth app, whose redirect URI is this backend's callback (the sandbox's
+ * admin API cannot change the redirect URIs of an app, so each backend registers a new one).
+ */
+async function start(provision = true): Promise<void> {
+  clientId = `oauth-test-client-${++apps}`;
+  h = await startHarness({
+    clock,
+    crmBase: sandbox.baseUrl,
+    env: { HUBSPOT_CLIENT_ID: clientId, HUBSPOT_CLIENT_SECRET: CLIENT_SECRET },
+    ...(provision
+      ? {
+          provision: (input: ProvisionInput) => {
+            provisioned.push(input);
+            return Promise.resolve(
+              ok({
+                storageMode: input.storageMode,
+                propertiesCreated: ['map_progress', 'map_health'],
+                propertiesExisting: [],
+                customObject:
+                  input.storageMode === 'custom_object' ? ('created' as const) : ('not_used' as const),
+              }),
+            );
+          },
+        }
+      : {}),
+  });
+  const registered = await fetch(`${sandbox.baseUrl}/_sandbox/oauth/apps`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'MAP test',
+      clientId,
+      clientSecret: CLIENT_SECRET,
+      redirectUris: [`${h.url}/oauth/callback`],
+    }),
+  });
+  expect(registered.status).toBe(201);
+}
+
+beforeEach(async () => {
+  clock = new TestClock(Date.now());
+  provisioned = [];
+  await start();
+});
+afterEach(async () => h.close());
+
+async function followInstall(
+  extra: Record<string, string> = {},
+): Promise<{ status: number; html: string; callbackUrl: string }> {
+  const install = await fetch(`${h.url}/oauth/install`, { redirect: 'manual' });
+  expect(install.status).toBe(302);
+  const authorize = new URL(install.headers.get('location') ?? '');
+  for (const [k, v] of Object.entries({ auto: '1', ...extra })) authorize.searchParams.set(k, v);
+  const consent = await fetch(authorize, { redirect: 'manual' });
+  expect(consent.status).toBe(302);
+  const callbackUrl = consent.headers.get('location') ?? '';
+  const callback = await fetch(callbackUrl, { redirect: 'manual' });
+  return { status: callback.status, html: await callback.text(), callbackUrl };
+}
+
+test('install redirects to the authorize page with the required scopes, the custom-object scopes as optional, and a state', async () => {
+  const install = await fetch(`${h.url}/oauth/install`, { redirect: 'manual' });
+  const url = new URL(install.headers.get('location') ?? '');
+  expect(url.origin + url.pathname).toBe(`${sandbox.baseUrl}/oauth/authorize`);
+  expect(url.searchParams.get('client_id')).toBe(clientId);
+  expect(url.searchParams.get('redirect_uri')).toBe(`${h.url}/oauth/callback`);
+  expect(url.searchParams.get('scope')?.split(' ')).toEqual(
+    expect.arrayContaining(['oauth', 'crm.objects.deals.write']),
+  );
+  expect(url.searchParams.get('scope')).not.toContain('custom');
+  expect(url.searchParams.get('optional_scope')?.split(' ')).toEqual(
+    expect.arrayContaining(['crm.objects.custom.write', 'crm.schemas.custom.write']),
+  );
+  expect(url.searchParams.get('state')).toMatch(/^[\w-]+\.\d+\.[\w-]{43}$/);
+});
+
+test('an Enterprise portal installs end to end: tokens stored (encrypted), custom-object mode, provisioning run, a page saying what was set up', async () => {
+  const { status, html } = await followInstall();
+  expect(status).toBe(200);
+  expect(html).toContain('Mutual Action Plan is installed');
+  expect(html).toContain('custom object');
+  expect(html).toContain('Add the card to the deal view');
+  const installation = await h.installations.getInstallation(sandbox.demoPortalId);
+  expect(installation).toMatchObject({ status: { state: 'active' }, storageMode: 'custom_object' });
+  expect(installation?.appId).toBeGreaterThan(0);
+  expect(installation?.scopes).toEqual(expect.arrayContaining(['crm.objects.custom.write']));
+  expect(provisioned).toEqual([
+    expect.objectContaining({ portalId: sandbox.demoPortalId, storageMode: 'custom_object' }),
+  ]);
+  const tokens = await h.installations.getTokens(sandbox.demoPortalId);
+  // The token works against the sandbox CRM.
+  const deals = await fetch(`${sandbox.baseUrl}/crm/v3/objects/deals?limit=1`, {
+    headers: { authorization: `Bearer ${tokens?.accessToken ?? ''}` },
+  });
+  expect(deals.status).toBe(200);
+  expect(JSON.stringify(h.logs)).not.toContain(tokens?.accessToken ?? 'x');
+});
+
+test('a Free portal installs in document mode and the page says the optional scopes were not granted', async () => {
+  const { status, html } = await followInstall({ new_portal_tier: 'free' });
+  expect(status).toBe(200);
+  expect(html).toContain('cannot use custom objects');
+  expect(html).toContain('Optional permissions not granted');
+  expect(provisioned[0]?.storageMode).toBe('document');
+});
+
+test('the callback refuses a replayed, a forged and an expired state before exchanging any code', async () => {
+  const { callbackUrl } = await followInstall();
+  const replay = await fetch(callbackUrl);
+  expect(replay.status).toBe(400);
+  expect(await replay.text()).toContain('already used');
+
+  const forged = new URL(callbackUrl);
+  const [nonce, expires] = (forged.searchParams.get('state') ?? '').split('.');
+  forged.searchParams.set('state', `${nonce}.${Number(expires) + 1}.${'A'.repeat(43)}`);
+  const forgedRes = await fetch(forged);
+  expect(forgedRes.status).toBe(400);
+  expect(await forgedRes.text()).toContain('not issued by this app');
+
+  const install = await fetch(`${h.url}/oauth/install`, { redirect: 'manual' });
+  const authorize = new URL(install.headers.get('location') ?? '');
+  authorize.searchParams.set('auto', '1');
+  const consent = await fetch(authorize, { redirect: 'manual' });
+  clock.ms += 11 * 60 * 1000;
+  const expired = await fetch(consent.headers.get('location') ?? '');
+  expect(expired.status).toBe(400);
+  expect(await expired.text()).toContain('expired');
+  expect(provisioned).toHaveLength(1);
+});
+
+test('a declined install shows a clear page and stores nothing', async () => {
+  const { status, html } = await followInstall({ decision: 'deny', new_portal_tier: 'starter' });
+  expect(status).toBe(400);
+  expect(html).toContain('cancelled');
+  expect(provisioned).toHaveLength(0);
+});
+
+test('a failed provisioning keeps the installation and says how to retry', async () => {
+  await h.close();
+  await start(false);
+  const { status, html } = await followInstall();
+  expect(status).toBe(503);
+  expect(html).toContain('npm run cli -- provision');
+  expect((await h.installations.getInstallation(sandbox.demoPortalId))?.status.state).toBe('active');
+});
+
+test('an access token near expiry is refreshed once for concurrent callers, and the new one is stored', async () => {
+  await followInstall();
+  const portal = sandbox.demoPortalId;
+  const before = await h.installations.getTokens(portal);
+  const spy = jest.spyOn(h.backend.tokenClient, 'refresh');
+  expect(await h.backend.tokens.accessToken(String(portal))).toBe(before?.accessToken);
+  expect(spy).not.toHaveBeenCalled();
+  clock.ms = (before?.expiresAt ?? 0) - REFRESH_MARGIN_MS + 1;
+  const [a, b, c] = await Promise.all([1, 2, 3].map(() => h.backend.tokens.accessToken(String(portal))));
+  expect(spy).toHaveBeenCalledTimes(1);
+  expect(a).not.toBe(before?.accessToken);
+  expect(b).toBe(a);
+  expect(c).toBe(a);
+  const after = await h.installations.getTokens(portal);
+  expect(after?.accessToken).toBe(a);
+  expect(after?.expiresAt).toBeGreaterThan(clock.ms);
+  const deals = await fetch(`${sandbox.baseUrl}/crm/v3/objects/deals?limit=1`, {
+    headers: { authorization: `Bearer ${a ?? ''}` },
+  });
+  expect(deals.status).toBe(200);
+});
+
+test('a revoked refresh token marks the installation inactive: no more token or CRM calls, and the API answers 403', async () => {
+  await followInstall({ new_portal_tier: 'professional' });
+  const portal = provisioned[0]?.portalId ?? 0;
+  const tokens = await h.installations.getTokens(portal);
+  const revoked = await fetch(`${sandbox.baseUrl}/oauth/2026-03/token/revoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      client_id: clientId,
+      client_secret: CLIENT_SECRET,
+      token: tokens?.refreshToken ?? '',
+    }),
+  });
+  expect(revoked.status).toBe(200);
+  clock.ms = (tokens?.expiresAt ?? 0) + 1;
+  const spy = jest.spyOn(h.backend.tokenClient, 'refresh');
+  await expect(h.backend.tokens.accessToken(String(portal))).rejects.toBeInstanceOf(
+    AccessTokenUnavailableError,
+  );
+  expect(await h.installations.getInstallation(portal)).toMatchObject({
+    status: { state: 'inactive', reason: 'token_revoked' },
+  });
+  expect(await h.installations.getTokens(portal)).toBeUndefined();
+  await expect(h.backend.tokens.accessToken(String(portal))).rejects.toMatchObject({ reason: 'inactive' });
+  expect(spy).toHaveBeenCalledTimes(1);
+  const res = await callFunction(h, 'get-plan', { dealId: '1' }, { caller: { portalId: portal, userId: 1 } });
+  expect(res.status).toBe(403);
+});
