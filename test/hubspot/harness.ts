@@ -5,7 +5,7 @@
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/platform/server.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { HubSpotTransport, type AttemptEvent } from '../../src/adapters/hubspot/transport.js';
-import { PortalThrottle } from '../../src/adapters/hubspot/throttle.js';
+import { DEFAULT_THROTTLE, PortalThrottle, type ThrottleSettings } from '../../src/adapters/hubspot/throttle.js';
 import type { RetrySettings } from '../../src/adapters/hubspot/retry-policy.js';
 import { CUSTOM_OBJECT_SCOPES } from '../../src/adapters/hubspot/provision.js';
 
@@ -38,7 +38,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: Partial<SandboxOptions> = {}, retry: RetrySettings = FAST_RETRY): Promise<Harness> {
+export async function startHarness(
+  options: Partial<SandboxOptions> = {},
+  retry: RetrySettings = FAST_RETRY,
+  throttle: ThrottleSettings = DEFAULT_THROTTLE,
+): Promise<Harness> {
   const sandbox = await createSandbox({ dataFile: ':memory:', rateLimit: { perTenSeconds: null }, ...options });
   const tokens = new Map<string, string>([[String(sandbox.demoPortalId), sandbox.demoToken]]);
   const attempts: AttemptEvent[] = [];
@@ -49,7 +53,7 @@ export async function startHarness(options: Partial<SandboxOptions> = {}, retry:
       return token ? Promise.resolve(token) : Promise.reject(new Error(`no token for portal ${portalId}`));
     },
     clock: realClock,
-    throttle: new PortalThrottle(realClock),
+    throttle: new PortalThrottle(realClock, throttle),
     retry,
     onAttempt: (e) => attempts.push(e),
   });

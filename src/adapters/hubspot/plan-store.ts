@@ -248,8 +248,14 @@ export class HubSpotPlanStore implements PlanStore {
     const state = read.value;
     if (state.headerProblem !== null) return err(unreadable(deal, [state.headerProblem]));
     const currentVersion = state.header === null ? 0 : state.storedVersion;
-    if (plan.version !== currentVersion) return err(conflict(plan.version, currentVersion, state.header));
     if (!records.ok) return records;
+    if (plan.version !== currentVersion) {
+      // The same save sent again after its answer was lost (it did commit): report the success it had.
+      if (currentVersion === plan.version + 1 && sameAsStored(plan, state, records.value)) {
+        return ok({ plan: { ...plan, version: currentVersion }, writtenProjection: state.written });
+      }
+      return err(conflict(plan.version, currentVersion, state.header));
+    }
 
     // The version number never goes back, even over a plan an admin cleared by hand.
     const newVersion = state.storedVersion + 1;
@@ -351,6 +357,26 @@ export class HubSpotPlanStore implements PlanStore {
     }
     return ok(readDealState(res.value));
   }
+}
+
+/** True when the stored plan is exactly `plan` one version later: a retry of a save that had committed. */
+function sameAsStored(plan: Plan, state: DealState, records: ReadonlyMap<string, SimpleObject>): boolean {
+  const header = state.header;
+  if (header === null) return false;
+  let milestones: Milestone[];
+  if (header.storage === 'document') {
+    milestones = header.milestones;
+  } else {
+    milestones = [];
+    for (const ref of header.milestones) {
+      const record = records.get(milestoneKey(plan.deal.dealId, ref.id));
+      const content = record ? committedContent(record, ref.stamp) : undefined;
+      if (!content?.ok) return false;
+      milestones.push(content.milestone);
+    }
+  }
+  const stored = assemble(plan.deal, header, state, milestones);
+  return canonicalJson(stored) === canonicalJson({ ...plan, version: state.storedVersion });
 }
 
 function milestoneType(config: PortalStoreConfig, portalId: string): string {
