@@ -68,7 +68,12 @@ const edited = (plan: Plan): Plan => {
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+// nock patches Node's shared http modules; another test file in the same Jest worker loads its own copy of
+// nock, so leave the modules as they were found.
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
 
 describe('HubSpotPlanStore with exact HubSpot replies', () => {
   it('fails a save whose batch update answers 207 with per-item errors, before writing any deal property', async () => {
