@@ -2,7 +2,13 @@
  * The steps every plan function shares: build the deal ref from the caller, compute today and the edit
  * context, load, apply domain edits, save through the PlanStore, and turn store errors into function errors.
  */
-import { emptyPlan, type DealRef, type EditContext, type Plan } from '../src/domain/model.js';
+import {
+  emptyPlan,
+  type ActivityEntry,
+  type DealRef,
+  type EditContext,
+  type Plan,
+} from '../src/domain/model.js';
 import { project } from '../src/domain/project.js';
 import { err, ok, type Problem, type Result } from '../src/domain/result.js';
 import type { EditResult } from '../src/domain/edits.js';
@@ -99,9 +105,14 @@ export async function loadOrEmpty(
 }
 
 /**
- * Saves `edited` (a plan derived from `current`) as based on `baseVersion`. When the client's base is not the
- * current version, the store is asked to save on that stale base: it refuses (writing nothing) and says
- * what changed since, which only the store knows.
+ * Saves `edited` (a plan derived from `current`) as based on `baseVersion`.
+ *
+ * When the client's base is not the current version, only the store knows what changed since that base
+ * (the plan's activity log carries no versions), so the function asks it: it saves the current plan with an
+ * empty activity log on the stale base. A stale save writes nothing (PlanStore contract) and answers
+ * VERSION_CONFLICT with the changes. The empty log makes sure the probe never looks like a resend of the save
+ * that produced the current version (which a store may acknowledge as already committed, also without
+ * writing); should a store still acknowledge it, the answer is a conflict without the list of changes.
  */
 export async function saveEdited(
   deps: FunctionDeps,
@@ -110,22 +121,22 @@ export async function saveEdited(
   baseVersion: number,
   today: string,
 ): Promise<Result<PlanResponse, FunctionError>> {
-  if (baseVersion > current.version) {
-    return err({
-      code: 'VERSION_CONFLICT',
-      message: `This plan is at version ${current.version}, not ${baseVersion}. Reload the plan and try again.`,
-      currentVersion: current.version,
-      changesSince: [],
-    });
+  const conflict = (changesSince: readonly ActivityEntry[]): FunctionError => ({
+    code: 'VERSION_CONFLICT',
+    message: `Someone changed this plan since you loaded it (now version ${current.version}). Reload it to see their changes, then make yours again.`,
+    currentVersion: current.version,
+    changesSince,
+  });
+  if (baseVersion > current.version) return err(conflict([]));
+  if (baseVersion !== current.version) {
+    const probe: Plan = { ...current, version: baseVersion, activity: [] };
+    const refused = await deps.plans.save({ plan: probe, projection: project(probe, today) });
+    if (refused.ok) return err(conflict([]));
+    return err(storeError(refused.error));
   }
-  const stale = baseVersion !== current.version;
-  const plan: Plan = { ...(stale ? current : edited), version: baseVersion };
+  const plan: Plan = { ...edited, version: baseVersion };
   const saved = await deps.plans.save({ plan, projection: project(plan, today) });
   if (!saved.ok) return err(storeError(saved.error));
-  if (stale)
-    throw new Error(
-      `PlanStore accepted a save based on version ${baseVersion} while it held version ${current.version}`,
-    );
   return ok(respond(saved.value.plan, today, true));
 }
 

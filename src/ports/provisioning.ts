@@ -1,7 +1,8 @@
 /**
  * Provisioning: what the app sets up in a portal at install (the deal property group and map_* properties,
- * and in custom-object mode the map_milestone object). Implemented by the HubSpot adapter; idempotent, so an
- * install can be repeated and a failed one retried (npm run cli -- provision <portalId>).
+ * and when the portal can have custom objects the map_milestone object). Implemented by the HubSpot adapter
+ * (src/adapters/hubspot/provision.ts, whose report has this shape); idempotent, so an install can be
+ * repeated and a failed one retried (npm run cli -- provision <portalId>).
  */
 import type { Result } from '../domain/result.js';
 import type { CrmError } from './crm-error.js';
@@ -9,17 +10,24 @@ import type { StorageMode } from './installation-store.js';
 
 export interface ProvisionInput {
   readonly portalId: number;
+  /** The scopes the installation was granted (custom-object scopes decide the storage mode). */
   readonly scopes: readonly string[];
-  /** The mode the granted scopes allow; provisioning may fall back to 'document' (reported). */
-  readonly storageMode: StorageMode;
 }
 
 export interface ProvisionReport {
   readonly storageMode: StorageMode;
-  readonly propertiesCreated: readonly string[];
-  readonly propertiesExisting: readonly string[];
-  /** What happened to the map_milestone custom object. */
-  readonly customObject: 'created' | 'existing' | 'not_used';
+  /** Why this storage mode (one sentence). */
+  readonly storageReason: string;
+  /** The milestone object's type id (`2-…`) in custom-object mode. */
+  readonly milestoneObjectTypeId: string | null;
+  readonly created: readonly string[];
+  readonly updated: readonly { readonly subject: string; readonly changes: readonly string[] }[];
+  readonly unchanged: readonly string[];
+  readonly problems: readonly {
+    readonly subject: string;
+    readonly message: string;
+    readonly blocking: boolean;
+  }[];
 }
 
 export type ProvisionPortal = (input: ProvisionInput) => Promise<Result<ProvisionReport, CrmError>>;

@@ -19,7 +19,7 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly installations: InstallationStore;
   readonly functions: FunctionDeps;
-  readonly lifecycle: PlanLifecycle;
+  readonly lifecycle?: PlanLifecycle;
   readonly signature: SignatureOptions;
   readonly oauth: OAuthRouteDeps;
   readonly readiness: Readonly<Record<string, ReadinessCheck>>;
@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps): Express {
     '/webhooks',
     createWebhookRouter({
       installations: deps.installations,
-      lifecycle: deps.lifecycle,
+      ...(deps.lifecycle ? { lifecycle: deps.lifecycle } : {}),
       signature: deps.signature,
     }),
   );

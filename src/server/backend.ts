@@ -11,16 +11,15 @@ import { openInstallationStore } from '../adapters/db/open.js';
 import { TokenCipher } from '../adapters/db/token-cipher.js';
 import { PortalThrottle } from '../adapters/hubspot/throttle.js';
 import { HubSpotTransport, type AttemptEvent } from '../adapters/hubspot/transport.js';
-import { MemoryPlanStore } from '../adapters/memory/plan-store.js';
+import { HubSpotPlanStore, type PortalStoreConfig } from '../adapters/hubspot/plan-store.js';
+import { provisionPortal } from '../adapters/hubspot/provision.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from '../ports/clock.js';
-import { crmError } from '../ports/crm-error.js';
 import type { InstallationStore } from '../ports/installation-store.js';
 import type { PlanLifecycle } from '../ports/plan-lifecycle.js';
 import type { PlanStore } from '../ports/plan-store.js';
 import type { ProvisionPortal } from '../ports/provisioning.js';
-import { err } from '../domain/result.js';
 import { createApp } from './app.js';
 import type { ReadinessCheck } from './health.js';
 import { AccessTokenProvider } from './oauth/token-provider.js';
@@ -37,9 +36,14 @@ export interface BackendOptions {
   readonly clock?: Clock;
   /** Default: opened from the configuration (SQLite, or PostgreSQL with DATABASE_URL). */
   readonly installations?: InstallationStore;
-  /** Default: the in-memory store, until the HubSpot PlanStore is wired in. */
-  readonly plans?: PlanStore & PlanLifecycle;
-  /** Default: provisioning is reported as not available yet. */
+  /** Default: the HubSpot PlanStore over the transport. */
+  readonly plans?: PlanStore;
+  /**
+   * What webhooks use when a deal is deleted or merged. The HubSpot adapter has no implementation yet, so by
+   * default there is none and those events are acknowledged without action (logged).
+   */
+  readonly lifecycle?: PlanLifecycle;
+  /** Default: the HubSpot adapter's provisionPortal over the transport. */
   readonly provision?: ProvisionPortal;
   readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
   readonly newId?: () => string;
@@ -53,23 +57,11 @@ export interface Backend {
   readonly tokens: AccessTokenProvider;
   readonly tokenClient: OAuthTokenClient;
   readonly transport: HubSpotTransport;
-  readonly plans: PlanStore & PlanLifecycle;
+  readonly plans: PlanStore;
   readonly functions: FunctionDeps;
   readonly provision: ProvisionPortal;
   close(): Promise<void>;
 }
-
-/** Until the HubSpot adapter's provisionPortal is wired in, installs say plainly that setup did not run. */
-export const provisioningNotAvailable: ProvisionPortal = () =>
-  Promise.resolve(
-    err(
-      crmError(
-        'CRM_UNAVAILABLE',
-        'Provisioning (deal properties and the milestone object) is not built into this version yet.',
-        0,
-      ),
-    ),
-  );
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const { config, logger } = options;
@@ -104,19 +96,35 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       options.onCrmAttempt?.(event);
     },
   });
-  let plans = options.plans;
-  if (!plans) {
-    plans = new MemoryPlanStore();
-    logger.warn('plans are kept in memory: the HubSpot plan store is not wired in yet');
-  }
-  const provision = options.provision ?? provisioningNotAvailable;
-  const functions: FunctionDeps = { plans, lifecycle: plans, clock, newId: options.newId ?? randomUUID };
+  /** How a portal keeps its plans: from its installation (mode chosen at install, admin settings). */
+  const portalConfig = async (portalId: string): Promise<PortalStoreConfig> => {
+    const installation = await installations.getInstallation(Number(portalId));
+    return {
+      storageMode: installation?.storageMode ?? 'document',
+      writeNativeForecast: installation?.settings.writeNativeForecast ?? false,
+    };
+  };
+  const plans = options.plans ?? new HubSpotPlanStore({ transport, portalConfig });
+  const provision: ProvisionPortal =
+    options.provision ??
+    ((input) => provisionPortal(transport, String(input.portalId), { scopes: input.scopes }));
+  const lifecycle = options.lifecycle;
+  if (!lifecycle)
+    logger.warn(
+      'no PlanLifecycle: deal deletions and merges from webhooks are acknowledged without archiving milestones',
+    );
+  const functions: FunctionDeps = {
+    plans,
+    ...(lifecycle ? { lifecycle } : {}),
+    clock,
+    newId: options.newId ?? randomUUID,
+  };
   const signature = { clientSecret: config.hubspotClientSecret, trustProxy: config.trustProxy, clock };
   const app = createApp({
     logger,
     installations,
     functions,
-    lifecycle: plans,
+    ...(lifecycle ? { lifecycle } : {}),
     signature,
     oauth: {
       clientId: config.hubspotClientId,

@@ -42,11 +42,12 @@ export const UNINSTALL_EVENT_TYPES = ['app.uninstall', 'app.uninstalled'] as con
 
 export interface WebhookDeps {
   readonly installations: InstallationStore;
-  readonly lifecycle: PlanLifecycle;
+  /** Absent: deal deletions and merges are acknowledged without action (no storage implementation yet). */
+  readonly lifecycle?: PlanLifecycle;
   readonly signature: SignatureOptions;
 }
 
-type Outcome = 'handled' | 'duplicate' | 'ignored' | 'stale' | 'inactive_portal';
+type Outcome = 'handled' | 'duplicate' | 'ignored' | 'stale' | 'inactive_portal' | 'unsupported';
 
 export function createWebhookRouter(deps: WebhookDeps): Router {
   const router = express.Router();
@@ -72,8 +73,10 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
     }
     if (installation?.status.state !== 'active') return 'inactive_portal';
     const portalId = String(event.portalId);
+    const dealEvent = event.subscriptionType === 'deal.deletion' || event.subscriptionType === 'deal.merge';
+    if (dealEvent && !deps.lifecycle) return 'unsupported';
     if (event.subscriptionType === 'deal.deletion' && event.objectId !== undefined) {
-      const archived = await deps.lifecycle.archiveDealPlan({
+      const archived = await deps.lifecycle!.archiveDealPlan({
         crm: 'hubspot',
         portalId,
         dealId: event.objectId,
@@ -83,7 +86,7 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
     }
     if (event.subscriptionType === 'deal.merge' && event.primaryObjectId !== undefined) {
       const survivor = event.newObjectId ?? event.primaryObjectId;
-      const merged = await deps.lifecycle.reconcileMerge({
+      const merged = await deps.lifecycle!.reconcileMerge({
         survivor: { crm: 'hubspot', portalId, dealId: survivor },
         primaryDealId: event.primaryObjectId,
         mergedDealIds: event.mergedObjectIds ?? [],
@@ -118,6 +121,7 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
       ignored: 0,
       stale: 0,
       inactive_portal: 0,
+      unsupported: 0,
       failed: 0,
     };
     // In order: HubSpot's batch order is the closest thing to the order events happened in.
@@ -139,6 +143,11 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
       }
     }
     ctx.log.info(counts, 'webhook batch');
+    if (counts.unsupported > 0)
+      ctx.log.warn(
+        { unsupported: counts.unsupported },
+        'deal deletions/merges not applied: no PlanLifecycle is configured',
+      );
     if (counts.failed > 0) {
       sendApiError(
         res,

@@ -11,8 +11,6 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { InstallationStore } from '../../src/ports/installation-store.js';
-import type { PlanLifecycle } from '../../src/ports/plan-lifecycle.js';
-import type { PlanStore } from '../../src/ports/plan-store.js';
 import type { ProvisionPortal } from '../../src/ports/provisioning.js';
 import { createBackend, type Backend } from '../../src/server/backend.js';
 import { listen, type RunningServer } from '../../src/server/http-server.js';
@@ -30,7 +28,8 @@ export class TestClock implements Clock {
 }
 
 export interface HarnessOptions {
-  readonly plans?: PlanStore & PlanLifecycle;
+  /** 'hubspot': the real HubSpot PlanStore over the transport (with crmBase a sandbox); default in memory. */
+  readonly plans?: MemoryPlanStore | 'hubspot';
   readonly provision?: ProvisionPortal;
   readonly clock?: Clock;
   readonly env?: Record<string, string>;
@@ -43,6 +42,7 @@ export interface Harness {
   readonly url: string;
   readonly backend: Backend;
   readonly installations: InstallationStore;
+  /** The in-memory store (a fresh unused one when the harness runs the HubSpot store). */
   readonly plans: MemoryPlanStore;
   readonly config: Config;
   /** Every log line, parsed. */
@@ -77,7 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     cipher: new TokenCipher(config.tokenEncryptionKeys),
     clock,
   });
-  const plans = options.plans ?? new MemoryPlanStore();
+  const plans = options.plans === 'hubspot' ? undefined : (options.plans ?? new MemoryPlanStore());
   // The server listens first: the backend needs its URL (the OAuth redirect URI).
   const target: { app?: Backend['app'] } = {};
   const running: RunningServer = await listen(
@@ -94,7 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     publicBaseUrl: running.url,
     clock,
     installations,
-    plans,
+    ...(plans ? { plans, lifecycle: plans } : {}),
     ...(options.provision ? { provision: options.provision } : {}),
     ...(options.newId ? { newId: options.newId } : {}),
   });
@@ -103,7 +103,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     url: running.url,
     backend,
     installations,
-    plans: plans as MemoryPlanStore,
+    plans: plans ?? new MemoryPlanStore(),
     config,
     logs,
     close: async () => {

@@ -6,7 +6,8 @@
  */
 import { jest } from '@jest/globals';
 import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.js';
-import { ok } from '../../src/domain/result.js';
+import { err, ok } from '../../src/domain/result.js';
+import { crmError } from '../../src/ports/crm-error.js';
 import type { ProvisionInput } from '../../src/ports/provisioning.js';
 import { AccessTokenUnavailableError, REFRESH_MARGIN_MS } from '../../src/server/oauth/token-provider.js';
 import { callFunction, startHarness, TestClock, type Harness } from './harness.js';
@@ -30,23 +31,34 @@ let clientId = '';
  * A backend with its own sandbox OAuth app, whose redirect URI is this backend's callback (the sandbox's
  * admin API cannot change the redirect URIs of an app, so each backend registers a new one).
  */
-async function start(provision = true): Promise<void> {
+async function start(provision: 'fake' | 'real' | 'failing' = 'fake'): Promise<void> {
   clientId = `oauth-test-client-${++apps}`;
   h = await startHarness({
     clock,
     crmBase: sandbox.baseUrl,
     env: { HUBSPOT_CLIENT_ID: clientId, HUBSPOT_CLIENT_SECRET: CLIENT_SECRET },
-    ...(provision
+    ...(provision === 'failing'
+      ? {
+          provision: () =>
+            Promise.resolve(err(crmError('CRM_UNAVAILABLE', 'HubSpot is having trouble right now.', 503))),
+        }
+      : {}),
+    ...(provision === 'fake'
       ? {
           provision: (input: ProvisionInput) => {
             provisioned.push(input);
+            const custom = input.scopes.includes('crm.objects.custom.write');
             return Promise.resolve(
               ok({
-                storageMode: input.storageMode,
-                propertiesCreated: ['map_progress', 'map_health'],
-                propertiesExisting: [],
-                customObject:
-                  input.storageMode === 'custom_object' ? ('created' as const) : ('not_used' as const),
+                storageMode: custom ? ('custom_object' as const) : ('document' as const),
+                storageReason: custom
+                  ? 'the account can have custom objects'
+                  : 'the account cannot have custom objects',
+                milestoneObjectTypeId: custom ? '2-1' : null,
+                created: ['deal property map_progress', 'deal property map_health'],
+                updated: [],
+                unchanged: [],
+                problems: [],
               }),
             );
           },
@@ -107,15 +119,13 @@ test('an Enterprise portal installs end to end: tokens stored (encrypted), custo
   const { status, html } = await followInstall();
   expect(status).toBe(200);
   expect(html).toContain('Mutual Action Plan is installed');
-  expect(html).toContain('custom object');
+  expect(html).toContain('MAP milestone');
   expect(html).toContain('Add the card to the deal view');
   const installation = await h.installations.getInstallation(sandbox.demoPortalId);
   expect(installation).toMatchObject({ status: { state: 'active' }, storageMode: 'custom_object' });
   expect(installation?.appId).toBeGreaterThan(0);
   expect(installation?.scopes).toEqual(expect.arrayContaining(['crm.objects.custom.write']));
-  expect(provisioned).toEqual([
-    expect.objectContaining({ portalId: sandbox.demoPortalId, storageMode: 'custom_object' }),
-  ]);
+  expect(provisioned).toEqual([expect.objectContaining({ portalId: sandbox.demoPortalId })]);
   const tokens = await h.installations.getTokens(sandbox.demoPortalId);
   // The token works against the sandbox CRM.
   const deals = await fetch(`${sandbox.baseUrl}/crm/v3/objects/deals?limit=1`, {
@@ -125,12 +135,32 @@ test('an Enterprise portal installs end to end: tokens stored (encrypted), custo
   expect(JSON.stringify(h.logs)).not.toContain(tokens?.accessToken ?? 'x');
 });
 
+test('with the real provisioning, an install creates the map_* deal properties and the milestone object in the sandbox', async () => {
+  await h.close();
+  await start('real');
+  const { status, html } = await followInstall({ new_portal_tier: 'enterprise' });
+  expect(status).toBe(200);
+  expect(html).toContain('map_progress');
+  const portal = Number(/HubSpot account <strong>(\d+)<\/strong>/.exec(html)?.[1]);
+  expect(await h.installations.getInstallation(portal)).toMatchObject({
+    storageMode: 'custom_object',
+    status: { state: 'active' },
+  });
+  const token = (await h.installations.getTokens(portal))?.accessToken ?? '';
+  const prop = await fetch(`${sandbox.baseUrl}/crm/v3/properties/deals/map_progress`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(prop.status).toBe(200);
+});
+
 test('a Free portal installs in document mode and the page says the optional scopes were not granted', async () => {
   const { status, html } = await followInstall({ new_portal_tier: 'free' });
   expect(status).toBe(200);
-  expect(html).toContain('cannot use custom objects');
+  expect(html).toContain('inside each deal’s plan');
   expect(html).toContain('Optional permissions not granted');
-  expect(provisioned[0]?.storageMode).toBe('document');
+  expect((await h.installations.getInstallation(provisioned[0]?.portalId ?? 0))?.storageMode).toBe(
+    'document',
+  );
 });
 
 test('the callback refuses a replayed, a forged and an expired state before exchanging any code', async () => {
@@ -166,7 +196,7 @@ test('a declined install shows a clear page and stores nothing', async () => {
 
 test('a failed provisioning keeps the installation and says how to retry', async () => {
   await h.close();
-  await start(false);
+  await start('failing');
   const { status, html } = await followInstall();
   expect(status).toBe(503);
   expect(html).toContain('npm run cli -- provision');

@@ -26,22 +26,26 @@ export function installedPage(input: InstalledPageInput): string {
   const { report } = input;
   const mode =
     report.storageMode === 'custom_object'
-      ? 'Milestones are kept as <strong>Milestone</strong> records (a custom object) associated with each deal, so they can be reported on one by one.'
-      : 'Milestones are kept inside each deal’s plan (the <code>map_plan</code> property): this account cannot use custom objects (they need Enterprise).';
-  const created = report.propertiesCreated.length;
-  const existing = report.propertiesExisting.length;
-  const props = [...report.propertiesCreated, ...report.propertiesExisting].sort();
+      ? 'Milestones are kept as <strong>MAP milestone</strong> records (a custom object) associated with each deal, so they can be reported on one by one.'
+      : 'Milestones are kept inside each deal’s plan (the <code>map_plan</code> property).';
+  const list = (items: readonly string[]): string =>
+    items.length === 0 ? '' : `<ul>${items.map((i) => `<li><code>${escape(i)}</code></li>`).join('')}</ul>`;
+  const problems = report.problems.map(
+    (p) =>
+      `<li>${p.blocking ? '<strong>Needs attention:</strong> ' : ''}${escape(p.subject)}: ${escape(p.message)}</li>`,
+  );
   return page(
     'Installed',
     `<h1>Mutual Action Plan is installed</h1>
 <p>HubSpot account <strong>${input.portalId}</strong> is connected.</p>
 <h2>What was set up</h2>
 <ul>
-<li><strong>Storage:</strong> ${mode}</li>
-<li><strong>Deal properties</strong> in the group “Mutual Action Plan”: ${created} created, ${existing} already there.
-<details><summary>Show them</summary><ul>${props.map((p) => `<li><code>${escape(p)}</code></li>`).join('')}</ul></details></li>
-<li><strong>Milestone object:</strong> ${report.customObject === 'created' ? 'created' : report.customObject === 'existing' ? 'already there' : 'not used'}</li>
+<li><strong>Storage:</strong> ${mode} <span class="muted">${escape(report.storageReason)}</span></li>
+<li><strong>Created</strong> (${report.created.length})${list(report.created)}</li>
+<li><strong>Updated</strong> (${report.updated.length})${list(report.updated.map((u) => `${u.subject}: ${u.changes.join(', ')}`))}</li>
+<li><strong>Already in place:</strong> ${report.unchanged.length}</li>
 </ul>
+${problems.length > 0 ? `<h2>To look at</h2><ul>${problems.join('')}</ul>` : ''}
 ${input.declinedScopes.length > 0 ? `<p class="muted">Optional permissions not granted: ${input.declinedScopes.map((s) => `<code>${escape(s)}</code>`).join(', ')}.</p>` : ''}
 <h2>Add the card to the deal view</h2>
 <ol>
@@ -50,7 +54,7 @@ ${input.declinedScopes.length > 0 ? `<p class="muted">Optional permissions not g
 <li>Add a tab or pick one, click <strong>+ Add card</strong>, open <strong>Card library</strong> → <strong>Apps</strong>, and add <strong>Mutual Action Plan</strong>.</li>
 <li>Save. The card appears on every deal that uses this view.</li>
 </ol>
-<p class="muted">The <code>map_*</code> deal properties can be used in reports, views, filters and workflows as soon as plans exist.</p>`,
+<p class="muted">The <code>map_*</code> deal properties (group “Mutual Action Plan”) can be used in reports, views, filters and workflows as soon as plans exist.</p>`,
   );
 }
 

@@ -149,7 +149,7 @@ export function createOAuthRouter(deps: OAuthRouteDeps): Router {
     await deps.installations.install({ portalId, appId: info.value.appId, scopes, storageMode, tokens });
     log.info({ portalId, storageMode, scopes: scopes.length }, 'portal installed');
 
-    const provisioned = await deps.provision({ portalId, scopes, storageMode });
+    const provisioned = await deps.provision({ portalId, scopes });
     if (!provisioned.ok) {
       log.warn({ portalId, code: provisioned.error.code }, 'provisioning failed');
       fail(
@@ -176,8 +176,9 @@ export function createOAuthRouter(deps: OAuthRouteDeps): Router {
     log.info(
       {
         portalId,
-        created: provisioned.value.propertiesCreated.length,
-        customObject: provisioned.value.customObject,
+        storageMode: provisioned.value.storageMode,
+        created: provisioned.value.created.length,
+        problems: provisioned.value.problems.length,
       },
       'portal provisioned',
     );

@@ -2,7 +2,10 @@
  * The scopes the app asks for at install. Custom objects are Enterprise-only, so their scopes are optional:
  * a portal that cannot grant them still installs and keeps milestones in the deal's plan document.
  */
+import { CUSTOM_OBJECT_SCOPES } from '../../adapters/hubspot/provision.js';
 import type { StorageMode } from '../../ports/installation-store.js';
+
+export { CUSTOM_OBJECT_SCOPES };
 
 export const REQUIRED_SCOPES = [
   'oauth',
@@ -12,13 +15,6 @@ export const REQUIRED_SCOPES = [
   'crm.schemas.deals.write',
   'crm.objects.contacts.read',
   'crm.objects.owners.read',
-] as const;
-
-export const CUSTOM_OBJECT_SCOPES = [
-  'crm.objects.custom.read',
-  'crm.objects.custom.write',
-  'crm.schemas.custom.read',
-  'crm.schemas.custom.write',
 ] as const;
 
 /** Custom-object records when every custom-object scope was granted, else the plan document. */
