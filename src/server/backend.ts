@@ -110,7 +110,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     ((input) => provisionPortal(transport, String(input.portalId), { scopes: input.scopes }));
   const lifecycle = options.lifecycle;
   if (!lifecycle)
-    logger.warn(
+    logger.info(
       'no PlanLifecycle: deal deletions and merges from webhooks are acknowledged without archiving milestones',
     );
   const functions: FunctionDeps = {

@@ -1,0 +1,215 @@
+/**
+ * `npm run cli -- <command>`: operations on installed portals, with the backend's own wiring (the same
+ * configuration, installation store, OAuth tokens and HubSpot PlanStore as `npm start`).
+ *
+ * In sandbox mode without HUBSPOT_API_BASE, the CRM is the sandbox that `npm start` runs on
+ * 127.0.0.1:SANDBOX_PORT (default 4010).
+ */
+import { z } from 'zod';
+import { formatConfigProblems, loadConfig, type Config } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+
+// node:sqlite's ExperimentalWarning only: every other warning still prints.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning: string | Error, ...rest: unknown[]): void => {
+  const message = typeof warning === 'string' ? warning : warning.message;
+  if (/SQLite/i.test(message)) return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+};
+
+const USAGE = `Usage: npm run cli -- <command> [arguments]
+
+Commands:
+  installations                       list installed portals (status, storage mode, scopes)
+  provision <portalId>                (re)run provisioning for an installed portal and print the report
+  show <portalId> <dealId>            show a deal's plan and its projection
+  reproject <portalId> --deal <id>    recompute one deal's projection and write the map_* fields that changed
+                                      (a whole portal at once is not built yet: give --deal)
+  call <function> <portalId> [json]   POST /api/<function> to the running backend, signed as hubspot.fetch
+                                      does (--url <backend>, default http://127.0.0.1:PORT)
+  help                                this text
+
+Functions: get-plan, save-plan, update-milestone, apply-template, add-stakeholder, remove-stakeholder,
+list-templates, reproject-deal.`;
+
+class UsageError extends Error {}
+
+const PortalId = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/, 'a portal id is a positive number')
+  .transform(Number);
+const DealId = z.string().regex(/^[1-9]\d{0,18}$/, 'a deal id is a positive number');
+
+function arg<T>(schema: z.ZodType<T>, value: string | undefined, name: string): T {
+  if (value === undefined) throw new UsageError(`missing <${name}>`);
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`<${name}>: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  args.splice(i, 2);
+  if (value === undefined) throw new UsageError(`--${name} needs a value`);
+  return value;
+}
+
+async function backendFor(config: Config) {
+  const { createBackend } = await import('../src/server/backend.js');
+  const sandboxPort = process.env.SANDBOX_PORT?.trim() || '4010';
+  const apiBase = config.crm.apiBase ?? `http://127.0.0.1:${sandboxPort}`;
+  const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  return createBackend({ config, crm: { apiBase, oauthBase: config.crm.oauthBase ?? apiBase }, logger });
+}
+
+const print = (value: unknown): void => {
+  process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`);
+};
+
+async function main(argv: string[]): Promise<number> {
+  const args = [...argv];
+  const command = args.shift();
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    print(USAGE);
+    return command === undefined ? 1 : 0;
+  }
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) {
+    process.stderr.write(`${formatConfigProblems(loaded.error)}\n`);
+    return 1;
+  }
+  const config = loaded.value;
+
+  if (command === 'call') {
+    const url = option(args, 'url') ?? `http://127.0.0.1:${config.port}`;
+    const fn = arg(z.string().regex(/^[a-z-]+$/, 'a function name'), args[0], 'function');
+    const portalId = arg(PortalId, args[1], 'portalId');
+    const body = Buffer.from(args[2] ?? '{}');
+    const { signedRequestHeaders, withCallerQuery } = await import('../src/server/signature.js');
+    const target = withCallerQuery(`${url}/api/${fn}`, { portalId, userId: 1 });
+    const headers = {
+      'content-type': 'application/json',
+      ...signedRequestHeaders({
+        method: 'POST',
+        url: target,
+        rawBody: body,
+        clientSecret: config.hubspotClientSecret,
+        now: Date.now(),
+      }),
+    };
+    let res: Response;
+    try {
+      res = await fetch(target, { method: 'POST', headers, body });
+    } catch {
+      // The backend is not running there: say so rather than print a stack.
+      throw new UsageError(`no backend answers at ${url} (start it with npm start, or pass --url)`);
+    }
+    print(`HTTP ${res.status}`);
+    print(await res.text());
+    return res.ok ? 0 : 2;
+  }
+
+  const backend = await backendFor(config);
+  try {
+    switch (command) {
+      case 'installations': {
+        const { openDatabase } = await import('../src/adapters/db/open.js');
+        // The port has no listing (the app never needs one); the operator tool reads the table directly.
+        const db = await openDatabase({
+          databaseUrl: config.databaseUrl ?? undefined,
+          sqlitePath: config.sqlitePath,
+        });
+        try {
+          const rows = (await db.query('SELECT portal_id FROM installations ORDER BY portal_id')).rows;
+          if (rows.length === 0) print('No installations.');
+          for (const row of rows) {
+            const installation = await backend.installations.getInstallation(Number(row.portal_id));
+            if (!installation) continue;
+            const status =
+              installation.status.state === 'active' ? 'active' : `inactive (${installation.status.reason})`;
+            print(
+              `${installation.portalId}\t${status}\t${installation.storageMode}\tapp ${installation.appId}\tinstalled ${new Date(installation.installedAt).toISOString()}\t${installation.scopes.length} scopes`,
+            );
+          }
+        } finally {
+          await db.close();
+        }
+        return 0;
+      }
+      case 'provision': {
+        const portalId = arg(PortalId, args[0], 'portalId');
+        const installation = await backend.installations.getInstallation(portalId);
+        if (installation?.status.state !== 'active')
+          throw new UsageError(`portal ${portalId} has no active installation; install the app first`);
+        const report = await backend.provision({ portalId, scopes: installation.scopes });
+        if (!report.ok) {
+          process.stderr.write(`Provisioning failed: ${report.error.code}: ${report.error.message}\n`);
+          return 2;
+        }
+        if (report.value.storageMode !== installation.storageMode) {
+          const tokens = await backend.installations.getTokens(portalId);
+          if (tokens)
+            await backend.installations.install({
+              portalId,
+              appId: installation.appId,
+              scopes: installation.scopes,
+              storageMode: report.value.storageMode,
+              tokens,
+            });
+        }
+        const { formatProvisionReport } = await import('../src/adapters/hubspot/provision.js');
+        print(
+          formatProvisionReport({
+            ...report.value,
+            created: [...report.value.created],
+            updated: report.value.updated.map((u) => ({ subject: u.subject, changes: [...u.changes] })),
+            unchanged: [...report.value.unchanged],
+            problems: [...report.value.problems],
+          }),
+        );
+        return 0;
+      }
+      case 'show':
+      case 'reproject': {
+        const deal = command === 'reproject' ? option(args, 'deal') : args[1];
+        const portalId = arg(PortalId, args[0], 'portalId');
+        if (command === 'reproject' && deal === undefined) {
+          throw new UsageError(
+            'reprojecting a whole portal is not built yet (it needs a listing of the deals that have plans); give --deal <dealId>',
+          );
+        }
+        const dealId = arg(DealId, deal, 'dealId');
+        const installation = await backend.installations.getInstallation(portalId);
+        if (installation?.status.state !== 'active')
+          throw new UsageError(`portal ${portalId} has no active installation`);
+        const { FUNCTIONS, invokeFunction } = await import('../functions/index.js');
+        const fn = command === 'show' ? FUNCTIONS['get-plan'] : FUNCTIONS['reproject-deal'];
+        const result = await invokeFunction(fn, backend.functions, { portalId, userId: 0 }, { dealId });
+        if (!result.ok) {
+          process.stderr.write(`${result.error.code}: ${result.error.message}\n`);
+          return 2;
+        }
+        print(result.value);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } finally {
+    await backend.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`Error: ${error.message}\n\n${USAGE}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  },
+);
