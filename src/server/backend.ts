@@ -9,7 +9,7 @@ import type { Express } from 'express';
 import type { FunctionDeps } from '../../functions/index.js';
 import { openInstallationStore } from '../adapters/db/open.js';
 import { TokenCipher } from '../adapters/db/token-cipher.js';
-import { PortalThrottle } from '../adapters/hubspot/throttle.js';
+import { PortalThrottle, type ThrottleSettings } from '../adapters/hubspot/throttle.js';
 import { HubSpotTransport, type AttemptEvent } from '../adapters/hubspot/transport.js';
 import { HubSpotPlanStore, type PortalStoreConfig } from '../adapters/hubspot/plan-store.js';
 import { provisionPortal } from '../adapters/hubspot/provision.js';
@@ -47,6 +47,8 @@ export interface BackendOptions {
   readonly provision?: ProvisionPortal;
   readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
   readonly newId?: () => string;
+  /** Per-portal request budget; default HubSpot's (DEFAULT_THROTTLE). Benchmarks of the server lift it. */
+  readonly throttle?: ThrottleSettings;
   /** Sees every CRM attempt (benchmarks). */
   readonly onCrmAttempt?: (event: AttemptEvent) => void;
 }
@@ -90,7 +92,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     basePath: options.crm.apiBase,
     accessToken: tokens.accessToken,
     clock,
-    throttle: new PortalThrottle(clock),
+    throttle: new PortalThrottle(clock, options.throttle),
     onAttempt: (event) => {
       recordCrmTime(event.durationMs);
       options.onCrmAttempt?.(event);

@@ -13,9 +13,11 @@ export interface RequestContext {
   readonly baseLog: Logger;
   log: Logger;
   readonly startedAt: number;
-  /** Milliseconds spent in CRM calls during this request. */
+  /** Milliseconds of wall-clock time during which at least one CRM call was in flight (parallel calls count once). */
   crmMs: number;
   crmCalls: number;
+  /** [start, end] of each CRM call, performance.now() time. */
+  readonly crmIntervals: [number, number][];
   portalId?: number;
   dealId?: string;
   fn?: string;
@@ -23,11 +25,27 @@ export interface RequestContext {
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
+/** Total length covered by possibly overlapping intervals. */
+function unionLength(intervals: readonly [number, number][]): number {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [start, end] = sorted[0] ?? [0, 0];
+  for (const [s, e] of sorted.slice(1)) {
+    if (s > end) {
+      total += end - start;
+      [start, end] = [s, e];
+    } else if (e > end) end = e;
+  }
+  return total + (end - start);
+}
+
 /** Adds CRM wait time to the request being served (a no-op outside a request: CLI, start-up install). */
 export function recordCrmTime(ms: number): void {
   const ctx = storage.getStore();
   if (ctx) {
-    ctx.crmMs += ms;
+    const end = performance.now();
+    ctx.crmIntervals.push([end - ms, end]);
+    ctx.crmMs = unionLength(ctx.crmIntervals);
     ctx.crmCalls++;
   }
 }
@@ -87,6 +105,7 @@ export function requestContextMiddleware(base: Logger) {
       log: requestLogger(base, { requestId }),
       startedAt: nowMs(),
       crmMs: 0,
+      crmIntervals: [],
       crmCalls: 0,
     };
     res.locals.ctx = ctx;
