@@ -26,6 +26,11 @@ export type PlanStoreError =
       readonly currentVersion: number;
       /** What changed since the version the save was based on, from the current plan's activity log. */
       readonly changesSince: readonly ActivityEntry[];
+      /**
+       * False when the log no longer reaches back to that version (its oldest entries were dropped: the
+       * log is bounded), so `changesSince` lists only the changes that remain.
+       */
+      readonly changesSinceComplete: boolean;
     }
   | { readonly code: 'PLAN_TOO_LARGE'; readonly message: string; readonly size: number; readonly limit: number };
 

@@ -5,6 +5,7 @@ import { setMilestoneStatus, updateMilestone, addMilestone, removeMilestone, set
 import type { DealRef, Plan } from '../../src/domain/model.js';
 import { project } from '../../src/domain/project.js';
 import type { StoredPlan } from '../../src/ports/plan-store.js';
+import { anActivityEntry } from '../../src/domain/test-factories.js';
 import { callsByKind, captureRequests, ctx, planWith, roundTrips, TODAY, type SeenRequest } from './fixtures.js';
 import { ENTERPRISE_SCOPES, PROFESSIONAL_SCOPES, startHarness, type Harness } from './harness.js';
 
@@ -251,6 +252,44 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
       expect(res.error.message).toMatch(/milestones/);
       expect(seen.filter((s) => s.req.method !== 'GET')).toEqual([]);
       expect(must(await store.load(deal))).toBeNull();
+    });
+
+    it.each([
+      ['document', () => docPortal],
+      ['custom_object', () => h.demoPortalId],
+    ])('in %s mode, drops the oldest activity entries so that a plan with a full log still saves, and a conflict based on an older version says its list is incomplete', async (_mode, portal) => {
+      const deal = await newDeal(portal());
+      const first = (await save(bigPlan(deal, 600))).plan;
+      const log = Array.from({ length: 200 }, (_, i) =>
+        anActivityEntry({ at: new Date(Date.UTC(2026, 10, 16, 12, 0, i)).toISOString(), text: `Entry ${i} `.padEnd(1_000, '.') }),
+      );
+      const saved = await save({ ...first, activity: log });
+      expect(saved.plan.version).toBe(2);
+      const stored = patchBodies().at(-1)?.map_plan ?? '';
+      expect(stored.length).toBeLessThanOrEqual(PROPERTY_VALUE_LIMIT);
+      const loaded = await load(deal);
+      // Only activity was cut, oldest first: the newest entries and every milestone are there.
+      expect(loaded.activity.length).toBeLessThan(200);
+      expect(loaded.activity.length).toBeGreaterThan(0);
+      expect(loaded.activity).toEqual(log.slice(200 - loaded.activity.length));
+      expect(saved.plan).toEqual(loaded);
+      expect(loaded.milestones).toEqual(first.milestones);
+
+      const stale = edit(setValueSummary(first, { valueSummary: 'Stale edit.' }, ctx()));
+      const res = await store.save({ plan: stale, projection: project(stale, TODAY) });
+      if (res.ok || res.error.code !== 'VERSION_CONFLICT') throw new Error('expected VERSION_CONFLICT');
+      expect(res.error.currentVersion).toBe(2);
+      expect(res.error.changesSinceComplete).toBe(false);
+      expect(res.error.changesSince).toEqual(loaded.activity);
+      expect(res.error.message).toMatch(/list is incomplete/);
+
+      // A conflict based on a version the log still covers is complete.
+      const next = (await save(edit(setValueSummary(loaded, { valueSummary: 'Fresh.' }, ctx())))).plan;
+      const stale2 = edit(setValueSummary(loaded, { valueSummary: 'Stale again.' }, ctx()));
+      const res2 = await store.save({ plan: stale2, projection: project(stale2, TODAY) });
+      if (res2.ok || res2.error.code !== 'VERSION_CONFLICT') throw new Error('expected VERSION_CONFLICT');
+      expect(res2.error.changesSinceComplete).toBe(true);
+      expect(res2.error.changesSince).toEqual([next.activity.at(-1)]);
     });
 
     it('keeps the same plan well under the limit in custom-object mode, where milestones are records', async () => {

@@ -56,12 +56,12 @@ import {
 import { MILESTONE_OBJECT, PLAN_HEADER_PROPERTIES } from './definitions.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import {
-  activitySince,
-  checkSize,
+  changesSinceVersion,
+  fitHeader,
   headerCommon,
+  nextActivity,
   parseHeader,
   stripVersion,
-  versionActivity,
   type CustomObjectHeader,
   type MilestoneRef,
   type StoredHeader,
@@ -259,32 +259,34 @@ export class HubSpotPlanStore implements PlanStore {
 
     // The version number never goes back, even over a plan an admin cleared by hand.
     const newVersion = state.storedVersion + 1;
-    const activity = versionActivity(plan.activity, state.header?.activity ?? [], newVersion);
-    const common = headerCommon(plan, activity);
+    const activity = nextActivity(plan.activity, state.header?.activity ?? [], state.header?.activityTrimmedThrough ?? 0, newVersion);
+    const common = headerCommon(plan, activity.activity, activity.trimmedThrough);
     const next = canonicalProjection(projection);
     const dealProperties = (serialised: string): Record<string, string> => this.dealChanges(config, state, plan, next, serialised, newVersion);
+    /** The plan as saved: its new version, and its log without the oldest entries dropped to fit. */
+    const savedPlan = (header: StoredHeader): Plan => ({ ...plan, version: newVersion, activity: header.activity.map(stripVersion) });
 
     if (!customObjects) {
-      const header: StoredHeader = { ...common, storage: 'document', milestones: plan.milestones };
-      const serialised = JSON.stringify(header);
-      const size = checkSize(serialised, header);
-      if (!size.ok) return err({ code: 'PLAN_TOO_LARGE', message: size.message, size: size.size, limit: size.limit });
-      const patched = await patchObject(this.t, deal.portalId, DEALS, deal.dealId, dealProperties(serialised));
+      const fitted = fitHeader<StoredHeader>({ ...common, storage: 'document', milestones: plan.milestones });
+      if (!fitted.ok) return err({ code: 'PLAN_TOO_LARGE', message: fitted.message, size: fitted.size, limit: fitted.limit });
+      const patched = await patchObject(this.t, deal.portalId, DEALS, deal.dealId, dealProperties(fitted.serialised));
       if (!patched.ok) return err(notSaved(patched.error));
-      return ok({ plan: { ...plan, version: newVersion }, writtenProjection: next });
+      return ok({ plan: savedPlan(fitted.header), writtenProjection: next });
     }
 
     const stamp = this.newStamp(newVersion);
     const previous = state.header?.storage === 'custom_object' ? state.header : null;
     const plan2 = planWrites(deal.dealId, plan.milestones, previous, records.value, stamp);
-    const estimate: CustomObjectHeader = {
+    // Sized with a worst-case id for records not created yet: the header written later is never larger.
+    const estimate = fitHeader<CustomObjectHeader>({
       ...common,
       storage: 'custom_object',
       milestones: plan2.refs.map((r) => ({ id: r.id, recordId: r.recordId ?? MAX_RECORD_ID, stamp: r.stamp })),
       retired: [...plan2.retire, ...(previous?.retired ?? [])],
-    };
-    const size = checkSize(JSON.stringify(estimate), estimate);
-    if (!size.ok) return err({ code: 'PLAN_TOO_LARGE', message: size.message, size: size.size, limit: size.limit });
+    });
+    if (!estimate.ok) return err({ code: 'PLAN_TOO_LARGE', message: estimate.message, size: estimate.size, limit: estimate.limit });
+    const { activity: keptActivity, activityTrimmedThrough } = estimate.header;
+    const fittedCommon = { ...common, activity: keptActivity, ...(activityTrimmedThrough === undefined ? {} : { activityTrimmedThrough }) };
 
     // Round trip 2: the milestone writes, independent of each other.
     const [upserted, updated, archived] = await Promise.all([
@@ -309,7 +311,7 @@ export class HubSpotPlanStore implements PlanStore {
     }
     // Records whose archive failed stay listed, so that a later save archives them.
     const retired = [...plan2.retire, ...(archived.ok ? [] : (previous?.retired ?? []))];
-    const header: StoredHeader = { ...common, storage: 'custom_object', milestones: refs, retired };
+    const header: StoredHeader = { ...fittedCommon, storage: 'custom_object', milestones: refs, retired };
     const serialised = JSON.stringify(header);
 
     // Round trip 3: the commit, with association repairs beside it (they do not decide what loads).
@@ -322,7 +324,7 @@ export class HubSpotPlanStore implements PlanStore {
       toUnlink.length > 0 ? removeAssociations(this.t, deal.portalId, DEALS, objectType, toUnlink) : Promise.resolve(ok([])),
     ]);
     if (!patched.ok) return err(notSaved(patched.error));
-    return ok({ plan: { ...plan, version: newVersion }, writtenProjection: next });
+    return ok({ plan: savedPlan(header), writtenProjection: next });
   }
 
   /** The deal PATCH: header and version always; value summary, forecast fields and the native field only when changed. */
@@ -376,7 +378,9 @@ function sameAsStored(plan: Plan, state: DealState, records: ReadonlyMap<string,
     }
   }
   const stored = assemble(plan.deal, header, state, milestones);
-  return canonicalJson(stored) === canonicalJson({ ...plan, version: state.storedVersion });
+  // The save may have dropped the oldest activity entries to fit: the stored log is then a suffix of the plan's.
+  const activity = plan.activity.slice(plan.activity.length - stored.activity.length);
+  return canonicalJson(stored) === canonicalJson({ ...plan, activity, version: state.storedVersion });
 }
 
 function milestoneType(config: PortalStoreConfig, portalId: string): string {
@@ -454,15 +458,19 @@ export function planWrites(
 }
 
 function conflict(base: number, current: number, header: StoredHeader | null): PlanStoreError {
-  const changesSince = header === null ? [] : activitySince(header, base);
-  const what = changesSince.length === 0 ? '' : ` Since then: ${changesSince.slice(-5).map((a) => a.text).join(' ')}`;
+  const { changes, complete } = header === null ? { changes: [], complete: true } : changesSinceVersion(header, base);
+  const what = changes.length === 0 ? '' : ` Since then: ${changes.slice(-5).map((a) => a.text).join(' ')}`;
   return {
     code: 'VERSION_CONFLICT',
-    message: `Someone else changed this plan while you were editing it (it is now at version ${current}; your edit was based on version ${base}). Nothing was saved: reload the plan and make your change again.${what}`,
+    message: `Someone else changed this plan while you were editing it (it is now at version ${current}; your edit was based on version ${base}). Nothing was saved: reload the plan and make your change again.${what}${complete ? '' : INCOMPLETE_NOTE}`,
     currentVersion: current,
-    changesSince,
+    changesSince: changes,
+    changesSinceComplete: complete,
   };
 }
+
+/** Said when the activity log no longer reaches back to the version an edit was based on. */
+export const INCOMPLETE_NOTE = ' (Older changes are no longer in the activity log, which keeps only the most recent entries: the list is incomplete.)';
 
 function unreadable(deal: DealRef, problems: readonly string[]): CrmError {
   return crmError(

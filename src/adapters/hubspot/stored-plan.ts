@@ -7,8 +7,11 @@
  * - `document`: the milestones themselves are in the header.
  *
  * Each activity entry carries `v`, the plan version that added it, so that a conflicting save can be told
- * exactly what changed since the version it was based on. The value summary and the version live in their
- * own properties (`map_value_summary`, `map_plan_version`).
+ * exactly what changed since the version it was based on. The log is bounded, oldest dropped first: by the
+ * domain (LIMITS.activity entries) and here, when the header would not fit in one property value
+ * (`fitHeader`). `activityTrimmedThrough` is the newest version some of whose entries are gone, so that a
+ * conflict based on an older version knows its list of changes is incomplete. The value summary and the
+ * version live in their own properties (`map_value_summary`, `map_plan_version`).
  */
 import { z } from 'zod';
 import {
@@ -38,6 +41,8 @@ const common = {
   stakeholders: z.array(stakeholderSchema),
   risks: z.array(riskSchema),
   activity: z.array(storedActivitySchema),
+  /** The newest plan version some of whose activity entries were dropped from the log; absent: none were. */
+  activityTrimmedThrough: z.number().int().nonnegative().optional(),
 };
 
 export const milestoneRefSchema = z.strictObject({
@@ -85,16 +90,33 @@ const activityKey = (a: ActivityEntry): string => canonicalJson([a.at, a.actor, 
  * new ones get `version`.
  */
 export function versionActivity(activity: readonly ActivityEntry[], stored: readonly StoredActivity[], version: number): StoredActivity[] {
+  return nextActivity(activity, stored, 0, version).activity;
+}
+
+/**
+ * The activity of a save: each entry with the version that added it (see versionActivity), and the newest
+ * version whose entries are no longer all in the log, counting the stored entries the edited log dropped
+ * (the domain keeps the newest LIMITS.activity entries).
+ */
+export function nextActivity(
+  activity: readonly ActivityEntry[],
+  stored: readonly StoredActivity[],
+  storedTrimmedThrough: number,
+  version: number,
+): { activity: StoredActivity[]; trimmedThrough: number } {
   const known = new Map<string, number[]>();
   for (const entry of stored) {
     const key = activityKey(entry);
     known.set(key, [...(known.get(key) ?? []), entry.v]);
   }
-  return activity.map((entry) => {
+  const versioned = activity.map((entry) => {
     const versions = known.get(activityKey(entry));
     const v = versions?.shift();
     return { ...entry, v: v ?? version };
   });
+  let trimmedThrough = storedTrimmedThrough;
+  for (const left of known.values()) for (const v of left) trimmedThrough = Math.max(trimmedThrough, v);
+  return { activity: versioned, trimmedThrough };
 }
 
 export const stripVersion = ({ v: _v, ...entry }: StoredActivity): ActivityEntry => entry;
@@ -104,8 +126,20 @@ export function activitySince(header: StoredHeader, baseVersion: number): Activi
   return header.activity.filter((a) => a.v > baseVersion).map(stripVersion);
 }
 
+/**
+ * What changed since `baseVersion`, and whether that list is complete: it is not when entries added after
+ * `baseVersion` may have been dropped from the log (the base is older than the oldest kept entries).
+ */
+export function changesSinceVersion(header: StoredHeader, baseVersion: number): { changes: ActivityEntry[]; complete: boolean } {
+  return { changes: activitySince(header, baseVersion), complete: baseVersion >= (header.activityTrimmedThrough ?? 0) };
+}
+
 /** The parts of a plan that every header holds. */
-export function headerCommon(plan: Plan, activity: StoredActivity[]): Omit<DocumentHeader, 'storage' | 'milestones'> {
+export function headerCommon(
+  plan: Plan,
+  activity: StoredActivity[],
+  trimmedThrough = 0,
+): Omit<DocumentHeader, 'storage' | 'milestones'> {
   return {
     format: 1,
     title: plan.title,
@@ -115,14 +149,51 @@ export function headerCommon(plan: Plan, activity: StoredActivity[]): Omit<Docum
     stakeholders: plan.stakeholders,
     risks: plan.risks,
     activity,
+    ...(trimmedThrough > 0 ? { activityTrimmedThrough: trimmedThrough } : {}),
   };
+}
+
+export type SizeCheck = { ok: true } | { ok: false; size: number; limit: number; message: string };
+
+/**
+ * Makes a header fit in one property value by dropping its oldest activity entries, never anything else
+ * (the log is documented as bounded, oldest dropped first). Refused, with checkSize's message, only when
+ * the header does not fit even with an empty log.
+ */
+export function fitHeader<H extends StoredHeader>(
+  header: H,
+): { ok: true; header: H; serialised: string; dropped: number } | Extract<SizeCheck, { ok: false }> {
+  const serialised = JSON.stringify(header);
+  if (serialised.length <= PROPERTY_VALUE_LIMIT) return { ok: true, header, serialised, dropped: 0 };
+  const trimmed = (drop: number): H => {
+    const through = Math.max(header.activityTrimmedThrough ?? 0, ...header.activity.slice(0, drop).map((a) => a.v));
+    return { ...header, activity: header.activity.slice(drop), ...(through > 0 ? { activityTrimmedThrough: through } : {}) };
+  };
+  const empty = trimmed(header.activity.length);
+  const emptySerialised = JSON.stringify(empty);
+  const refused = checkSize(emptySerialised, empty);
+  if (!refused.ok) {
+    return { ...refused, message: `${refused.message} (Old activity entries are dropped before a plan is refused: this size counts none.)` };
+  }
+  // Each entry takes its own JSON plus a comma: estimate how many oldest entries to drop, then check (the
+  // trimmed-through number can add a few characters, hence the loop; it ends at the empty log, which fits).
+  const sizes = header.activity.map((a) => JSON.stringify(a).length + 1);
+  let size = serialised.length;
+  let drop = 0;
+  while (drop < sizes.length && size > PROPERTY_VALUE_LIMIT) size -= sizes[drop++]!;
+  for (; drop < header.activity.length; drop++) {
+    const next = trimmed(drop);
+    const text = JSON.stringify(next);
+    if (text.length <= PROPERTY_VALUE_LIMIT) return { ok: true, header: next, serialised: text, dropped: drop };
+  }
+  return { ok: true, header: empty, serialised: emptySerialised, dropped: header.activity.length };
 }
 
 /**
  * Refuses a header that does not fit in one HubSpot property, naming the parts that take the most room so
- * that the rep knows what to shorten. Nothing is ever cut.
+ * that the rep knows what to shorten. Nothing is cut here (fitHeader first drops old activity entries).
  */
-export function checkSize(serialised: string, header: StoredHeader): { ok: true } | { ok: false; size: number; limit: number; message: string } {
+export function checkSize(serialised: string, header: StoredHeader): SizeCheck {
   const size = serialised.length;
   if (size <= PROPERTY_VALUE_LIMIT) return { ok: true };
   const parts: [string, unknown][] = [

@@ -130,6 +130,8 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
         message: `Someone changed this plan since you loaded it (now version ${currentVersion}). Reload it to see their changes, then make yours again.`,
         currentVersion,
         changesSince,
+        // Every version is kept here, so the list is complete unless the domain's bound dropped entries.
+        changesSinceComplete: true,
       });
     }
     const plan: Plan = { ...structuredClone(request.plan), version: currentVersion + 1 };
