@@ -4,7 +4,7 @@ import { PROPERTY_VALUE_LIMIT } from '../../src/adapters/hubspot/stored-plan.js'
 import { setMilestoneStatus, updateMilestone, addMilestone, removeMilestone, setValueSummary } from '../../src/domain/edits.js';
 import type { DealRef, Plan } from '../../src/domain/model.js';
 import { project } from '../../src/domain/project.js';
-import type { StoredPlan } from '../../src/ports/plan-store.js';
+import { changesSince, type StoredPlan } from '../../src/ports/plan-store.js';
 import { anActivityEntry } from '../../src/domain/test-factories.js';
 import { callsByKind, captureRequests, ctx, planWith, roundTrips, TODAY, type SeenRequest } from './fixtures.js';
 import { ENTERPRISE_SCOPES, PROFESSIONAL_SCOPES, startHarness, type Harness } from './harness.js';
@@ -274,6 +274,12 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
       expect(loaded.activity).toEqual(log.slice(200 - loaded.activity.length));
       expect(saved.plan).toEqual(loaded);
       expect(loaded.milestones).toEqual(first.milestones);
+      // The load carries the history the functions answer stale edits with, without a probe save.
+      const withHistory = must(await store.load(deal))!;
+      expect(withHistory.history.versions).toEqual(loaded.activity.map(() => 2));
+      expect(withHistory.history.trimmedThrough).toBe(2);
+      expect(changesSince(withHistory, 1)).toEqual({ changes: loaded.activity, complete: false });
+      expect(changesSince(withHistory, 2)).toEqual({ changes: [], complete: true });
 
       const stale = edit(setValueSummary(first, { valueSummary: 'Stale edit.' }, ctx()));
       const res = await store.save({ plan: stale, projection: project(stale, TODAY) });

@@ -237,6 +237,36 @@ describe('save-plan', () => {
     expect(h.plans.inspect(PORTAL_A, DEAL)?.plan?.valueSummary).toBe('');
   });
 
+  test('a stale base is answered from the loaded plan’s history: one load, no save sent to the store', async () => {
+    const version = await planWithMilestones();
+    await callFunction(h, 'save-plan', {
+      dealId: DEAL,
+      baseVersion: version,
+      edits: [{ edit: 'setPlanTitle', input: { title: 'Newer' } }],
+    });
+    await callFunction(h, 'save-plan', {
+      dealId: DEAL,
+      baseVersion: version + 1,
+      edits: [{ edit: 'setPlanTitle', input: { title: 'Newest' } }],
+    });
+    const before = { ...h.plans.calls };
+    const error = expectError(
+      await callFunction(h, 'update-milestone', {
+        dealId: DEAL,
+        baseVersion: version,
+        milestoneId: 'm1',
+        status: 'done',
+      }),
+      409,
+      'VERSION_CONFLICT',
+    );
+    expect(error.changesSince?.map((a) => a.text)).toEqual([
+      expect.stringMatching(/Newer/),
+      expect.stringMatching(/Newest/),
+    ]);
+    expect(h.plans.calls).toEqual({ ...before, load: before.load + 1 });
+  });
+
   test('a plan over the store size limit is 422 PLAN_TOO_LARGE', async () => {
     const long = 'x'.repeat(1_900);
     const edits = [

@@ -22,7 +22,7 @@ import { err, ok, type Result } from '../../domain/result.js';
 import { validatePlan } from '../../domain/validate.js';
 import { crmError, type CrmError } from '../../ports/crm-error.js';
 import type { StorageMode } from '../../ports/installation-store.js';
-import type { PlanStore, PlanStoreError, SaveRequest, StoredPlan } from '../../ports/plan-store.js';
+import type { ActivityHistory, PlanStore, PlanStoreError, SaveRequest, StoredPlan } from '../../ports/plan-store.js';
 import {
   canonicalJson,
   canonicalProjection,
@@ -213,7 +213,7 @@ export class HubSpotPlanStore implements PlanStore {
     const plan = assemble(deal, header, state, milestones);
     const valid = validatePlan(plan);
     if (!valid.ok) return err(unreadable(deal, valid.error.map((p) => `${p.path}: ${p.message}`)));
-    return ok({ plan: valid.value, writtenProjection: state.written });
+    return ok({ plan: valid.value, writtenProjection: state.written, history: historyOf(header) });
   }
 
   save(request: SaveRequest): Promise<Result<StoredPlan, PlanStoreError>> {
@@ -251,9 +251,8 @@ export class HubSpotPlanStore implements PlanStore {
     if (!records.ok) return records;
     if (plan.version !== currentVersion) {
       // The same save sent again after its answer was lost (it did commit): report the success it had.
-      if (currentVersion === plan.version + 1 && sameAsStored(plan, state, records.value)) {
-        return ok({ plan: { ...plan, version: currentVersion }, writtenProjection: state.written });
-      }
+      const resent = currentVersion === plan.version + 1 ? storedIfResent(plan, state, records.value) : null;
+      if (resent !== null) return ok({ plan: resent.plan, writtenProjection: state.written, history: historyOf(resent.header) });
       return err(conflict(plan.version, currentVersion, state.header));
     }
 
@@ -271,7 +270,7 @@ export class HubSpotPlanStore implements PlanStore {
       if (!fitted.ok) return err({ code: 'PLAN_TOO_LARGE', message: fitted.message, size: fitted.size, limit: fitted.limit });
       const patched = await patchObject(this.t, deal.portalId, DEALS, deal.dealId, dealProperties(fitted.serialised));
       if (!patched.ok) return err(notSaved(patched.error));
-      return ok({ plan: savedPlan(fitted.header), writtenProjection: next });
+      return ok({ plan: savedPlan(fitted.header), writtenProjection: next, history: historyOf(fitted.header) });
     }
 
     const stamp = this.newStamp(newVersion);
@@ -324,7 +323,7 @@ export class HubSpotPlanStore implements PlanStore {
       toUnlink.length > 0 ? removeAssociations(this.t, deal.portalId, DEALS, objectType, toUnlink) : Promise.resolve(ok([])),
     ]);
     if (!patched.ok) return err(notSaved(patched.error));
-    return ok({ plan: savedPlan(header), writtenProjection: next });
+    return ok({ plan: savedPlan(header), writtenProjection: next, history: historyOf(header) });
   }
 
   /** The deal PATCH: header and version always; value summary, forecast fields and the native field only when changed. */
@@ -361,10 +360,10 @@ export class HubSpotPlanStore implements PlanStore {
   }
 }
 
-/** True when the stored plan is exactly `plan` one version later: a retry of a save that had committed. */
-function sameAsStored(plan: Plan, state: DealState, records: ReadonlyMap<string, SimpleObject>): boolean {
+/** The stored plan when it is exactly `plan` one version later (a retry of a save that had committed), else null. */
+function storedIfResent(plan: Plan, state: DealState, records: ReadonlyMap<string, SimpleObject>): { plan: Plan; header: StoredHeader } | null {
   const header = state.header;
-  if (header === null) return false;
+  if (header === null) return null;
   let milestones: Milestone[];
   if (header.storage === 'document') {
     milestones = header.milestones;
@@ -373,14 +372,18 @@ function sameAsStored(plan: Plan, state: DealState, records: ReadonlyMap<string,
     for (const ref of header.milestones) {
       const record = records.get(milestoneKey(plan.deal.dealId, ref.id));
       const content = record ? committedContent(record, ref.stamp) : undefined;
-      if (!content?.ok) return false;
+      if (!content?.ok) return null;
       milestones.push(content.milestone);
     }
   }
   const stored = assemble(plan.deal, header, state, milestones);
   // The save may have dropped the oldest activity entries to fit: the stored log is then a suffix of the plan's.
   const activity = plan.activity.slice(plan.activity.length - stored.activity.length);
-  return canonicalJson(stored) === canonicalJson({ ...plan, activity, version: state.storedVersion });
+  return canonicalJson(stored) === canonicalJson({ ...plan, activity, version: state.storedVersion }) ? { plan: stored, header } : null;
+}
+
+function historyOf(header: StoredHeader): ActivityHistory {
+  return { versions: header.activity.map((a) => a.v), trimmedThrough: header.activityTrimmedThrough ?? 0 };
 }
 
 function milestoneType(config: PortalStoreConfig, portalId: string): string {

@@ -10,7 +10,14 @@ import { changedFields } from '../../domain/project.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { CrmError } from '../../ports/crm-error.js';
 import type { MergeOutcome, PlanLifecycle } from '../../ports/plan-lifecycle.js';
-import type { PlanStore, PlanStoreError, SaveRequest, StoredPlan } from '../../ports/plan-store.js';
+import {
+  changesSince,
+  type ActivityHistory,
+  type PlanStore,
+  type PlanStoreError,
+  type SaveRequest,
+  type StoredPlan,
+} from '../../ports/plan-store.js';
 
 /** HubSpot's limit on a text property value, which the `map_plan` document must fit in. */
 export const DEFAULT_PLAN_SIZE_LIMIT = 65_536;
@@ -19,6 +26,8 @@ interface DealEntry {
   archived: boolean;
   /** Every saved version of the plan, oldest first (index = version - 1). */
   versions: Plan[];
+  /** The activity history of the newest version. */
+  history: ActivityHistory;
   writtenProjection: Projection | null;
   archivedMilestones: number;
 }
@@ -53,6 +62,7 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
     this.deals.set(key(String(portalId), dealId), {
       archived: false,
       versions: [],
+      history: NO_HISTORY,
       writtenProjection: null,
       archivedMilestones: 0,
     });
@@ -108,7 +118,11 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
     const entry = this.live(deal);
     if (!entry) return err(dealNotFound(deal));
     const plan = entry.versions.at(-1);
-    return ok(plan ? { plan: structuredClone(plan), writtenProjection: entry.writtenProjection } : null);
+    return ok(
+      plan
+        ? { plan: structuredClone(plan), writtenProjection: entry.writtenProjection, history: entry.history }
+        : null,
+    );
   }
 
   async save(request: SaveRequest): Promise<Result<StoredPlan, PlanStoreError>> {
@@ -120,18 +134,19 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
     if (!entry) return err(dealNotFound(deal));
     const currentVersion = entry.versions.length;
     if (request.plan.version !== currentVersion) {
-      const base = entry.versions[request.plan.version - 1];
       const current = entry.versions.at(-1);
-      const changesSince = (current?.activity ?? []).filter(
-        (a) => !(base?.activity ?? []).some((b) => sameEntry(a, b)),
-      );
+      const since = current
+        ? changesSince(
+            { plan: current, writtenProjection: entry.writtenProjection, history: entry.history },
+            request.plan.version,
+          )
+        : { changes: [], complete: true };
       return err({
         code: 'VERSION_CONFLICT',
         message: `Someone changed this plan since you loaded it (now version ${currentVersion}). Reload it to see their changes, then make yours again.`,
         currentVersion,
-        changesSince,
-        // Every version is kept here, so the list is complete unless the domain's bound dropped entries.
-        changesSinceComplete: true,
+        changesSince: since.changes,
+        changesSinceComplete: since.complete,
       });
     }
     const plan: Plan = { ...structuredClone(request.plan), version: currentVersion + 1 };
@@ -147,9 +162,9 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
     this.calls.writes++;
     if (Object.keys(changedFields(entry.writtenProjection, request.projection)).length > 0)
       this.calls.projectionWrites++;
-    entry.versions.push(plan);
+    pushVersion(entry, plan);
     entry.writtenProjection = request.projection;
-    return ok({ plan: structuredClone(plan), writtenProjection: request.projection });
+    return ok({ plan: structuredClone(plan), writtenProjection: request.projection, history: entry.history });
   }
 
   async archiveDealPlan(
@@ -162,7 +177,7 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
     if (!entry || !plan || plan.milestones.length === 0) return ok({ archivedMilestones: 0 });
     const archivedMilestones = plan.milestones.length;
     entry.archivedMilestones += archivedMilestones;
-    entry.versions.push({ ...plan, milestones: [], version: plan.version + 1 });
+    pushVersion(entry, { ...plan, milestones: [], version: plan.version + 1 });
     return ok({ archivedMilestones });
   }
 
@@ -203,7 +218,7 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
       const strip = (p: Plan): string => JSON.stringify({ ...p, deal: null, version: 0 });
       // A redelivered merge finds the kept plan already copied: nothing to do.
       if (survivor && (current === undefined || strip(current) !== strip(kept.plan))) {
-        survivor.versions.push({
+        pushVersion(survivor, {
           ...kept.plan,
           deal: { ...input.survivor },
           version: survivor.versions.length + 1,
@@ -212,6 +227,26 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
     }
     return ok({ keptPlanOf: kept?.dealId ?? null, archivedMilestones });
   }
+}
+
+const NO_HISTORY: ActivityHistory = { versions: [], trimmedThrough: 0 };
+
+/**
+ * Adds a version: entries already in the log keep the version that added them, new ones get the new
+ * version, and entries the new log dropped count as trimmed.
+ */
+function pushVersion(entry: DealEntry, plan: Plan): void {
+  const previous = entry.versions.at(-1)?.activity ?? [];
+  const left = previous.map((a, i) => ({ a, v: entry.history.versions[i] ?? 0, used: false }));
+  const versions = plan.activity.map((a) => {
+    const match = left.find((p) => !p.used && sameEntry(p.a, a));
+    if (!match) return plan.version;
+    match.used = true;
+    return match.v;
+  });
+  const trimmedThrough = Math.max(entry.history.trimmedThrough, ...left.filter((p) => !p.used).map((p) => p.v));
+  entry.versions.push(plan);
+  entry.history = { versions, trimmedThrough };
 }
 
 const dealNotFound = (deal: DealRef): PlanStoreError => ({
