@@ -49,7 +49,19 @@ function domainPurity(files, forbidden) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', 'dist/**', 'extensions/**/dist/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'coverage/**',
+      'dist/**',
+      'extensions/**/dist/**',
+      // Copies of functions/ and src/domain (linted there) and the per-deployment config: generated.
+      'extensions/hubspot/src/app/cards/generated/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -73,8 +85,28 @@ export default tseslint.config(
   // src/domain/arbitraries.ts (imported by tests only). Everything else they import stays as pure as the domain.
   domainPurity(['src/domain/*.test.ts', 'src/domain/arbitraries.ts'], '^(?!zod$|fast-check$|\\./).*'),
   domainPurity(['src/domain/*/*.test.ts'], '^(?!zod$|fast-check$|\\./|\\.\\./(?!\\.\\.)).*'),
+  // The deal card runs in HubSpot's worker and draws only @hubspot/ui-extensions components: no DOM, no
+  // Node, no other UI library.
   {
-    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['extensions/hubspot/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!react$|react/|@hubspot/ui-extensions($|/)|zod$|\\.).*',
+              message: 'The card uses React, @hubspot/ui-extensions, zod and its own files only.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'process', 'fetch', 'localStorage'],
+    },
+  },
+  {
+    files: ['**/*.test.ts', '**/*.test.tsx', 'test/**/*.ts', 'bench/**/*.ts', 'extensions/hubspot/src/app/cards/test-utils/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -1,6 +1,7 @@
 // Jest runs TypeScript as native ESM (node --experimental-vm-modules), so ESM-only packages such as
 // @hubspot/ui-extensions load as they do in production. Type checking is `npm run typecheck`'s job;
-// ts-jest only transpiles here, which keeps the suite fast.
+// ts-jest only transpiles here, which keeps the suite fast. The deal card (extensions/hubspot) compiles with
+// its own tsconfig (JSX, bundler resolution); the first transform that matches a file wins.
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
@@ -9,9 +10,15 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
+    '/extensions/hubspot/.+\\.tsx?$': ['ts-jest', { useESM: true, tsconfig: 'extensions/hubspot/tsconfig.json' }],
     '^.+\\.tsx?$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
-  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/functions/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testMatch: [
+    '<rootDir>/src/**/*.test.ts',
+    '<rootDir>/functions/**/*.test.ts',
+    '<rootDir>/test/**/*.test.ts',
+    '<rootDir>/extensions/hubspot/src/**/*.test.{ts,tsx}',
+  ],
   testPathIgnorePatterns: ['/node_modules/'],
   watchman: false,
 };
