@@ -31,7 +31,8 @@ export const applyTemplate = defineFunction({
     const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId));
     if (!loaded.ok) return loaded;
     const { plan } = loaded.value;
-    if (input.baseVersion !== plan.version) return saveEdited(deps, plan, plan, input.baseVersion, ctx.today);
+    if (input.baseVersion !== plan.version)
+      return saveEdited(deps, loaded.value, plan, input.baseVersion, ctx.today);
     const result = applyTemplateEdit(
       plan,
       {

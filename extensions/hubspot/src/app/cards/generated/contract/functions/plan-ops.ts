@@ -5,7 +5,6 @@
  */
 import {
   emptyPlan,
-  type ActivityEntry,
   type DealRef,
   type EditContext,
   type Plan,
@@ -13,7 +12,7 @@ import {
 import { project } from '../src/domain/project.js';
 import { err, ok, type Problem, type Result } from '../src/domain/result.js';
 import type { EditResult } from '../src/domain/edits.js';
-import type { PlanStoreError, StoredPlan } from '../src/ports/plan-store.js';
+import { changesSince, type PlanStoreError, type StoredPlan } from '../src/ports/plan-store.js';
 import type { FunctionError, PlanResponse } from './contract.js';
 import type { Caller, FunctionDeps } from './types.js';
 
@@ -105,35 +104,39 @@ export async function loadOrEmpty(
   return ok({ plan: loaded.value.plan, saved: true, stored: loaded.value });
 }
 
+/** A plan as loaded for an edit: the plan (empty, version 0, when the deal has none) and what the store returned. */
+export interface LoadedPlan {
+  readonly plan: Plan;
+  readonly stored: StoredPlan | null;
+}
+
 /**
- * Saves `edited` (a plan derived from `current`) as based on `baseVersion`.
- *
- * When the client's base is not the current version, only the store knows what changed since that base
- * (the plan's activity log carries no versions), so the function asks it: it saves the current plan with an
- * empty activity log on the stale base. A stale save writes nothing (PlanStore contract) and answers
- * VERSION_CONFLICT with the changes. The empty log makes sure the probe never looks like a resend of the save
- * that produced the current version (which a store may acknowledge as already committed, also without
- * writing); should a store still acknowledge it, the answer is a conflict without the list of changes.
+ * Saves `edited` (a plan derived from `current.plan`) as based on `baseVersion`. A base that is not the
+ * current version is a VERSION_CONFLICT, answered without a write: what changed since that base comes
+ * from the loaded plan's activity history (which version added each entry).
  */
 export async function saveEdited(
   deps: FunctionDeps,
-  current: Plan,
+  current: LoadedPlan,
   edited: Plan,
   baseVersion: number,
   today: string,
 ): Promise<Result<PlanResponse, FunctionError>> {
-  const conflict = (changesSince: readonly ActivityEntry[]): FunctionError => ({
-    code: 'VERSION_CONFLICT',
-    message: `Someone changed this plan since you loaded it (now version ${current.version}). Reload it to see their changes, then make yours again.`,
-    currentVersion: current.version,
-    changesSince,
-  });
-  if (baseVersion > current.version) return err(conflict([]));
-  if (baseVersion !== current.version) {
-    const probe: Plan = { ...current, version: baseVersion, activity: [] };
-    const refused = await deps.plans.save({ plan: probe, projection: project(probe, today) });
-    if (refused.ok) return err(conflict([]));
-    return err(storeError(refused.error));
+  const version = current.plan.version;
+  if (baseVersion !== version) {
+    const since =
+      current.stored === null || baseVersion > version
+        ? { changes: [], complete: true }
+        : changesSince(current.stored, baseVersion);
+    const note = since.complete
+      ? ''
+      : ' Older changes are no longer in the activity log, so the list of changes is incomplete.';
+    return err({
+      code: 'VERSION_CONFLICT',
+      message: `Someone changed this plan since you loaded it (now version ${version}). Reload it to see their changes, then make yours again.${note}`,
+      currentVersion: version,
+      changesSince: since.changes,
+    });
   }
   const plan: Plan = { ...edited, version: baseVersion };
   const saved = await deps.plans.save({ plan, projection: project(plan, today) });
@@ -155,14 +158,13 @@ export function editProblems(result: EditResult, prefix = ''): Problem[] {
  */
 export async function finishOneEdit(
   deps: FunctionDeps,
-  loaded: { plan: Plan; saved: boolean },
+  loaded: LoadedPlan & { readonly saved: boolean },
   result: EditResult,
   baseVersion: number,
   today: string,
 ): Promise<Result<PlanResponse, FunctionError>> {
-  if (baseVersion !== loaded.plan.version)
-    return saveEdited(deps, loaded.plan, loaded.plan, baseVersion, today);
+  if (baseVersion !== loaded.plan.version) return saveEdited(deps, loaded, loaded.plan, baseVersion, today);
   if (!result.ok) return err(invalidInput(result.error));
   if (result.value.plan === loaded.plan) return ok(respond(loaded.plan, today, loaded.saved));
-  return saveEdited(deps, loaded.plan, result.value.plan, baseVersion, today);
+  return saveEdited(deps, loaded, result.value.plan, baseVersion, today);
 }

@@ -49,7 +49,8 @@ export const savePlan = defineFunction({
     const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId));
     if (!loaded.ok) return loaded;
     const { plan, saved } = loaded.value;
-    if (input.baseVersion !== plan.version) return saveEdited(deps, plan, plan, input.baseVersion, ctx.today);
+    if (input.baseVersion !== plan.version)
+      return saveEdited(deps, loaded.value, plan, input.baseVersion, ctx.today);
     let current = plan;
     const problems: Problem[] = [];
     input.edits.forEach((step, i) => {
@@ -60,6 +61,6 @@ export const savePlan = defineFunction({
     });
     if (problems.length > 0) return err(invalidInput(problems));
     if (current === plan) return ok(respond(plan, ctx.today, saved));
-    return saveEdited(deps, plan, current, input.baseVersion, ctx.today);
+    return saveEdited(deps, loaded.value, current, input.baseVersion, ctx.today);
   },
 });

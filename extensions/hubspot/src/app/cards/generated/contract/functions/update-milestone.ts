@@ -139,11 +139,11 @@ async function attempt(
   const { plan, saved } = loaded.value;
   if (!saved) return err(planNotFound(input.dealId));
   const base = input.baseVersion ?? plan.version;
-  if (base !== plan.version) return saveEdited(deps, plan, plan, base, ctx.today);
+  if (base !== plan.version) return saveEdited(deps, loaded.value, plan, base, ctx.today);
   const edited = applyChanges(plan, input, ctx);
   if (!edited.ok) return err(invalidInput(edited.error));
   if (edited.value === plan) return ok(respond(plan, ctx.today, true));
-  return saveEdited(deps, plan, edited.value, base, ctx.today);
+  return saveEdited(deps, loaded.value, edited.value, base, ctx.today);
 }
 
 export const updateMilestone = defineFunction({

@@ -15,6 +15,28 @@ export interface StoredPlan {
   readonly plan: Plan;
   /** The forecast fields as they were last written to the deal (null when none were written yet). */
   readonly writtenProjection: Projection | null;
+  /** Which version added each activity entry: what changed since an older version (see changesSince). */
+  readonly history: ActivityHistory;
+}
+
+/** The versions behind a plan's activity log. */
+export interface ActivityHistory {
+  /** For each entry of `plan.activity`, in the same order, the plan version that added it. */
+  readonly versions: readonly number[];
+  /**
+   * The newest version some of whose entries were dropped from the log (it is bounded, oldest dropped
+   * first); 0 when none were.
+   */
+  readonly trimmedThrough: number;
+}
+
+/**
+ * What changed in a stored plan since `baseVersion` (its activity entries added by later versions, oldest
+ * first), and whether the list is complete: it is not when the log no longer reaches back that far.
+ */
+export function changesSince(stored: StoredPlan, baseVersion: number): { changes: ActivityEntry[]; complete: boolean } {
+  const changes = stored.plan.activity.filter((_, i) => (stored.history.versions[i] ?? 0) > baseVersion);
+  return { changes, complete: baseVersion >= stored.history.trimmedThrough };
 }
 
 export type PlanStoreError =
