@@ -11,6 +11,7 @@ import { openInstallationStore } from '../adapters/db/open.js';
 import { TokenCipher } from '../adapters/db/token-cipher.js';
 import { PortalThrottle, type ThrottleSettings } from '../adapters/hubspot/throttle.js';
 import { HubSpotTransport, type AttemptEvent } from '../adapters/hubspot/transport.js';
+import { HubSpotPlanLifecycle } from '../adapters/hubspot/plan-lifecycle.js';
 import { HubSpotPlanStore, type PortalStoreConfig } from '../adapters/hubspot/plan-store.js';
 import { provisionPortal } from '../adapters/hubspot/provision.js';
 import type { Config } from '../config.js';
@@ -39,8 +40,8 @@ export interface BackendOptions {
   /** Default: the HubSpot PlanStore over the transport. */
   readonly plans?: PlanStore;
   /**
-   * What webhooks use when a deal is deleted or merged. The HubSpot adapter has no implementation yet, so by
-   * default there is none and those events are acknowledged without action (logged).
+   * What webhooks use when a deal is deleted or merged. Default: the HubSpot PlanLifecycle over the
+   * transport, unless `plans` is given without it (then those events are acknowledged without action).
    */
   readonly lifecycle?: PlanLifecycle;
   /** Default: the HubSpot adapter's provisionPortal over the transport. */
@@ -110,7 +111,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const provision: ProvisionPortal =
     options.provision ??
     ((input) => provisionPortal(transport, String(input.portalId), { scopes: input.scopes }));
-  const lifecycle = options.lifecycle;
+  const lifecycle =
+    options.lifecycle ?? (options.plans ? undefined : new HubSpotPlanLifecycle({ transport, portalConfig }));
   if (!lifecycle)
     logger.info(
       'no PlanLifecycle: deal deletions and merges from webhooks are acknowledged without archiving milestones',

@@ -79,12 +79,14 @@ export function getObject(
   id: string,
   properties: readonly string[],
   associations?: string,
+  /** Read the record only if it is archived (deleted, or merged away): its last values. */
+  archived = false,
 ): Promise<Result<SimpleObject, CrmError>> {
   return t.request({
     portalId,
     method: 'GET',
     path: `/crm/v3/objects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`,
-    query: { properties, ...(associations ? { associations: [associations] } : {}) },
+    query: { properties, ...(associations ? { associations: [associations] } : {}), ...(archived ? { archived: 'true' } : {}) },
     idempotent: true,
     schema: simpleObjectSchema,
   });

@@ -100,7 +100,7 @@ export interface HubSpotPlanStoreOptions {
 const previousSchema = z.strictObject({ stamp: z.string().min(1), milestone: milestoneSchema });
 
 /** The deal as read for a load or a version check. */
-interface DealState {
+export interface DealState {
   readonly object: SimpleObject;
   /** map_plan_version as stored (0 when empty). */
   readonly storedVersion: number;
@@ -110,7 +110,7 @@ interface DealState {
   readonly written: Projection | null;
 }
 
-function readDealState(object: SimpleObject): DealState {
+export function readDealState(object: SimpleObject): DealState {
   const props = object.properties;
   const rawPlan = props[PLAN_HEADER_PROPERTIES.plan];
   const version = decodeNumber(props[PLAN_HEADER_PROPERTIES.version]);
@@ -386,7 +386,7 @@ function historyOf(header: StoredHeader): ActivityHistory {
   return { versions: header.activity.map((a) => a.v), trimmedThrough: header.activityTrimmedThrough ?? 0 };
 }
 
-function milestoneType(config: PortalStoreConfig, portalId: string): string {
+export function milestoneType(config: PortalStoreConfig, portalId: string): string {
   return config.milestoneObjectType ?? `p${portalId}_${MILESTONE_OBJECT.name}`;
 }
 
