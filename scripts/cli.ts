@@ -23,8 +23,8 @@ Commands:
   installations                       list installed portals (status, storage mode, scopes)
   provision <portalId>                (re)run provisioning for an installed portal and print the report
   show <portalId> <dealId>            show a deal's plan and its projection
-  reproject <portalId> --deal <id>    recompute one deal's projection and write the map_* fields that changed
-                                      (a whole portal at once is not built yet: give --deal)
+  reproject <portalId> [--deal <id>]  recompute the projection of every deal with a plan (or one deal) for
+                                      today (UTC; --today YYYY-MM-DD) and write the map_* fields that changed
   call <function> <portalId> [json]   POST /api/<function> to the running backend, signed as hubspot.fetch
                                       does (--url <backend>, default http://127.0.0.1:PORT)
   help                                this text
@@ -174,12 +174,9 @@ async function main(argv: string[]): Promise<number> {
       case 'show':
       case 'reproject': {
         const deal = command === 'reproject' ? option(args, 'deal') : args[1];
+        const today = command === 'reproject' ? option(args, 'today') : undefined;
         const portalId = arg(PortalId, args[0], 'portalId');
-        if (command === 'reproject' && deal === undefined) {
-          throw new UsageError(
-            'reprojecting a whole portal is not built yet (it needs a listing of the deals that have plans); give --deal <dealId>',
-          );
-        }
+        if (command === 'reproject' && deal === undefined) return reprojectAll(backend, portalId, today);
         const dealId = arg(DealId, deal, 'dealId');
         const installation = await backend.installations.getInstallation(portalId);
         if (installation?.status.state !== 'active')
@@ -200,6 +197,41 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await backend.close();
   }
+}
+
+/** `reproject <portalId>`: every deal with a plan, with a progress line on stderr. */
+async function reprojectAll(
+  backend: Awaited<ReturnType<typeof backendFor>>,
+  portalId: number,
+  todayOption: string | undefined,
+): Promise<number> {
+  const installation = await backend.installations.getInstallation(portalId);
+  if (installation?.status.state !== 'active')
+    throw new UsageError(`portal ${portalId} has no active installation`);
+  const { isIsoDate } = await import('../src/domain/dates.js');
+  if (todayOption !== undefined && !isIsoDate(todayOption)) throw new UsageError('--today takes YYYY-MM-DD');
+  const today = todayOption ?? new Date().toISOString().slice(0, 10);
+  const { reprojectPortal, formatProgress } = await import('../src/adapters/hubspot/reproject.js');
+  const { systemClock } = await import('../src/ports/clock.js');
+  const tty = process.stderr.isTTY;
+  const report = await reprojectPortal({
+    transport: backend.transport,
+    portalId: String(portalId),
+    config: {
+      storageMode: installation.storageMode,
+      writeNativeForecast: installation.settings.writeNativeForecast,
+    },
+    today,
+    clock: systemClock,
+    onProgress: (p) => {
+      process.stderr.write(tty ? `\r${formatProgress(p)}\x1b[K` : `${formatProgress(p)}\n`);
+    },
+  });
+  if (tty) process.stderr.write('\n');
+  print(`Reprojected portal ${portalId} for ${today}: ${formatProgress(report)}`);
+  for (const f of report.failures) print(`  failed ${f.dealIds.join(', ')}: ${f.reason}`);
+  if (report.aborted) print(`Stopped early: ${report.aborted.code}: ${report.aborted.message}`);
+  return report.aborted !== null || report.failed > 0 ? 2 : 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -46,6 +46,83 @@ export function chunks<T>(items: readonly T[], size = BATCH_SIZE): T[][] {
   return out;
 }
 
+const pageSchema = z
+  .object({ results: z.array(simpleObjectSchema), paging: z.object({ next: z.object({ after: z.string() }).loose().optional() }).loose().optional() })
+  .loose();
+
+/**
+ * One page of records (at most 100), in id order, with the cursor of the next page (null on the last).
+ * Listing sees every record at once, unlike search, which lags behind writes.
+ * https://developers.hubspot.com/docs/api-reference/crm-objects-v3/basic/get-crm-v3-objects-objectType
+ */
+export async function listPage(
+  t: HubSpotTransport,
+  portalId: string,
+  objectType: string,
+  properties: readonly string[],
+  after: string | null,
+  limit = BATCH_SIZE,
+): Promise<Result<{ results: SimpleObject[]; after: string | null }, CrmError>> {
+  const res = await t.request({
+    portalId,
+    method: 'GET',
+    path: `/crm/v3/objects/${encodeURIComponent(objectType)}`,
+    query: { limit: String(limit), properties, ...(after === null ? {} : { after }) },
+    idempotent: true,
+    schema: pageSchema,
+  });
+  if (!res.ok) return res;
+  return ok({ results: res.value.results, after: res.value.paging?.next?.after ?? null });
+}
+
+/**
+ * How many records a search would find (one search call, `limit` 1). Eventually consistent: for an
+ * estimate (progress, ETA), never for correctness.
+ * https://developers.hubspot.com/docs/api-reference/crm-objects-v3/search/post-crm-v3-objects-objectType-search
+ */
+export async function countRecords(t: HubSpotTransport, portalId: string, objectType: string): Promise<Result<number, CrmError>> {
+  const res = await t.request({
+    portalId,
+    method: 'POST',
+    path: `/crm/v3/objects/${encodeURIComponent(objectType)}/search`,
+    body: { limit: 1, properties: ['hs_object_id'] },
+    idempotent: true,
+    kind: 'search',
+    schema: z.object({ total: z.number().int().nonnegative() }).loose(),
+  });
+  return res.ok ? ok(res.value.total) : res;
+}
+
+/**
+ * Updates at most 100 records by id in one call and says which were updated and which HubSpot refused
+ * (a 207 with per-item errors is a result here, not a failure of the whole batch).
+ * https://developers.hubspot.com/docs/api-reference/crm-objects-v3/batch/post-crm-v3-objects-objectType-batch-update
+ */
+export async function batchUpdateSettled(
+  t: HubSpotTransport,
+  portalId: string,
+  objectType: string,
+  inputs: readonly { id: string; properties: Record<string, string> }[],
+): Promise<Result<{ updated: string[]; refused: { ids: string[]; reason: string }[] }, CrmError>> {
+  if (inputs.length > BATCH_SIZE) throw new RangeError(`at most ${BATCH_SIZE} inputs per batch, got ${inputs.length}`);
+  const res = await t.request({
+    portalId,
+    method: 'POST',
+    path: `/crm/v3/objects/${encodeURIComponent(objectType)}/batch/update`,
+    body: { inputs },
+    idempotent: true,
+    schema: batchObjectsSchema,
+  });
+  if (!res.ok) return res;
+  const updated = res.value.results.map((r) => r.id);
+  const done = new Set(updated);
+  const refused = (res.value.errors ?? []).map((e) => ({
+    ids: Object.values(e.context ?? {}).flat().filter((id) => !done.has(id)),
+    reason: `${e.category ?? 'ERROR'}: ${e.message ?? 'no message'}`,
+  }));
+  return ok({ updated, refused });
+}
+
 /** Runs every chunk in parallel; the first failure (in chunk order) is the result, after all have ended. */
 async function allChunks<T, R>(items: readonly T[], run: (chunk: T[]) => Promise<Result<R[], CrmError>>): Promise<Result<R[], CrmError>> {
   const results = await Promise.all(chunks(items).map(run));

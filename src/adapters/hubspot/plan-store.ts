@@ -181,11 +181,9 @@ export class HubSpotPlanStore implements PlanStore {
     if (state.header === null) return ok(null);
     const header = state.header;
 
-    let milestones: Milestone[];
-    if (header.storage === 'document') {
-      milestones = header.milestones;
-    } else {
-      const records = await batchReadByProperty(
+    let records: ReadonlyMap<string, SimpleObject> = new Map();
+    if (header.storage === 'custom_object') {
+      const read = await batchReadByProperty(
         this.t,
         deal.portalId,
         milestoneType(config, deal.portalId),
@@ -193,27 +191,12 @@ export class HubSpotPlanStore implements PlanStore {
         header.milestones.map((r) => milestoneKey(deal.dealId, r.id)),
         MILESTONE_RECORD_PROPERTIES,
       );
-      if (!records.ok) return records;
-      const problems: string[] = [];
-      milestones = [];
-      for (const ref of header.milestones) {
-        const record = records.value.get(milestoneKey(deal.dealId, ref.id));
-        if (!record) {
-          problems.push(`milestone ${ref.id}: its record (map_key ${milestoneKey(deal.dealId, ref.id)}) is missing from HubSpot (deleted or archived there?)`);
-          continue;
-        }
-        const content = committedContent(record, ref.stamp);
-        if (!content.ok) problems.push(`milestone ${ref.id}: ${content.problem}`);
-        else if (content.milestone.id !== ref.id) problems.push(`milestone ${ref.id}: its record ${record.id} names another milestone (${content.milestone.id})`);
-        else milestones.push(content.milestone);
-      }
-      if (problems.length > 0) return err(unreadable(deal, problems));
+      if (!read.ok) return read;
+      records = read.value;
     }
-
-    const plan = assemble(deal, header, state, milestones);
-    const valid = validatePlan(plan);
-    if (!valid.ok) return err(unreadable(deal, valid.error.map((p) => `${p.path}: ${p.message}`)));
-    return ok({ plan: valid.value, writtenProjection: state.written, history: historyOf(header) });
+    const plan = planOf(deal, state, header, records);
+    if (!plan.ok) return err(unreadable(deal, plan.error));
+    return ok({ plan: plan.value, writtenProjection: state.written, history: historyOf(header) });
   }
 
   save(request: SaveRequest): Promise<Result<StoredPlan, PlanStoreError>> {
@@ -380,6 +363,34 @@ function storedIfResent(plan: Plan, state: DealState, records: ReadonlyMap<strin
   // The save may have dropped the oldest activity entries to fit: the stored log is then a suffix of the plan's.
   const activity = plan.activity.slice(plan.activity.length - stored.activity.length);
   return canonicalJson(stored) === canonicalJson({ ...plan, activity, version: state.storedVersion }) ? { plan: stored, header } : null;
+}
+
+/**
+ * The plan a deal's header and its milestone records (by map_key; unused in document mode) make, validated;
+ * the problems an admin can act on when they do not make one.
+ */
+export function planOf(deal: DealRef, state: DealState, header: StoredHeader, records: ReadonlyMap<string, SimpleObject>): Result<Plan, string[]> {
+  let milestones: Milestone[];
+  if (header.storage === 'document') {
+    milestones = header.milestones;
+  } else {
+    const problems: string[] = [];
+    milestones = [];
+    for (const ref of header.milestones) {
+      const record = records.get(milestoneKey(deal.dealId, ref.id));
+      if (!record) {
+        problems.push(`milestone ${ref.id}: its record (map_key ${milestoneKey(deal.dealId, ref.id)}) is missing from HubSpot (deleted or archived there?)`);
+        continue;
+      }
+      const content = committedContent(record, ref.stamp);
+      if (!content.ok) problems.push(`milestone ${ref.id}: ${content.problem}`);
+      else if (content.milestone.id !== ref.id) problems.push(`milestone ${ref.id}: its record ${record.id} names another milestone (${content.milestone.id})`);
+      else milestones.push(content.milestone);
+    }
+    if (problems.length > 0) return err(problems);
+  }
+  const valid = validatePlan(assemble(deal, header, state, milestones));
+  return valid.ok ? ok(valid.value) : err(valid.error.map((p) => `${p.path}: ${p.message}`));
 }
 
 function historyOf(header: StoredHeader): ActivityHistory {
