@@ -1,7 +1,7 @@
 // Jest runs TypeScript as native ESM (node --experimental-vm-modules), so ESM-only packages such as
 // @hubspot/ui-extensions load as they do in production. Type checking is `npm run typecheck`'s job;
-// ts-jest only transpiles here, which keeps the suite fast. The deal card (extensions/hubspot) compiles with
-// its own tsconfig (JSX, bundler resolution); the first transform that matches a file wins.
+// ts-jest only transpiles here, which keeps the suite fast. tsconfig.jest.json adds JSX for the deal card's
+// tests (the card's own tsconfig, extensions/hubspot/tsconfig.json, is for `npm run typecheck`).
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
@@ -10,8 +10,7 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
-    '/extensions/hubspot/.+\\.tsx?$': ['ts-jest', { useESM: true, tsconfig: 'extensions/hubspot/tsconfig.json' }],
-    '^.+\\.tsx?$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+    '^.+\\.tsx?$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.jest.json' }],
   },
   testMatch: [
     '<rootDir>/src/**/*.test.ts',
@@ -20,5 +19,7 @@ export default {
     '<rootDir>/extensions/hubspot/src/**/*.test.{ts,tsx}',
   ],
   testPathIgnorePatterns: ['/node_modules/'],
+  // Throw-away copies of the HubSpot project that the offline checks build.
+  modulePathIgnorePatterns: ['<rootDir>/test-artifacts/'],
   watchman: false,
 };
