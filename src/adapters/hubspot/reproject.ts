@@ -11,7 +11,8 @@
  *   across deals; document mode needs nothing more than the page.
  * - Changed deals are written with batch updates of 100 (only their changed fields), one batch at a time,
  *   while the next page is read. No version is bumped: the plan did not change, only today did.
- * - Memory stays bounded: one page being processed, the next one being read, at most two batches waiting.
+ * - Memory stays bounded: at most three pages being processed, the next one being listed, at most two write
+ *   batches waiting.
  * - A failed milestone read or write fails only its deals, which are reported; a failed page ends the run
  *   (HubSpot's cursor is opaque, so the rest cannot be reached), also reported. Every call goes through the
  *   transport: the portal's throttle and the retry policy.
@@ -96,6 +97,8 @@ export interface ReprojectOptions {
 }
 
 export const MAX_FAILURES_LISTED = 100;
+/** Pages whose milestones are read at the same time (memory: this many pages, plus the one being listed). */
+const PAGES_IN_FLIGHT = 3;
 
 interface Write {
   readonly id: string;
@@ -162,6 +165,7 @@ export async function reprojectPortal(options: ReprojectOptions): Promise<Reproj
 
   let aborted: CrmError | null = null;
   type Page = Awaited<ReturnType<typeof listPage>>;
+  const inFlight: Promise<void>[] = [];
   let next: Promise<Page> | null = listPage(t, portalId, DEALS, DEAL_READ_PROPERTIES, null, pageSize);
   while (next !== null) {
     const page: Page = await next;
@@ -169,12 +173,19 @@ export async function reprojectPortal(options: ReprojectOptions): Promise<Reproj
       aborted = page.error;
       break;
     }
-    // Read the next page while this one is projected.
+    // Read the next page while this one's milestones are read and projected; up to PAGES_IN_FLIGHT pages are
+    // worked on at once, so that the throttle, not the latency of one page, sets the pace.
     next = page.value.after === null ? null : listPage(t, portalId, DEALS, DEAL_READ_PROPERTIES, page.value.after, pageSize);
-    pending.push(...(await projectPage(page.value.results)));
-    await flush(false);
-    await report();
+    inFlight.push(
+      projectPage(page.value.results).then(async (writes) => {
+        pending.push(...writes);
+        await flush(false);
+        await report();
+      }),
+    );
+    if (inFlight.length >= PAGES_IN_FLIGHT) await inFlight.shift();
   }
+  await Promise.all(inFlight);
   await flush(true);
   await writes;
   await estimate;

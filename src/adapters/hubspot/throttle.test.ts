@@ -66,3 +66,18 @@ describe('PortalThrottle', () => {
     expect(clock.now()).toBe(2_000);
   });
 });
+
+describe('counting from the answer', () => {
+  it('keeps an answered slot in the window until a window after its answer, so HubSpot’s count (on arrival) never exceeds ours', async () => {
+    const clock = fakeClock();
+    const limiter = new RollingWindowLimiter(2, 1_000, clock);
+    const first = await limiter.acquire();
+    await limiter.acquire();
+    clock.t = 400; // the first request took 400 ms to be answered (it may have arrived at HubSpot at 399)
+    first();
+    await limiter.acquire(); // the second slot, taken at 0, frees at 1,000
+    expect(clock.now()).toBe(1_000);
+    await limiter.acquire(); // the first counts until 1,400, a window after its answer
+    expect(clock.now()).toBe(1_400);
+  });
+});

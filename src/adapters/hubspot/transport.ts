@@ -92,8 +92,13 @@ export class HubSpotTransport {
   async request<T>(req: CrmRequest<T>): Promise<Result<T, CrmError>> {
     const kind = req.kind ?? 'general';
     for (let attempt = 1; ; attempt++) {
-      await this.options.throttle.acquire(req.portalId, kind);
-      const token = await this.options.accessToken(req.portalId);
+      const answered = await this.options.throttle.acquire(req.portalId, kind);
+      // No token (an inactive installation, say) is not a CRM failure: it propagates as before, and the
+      // slot is closed as answered (nothing was sent).
+      const token = await this.options.accessToken(req.portalId).catch((error: unknown) => {
+        answered();
+        throw error;
+      });
       const client = this.clientFor(req.portalId, token);
       const started = this.options.clock.now();
       let response: Response;
@@ -104,7 +109,9 @@ export class HubSpotTransport {
           ...(req.query ? { qs: toQuery(req.query) } : {}),
           ...(req.body !== undefined ? { body: req.body } : {}),
         });
+        answered();
       } catch {
+        answered();
         // fetch rejects only when no HTTP answer came back (connection refused, reset, DNS): the outcome
         // of the request is unknown, which the retry policy handles; the error text is not shown to users.
         this.report(req, 0, attempt, started);
