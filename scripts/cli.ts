@@ -160,15 +160,7 @@ async function main(argv: string[]): Promise<number> {
             });
         }
         const { formatProvisionReport } = await import('../src/adapters/hubspot/provision.js');
-        print(
-          formatProvisionReport({
-            ...report.value,
-            created: [...report.value.created],
-            updated: report.value.updated.map((u) => ({ subject: u.subject, changes: [...u.changes] })),
-            unchanged: [...report.value.unchanged],
-            problems: [...report.value.problems],
-          }),
-        );
+        print(formatProvisionReport(report.value));
         return 0;
       }
       case 'show':

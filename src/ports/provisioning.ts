@@ -1,7 +1,7 @@
 /**
  * Provisioning: what the app sets up in a portal at install (the deal property group and map_* properties,
  * and when the portal can have custom objects the map_milestone object). Implemented by the HubSpot adapter
- * (src/adapters/hubspot/provision.ts, whose report has this shape); idempotent, so an install can be
+ * (src/adapters/hubspot/provision.ts: `hubSpotProvisioning(transport)`, whose report is this type); idempotent, so an install can be
  * repeated and a failed one retried (npm run cli -- provision <portalId>).
  */
 import type { Result } from '../domain/result.js';
@@ -14,6 +14,16 @@ export interface ProvisionInput {
   readonly scopes: readonly string[];
 }
 
+/** Something provisioning could not set up or repair, in words an admin can act on. */
+export interface ProvisionProblem {
+  /** What it is about, e.g. `deal property map_progress`. */
+  readonly subject: string;
+  /** What is wrong and what an admin can do about it. */
+  readonly message: string;
+  /** True when the app cannot work correctly until it is fixed. */
+  readonly blocking: boolean;
+}
+
 export interface ProvisionReport {
   readonly storageMode: StorageMode;
   /** Why this storage mode (one sentence). */
@@ -23,11 +33,7 @@ export interface ProvisionReport {
   readonly created: readonly string[];
   readonly updated: readonly { readonly subject: string; readonly changes: readonly string[] }[];
   readonly unchanged: readonly string[];
-  readonly problems: readonly {
-    readonly subject: string;
-    readonly message: string;
-    readonly blocking: boolean;
-  }[];
+  readonly problems: readonly ProvisionProblem[];
 }
 
 export type ProvisionPortal = (input: ProvisionInput) => Promise<Result<ProvisionReport, CrmError>>;

@@ -13,7 +13,7 @@ import { PortalThrottle, type ThrottleSettings } from '../adapters/hubspot/throt
 import { HubSpotTransport, type AttemptEvent } from '../adapters/hubspot/transport.js';
 import { HubSpotPlanLifecycle } from '../adapters/hubspot/plan-lifecycle.js';
 import { HubSpotPlanStore, type PortalStoreConfig } from '../adapters/hubspot/plan-store.js';
-import { provisionPortal } from '../adapters/hubspot/provision.js';
+import { hubSpotProvisioning } from '../adapters/hubspot/provision.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from '../ports/clock.js';
@@ -108,9 +108,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     };
   };
   const plans = options.plans ?? new HubSpotPlanStore({ transport, portalConfig });
-  const provision: ProvisionPortal =
-    options.provision ??
-    ((input) => provisionPortal(transport, String(input.portalId), { scopes: input.scopes }));
+  const provision: ProvisionPortal = options.provision ?? hubSpotProvisioning(transport);
   const lifecycle =
     options.lifecycle ?? (options.plans ? undefined : new HubSpotPlanLifecycle({ transport, portalConfig }));
   if (!lifecycle)

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { CrmError } from '../../ports/crm-error.js';
 import type { StorageMode } from '../../ports/installation-store.js';
+import type { ProvisionPortal, ProvisionProblem, ProvisionReport } from '../../ports/provisioning.js';
 import { chunks } from './crm-objects.js';
 import {
   DEAL_PROPERTIES,
@@ -37,26 +38,7 @@ export interface ProvisionOptions {
   readonly scopes: readonly string[];
 }
 
-export interface ProvisionProblem {
-  /** What it is about, e.g. `deal property map_progress`. */
-  readonly subject: string;
-  /** What is wrong and what an admin can do about it. */
-  readonly message: string;
-  /** True when the app cannot work correctly until it is fixed. */
-  readonly blocking: boolean;
-}
-
-export interface ProvisionReport {
-  readonly storageMode: StorageMode;
-  /** Why this storage mode (one sentence). */
-  readonly storageReason: string;
-  /** The milestone object's type id (`2-…`) in custom-object mode. */
-  readonly milestoneObjectTypeId: string | null;
-  readonly created: string[];
-  readonly updated: { subject: string; changes: string[] }[];
-  readonly unchanged: string[];
-  readonly problems: ProvisionProblem[];
-}
+export type { ProvisionProblem, ProvisionReport } from '../../ports/provisioning.js';
 
 const optionSchema = z.object({ label: z.string(), value: z.string(), displayOrder: z.number().optional(), hidden: z.boolean().optional() }).loose();
 const propertySchema = z
@@ -496,6 +478,12 @@ export async function provisionPortal(t: HubSpotTransport, portalId: string, opt
     problems: report.problems,
   });
 }
+
+/** Provisioning as the port the server and the CLI use: the portal id and its granted scopes. */
+export const hubSpotProvisioning =
+  (t: HubSpotTransport): ProvisionPortal =>
+  (input) =>
+    provisionPortal(t, String(input.portalId), { scopes: input.scopes });
 
 /** The report as lines an admin reads in a terminal. */
 export function formatProvisionReport(report: ProvisionReport): string {
