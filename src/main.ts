@@ -108,6 +108,21 @@ if (sandbox) {
   demoPortal = await installDemoPortal(`http://127.0.0.1:${server.port}`, sandbox.demoPortalId);
 }
 
+// The local preview (sandbox mode): the deal card in a HubSpot-like record page, PREVIEW=off to skip it.
+let preview: { url: string; close(): Promise<void> } | undefined;
+if (sandbox && demoPortal !== undefined) {
+  const { startLocalPreview } = await import('./preview/start.js');
+  preview = await startLocalPreview({
+    env: process.env,
+    logger,
+    sandbox: { baseUrl: sandbox.baseUrl, demoToken: sandbox.demoToken },
+    portalId: demoPortal,
+    backendUrl: `http://127.0.0.1:${server.port}`,
+    publicBaseUrl: config.publicBaseUrl,
+    clientSecret: config.hubspotClientSecret,
+  });
+}
+
 const lines = [
   '',
   `Mutual Action Plan backend listening on http://127.0.0.1:${server.port} (public URL ${config.publicBaseUrl})`,
@@ -124,6 +139,7 @@ if (sandbox) {
     `  deals:         curl -H 'Authorization: Bearer ${sandbox.demoToken}' '${sandbox.baseUrl}/crm/v3/objects/deals?limit=5'`,
   );
 }
+if (preview) lines.push(`Local preview (the deal card as HubSpot shows it): ${preview.url}/`);
 process.stdout.write(`${lines.join('\n')}\n`);
 
 /** Runs the marketplace install as an admin's browser would, against the sandbox's authorize page. */
@@ -156,6 +172,7 @@ function stop(signal: string): void {
   stopping = true;
   logger.info({ signal }, 'stopping');
   const done = async (): Promise<void> => {
+    await preview?.close();
     await server.close();
     await backend.close();
     await sandbox?.close();
