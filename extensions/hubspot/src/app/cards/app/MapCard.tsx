@@ -78,19 +78,19 @@ export function MapCard({ backend, today }: MapCardProps) {
       {notice}
       <PlanHeader plan={plan} projection={projection} />
       <Milestones plan={plan} controller={controller} today={day} />
-      <Accordion title="Value summary" defaultOpen size="sm">
+      <Accordion testId="value-summary-section" title="Value summary" defaultOpen size="sm">
         <ValueSummary saved={plan.valueSummary} controller={controller} />
       </Accordion>
-      <Accordion title={`Stakeholders (${plan.stakeholders.length})`} size="sm">
+      <Accordion testId="stakeholders-section" title={`Stakeholders (${plan.stakeholders.length})`} size="sm">
         <Stakeholders plan={plan} controller={controller} />
       </Accordion>
-      <Accordion title="Goals and success criteria" size="sm">
+      <Accordion testId="goals-section" title="Goals and success criteria" size="sm">
         <Goals plan={plan} controller={controller} />
       </Accordion>
-      <Accordion title={`Risks (${plan.risks.length})`} size="sm">
+      <Accordion testId="risks-section" title={`Risks (${plan.risks.length})`} size="sm">
         <Risks plan={plan} controller={controller} />
       </Accordion>
-      <Accordion title="Recent activity" size="sm">
+      <Accordion testId="activity-section" title="Recent activity" size="sm">
         <ActivityLog activity={plan.activity} />
       </Accordion>
     </Flex>

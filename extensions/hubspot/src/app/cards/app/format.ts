@@ -35,10 +35,11 @@ export const STATUS_LABELS: Readonly<Record<MilestoneStatus, string>> = {
   skipped: 'Skipped',
 };
 
+/** Who owns a risk, as the rep picks it (seller is "us": the rep's own team). */
 export const OWNER_SIDE_LABELS: Readonly<Record<OwnerSide, string>> = {
-  buyer: 'Buyer',
-  seller: 'Seller',
-  joint: 'Joint',
+  buyer: 'The buyer',
+  seller: 'Us',
+  joint: 'Both sides',
 };
 
 export const SIDE_LABELS: Readonly<Record<Side, string>> = { buyer: 'Buyer side', seller: 'Our side' };

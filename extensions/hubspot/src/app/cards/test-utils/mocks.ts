@@ -20,6 +20,8 @@ import {
   type Stakeholder,
 } from '../generated/contract/src/domain/model.js';
 import { project } from '../generated/contract/src/domain/project.js';
+import type { Problem } from '../generated/contract/src/domain/result.js';
+import { editProblems, invalidInput } from '../generated/contract/functions/plan-ops.js';
 import { applyTemplate, listTemplates } from '../generated/contract/src/domain/templates.js';
 
 /** A Monday; the test plan's dates sit around it. */
@@ -212,16 +214,24 @@ export class FakeBackend implements MapBackend {
     };
   }
 
-  /** Applies an edit like the backend: a stale base is a conflict, problems are INVALID_INPUT. */
-  private edit(baseVersion: number | undefined, result: EditResult): BackendResult<PlanResponse> {
+  /**
+   * Applies an edit like the backend: a stale base is a conflict, problems are INVALID_INPUT with the
+   * backend's own message (functions/plan-ops.ts invalidInput).
+   */
+  private edit(
+    baseVersion: number | undefined,
+    result: EditResult,
+    problems: readonly Problem[] = editProblems(result),
+  ): BackendResult<PlanResponse> {
     if (baseVersion !== undefined && baseVersion !== this.plan.version) {
       return apiError('VERSION_CONFLICT', 'Someone changed this plan since you loaded it.', {
         status: 409,
         currentVersion: this.plan.version,
       });
     }
-    if (!result.ok) {
-      return apiError('INVALID_INPUT', result.error[0]?.message ?? 'Invalid.', { problems: result.error });
+    if (problems.length > 0 || !result.ok) {
+      const error = invalidInput(problems);
+      return apiError('INVALID_INPUT', error.message, { problems: [...problems] });
     }
     if (result.value.plan !== this.plan) {
       this.plan = { ...result.value.plan, version: this.plan.version + 1 };
@@ -253,13 +263,16 @@ export class FakeBackend implements MapBackend {
             ),
           );
         case 'save-plan': {
+          // As functions/save-plan.ts: every edit runs, a failing one leaves the plan as it was, and the
+          // problems of all of them come back under edits[i].
           let plan = this.plan;
-          for (const step of input.edits as { edit: keyof typeof EDITS; input: unknown }[]) {
+          const problems: Problem[] = [];
+          (input.edits as { edit: keyof typeof EDITS; input: unknown }[]).forEach((step, i) => {
             const r = EDITS[step.edit](plan, step.input, ctx);
-            if (!r.ok) return this.edit(input.baseVersion, r);
-            plan = r.value.plan;
-          }
-          return this.edit(input.baseVersion, { ok: true, value: { plan, activity: [] } });
+            if (r.ok) plan = r.value.plan;
+            else problems.push(...editProblems(r, `edits[${i}].`));
+          });
+          return this.edit(input.baseVersion, { ok: true, value: { plan, activity: [] } }, problems);
         }
         case 'update-milestone': {
           const {

@@ -1,5 +1,5 @@
 /** Renders the card the way HubSpot would on a deal record tab, with the fake backend injected. */
-import type { UnknownComponentProps } from '@hubspot/ui-extensions';
+import { StatusTag, type UnknownComponentProps } from '@hubspot/ui-extensions';
 import { createRenderer, type RenderedElementNode, type RenderedNode } from '@hubspot/ui-extensions/testing';
 import { MapCard } from '../app/MapCard.js';
 import { FakeBackend, TODAY } from './mocks.js';
@@ -30,4 +30,22 @@ export function fire<P extends UnknownComponentProps, K extends keyof P & string
 export function textOf(node: RenderedNode): string {
   if ('childNodes' in node) return node.childNodes.map((child) => textOf(child)).join('');
   return node.text ?? '';
+}
+
+/** Renders the card and waits until the plan is on screen (the header's health tag). */
+export async function renderLoaded(backend: FakeBackend = new FakeBackend()) {
+  const card = renderCard(backend);
+  await card.waitFor(() => expect(card.findByTestId(StatusTag, 'health-tag')).toBeTruthy());
+  return card;
+}
+
+/**
+ * Types `text` into a text field the way a rep does: HubSpot calls onInput on every keystroke and onChange
+ * only when the field loses focus, so a rep who types and clicks a button at once has sent only onInput.
+ */
+export function typeText<P extends UnknownComponentProps & { onInput?: (value: string) => void }>(
+  node: RenderedElementNode<P>,
+  text: string,
+): void {
+  (node.trigger as unknown as (event: 'onInput', arg: string) => void)('onInput', text);
 }

@@ -1,4 +1,7 @@
-/** The milestones panel: add, edit, remove and reorder. One primary button, at the bottom. */
+/**
+ * The milestones panel: add, edit, remove (after a confirmation in the row) and reorder. One primary button,
+ * at the bottom.
+ */
 import {
   Button,
   Checkbox,
@@ -12,13 +15,14 @@ import {
   PanelFooter,
   PanelSection,
   Select,
+  Tag,
   Text,
   TextArea,
   useExtensionActions,
 } from '@hubspot/ui-extensions';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Milestone, Plan, Side, Visibility } from '../contract.js';
-import { formatDate, fromPicker, type PickerDate } from '../format.js';
+import { formatDate, fromPicker, toPicker, type PickerDate } from '../format.js';
 import type { PlanController } from '../use-plan.js';
 
 export const MILESTONE_PANEL_ID = 'map-milestone-panel';
@@ -78,7 +82,7 @@ function patchOf(m: Milestone, draft: Draft) {
 
 function ownerOptions(plan: Plan, side: Side) {
   return [
-    { label: 'Nobody yet', value: '' },
+    { label: 'No owner yet', value: '' },
     ...plan.stakeholders.filter((s) => s.side === side).map((s) => ({ label: s.name, value: s.id })),
   ];
 }
@@ -88,9 +92,25 @@ export function MilestonePanel({ plan, controller }: { plan: Plan; controller: P
   const [editingId, setEditingId] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [tried, setTried] = useState(false);
+  const [confirmingId, setConfirmingId] = useState<string | null>(null);
+  // A date picker cannot be emptied through its value: a new key gives the next milestone a fresh one.
+  const [formKey, setFormKey] = useState(0);
   const ordered = [...plan.milestones].sort((a, b) => a.order - b.order);
   const editing = ordered.find((m) => m.id === editingId);
   const idle = controller.busy === null;
+  const titleMissing = tried && draft.title.trim() === '';
+  const dueMissing = tried && editing === undefined && draft.dueDate === null;
+  // The milestone being edited left the plan (removed here or in a reload): the form must not keep its
+  // values, or "Add milestone" would bring it back as a copy.
+  const editedGone = editingId !== null && editing === undefined;
+  useEffect(() => {
+    if (editedGone) {
+      setEditingId(null);
+      setDraft(EMPTY);
+      setTried(false);
+      setFormKey((k) => k + 1);
+    }
+  }, [editedGone]);
   const set =
     <K extends keyof Draft>(key: K) =>
     (value: Draft[K]) =>
@@ -100,44 +120,69 @@ export function MilestonePanel({ plan, controller }: { plan: Plan; controller: P
     setEditingId(m?.id ?? null);
     setDraft(m === undefined ? EMPTY : draftOf(m));
     setTried(false);
+    setFormKey((k) => k + 1);
   };
 
-  const move = (index: number, by: -1 | 1): void => {
-    const ids = ordered.map((m) => m.id);
-    const [moved] = ids.splice(index, 1);
-    if (moved === undefined) return;
-    ids.splice(index + by, 0, moved);
-    void controller.saveEdits('reorder', { verb: 'reorder the milestones', done: 'Milestones reordered.' }, [
-      { edit: 'reorderMilestones', input: { milestoneIds: ids } },
-    ]);
+  const move = (m: Milestone, index: number, by: -1 | 1): void => {
+    const ids = ordered.map((x) => x.id);
+    ids.splice(index, 1);
+    ids.splice(index + by, 0, m.id);
+    const direction = by < 0 ? 'up' : 'down';
+    void controller.saveEdits(
+      `reorder:${m.id}:${direction}`,
+      { verb: `move “${m.title}”`, done: `“${m.title}” moved ${direction}.` },
+      [{ edit: 'reorderMilestones', input: { milestoneIds: ids } }],
+    );
+  };
+
+  const remove = async (m: Milestone): Promise<void> => {
+    await controller.saveEdits(
+      `remove:${m.id}`,
+      { verb: `remove “${m.title}”`, done: `“${m.title}” removed.` },
+      [{ edit: 'removeMilestone', input: { milestoneId: m.id } }],
+    );
+    // Answered either way: removed, or the alert says why not (for example, it is the close milestone).
+    setConfirmingId(null);
   };
 
   const submit = async (): Promise<void> => {
     setTried(true);
     if (draft.title.trim() === '' || (editing === undefined && draft.dueDate === null)) return;
-    const text = editing
-      ? { verb: 'save the milestone', done: `“${draft.title}” saved.` }
-      : { verb: 'add the milestone', done: `“${draft.title}” added.` };
-    const saved = editing
-      ? await controller.saveEdits('milestone-form', text, [
-          { edit: 'updateMilestone', input: { milestoneId: editing.id, patch: patchOf(editing, draft) } },
-        ])
-      : await controller.saveEdits('milestone-form', text, [
-          {
-            edit: 'addMilestone',
-            input: {
-              title: draft.title,
-              phase: draft.phase,
-              description: draft.description,
-              sellerOwnerId: orNull(draft.sellerOwnerId),
-              buyerOwnerId: orNull(draft.buyerOwnerId),
-              visibility: draft.visibility,
-              successCriteria: draft.successCriteria,
-              dueDate: draft.dueDate ?? '',
-              ...(draft.isClose ? { isClose: true } : {}),
-            },
+    if (editing) {
+      const patch = patchOf(editing, draft);
+      // Nothing changed: there is nothing to save, so the form simply goes back to adding.
+      if (Object.keys(patch).length === 0) {
+        startEdit(undefined);
+        return;
+      }
+      const saved = await controller.saveEdits(
+        'milestone-form',
+        { verb: 'save the milestone', done: `“${draft.title.trim()}” saved.` },
+        [{ edit: 'updateMilestone', input: { milestoneId: editing.id, patch } }],
+      );
+      if (saved) startEdit(undefined);
+      return;
+    }
+    const saved = await controller.saveEdits(
+      'milestone-form',
+      { verb: 'add the milestone', done: `“${draft.title.trim()}” added.` },
+      [
+        {
+          edit: 'addMilestone',
+          input: {
+            title: draft.title,
+            phase: draft.phase,
+            description: draft.description,
+            sellerOwnerId: orNull(draft.sellerOwnerId),
+            buyerOwnerId: orNull(draft.buyerOwnerId),
+            visibility: draft.visibility,
+            successCriteria: draft.successCriteria,
+            dueDate: draft.dueDate ?? '',
+            ...(draft.isClose ? { isClose: true } : {}),
           },
-        ]);
+        },
+      ],
+    );
     if (saved) startEdit(undefined);
   };
 
@@ -146,56 +191,94 @@ export function MilestonePanel({ plan, controller }: { plan: Plan; controller: P
       <PanelBody>
         <PanelSection>
           <List variant="ordered" testId="panel-milestones">
-            {ordered.map((m, i) => (
-              <Flex key={m.id} direction="column" gap="flush">
-                <Text format={{ fontWeight: 'demibold' }}>{m.title}</Text>
-                <Text variant="microcopy">
-                  {`${m.phase === '' ? 'No phase' : m.phase} · due ${formatDate(m.dueDate)} · ${m.visibility === 'internal' ? 'internal' : 'shared'}`}
-                </Text>
-                <Flex gap="xs" wrap>
-                  <Button
-                    testId={`up-${m.id}`}
-                    size="xs"
-                    disabled={!idle || i === 0}
-                    onClick={() => move(i, -1)}
-                  >
-                    Move up
-                  </Button>
-                  <Button
-                    testId={`down-${m.id}`}
-                    size="xs"
-                    disabled={!idle || i === ordered.length - 1}
-                    onClick={() => move(i, 1)}
-                  >
-                    Move down
-                  </Button>
-                  <Button testId={`edit-${m.id}`} size="xs" disabled={!idle} onClick={() => startEdit(m)}>
-                    Edit
-                  </Button>
-                  <LoadingButton
-                    testId={`remove-${m.id}`}
-                    size="xs"
-                    variant="destructive"
-                    loading={controller.busy === `remove:${m.id}`}
-                    disabled={!idle}
-                    onClick={() => {
-                      void controller.saveEdits(
-                        `remove:${m.id}`,
-                        { verb: 'remove the milestone', done: `“${m.title}” removed.` },
-                        [{ edit: 'removeMilestone', input: { milestoneId: m.id } }],
-                      );
-                    }}
-                  >
-                    Remove
-                  </LoadingButton>
+            {ordered.map((m, i) => {
+              const removing = controller.busy === `remove:${m.id}`;
+              return (
+                <Flex key={m.id} direction="column" gap="flush">
+                  <Flex gap="xs" align="center" wrap>
+                    <Text inline testId={`panel-title-${m.id}`} format={{ fontWeight: 'demibold' }}>
+                      {m.title}
+                    </Text>
+                    {m.visibility === 'internal' ? (
+                      <Tag testId={`panel-visibility-${m.id}`} variant="warning">
+                        Internal
+                      </Tag>
+                    ) : (
+                      <Tag testId={`panel-visibility-${m.id}`} variant="info">
+                        Shared with the buyer
+                      </Tag>
+                    )}
+                  </Flex>
+                  <Text testId={`panel-details-${m.id}`} variant="microcopy">
+                    {`${m.phase.trim() === '' ? 'No phase' : m.phase} · due ${formatDate(m.dueDate)}`}
+                  </Text>
+                  {confirmingId === m.id ? (
+                    <Flex gap="xs" align="center" wrap>
+                      <Text inline testId={`remove-confirm-text-${m.id}`}>
+                        {`Remove “${m.title}” from the plan? Its history stays in the activity log.`}
+                      </Text>
+                      <LoadingButton
+                        testId={`remove-confirm-${m.id}`}
+                        size="xs"
+                        variant="destructive"
+                        loading={removing}
+                        disabled={!idle && !removing}
+                        onClick={() => void remove(m)}
+                      >
+                        Remove
+                      </LoadingButton>
+                      <Button
+                        testId={`remove-cancel-${m.id}`}
+                        size="xs"
+                        variant="transparent"
+                        disabled={removing}
+                        onClick={() => setConfirmingId(null)}
+                      >
+                        Cancel
+                      </Button>
+                    </Flex>
+                  ) : (
+                    <Flex gap="xs" wrap>
+                      <LoadingButton
+                        testId={`up-${m.id}`}
+                        size="xs"
+                        loading={controller.busy === `reorder:${m.id}:up`}
+                        disabled={!idle || i === 0}
+                        onClick={() => move(m, i, -1)}
+                      >
+                        Move up
+                      </LoadingButton>
+                      <LoadingButton
+                        testId={`down-${m.id}`}
+                        size="xs"
+                        loading={controller.busy === `reorder:${m.id}:down`}
+                        disabled={!idle || i === ordered.length - 1}
+                        onClick={() => move(m, i, 1)}
+                      >
+                        Move down
+                      </LoadingButton>
+                      <Button testId={`edit-${m.id}`} size="xs" disabled={!idle} onClick={() => startEdit(m)}>
+                        Edit
+                      </Button>
+                      <Button
+                        testId={`remove-${m.id}`}
+                        size="xs"
+                        variant="transparent"
+                        disabled={!idle}
+                        onClick={() => setConfirmingId(m.id)}
+                      >
+                        Remove
+                      </Button>
+                    </Flex>
+                  )}
                 </Flex>
-              </Flex>
-            ))}
+              );
+            })}
           </List>
         </PanelSection>
         <PanelSection>
           <Flex direction="column" gap="xs">
-            <Text format={{ fontWeight: 'demibold' }}>
+            <Text testId="milestone-form-heading" format={{ fontWeight: 'demibold' }}>
               {editing ? `Edit “${editing.title}”` : 'Add a milestone'}
             </Text>
             <Input
@@ -204,9 +287,10 @@ export function MilestonePanel({ plan, controller }: { plan: Plan; controller: P
               name="title"
               required
               value={draft.title}
-              error={tried && draft.title.trim() === ''}
-              validationMessage={tried && draft.title.trim() === '' ? 'Give the milestone a title.' : ''}
+              error={titleMissing}
+              validationMessage={titleMissing ? 'Give the milestone a title.' : ''}
               onChange={set('title')}
+              onInput={set('title')}
             />
             <Input
               testId="milestone-phase"
@@ -215,20 +299,23 @@ export function MilestonePanel({ plan, controller }: { plan: Plan; controller: P
               description="In the buyer’s words, such as “Validate the solution”."
               value={draft.phase}
               onChange={set('phase')}
+              onInput={set('phase')}
             />
             {editing ? (
-              <Text variant="microcopy">
-                {`Due ${formatDate(editing.dueDate)}. Move the date from the milestone’s row: a move needs a reason.`}
+              <Text testId="milestone-due-note" variant="microcopy">
+                {`Due ${formatDate(editing.dueDate)}. To change the date, use Move date in the milestone’s row: it asks for a reason.`}
               </Text>
             ) : (
               <DateInput
+                key={formKey}
                 testId="milestone-due"
                 label="Due date"
                 name="dueDate"
                 required
                 format="medium"
-                error={tried && draft.dueDate === null}
-                validationMessage={tried && draft.dueDate === null ? 'Choose a due date.' : ''}
+                {...(draft.dueDate === null ? {} : { value: toPicker(draft.dueDate) })}
+                error={dueMissing}
+                validationMessage={dueMissing ? 'Choose a due date.' : ''}
                 onChange={(v: PickerDate | null) => set('dueDate')(fromPicker(v))}
               />
             )}
@@ -267,6 +354,7 @@ export function MilestonePanel({ plan, controller }: { plan: Plan; controller: P
               rows={2}
               value={draft.description}
               onChange={set('description')}
+              onInput={set('description')}
             />
             <TextArea
               testId="milestone-success-criteria"
@@ -276,6 +364,7 @@ export function MilestonePanel({ plan, controller }: { plan: Plan; controller: P
               rows={2}
               value={draft.successCriteria}
               onChange={set('successCriteria')}
+              onInput={set('successCriteria')}
             />
             <Checkbox
               testId="milestone-is-close"
@@ -289,7 +378,7 @@ export function MilestonePanel({ plan, controller }: { plan: Plan; controller: P
         </PanelSection>
       </PanelBody>
       <PanelFooter>
-        <Flex gap="xs" justify="end">
+        <Flex gap="xs" justify="end" wrap>
           <Button
             testId="milestone-panel-close"
             variant="secondary"
@@ -298,7 +387,12 @@ export function MilestonePanel({ plan, controller }: { plan: Plan; controller: P
             Close
           </Button>
           {editing ? (
-            <Button testId="milestone-form-cancel" variant="secondary" onClick={() => startEdit(undefined)}>
+            <Button
+              testId="milestone-form-cancel"
+              variant="secondary"
+              disabled={controller.busy === 'milestone-form'}
+              onClick={() => startEdit(undefined)}
+            >
               Cancel edit
             </Button>
           ) : null}

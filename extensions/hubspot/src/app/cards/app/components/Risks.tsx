@@ -15,6 +15,12 @@ import type { PlanController } from '../use-plan.js';
 
 type RiskInput = EditInputs['setRisks']['risks'][number];
 
+const RISK_OWNER_TAGS: Readonly<Record<OwnerSide, string>> = {
+  buyer: 'Owned by the buyer',
+  seller: 'Owned by us',
+  joint: 'Owned by both sides',
+};
+
 const asInput = (r: Risk): RiskInput => ({
   id: r.id,
   description: r.description,
@@ -27,12 +33,16 @@ export function Risks({ plan, controller }: { plan: Plan; controller: PlanContro
   const [description, setDescription] = useState('');
   const [mitigation, setMitigation] = useState('');
   const [ownerSide, setOwnerSide] = useState<OwnerSide>('joint');
+  const [tried, setTried] = useState(false);
+  const descriptionMissing = tried && description.trim() === '';
   const idle = controller.busy === null;
 
   const save = (key: string, verb: string, done: string, risks: RiskInput[]) =>
     controller.saveEdits(key, { verb, done }, [{ edit: 'setRisks', input: { risks } }]);
 
   const add = async (): Promise<void> => {
+    setTried(true);
+    if (description.trim() === '') return;
     const saved = await save('risk-add', 'add the risk', 'Risk added.', [
       ...plan.risks.map(asInput),
       { description, mitigation, ownerSide, status: 'open' },
@@ -40,13 +50,16 @@ export function Risks({ plan, controller }: { plan: Plan; controller: PlanContro
     if (saved) {
       setDescription('');
       setMitigation('');
+      setTried(false);
     }
   };
 
   return (
     <Flex direction="column" gap="sm">
       {plan.risks.length === 0 ? (
-        <Text variant="microcopy">No risks recorded.</Text>
+        <Text testId="risks-empty" variant="microcopy">
+          No risks yet. Add anything that could delay or stop the deal.
+        </Text>
       ) : (
         <List testId="risks-list">
           {plan.risks.map((r) => (
@@ -55,7 +68,9 @@ export function Risks({ plan, controller }: { plan: Plan; controller: PlanContro
                 <Text inline format={{ fontWeight: 'demibold' }}>
                   {r.description}
                 </Text>
-                <Tag variant="default">{`${OWNER_SIDE_LABELS[r.ownerSide]} owns it`}</Tag>
+                <Tag testId={`risk-owner-${r.id}`} variant="default">
+                  {RISK_OWNER_TAGS[r.ownerSide]}
+                </Tag>
               </Flex>
               {r.mitigation === '' ? null : <Text variant="microcopy">{`Mitigation: ${r.mitigation}`}</Text>}
               <Flex gap="xs" align="end" wrap>
@@ -99,19 +114,27 @@ export function Risks({ plan, controller }: { plan: Plan; controller: PlanContro
           ))}
         </List>
       )}
+      <Text format={{ fontWeight: 'demibold' }}>Add a risk</Text>
       <Input
         testId="risk-description"
-        label="New risk"
+        label="Risk"
         name="riskDescription"
+        required
+        placeholder="Legal review could take four weeks"
         value={description}
+        error={descriptionMissing}
+        validationMessage={descriptionMissing ? 'Describe the risk.' : ''}
         onChange={setDescription}
+        onInput={setDescription}
       />
       <Input
         testId="risk-mitigation"
         label="Mitigation"
         name="riskMitigation"
+        placeholder="Send our contract in week one"
         value={mitigation}
         onChange={setMitigation}
+        onInput={setMitigation}
       />
       <Select
         testId="risk-owner-side"
@@ -125,7 +148,7 @@ export function Risks({ plan, controller }: { plan: Plan; controller: PlanContro
         testId="risk-add"
         size="sm"
         loading={controller.busy === 'risk-add'}
-        disabled={!idle || description.trim() === ''}
+        disabled={!idle}
         onClick={() => void add()}
       >
         Add risk
