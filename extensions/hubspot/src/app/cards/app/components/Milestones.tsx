@@ -98,15 +98,12 @@ function MilestoneRow({
         <Flex direction="column" gap="flush">
           <Text format={{ fontWeight: 'demibold' }}>{milestone.title}</Text>
           <Flex gap="xs" wrap>
+            {/* Shared is the default and needs no mark on every row; only internal steps are flagged. */}
             {milestone.visibility === 'internal' ? (
               <Tag testId={`visibility-${milestone.id}`} variant="warning">
                 Internal: hidden from the buyer
               </Tag>
-            ) : (
-              <Tag testId={`visibility-${milestone.id}`} variant="info">
-                Shared with the buyer
-              </Tag>
-            )}
+            ) : null}
             {milestone.isClose ? <Tag variant="success">Close</Tag> : null}
           </Flex>
         </Flex>
@@ -131,7 +128,6 @@ function MilestoneRow({
         <Flex gap="xs" align="center">
           <Select
             testId={`status-${milestone.id}`}
-            label="Status"
             name={`status-${milestone.id}`}
             variant="transparent"
             value={milestone.status}

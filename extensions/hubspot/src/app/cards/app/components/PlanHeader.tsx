@@ -26,7 +26,7 @@ export function PlanHeader({ plan, projection }: { plan: Plan; projection: Proje
     <Tile compact>
       <Flex direction="column" gap="sm">
         <Flex justify="between" align="center" wrap>
-          <Heading>{plan.title === '' ? 'Mutual action plan' : plan.title}</Heading>
+          <Heading>{plan.title === '' ? 'Where the plan stands' : plan.title}</Heading>
           <StatusTag testId="health-tag" variant={HEALTH_VARIANTS[projection.health]}>
             {HEALTH_LABELS[projection.health]}
           </StatusTag>
