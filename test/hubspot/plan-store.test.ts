@@ -168,6 +168,24 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
     expect(Object.keys(patchBodies()[0]!).sort()).toEqual(['map_plan', 'map_plan_version']);
   });
 
+  it('writes the projection alone when only the calendar moved: changed map_* fields, no new version, nothing when current', async () => {
+    const deal = await newDeal(h.demoPortalId);
+    const saved = await save(planWith(deal, 5));
+    const later = project(saved.plan, '2027-06-30');
+    seen.length = 0;
+    const fields = must(await store.writeProjection(deal, later, saved.writtenProjection));
+    expect(fields.length).toBeGreaterThan(0);
+    expect(patchBodies()).toHaveLength(1);
+    const written = Object.keys(patchBodies()[0]!);
+    expect(written.every((k) => k.startsWith('map_') && !['map_plan', 'map_plan_version', 'map_value_summary'].includes(k))).toBe(true);
+    const reloaded = must(await store.load(deal));
+    expect(reloaded?.plan.version).toBe(saved.plan.version);
+    expect(reloaded?.writtenProjection).toEqual(later);
+    seen.length = 0;
+    expect(must(await store.writeProjection(deal, later, reloaded?.writtenProjection ?? null))).toEqual([]);
+    expect(seen).toHaveLength(0);
+  });
+
   it('writes hs_forecast_probability as a 0–1 fraction only when the portal opted in', async () => {
     const deal = await newDeal(h.demoPortalId);
     const plan = (await save(planWith(deal, 5))).plan;

@@ -457,16 +457,23 @@ describe('list-templates', () => {
 });
 
 describe('reproject-deal', () => {
-  test('writes nothing when the deal is current, and the changed fields once the calendar moves', async () => {
+  test('writes nothing when the deal is current, and only the changed fields, without a new version, once the calendar moves', async () => {
     await planWithMilestones();
     const same = await callFunction(h, 'reproject-deal', { dealId: DEAL });
     expect(same.status).toBe(200);
     expect(reprojectResponseSchema.parse(same.body).changedFields).toEqual([]);
-    const writes = h.plans.calls.writes;
+    const { writes, projectionWrites } = h.plans.calls;
+    const version = reprojectResponseSchema.parse(same.body).version;
     clock.ms = Date.UTC(2027, 1, 15, 9, 30);
     const later = await callFunction(h, 'reproject-deal', { dealId: DEAL }, { now: clock.ms });
-    expect(later.body.changedFields).toEqual(expect.arrayContaining(['overdueCount', 'health']));
-    expect(h.plans.calls.writes).toBe(writes + 1);
+    const body = reprojectResponseSchema.parse(later.body);
+    expect(body.changedFields).toEqual(expect.arrayContaining(['overdueCount', 'health']));
+    // The forecast fields were written once; the plan was not saved again, so an open card keeps its version.
+    expect(h.plans.calls.projectionWrites).toBe(projectionWrites + 1);
+    expect(h.plans.calls.writes).toBe(writes);
+    expect(body.version).toBe(version);
+    const again = await callFunction(h, 'reproject-deal', { dealId: DEAL }, { now: clock.ms });
+    expect(reprojectResponseSchema.parse(again.body).changedFields).toEqual([]);
   });
 
   test('a deal without a plan is 404 PLAN_NOT_FOUND', async () => {

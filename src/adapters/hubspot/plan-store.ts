@@ -214,6 +214,27 @@ export class HubSpotPlanStore implements PlanStore {
     return this.locks.run(`${deal.portalId}:${deal.dealId}`, () => this.saveLocked(valid.value, request.projection));
   }
 
+  writeProjection(deal: DealRef, projection: Projection, written: Projection | null): Promise<Result<readonly string[], PlanStoreError>> {
+    const changed = changedFields(written, projection);
+    const fields = Object.keys(changed);
+    if (fields.length === 0) return Promise.resolve(ok([]));
+    // Under the deal's lock, so that it cannot land between a save's version check and its commit.
+    return this.locks.run(`${deal.portalId}:${deal.dealId}`, async () => {
+      const config = await this.options.portalConfig(deal.portalId);
+      const properties = encodeProjection(changed);
+      if (config.writeNativeForecast && changed.closeProbability !== undefined) {
+        properties[NATIVE_FORECAST_PROBABILITY] = encodeNativeForecastProbability(projection.closeProbability);
+      }
+      const patched = await patchObject(this.t, deal.portalId, DEALS, deal.dealId, properties);
+      if (!patched.ok) {
+        return patched.error.code === 'CRM_NOT_FOUND'
+          ? err({ code: 'DEAL_NOT_FOUND', message: `Deal ${deal.dealId} was not found in HubSpot account ${deal.portalId}.` })
+          : err(patched.error);
+      }
+      return ok(fields);
+    });
+  }
+
   private async saveLocked(plan: Plan, projection: Projection): Promise<Result<StoredPlan, PlanStoreError>> {
     const deal = plan.deal;
     const config = await this.options.portalConfig(deal.portalId);

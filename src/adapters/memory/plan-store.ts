@@ -167,6 +167,22 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
     return ok({ plan: structuredClone(plan), writtenProjection: request.projection, history: entry.history });
   }
 
+  async writeProjection(
+    deal: DealRef,
+    projection: Projection,
+    written: Projection | null,
+  ): Promise<Result<readonly string[], PlanStoreError>> {
+    const failure = await this.enter();
+    if (failure) return err(failure);
+    const entry = this.live(deal);
+    if (!entry) return err(dealNotFound(deal));
+    const fields = Object.keys(changedFields(written, projection));
+    if (fields.length === 0) return ok([]);
+    this.calls.projectionWrites++;
+    entry.writtenProjection = projection;
+    return ok(fields);
+  }
+
   async archiveDealPlan(
     deal: DealRef,
   ): Promise<Result<{ readonly archivedMilestones: number }, PlanStoreError>> {

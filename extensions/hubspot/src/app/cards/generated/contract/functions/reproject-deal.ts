@@ -2,10 +2,10 @@
 /**
  * reproject-deal: recomputes the plan's projection for today and writes the map_* deal fields that
  * changed (overdue counts and health move with the calendar even when nobody edits the plan). Nothing is
- * written when the deal is already current.
+ * written when the deal is already current, and the plan's version never changes.
  */
 import { z } from 'zod';
-import { changedFields, project } from '../src/domain/project.js';
+import { project } from '../src/domain/project.js';
 import { err, ok } from '../src/domain/result.js';
 import { dealIdSchema, reprojectResponseSchema } from './contract.js';
 import { dealRef, editContext, loadOrEmpty, planNotFound, storeError } from './plan-ops.js';
@@ -27,17 +27,9 @@ export const reprojectDeal = defineFunction({
     const { plan, stored } = loaded.value;
     if (stored === null) return err(planNotFound(input.dealId));
     const projection = project(plan, today);
-    const changed = Object.keys(changedFields(stored.writtenProjection, projection));
-    if (changed.length === 0)
-      return ok({ plan, projection, version: plan.version, saved: true, changedFields: [] });
-    const saved = await deps.plans.save({ plan, projection });
-    if (!saved.ok) return err(storeError(saved.error));
-    return ok({
-      plan: saved.value.plan,
-      projection,
-      version: saved.value.plan.version,
-      saved: true,
-      changedFields: changed,
-    });
+    // Only the forecast fields are written: the plan and its version stay, so nobody's open card conflicts.
+    const written = await deps.plans.writeProjection(plan.deal, projection, stored.writtenProjection);
+    if (!written.ok) return err(storeError(written.error));
+    return ok({ plan, projection, version: plan.version, saved: true, changedFields: [...written.value] });
   },
 });

@@ -76,4 +76,11 @@ export interface PlanStore {
    * and returns it with its new version. A stale version is VERSION_CONFLICT and writes nothing.
    */
   save(request: SaveRequest): Promise<Result<StoredPlan, PlanStoreError>>;
+
+  /**
+   * Writes the deal's `map_*` forecast fields whose value differs from `written` (the projection `load`
+   * returned) and nothing else: the plan and its version stay as they are, so a rep with the card open gets
+   * no conflict when only the calendar moved. Returns the projection fields written (none: no call).
+   */
+  writeProjection(deal: DealRef, projection: Projection, written: Projection | null): Promise<Result<readonly string[], PlanStoreError>>;
 }
