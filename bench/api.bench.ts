@@ -16,12 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { dropSqliteExperimentalWarning } from '../src/quiet-sqlite-warning.js';
 
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = (warning: string | Error, ...rest: unknown[]): void => {
-  if (/SQLite/i.test(typeof warning === 'string' ? warning : warning.message)) return;
-  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-};
+dropSqliteExperimentalWarning();
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);

@@ -8,14 +8,9 @@
 import { z } from 'zod';
 import { formatConfigProblems, loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { dropSqliteExperimentalWarning } from '../src/quiet-sqlite-warning.js';
 
-// node:sqlite's ExperimentalWarning only: every other warning still prints.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = (warning: string | Error, ...rest: unknown[]): void => {
-  const message = typeof warning === 'string' ? warning : warning.message;
-  if (/SQLite/i.test(message)) return;
-  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-};
+dropSqliteExperimentalWarning();
 
 const USAGE = `Usage: npm run cli -- <command> [arguments]
 

@@ -13,24 +13,9 @@ import { formatConfigProblems, loadConfig, logConfigSummary } from './config.js'
 import { createLogger } from './logger.js';
 // Type only: erased at run time, so node:sqlite still loads after the warning filter.
 import type { Sandbox } from './sandbox/platform/server.js';
+import { dropSqliteExperimentalWarning } from './quiet-sqlite-warning.js';
 
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = (warning: string | Error, ...rest: unknown[]): void => {
-  const message = typeof warning === 'string' ? warning : warning.message;
-  const first = rest[0];
-  const type =
-    typeof first === 'string'
-      ? first
-      : typeof first === 'object' && first !== null && 'type' in first
-        ? first.type
-        : undefined;
-  if (
-    (typeof warning === 'string' ? type : warning.name) === 'ExperimentalWarning' &&
-    /SQLite/i.test(message)
-  )
-    return;
-  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-};
+dropSqliteExperimentalWarning();
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {

@@ -8,21 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseSandboxConfig } from './config.js';
+import { dropSqliteExperimentalWarning } from '../quiet-sqlite-warning.js';
 
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = (warning: string | Error, ...rest: unknown[]): void => {
-  const message = typeof warning === 'string' ? warning : warning.message;
-  const first = rest[0];
-  const type =
-    typeof first === 'string'
-      ? first
-      : typeof first === 'object' && first !== null && 'type' in first
-        ? first.type
-        : undefined;
-  const name = typeof warning === 'string' ? type : warning.name;
-  if (name === 'ExperimentalWarning' && /SQLite/i.test(message)) return;
-  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-};
+dropSqliteExperimentalWarning();
 
 const parsed = parseSandboxConfig(process.env);
 if (!parsed.ok) {
