@@ -99,6 +99,18 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
 
   router.post('/hubspot', rawBody, verifySignature(deps.signature), async (req: Request, res: Response) => {
     const ctx = context(res);
+    // hubspot.fetch signs card calls with the same secret and scheme, and card code picks the path: a card
+    // call aimed here would verify, and its body could name any portal. HubSpot appends the caller to the query
+    // of every card call, and the webhook target URL has no query: a signed request with one is not a webhook.
+    if (req.originalUrl.includes('?')) {
+      ctx.log.warn({ reason: 'QUERY_ON_WEBHOOK' }, 'request refused: signature');
+      sendApiError(
+        res,
+        { code: 'UNAUTHORIZED', message: 'This request is not a HubSpot webhook delivery.' },
+        ctx.requestId,
+      );
+      return;
+    }
     let json: unknown;
     try {
       json = JSON.parse(bodyBytes(req).toString('utf8'));

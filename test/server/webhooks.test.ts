@@ -7,11 +7,14 @@ import {
   callFunction,
   installPortal,
   PORTAL_A,
+  PORTAL_B,
   signedPost,
   startHarness,
   TestClock,
+  USER,
   type Harness,
 } from './harness.js';
+import { withCallerQuery } from '../../src/server/signature.js';
 
 let h: Harness;
 let clock: TestClock;
@@ -139,6 +142,19 @@ test('an event that fails is answered 503 and handled on redelivery, not skipped
   const retried = await deliver([{ ...deletion, attemptNumber: 1 }]);
   expect(retried.status).toBe(200);
   expect(h.plans.inspect(PORTAL_A, '40')?.archivedMilestones).toBe(2);
+});
+
+test('a card call (hubspot.fetch, caller in the query) aimed at the webhook endpoint is refused', async () => {
+  await installPortal(h, PORTAL_B);
+  h.plans.addDeal(PORTAL_B, '50');
+  const forged = [
+    event({ subscriptionType: 'app.uninstall', portalId: PORTAL_B, occurredAt: clock.now() + 60_000 }),
+  ];
+  // Signed exactly as HubSpot signs a card's request from portal A: same secret, caller appended.
+  const url = withCallerQuery(`${h.url}/webhooks/hubspot`, { portalId: PORTAL_A, userId: USER, appId: 42 });
+  const res = await signedPost(h, url, Buffer.from(JSON.stringify(forged)));
+  expect(res.status).toBe(401);
+  expect((await h.installations.getInstallation(PORTAL_B))?.status.state).toBe('active');
 });
 
 test('deal events of a portal that is not installed do nothing', async () => {
