@@ -71,6 +71,20 @@ test('invalid_client (our own credentials) never deactivates on the first failur
   expect(state.deactivated).toBeUndefined();
 });
 
+test('invalid_client (our own credentials) never deactivates, however often it repeats', async () => {
+  const { store, state } = tokenStore(expiring);
+  const provider = new AccessTokenProvider({
+    installations: store,
+    oauth: failing({ kind: 'invalid_client', message: 'bad' }),
+    clock,
+    log: pino({ level: 'silent' }),
+    maxFailures: 3,
+  });
+  for (let i = 0; i < 10; i++) expect(await provider.accessToken('1')).toBe('old');
+  expect(state.deactivated).toBeUndefined();
+  expect(state.tokens?.refreshToken).toBe('r');
+});
+
 test('a refreshed token is saved and returned', async () => {
   const { store, state } = tokenStore(expiring);
   const oauth = {

@@ -2,8 +2,9 @@
  * Access tokens for CRM calls, per portal: read from the installation store (so several instances share
  * one refresh), refreshed when less than REFRESH_MARGIN_MS of life is left, one refresh at a time per
  * portal (concurrent callers wait for the same refresh). A portal whose refresh is refused (invalid_grant:
- * revoked or uninstalled) or fails MAX_REFRESH_FAILURES times in a row is marked inactive, which deletes its
- * tokens, so nothing calls HubSpot for it again until it is reinstalled.
+ * revoked or uninstalled) or fails MAX_REFRESH_FAILURES times in a row (invalid_client, our own credentials,
+ * never counts) is marked inactive, which deletes its tokens, so nothing calls HubSpot for it again until it
+ * is reinstalled.
  */
 import type { Logger } from 'pino';
 import type { InstallationStore } from '../../ports/installation-store.js';
@@ -102,10 +103,12 @@ export class AccessTokenProvider {
       );
       return t.accessToken;
     }
-    const failures = (this.failures.get(portalId) ?? 0) + 1;
-    this.failures.set(portalId, failures);
     // Only invalid_grant speaks about this portal; invalid_client means our own credentials are wrong, which
-    // must not deactivate every portal (it counts as an ordinary failure, and the logs say which).
+    // must not deactivate every portal: it is never counted (deactivating deletes the refresh token, so a bad
+    // client secret deployed for a few requests would otherwise force every customer to reinstall).
+    const ours = result.error.kind === 'invalid_client';
+    const failures = (this.failures.get(portalId) ?? 0) + (ours ? 0 : 1);
+    if (!ours) this.failures.set(portalId, failures);
     const refused = result.error.kind === 'invalid_grant';
     if (refused || failures >= (this.deps.maxFailures ?? MAX_REFRESH_FAILURES)) {
       this.failures.delete(portalId);
