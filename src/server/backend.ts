@@ -22,6 +22,7 @@ import type { PlanLifecycle } from '../ports/plan-lifecycle.js';
 import type { PlanStore } from '../ports/plan-store.js';
 import type { ProvisionPortal } from '../ports/provisioning.js';
 import { createApp } from './app.js';
+import { startHousekeeping } from './housekeeping.js';
 import type { ReadinessCheck } from './health.js';
 import { AccessTokenProvider } from './oauth/token-provider.js';
 import { OAuthTokenClient } from './oauth/token-client.js';
@@ -52,6 +53,8 @@ export interface BackendOptions {
   readonly throttle?: ThrottleSettings;
   /** Sees every CRM attempt (benchmarks). */
   readonly onCrmAttempt?: (event: AttemptEvent) => void;
+  /** How often expired install states and old webhook ids are pruned (default hourly; 0 turns it off). */
+  readonly housekeepingIntervalMs?: number;
 }
 
 export interface Backend {
@@ -146,6 +149,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       ...options.readiness,
     },
   });
+  const housekeeping =
+    options.housekeepingIntervalMs === 0
+      ? undefined
+      : startHousekeeping(installations, logger, options.housekeepingIntervalMs);
   return {
     app,
     installations,
@@ -155,6 +162,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     plans,
     functions,
     provision,
-    close: () => (options.installations ? Promise.resolve() : installations.close()),
+    close: () => {
+      housekeeping?.stop();
+      return options.installations ? Promise.resolve() : installations.close();
+    },
   };
 }
