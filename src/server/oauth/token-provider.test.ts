@@ -44,7 +44,7 @@ test('a token with more than the margin left is used as is', async () => {
   expect(await provider.accessToken('1')).toBe('old');
 });
 
-test('an unavailable HubSpot keeps the still-valid token, and N failures in a row mark the portal inactive', async () => {
+test('an unavailable HubSpot keeps the still-valid token, and a short outage never deactivates, however many failures', async () => {
   const { store, state } = tokenStore(expiring);
   const provider = new AccessTokenProvider({
     installations: store,
@@ -55,6 +55,27 @@ test('an unavailable HubSpot keeps the still-valid token, and N failures in a ro
   });
   expect(await provider.accessToken('1')).toBe('old');
   expect(await provider.accessToken('1')).toBe('old');
+  expect(await provider.accessToken('1')).toBe('old');
+  expect(await provider.accessToken('1')).toBe('old');
+  expect(state.deactivated).toBeUndefined();
+});
+
+test('refreshes that keep failing, N in a row over the minimum time, mark the portal inactive', async () => {
+  const moving = { ms: clock.now() };
+  // The token is inside its refresh margin, so every call tries a refresh, and still valid for a few minutes.
+  const { store, state } = tokenStore(expiring);
+  const provider = new AccessTokenProvider({
+    installations: store,
+    oauth: failing({ kind: 'unavailable', message: 'down' }),
+    clock: { now: () => moving.ms },
+    log: pino({ level: 'silent' }),
+    maxFailures: 3,
+    minFailingMs: 60_000,
+  });
+  expect(await provider.accessToken('1')).toBe('old');
+  moving.ms += 30_000;
+  expect(await provider.accessToken('1')).toBe('old');
+  moving.ms += 31_000;
   await expect(provider.accessToken('1')).rejects.toMatchObject({ reason: 'inactive' });
   expect(state.deactivated).toBe('refresh_failed');
 });

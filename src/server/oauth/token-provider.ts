@@ -2,9 +2,10 @@
  * Access tokens for CRM calls, per portal: read from the installation store (so several instances share
  * one refresh), refreshed when less than REFRESH_MARGIN_MS of life is left, one refresh at a time per
  * portal (concurrent callers wait for the same refresh). A portal whose refresh is refused (invalid_grant:
- * revoked or uninstalled) or fails MAX_REFRESH_FAILURES times in a row (invalid_client, our own credentials,
- * never counts) is marked inactive, which deletes its tokens, so nothing calls HubSpot for it again until it
- * is reinstalled.
+ * revoked or uninstalled), or keeps failing — MAX_REFRESH_FAILURES times in a row over at least
+ * MIN_FAILING_MS, so that a short HubSpot outage never counts (invalid_client, our own credentials, never
+ * counts at all) — is marked inactive, which deletes its tokens, so nothing calls HubSpot for it again until
+ * it is reinstalled.
  */
 import type { Logger } from 'pino';
 import type { InstallationStore } from '../../ports/installation-store.js';
@@ -12,8 +13,10 @@ import type { OAuthTokenClient } from './token-client.js';
 
 /** Refresh this long before expiry: a CRM call with retries must not outlive its token. */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1_000;
-/** Failed refreshes in a row (other than a refusal) after which the portal is marked inactive. */
+/** Failed refreshes in a row (other than a refusal) after which the portal is marked inactive... */
 export const MAX_REFRESH_FAILURES = 5;
+/** ...provided they have gone on for at least this long: an outage of minutes must not cost a reinstall. */
+export const MIN_FAILING_MS = 24 * 60 * 60 * 1_000;
 
 export class AccessTokenUnavailableError extends Error {
   override readonly name = 'AccessTokenUnavailableError';
@@ -33,11 +36,13 @@ export interface AccessTokenProviderDeps {
   readonly clock: { now(): number };
   readonly log: Logger;
   readonly maxFailures?: number;
+  readonly minFailingMs?: number;
 }
 
 export class AccessTokenProvider {
   private readonly inFlight = new Map<number, Promise<string>>();
-  private readonly failures = new Map<number, number>();
+  /** Per portal: failed refreshes in a row, and when the first of them happened. */
+  private readonly failures = new Map<number, { count: number; since: number }>();
 
   constructor(private readonly deps: AccessTokenProviderDeps) {}
 
@@ -107,10 +112,16 @@ export class AccessTokenProvider {
     // must not deactivate every portal: it is never counted (deactivating deletes the refresh token, so a bad
     // client secret deployed for a few requests would otherwise force every customer to reinstall).
     const ours = result.error.kind === 'invalid_client';
-    const failures = (this.failures.get(portalId) ?? 0) + (ours ? 0 : 1);
-    if (!ours) this.failures.set(portalId, failures);
+    const now = this.deps.clock.now();
+    const previous = this.failures.get(portalId) ?? { count: 0, since: now };
+    const streak = ours ? previous : { count: previous.count + 1, since: previous.since };
+    if (!ours) this.failures.set(portalId, streak);
+    const failures = streak.count;
     const refused = result.error.kind === 'invalid_grant';
-    if (refused || failures >= (this.deps.maxFailures ?? MAX_REFRESH_FAILURES)) {
+    const persistent =
+      failures >= (this.deps.maxFailures ?? MAX_REFRESH_FAILURES) &&
+      now - streak.since >= (this.deps.minFailingMs ?? MIN_FAILING_MS);
+    if (refused || persistent) {
       this.failures.delete(portalId);
       await this.deps.installations.deactivate(portalId, refused ? 'token_revoked' : 'refresh_failed');
       log.warn({ kind: result.error.kind, failures }, 'token refresh failed: installation marked inactive');
