@@ -20,6 +20,7 @@ import { buildPreviewAssets, type PreviewAssets } from './assets.js';
 import { readCardProject } from './card-project.js';
 import { CrmReadError, DEAL_FIELDS, type CrmReader } from './crm-reader.js';
 import { proxyCardFetch, type CardFetchErrorCode } from './hubspot-fetch-proxy.js';
+import { localOnly } from '../local-only.js';
 
 /** The app id the preview puts in the card's context and in the signed caller (HubSpot's is per app). */
 export const PREVIEW_APP_ID = 1;
@@ -74,6 +75,12 @@ export function createPreviewApp(options: PreviewOptions, assets: PreviewAssets)
   const { crm, logger } = options;
   const app = express();
   app.disable('x-powered-by');
+  // The preview signs requests with the app's client secret: only this machine's own pages may use it.
+  app.use(
+    localOnly((res) =>
+      res.status(403).type('text').send('The local preview answers only to this machine (http://127.0.0.1 or http://localhost).'),
+    ),
+  );
   const now = options.now ?? Date.now;
 
   const page = (_req: Request, res: Response): void => {

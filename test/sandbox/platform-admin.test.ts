@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../src/sandbox/platform/app.js';
 import { countRecords, fakeCrm } from './fake-crm.js';
@@ -25,6 +26,23 @@ describe('sandbox admin API', () => {
   const admin = (path: string, init?: RequestInit) => fetch(`${sandbox.baseUrl}/_sandbox${path}`, init);
   const api = (path: string) =>
     fetch(`${sandbox.baseUrl}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+
+  it('refuses a foreign Host header (DNS rebinding) and a cross-site POST, and answers its own host', async () => {
+    const url = new URL(`${sandbox.baseUrl}/_sandbox/portals`);
+    const status = (method: string, headers: Record<string, string>): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const r = request({ host: url.hostname, port: url.port, path: url.pathname, method, headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        r.on('error', reject);
+        r.end(method === 'POST' ? JSON.stringify({ tier: 'free' }) : undefined);
+      });
+    expect(await status('GET', { host: `attacker.example:${url.port}` })).toBe(403);
+    expect(await status('POST', { host: url.host, origin: 'https://attacker.example', 'content-type': 'application/json' })).toBe(403);
+    expect(await status('GET', { host: url.host })).toBe(200);
+    expect(await status('GET', { host: `localhost:${url.port}` })).toBe(200);
+  });
 
   it('creates the demo portal as an enterprise portal, seeded through the CRM module', async () => {
     const { results } = (await (await admin('/portals')).json()) as {

@@ -13,6 +13,7 @@ import type { FaultInjector, FaultSettings } from './faults.js';
 import type { RateLimiter, RateLimitSettings } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { newClientSecret, type Portal, type PlatformStore } from './store.js';
+import { localOnly } from '../../local-only.js';
 
 export interface AdminDeps {
   store: PlatformStore;
@@ -116,19 +117,15 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, res: Response): T | unde
   return undefined;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
 export function createAdminRouter(deps: AdminDeps): Router {
   const { store, limiter, faults, metrics } = deps;
   const router = express.Router();
 
-  router.use((req, res, next) => {
-    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
-      sendError(res, 403, 'FORBIDDEN', 'The sandbox admin API answers only on the loopback interface.');
-      return;
-    }
-    next();
-  });
+  router.use(
+    localOnly((res) =>
+      sendError(res, 403, 'FORBIDDEN', 'The sandbox admin API answers only to this machine (loopback address and host).'),
+    ),
+  );
   router.use(express.json({ limit: '100kb' }));
 
   /** The portal named in the path, or a 404 (or 400 for an id that is not a number). */
