@@ -80,6 +80,8 @@ export interface InstallationStore {
 
   /** Records a webhook event id; false when it was recorded before (a redelivery to skip). */
   markEventSeen(eventId: string): Promise<boolean>;
+  /** Forgets one event id whose handling failed, so that its redelivery, on any instance, is handled. */
+  forgetEvent(eventId: string): Promise<void>;
   /** Forgets event ids recorded more than `days` days ago; returns how many were removed. */
   pruneEvents(days: number): Promise<number>;
 

@@ -1,8 +1,9 @@
 /**
  * POST /webhooks/hubspot: HubSpot's webhook batches, v3-signature-verified like /api requests.
  *
- * - Deduplicated by event id (installation store markEventSeen); an event whose handling failed in this
- *   process is handled again when HubSpot redelivers it (the batch is answered 503 so that it does).
+ * - Deduplicated by event id (installation store markEventSeen); an event whose handling failed is forgotten
+ *   again (forgetEvent), so HubSpot's redelivery is handled on whichever instance gets it (the batch is
+ *   answered 503 so that it is redelivered).
  * - Safe under retries and reordering: every handler is idempotent, and an uninstall that happened before
  *   the installation was last written (a reinstall, or a token refresh, which only succeeds while installed)
  *   is stale and ignored.
@@ -51,16 +52,24 @@ type Outcome = 'handled' | 'duplicate' | 'ignored' | 'stale' | 'inactive_portal'
 
 export function createWebhookRouter(deps: WebhookDeps): Router {
   const router = express.Router();
-  /** Events whose handling failed here: a redelivery must not be skipped as a duplicate. */
-  const failed = new Set<string>();
+  /** Failed events the store could not forget either: this process at least handles their redelivery. */
+  const unforgotten = new Set<string>();
 
   async function handle(event: WebhookEvent): Promise<Outcome> {
     const fresh = await deps.installations.markEventSeen(event.eventId);
-    if (!fresh && !failed.has(event.eventId)) return 'duplicate';
-    failed.add(event.eventId);
-    const outcome = await dispatch(event);
-    failed.delete(event.eventId);
-    return outcome;
+    const retry = unforgotten.delete(event.eventId);
+    if (!fresh && !retry) return 'duplicate';
+    try {
+      return await dispatch(event);
+    } catch (error) {
+      try {
+        await deps.installations.forgetEvent(event.eventId);
+      } catch {
+        // The store is failing too: remember the event here so that at least this process handles the redelivery.
+        unforgotten.add(event.eventId);
+      }
+      throw error;
+    }
   }
 
   async function dispatch(event: WebhookEvent): Promise<Outcome> {

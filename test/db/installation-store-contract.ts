@@ -197,6 +197,14 @@ export function installationStoreContract(harness: DatabaseHarness): void {
       expect(await store.markEventSeen('evt-2')).toBe(true);
     });
 
+    it('forgets one event id on request, so that its redelivery is handled, and leaves the others', async () => {
+      await store.markEventSeen('evt-failed');
+      await store.markEventSeen('evt-done');
+      await store.forgetEvent('evt-failed');
+      expect(await store.markEventSeen('evt-failed')).toBe(true);
+      expect(await store.markEventSeen('evt-done')).toBe(false);
+    });
+
     it('prunes event ids older than N days and keeps the recent ones', async () => {
       await store.markEventSeen('old');
       clock.advance(3 * DAY);

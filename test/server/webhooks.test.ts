@@ -144,6 +144,15 @@ test('an event that fails is answered 503 and handled on redelivery, not skipped
   expect(h.plans.inspect(PORTAL_A, '40')?.archivedMilestones).toBe(2);
 });
 
+test('a failed event is forgotten by the installation store, so a redelivery to another instance is handled too', async () => {
+  await dealWithPlan('41', 'Plan');
+  const deletion = event({ subscriptionType: 'deal.deletion', objectId: 41 });
+  h.plans.failNext(crmError('CRM_UNAVAILABLE', 'down', 503));
+  expect((await deliver([deletion])).status).toBe(503);
+  // What another instance would see: the event id is not recorded, so it is handled there.
+  expect(await h.installations.markEventSeen(String(deletion.eventId))).toBe(true);
+});
+
 test('a card call (hubspot.fetch, caller in the query) aimed at the webhook endpoint is refused', async () => {
   await installPortal(h, PORTAL_B);
   h.plans.addDeal(PORTAL_B, '50');

@@ -210,6 +210,11 @@ export class SqlInstallationStore implements InstallationStore {
     return rowCount === 1;
   }
 
+  async forgetEvent(eventId: string): Promise<void> {
+    const id = parseArg(EventId, eventId, 'eventId');
+    await this.db.query('DELETE FROM webhook_events WHERE event_id = $1', [id]);
+  }
+
   async pruneEvents(days: number): Promise<number> {
     const d = parseArg(z.number().nonnegative().finite(), days, 'days');
     const { rowCount } = await this.db.query('DELETE FROM webhook_events WHERE seen_at < $1', [this.clock.now() - Math.round(d * DAY_MS)]);
