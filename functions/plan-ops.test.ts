@@ -15,7 +15,7 @@ test('the deal ref is built from the caller’s portal, never from input', () =>
 
 test('the edit context carries the clock’s instant and the caller as actor', () => {
   const ctx = editContext(
-    { plans: undefined as never, clock: { now: () => ms }, newId: () => 'x' },
+    { plans: undefined as never, locks: undefined as never, clock: { now: () => ms }, newId: () => 'x' },
     { portalId: 7, userId: 42, timeZone: 'Asia/Tokyo' },
   );
   expect(ctx).toMatchObject({ today: '2026-11-17', now: '2026-11-16T23:30:00.000Z', actor: 'user:42' });

@@ -3,6 +3,7 @@
  * maps — nothing else: signature and caller first (signed-request.ts), then an active installation of the
  * caller's portal, then the function with the caller from the signed URL and the JSON body as input.
  */
+import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { functionByName, invokeFunction, type FunctionDeps } from '../../functions/index.js';
 import { problem } from '../domain/result.js';
@@ -129,7 +130,14 @@ export function createApiRouter(deps: ApiDeps): Router {
     ) {
       bindRequest(res, { dealId: value.dealId });
     }
-    const result = await withinRequest(res, () => invokeFunction(fn, deps.functions, callerOf(res), value));
+    const caller = callerOf(res);
+    const requestDigest = createHash('sha256')
+      .update(`${fn.name}\n${caller.portalId}\n${caller.userId}\n`)
+      .update(bodyBytes(req))
+      .digest('base64url');
+    const result = await withinRequest(res, () =>
+      invokeFunction(fn, deps.functions, { ...caller, requestDigest }, value),
+    );
     if (result.ok) {
       res.status(200).json(result.value);
       return;

@@ -20,6 +20,8 @@ import { systemClock, type Clock } from '../ports/clock.js';
 import type { InstallationStore } from '../ports/installation-store.js';
 import type { PlanLifecycle } from '../ports/plan-lifecycle.js';
 import type { PlanStore } from '../ports/plan-store.js';
+import type { DealLocks } from '../ports/deal-locks.js';
+import { openDealLocks } from '../adapters/locks/deal-locks.js';
 import type { ProvisionPortal } from '../ports/provisioning.js';
 import { createApp } from './app.js';
 import { startHousekeeping } from './housekeeping.js';
@@ -53,6 +55,8 @@ export interface BackendOptions {
   readonly throttle?: ThrottleSettings;
   /** Sees every CRM attempt (benchmarks). */
   readonly onCrmAttempt?: (event: AttemptEvent) => void;
+  /** Per-deal write locks; default from the configuration (PostgreSQL advisory locks with DATABASE_URL). */
+  readonly locks?: DealLocks;
   /** How often expired install states and old webhook ids are pruned (default hourly; 0 turns it off). */
   readonly housekeepingIntervalMs?: number;
 }
@@ -110,16 +114,30 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       writeNativeForecast: installation?.settings.writeNativeForecast ?? false,
     };
   };
-  const plans = options.plans ?? new HubSpotPlanStore({ transport, portalConfig });
+  const storeLog = logger.child({ component: 'plan-store' });
+  const plans =
+    options.plans ??
+    new HubSpotPlanStore({
+      transport,
+      portalConfig,
+      onRepairable: (deal, problems) =>
+        storeLog.warn(
+          { portalId: deal.portalId, dealId: deal.dealId, problems },
+          'plan loaded with repairable problems; the next save repairs them',
+        ),
+    });
+  const locks = options.locks ?? openDealLocks(config.databaseUrl);
   const provision: ProvisionPortal = options.provision ?? hubSpotProvisioning(transport);
-  const lifecycle =
+  const unlockedLifecycle =
     options.lifecycle ?? (options.plans ? undefined : new HubSpotPlanLifecycle({ transport, portalConfig }));
+  const lifecycle = unlockedLifecycle ? lockedLifecycle(unlockedLifecycle, locks) : undefined;
   if (!lifecycle)
     logger.info(
       'no PlanLifecycle: deal deletions and merges from webhooks are acknowledged without archiving milestones',
     );
   const functions: FunctionDeps = {
     plans,
+    locks,
     ...(lifecycle ? { lifecycle } : {}),
     clock,
     newId: options.newId ?? randomUUID,
@@ -162,9 +180,18 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     plans,
     functions,
     provision,
-    close: () => {
+    close: async () => {
       housekeeping?.stop();
-      return options.installations ? Promise.resolve() : installations.close();
+      if (!options.locks) await locks.close();
+      if (!options.installations) await installations.close();
     },
+  };
+}
+
+/** The lifecycle's changes to a plan (deletion, merge) take the same deal locks as the functions' saves. */
+function lockedLifecycle(inner: PlanLifecycle, locks: DealLocks): PlanLifecycle {
+  return {
+    archiveDealPlan: (deal) => locks.run(deal, () => inner.archiveDealPlan(deal)),
+    reconcileMerge: (input) => locks.run(input.survivor, () => inner.reconcileMerge(input)),
   };
 }

@@ -52,6 +52,7 @@ export function httpStatus(code: ApiErrorCode): number {
     case 'CRM_BAD_RESPONSE':
       return 502;
     case 'CRM_UNAVAILABLE':
+    case 'DEAL_BUSY':
       return 503;
   }
 }
@@ -60,6 +61,7 @@ export function httpStatus(code: ApiErrorCode): number {
 const DEFAULT_RETRY_AFTER_S: Partial<Record<ApiErrorCode, number>> = {
   CRM_RATE_LIMITED: 2,
   CRM_UNAVAILABLE: 5,
+  DEAL_BUSY: 2,
   CRM_DAILY_LIMIT: 3_600,
 };
 

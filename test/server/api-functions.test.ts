@@ -251,11 +251,10 @@ describe('save-plan', () => {
     });
     const before = { ...h.plans.calls };
     const error = expectError(
-      await callFunction(h, 'update-milestone', {
+      await callFunction(h, 'save-plan', {
         dealId: DEAL,
         baseVersion: version,
-        milestoneId: 'm1',
-        status: 'done',
+        edits: [{ edit: 'setValueSummary', input: { valueSummary: 'Based on an old version.' } }],
       }),
       409,
       'VERSION_CONFLICT',

@@ -213,6 +213,36 @@ export async function batchReadByProperty(
 }
 
 /**
+ * Records by their HubSpot ids, 100 per call; ids HubSpot does not find (archived, deleted, never existed)
+ * are absent from the map.
+ * https://developers.hubspot.com/docs/api-reference/crm-objects-v3/batch/post-crm-v3-objects-objectType-batch-read
+ */
+export async function batchReadByIds(
+  t: HubSpotTransport,
+  portalId: string,
+  objectType: string,
+  ids: readonly string[],
+  properties: readonly string[],
+): Promise<Result<Map<string, SimpleObject>, CrmError>> {
+  const read = await allChunks([...new Set(ids)], async (chunk) => {
+    const res = await t.request({
+      portalId,
+      method: 'POST',
+      path: `/crm/v3/objects/${encodeURIComponent(objectType)}/batch/read`,
+      body: { properties, propertiesWithHistory: [], inputs: chunk.map((id) => ({ id })) },
+      idempotent: true,
+      schema: batchObjectsSchema,
+    });
+    if (!res.ok) return res;
+    const unexpected = (res.value.errors ?? []).filter((e) => e.category !== 'OBJECT_NOT_FOUND');
+    if (unexpected.length > 0) return err(batchFailure('a batch read', unexpected));
+    return ok(res.value.results);
+  });
+  if (!read.ok) return read;
+  return ok(new Map(read.value.map((record) => [record.id, record])));
+}
+
+/**
  * Creates or updates records by a unique property: sending it twice has the effect of sending it once, so
  * a retried create cannot make a duplicate. Returns the records with their ids.
  * https://developers.hubspot.com/docs/api-reference/crm-objects-v3/batch/post-crm-v3-objects-objectType-batch-upsert

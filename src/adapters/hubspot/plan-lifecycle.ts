@@ -3,8 +3,11 @@
  * docs/data-model.md ("Deleted and merged deals") has the rules; every method is idempotent.
  *
  * A deleted (or merged-away) deal is archived in HubSpot, and `GET …/deals/{id}?archived=true` still returns
- * its last property values, so its `map_plan` header names the milestone records to archive. Search is
- * never used (eventually consistent): records a failed save left outside the header are not found here.
+ * its last property values, so its `map_plan` header names the milestone records to archive. The header is
+ * never trusted alone (anyone who can edit a deal property can change it): each record it names is read
+ * first, and only records whose `map_key` and `map_deal_id` name the deal are archived or moved
+ * (record-ownership.ts). Search is never used (eventually consistent): records a failed save left outside
+ * the header are not found here.
  */
 import { MAP_DEAL_PROPERTIES } from '../../domain/project.js';
 import type { DealRef } from '../../domain/model.js';
@@ -12,7 +15,8 @@ import { err, ok, type Result } from '../../domain/result.js';
 import type { MergeOutcome, PlanLifecycle } from '../../ports/plan-lifecycle.js';
 import type { PlanStoreError } from '../../ports/plan-store.js';
 import { canonicalJson, MILESTONE_KEY, milestoneKey } from './codec.js';
-import { associateDefault, batchArchive, batchUpdate, getObject, patchObject } from './crm-objects.js';
+import { associateDefault, batchArchive, batchReadByIds, batchUpdate, getObject, patchObject } from './crm-objects.js';
+import { DEAL_ID_PROPERTY, ownedMilestoneId, recordsOwnedBy } from './record-ownership.js';
 import { PLAN_HEADER_PROPERTIES } from './definitions.js';
 import { DEAL_READ_PROPERTIES, milestoneType, readDealState, type DealState, type PortalStoreConfig } from './plan-store.js';
 import type { StoredHeader } from './stored-plan.js';
@@ -47,10 +51,18 @@ export class HubSpotPlanLifecycle implements PlanLifecycle {
     // A live deal was restored after the deletion (or the event is stale): its plan is in use.
     if (read.value.where !== 'archived') return ok({ archivedMilestones: 0 });
     const config = await this.options.portalConfig(deal.portalId);
-    const ids = recordsOf(read.value.state.header);
-    const archived = await batchArchive(this.t, deal.portalId, milestoneType(config, deal.portalId), ids);
+    const objectType = milestoneType(config, deal.portalId);
+    const owned = await this.owned(deal.portalId, objectType, deal.dealId, recordsOf(read.value.state.header));
+    if (!owned.ok) return owned;
+    const archived = await batchArchive(this.t, deal.portalId, objectType, owned.value);
     if (!archived.ok) return archived;
-    return ok({ archivedMilestones: ids.length });
+    return ok({ archivedMilestones: owned.value.length });
+  }
+
+  /** Those of `ids` that HubSpot says are milestone records of `dealId`. */
+  private async owned(portalId: string, objectType: string, dealId: string, ids: readonly string[]): Promise<Result<string[], PlanStoreError>> {
+    const read = await recordsOwnedBy(this.t, portalId, objectType, dealId, ids);
+    return read.ok ? ok([...read.value.owned.keys()]) : read;
   }
 
   async reconcileMerge(input: {
@@ -83,7 +95,13 @@ export class HubSpotPlanLifecycle implements PlanLifecycle {
     // Records the kept plan names are never discarded: after a plan was moved (a redelivered merge), the
     // merged deal's archived header still names the records the survivor now uses.
     const keep = new Set(recordsOf(kept?.header ?? null));
-    const discard = [...new Set(plans.filter((p) => p !== kept).flatMap((p) => recordsOf(p.header)))].filter((id) => !keep.has(id));
+    const discard: string[] = [];
+    for (const p of plans) {
+      if (p === kept) continue;
+      const owned = await this.owned(portalId, objectType, p.dealId, recordsOf(p.header).filter((id) => !keep.has(id)));
+      if (!owned.ok) return owned;
+      discard.push(...owned.value);
+    }
     const archived = await batchArchive(this.t, portalId, objectType, discard);
     if (!archived.ok) return archived;
     if (!kept) return ok({ keptPlanOf: null, archivedMilestones: discard.length });
@@ -113,15 +131,25 @@ export class HubSpotPlanLifecycle implements PlanLifecycle {
     to: DealState,
   ): Promise<Result<void, PlanStoreError>> {
     if (header.storage === 'custom_object' && header.milestones.length > 0) {
-      const rekeyed = await batchUpdate(
-        this.t,
-        portalId,
-        objectType,
-        header.milestones.map((m) => ({ id: m.recordId, properties: { [MILESTONE_KEY]: milestoneKey(toDealId, m.id), map_deal_id: toDealId } })),
-      );
-      if (!rekeyed.ok) return rekeyed;
-      const linked = await associateDefault(this.t, portalId, DEALS, objectType, header.milestones.map((m) => ({ from: toDealId, to: m.recordId })));
-      if (!linked.ok) return linked;
+      // Only records that are the moved plan's own (or already moved, when a merge event is redelivered), by
+      // what HubSpot holds; a header naming another deal's records moves none of them.
+      const read = await batchReadByIds(this.t, portalId, objectType, header.milestones.map((m) => m.recordId), [MILESTONE_KEY, DEAL_ID_PROPERTY]);
+      if (!read.ok) return read;
+      const movable = header.milestones.filter((m) => {
+        const record = read.value.get(m.recordId);
+        return record !== undefined && [from.object.id, toDealId].some((dealId) => ownedMilestoneId(record, dealId) === m.id);
+      });
+      if (movable.length > 0) {
+        const rekeyed = await batchUpdate(
+          this.t,
+          portalId,
+          objectType,
+          movable.map((m) => ({ id: m.recordId, properties: { [MILESTONE_KEY]: milestoneKey(toDealId, m.id), [DEAL_ID_PROPERTY]: toDealId } })),
+        );
+        if (!rekeyed.ok) return rekeyed;
+        const linked = await associateDefault(this.t, portalId, DEALS, objectType, movable.map((m) => ({ from: toDealId, to: m.recordId })));
+        if (!linked.ok) return linked;
+      }
     }
     const properties: Record<string, string> = {
       [PLAN_HEADER_PROPERTIES.plan]: JSON.stringify(header),

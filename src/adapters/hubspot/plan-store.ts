@@ -54,7 +54,8 @@ import {
   type SimpleObject,
 } from './crm-objects.js';
 import { MILESTONE_OBJECT, PLAN_HEADER_PROPERTIES } from './definitions.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { ownedMilestoneId, recordsOwnedBy } from './record-ownership.js';
+import { KeyedMutex } from '../locks/keyed-mutex.js';
 import {
   changesSinceVersion,
   fitHeader,
@@ -94,6 +95,8 @@ export interface HubSpotPlanStoreOptions {
   readonly portalConfig: (portalId: string) => Promise<PortalStoreConfig>;
   /** A stamp unique to one save (default: the new version and 8 random hex digits). */
   readonly newStamp?: (version: number) => string;
+  /** Told when a plan loads with repairable problems (the backend logs them for admins). */
+  readonly onRepairable?: (deal: DealRef, problems: readonly string[]) => void;
 }
 
 /** A record's content as kept in `map_previous`: the milestone and the stamp of the save that wrote it. */
@@ -102,32 +105,56 @@ const previousSchema = z.strictObject({ stamp: z.string().min(1), milestone: mil
 /** The deal as read for a load or a version check. */
 export interface DealState {
   readonly object: SimpleObject;
-  /** map_plan_version as stored (0 when empty). */
+  /**
+   * The plan's version: map_plan_version, unless that property was edited to something that is not a version
+   * or is lower than the version the header itself records (then the header's; versions never go back).
+   */
   readonly storedVersion: number;
   readonly header: StoredHeader | null;
+  /** Why the header cannot be read at all (the plan is then unreadable until an admin restores it). */
   readonly headerProblem: string | null;
+  /** Problems that do not stop the plan from loading, and that the next save repairs. */
+  readonly repairable: readonly string[];
   readonly valueSummary: string;
   readonly written: Projection | null;
+}
+
+/** The version a header itself vouches for: the one it was written as, else the newest in its activity log. */
+function headerVersion(header: StoredHeader): number {
+  return Math.max(header.version ?? 0, header.activityTrimmedThrough ?? 0, ...header.activity.map((a) => a.v));
 }
 
 export function readDealState(object: SimpleObject): DealState {
   const props = object.properties;
   const rawPlan = props[PLAN_HEADER_PROPERTIES.plan];
-  const version = decodeNumber(props[PLAN_HEADER_PROPERTIES.version]);
-  const storedVersion = typeof version === 'number' && Number.isSafeInteger(version) && version >= 0 ? version : 0;
+  const rawVersion = props[PLAN_HEADER_PROPERTIES.version];
+  const version = decodeNumber(rawVersion);
+  const validVersion = typeof version === 'number' && Number.isSafeInteger(version) && version >= 0 ? version : null;
   let header: StoredHeader | null = null;
   let headerProblem: string | null = null;
+  const repairable: string[] = [];
+  let storedVersion = validVersion ?? 0;
   if (rawPlan !== null && rawPlan !== undefined && rawPlan !== '') {
     const parsed = parseHeader(rawPlan);
-    if (parsed.ok) header = parsed.value;
-    else headerProblem = parsed.reason;
-    if (version === undefined) headerProblem ??= `map_plan_version holds “${props[PLAN_HEADER_PROPERTIES.version] ?? ''}”, not a number`;
+    if (parsed.ok) {
+      header = parsed.value;
+      const floor = headerVersion(header);
+      if (validVersion === null) {
+        repairable.push(`map_plan_version holds “${(rawVersion ?? '').slice(0, 40)}”, which is not a version number; the plan's own header says version ${floor}, which is used`);
+      } else if (validVersion < floor) {
+        repairable.push(`map_plan_version holds ${validVersion}, lower than the version ${floor} the plan's header records (edited by hand?); ${floor} is used`);
+      }
+      storedVersion = Math.max(validVersion ?? 0, floor);
+    } else {
+      headerProblem = parsed.reason;
+    }
   }
   return {
     object,
     storedVersion,
     header,
     headerProblem,
+    repairable,
     valueSummary: decodeText(props[PLAN_HEADER_PROPERTIES.valueSummary]),
     written: decodeProjection(props),
   };
@@ -196,7 +223,9 @@ export class HubSpotPlanStore implements PlanStore {
     }
     const plan = planOf(deal, state, header, records);
     if (!plan.ok) return err(unreadable(deal, plan.error));
-    return ok({ plan: plan.value, writtenProjection: state.written, history: historyOf(header) });
+    const problems = [...state.repairable, ...plan.value.problems];
+    if (problems.length > 0) this.options.onRepairable?.(deal, problems);
+    return ok(storedPlan(plan.value.plan, state.written, header, problems));
   }
 
   save(request: SaveRequest): Promise<Result<StoredPlan, PlanStoreError>> {
@@ -211,7 +240,7 @@ export class HubSpotPlanStore implements PlanStore {
         ),
       );
     }
-    return this.locks.run(`${deal.portalId}:${deal.dealId}`, () => this.saveLocked(valid.value, request.projection));
+    return this.locks.run(`${deal.portalId}:${deal.dealId}`, () => this.saveLocked(valid.value, request.projection, request.requestDigest));
   }
 
   writeProjection(deal: DealRef, projection: Projection, written: Projection | null): Promise<Result<readonly string[], PlanStoreError>> {
@@ -235,13 +264,14 @@ export class HubSpotPlanStore implements PlanStore {
     });
   }
 
-  private async saveLocked(plan: Plan, projection: Projection): Promise<Result<StoredPlan, PlanStoreError>> {
+  private async saveLocked(plan: Plan, projection: Projection, requestDigest: string | undefined): Promise<Result<StoredPlan, PlanStoreError>> {
     const deal = plan.deal;
     const config = await this.options.portalConfig(deal.portalId);
     const customObjects = config.storageMode === 'custom_object';
     const objectType = milestoneType(config, deal.portalId);
 
-    // Round trip 1: the version check, and the records of the edited plan's milestones beside it.
+    // Round trip 1: the version check, and the records of the edited plan's milestones (by map_key, which
+    // names this deal: never by a record id from the header) beside it.
     const [read, records] = await Promise.all([
       this.readDeal(deal, config, customObjects),
       customObjects && plan.milestones.length > 0
@@ -255,15 +285,16 @@ export class HubSpotPlanStore implements PlanStore {
     if (!records.ok) return records;
     if (plan.version !== currentVersion) {
       // The same save sent again after its answer was lost (it did commit): report the success it had.
-      const resent = currentVersion === plan.version + 1 ? storedIfResent(plan, state, records.value) : null;
-      if (resent !== null) return ok({ plan: resent.plan, writtenProjection: state.written, history: historyOf(resent.header) });
+      const resent = currentVersion === plan.version + 1 ? storedIfResent(plan, state, records.value, requestDigest) : null;
+      if (resent !== null) return ok(storedPlan(resent.plan, state.written, resent.header, []));
       return err(conflict(plan.version, currentVersion, state.header));
     }
 
     // The version number never goes back, even over a plan an admin cleared by hand.
     const newVersion = state.storedVersion + 1;
     const activity = nextActivity(plan.activity, state.header?.activity ?? [], state.header?.activityTrimmedThrough ?? 0, newVersion);
-    const common = headerCommon(plan, activity.activity, activity.trimmedThrough);
+    const lastRequest = requestDigest === undefined ? undefined : { base: plan.version, digest: requestDigest };
+    const common = headerCommon(plan, activity.activity, activity.trimmedThrough, { version: newVersion, lastRequest });
     const next = canonicalProjection(projection);
     const dealProperties = (serialised: string): Record<string, string> => this.dealChanges(config, state, plan, next, serialised, newVersion);
     /** The plan as saved: its new version, and its log without the oldest entries dropped to fit. */
@@ -274,28 +305,32 @@ export class HubSpotPlanStore implements PlanStore {
       if (!fitted.ok) return err({ code: 'PLAN_TOO_LARGE', message: fitted.message, size: fitted.size, limit: fitted.limit });
       const patched = await patchObject(this.t, deal.portalId, DEALS, deal.dealId, dealProperties(fitted.serialised));
       if (!patched.ok) return err(notSaved(patched.error));
-      return ok({ plan: savedPlan(fitted.header), writtenProjection: next, history: historyOf(fitted.header) });
+      return ok(storedPlan(savedPlan(fitted.header), next, fitted.header, []));
     }
 
     const stamp = this.newStamp(newVersion);
     const previous = state.header?.storage === 'custom_object' ? state.header : null;
     const plan2 = planWrites(deal.dealId, plan.milestones, previous, records.value, stamp);
+    // Records retired by earlier saves, still to be archived: checked against HubSpot before any is touched.
+    const inPlan = new Set(plan.milestones.map((m) => m.id));
+    const referenced = new Set(plan2.refs.flatMap((r) => (r.recordId === null ? [] : [r.recordId])));
+    const candidates = [...new Set(previous?.retired ?? [])].filter((id) => !referenced.has(id) && !plan2.retire.includes(id));
     // Sized with a worst-case id for records not created yet: the header written later is never larger.
     const estimate = fitHeader<CustomObjectHeader>({
       ...common,
       storage: 'custom_object',
       milestones: plan2.refs.map((r) => ({ id: r.id, recordId: r.recordId ?? MAX_RECORD_ID, stamp: r.stamp })),
-      retired: [...plan2.retire, ...(previous?.retired ?? [])],
+      retired: [...plan2.retire, ...candidates],
     });
     if (!estimate.ok) return err({ code: 'PLAN_TOO_LARGE', message: estimate.message, size: estimate.size, limit: estimate.limit });
     const { activity: keptActivity, activityTrimmedThrough } = estimate.header;
     const fittedCommon = { ...common, activity: keptActivity, ...(activityTrimmedThrough === undefined ? {} : { activityTrimmedThrough }) };
 
-    // Round trip 2: the milestone writes, independent of each other.
-    const [upserted, updated, archived] = await Promise.all([
+    // Round trip 2: the milestone writes, independent of each other, and which retired records are this deal's.
+    const [upserted, updated, ownership] = await Promise.all([
       batchUpsert(this.t, deal.portalId, objectType, MILESTONE_KEY, plan2.creates),
       batchUpdate(this.t, deal.portalId, objectType, plan2.updates),
-      batchArchive(this.t, deal.portalId, objectType, previous?.retired ?? []),
+      recordsOwnedBy(this.t, deal.portalId, objectType, deal.dealId, candidates),
     ]);
     if (!upserted.ok) return err(notSaved(upserted.error));
     if (!updated.ok) return err(notSaved(updated.error));
@@ -312,22 +347,28 @@ export class HubSpotPlanStore implements PlanStore {
       }
       refs.push({ id: r.id, recordId, stamp: r.stamp });
     }
-    // Records whose archive failed stay listed, so that a later save archives them.
-    const retired = [...plan2.retire, ...(archived.ok ? [] : (previous?.retired ?? []))];
+    const inUse = new Set(refs.map((r) => r.recordId));
+    // Archived now: retired records that are this deal's and not in use again (a milestone removed, then added
+    // back with the same id, takes its old record back through the upsert by map_key).
+    const toArchive = ownership.ok ? [...ownership.value.owned].filter(([id, milestoneId]) => !inUse.has(id) && !inPlan.has(milestoneId)).map(([id]) => id) : [];
+    // They stay listed until a later save finds them gone (the archive runs beside the commit, so this save
+    // cannot know whether it worked); records of other deals and records already gone are dropped.
+    const retired = [...new Set([...plan2.retire, ...(ownership.ok ? toArchive : candidates)])].filter((id) => !inUse.has(id));
     const header: StoredHeader = { ...fittedCommon, storage: 'custom_object', milestones: refs, retired };
     const serialised = JSON.stringify(header);
 
-    // Round trip 3: the commit, with association repairs beside it (they do not decide what loads).
+    // Round trip 3: the commit, with association repairs and archives beside it (they do not decide what loads).
     const linked = associatedIds(state.object);
     const toLink = refs.filter((r) => !linked.has(r.recordId)).map((r) => ({ from: deal.dealId, to: r.recordId }));
-    const toUnlink = plan2.retire.filter((id) => linked.has(id)).map((id) => ({ from: deal.dealId, to: id }));
+    const toUnlink = [...plan2.retire, ...toArchive].filter((id) => linked.has(id) && !inUse.has(id)).map((id) => ({ from: deal.dealId, to: id }));
     const [patched] = await Promise.all([
       patchObject(this.t, deal.portalId, DEALS, deal.dealId, dealProperties(serialised)),
       toLink.length > 0 ? associateDefault(this.t, deal.portalId, DEALS, objectType, toLink) : Promise.resolve(ok([])),
       toUnlink.length > 0 ? removeAssociations(this.t, deal.portalId, DEALS, objectType, toUnlink) : Promise.resolve(ok([])),
+      toArchive.length > 0 ? batchArchive(this.t, deal.portalId, objectType, toArchive) : Promise.resolve(ok([])),
     ]);
     if (!patched.ok) return err(notSaved(patched.error));
-    return ok({ plan: savedPlan(header), writtenProjection: next, history: historyOf(header) });
+    return ok(storedPlan(savedPlan(header), next, header, []));
   }
 
   /** The deal PATCH: header and version always; value summary, forecast fields and the native field only when changed. */
@@ -364,10 +405,20 @@ export class HubSpotPlanStore implements PlanStore {
   }
 }
 
-/** The stored plan when it is exactly `plan` one version later (a retry of a save that had committed), else null. */
-function storedIfResent(plan: Plan, state: DealState, records: ReadonlyMap<string, SimpleObject>): { plan: Plan; header: StoredHeader } | null {
+/**
+ * The stored plan when it is `plan` one version later, saved by this same request (a retry of a save that
+ * had committed, whose answer was lost), else null. With a request digest the header's record of the save
+ * that wrote it decides; without one, the stored plan must equal `plan` exactly.
+ */
+function storedIfResent(
+  plan: Plan,
+  state: DealState,
+  records: ReadonlyMap<string, SimpleObject>,
+  requestDigest: string | undefined,
+): { plan: Plan; header: StoredHeader } | null {
   const header = state.header;
   if (header === null) return null;
+  if (requestDigest !== undefined && (header.lastRequest?.base !== plan.version || header.lastRequest.digest !== requestDigest)) return null;
   let milestones: Milestone[];
   if (header.storage === 'document') {
     milestones = header.milestones;
@@ -381,37 +432,87 @@ function storedIfResent(plan: Plan, state: DealState, records: ReadonlyMap<strin
     }
   }
   const stored = assemble(plan.deal, header, state, milestones);
+  if (requestDigest !== undefined) return { plan: stored, header };
   // The save may have dropped the oldest activity entries to fit: the stored log is then a suffix of the plan's.
   const activity = plan.activity.slice(plan.activity.length - stored.activity.length);
   return canonicalJson(stored) === canonicalJson({ ...plan, activity, version: state.storedVersion }) ? { plan: stored, header } : null;
 }
 
+function storedPlan(plan: Plan, written: Projection | null, header: StoredHeader, problems: readonly string[]): StoredPlan {
+  return {
+    plan,
+    writtenProjection: written,
+    history: historyOf(header),
+    problems,
+    lastRequest: header.lastRequest ?? null,
+  };
+}
+
 /**
- * The plan a deal's header and its milestone records (by map_key; unused in document mode) make, validated;
- * the problems an admin can act on when they do not make one.
+ * The plan a deal's header and its milestone records (by map_key; unused in document mode) make, validated.
+ * Loading is tolerant: a milestone whose record is missing, belongs to another deal or cannot be read is left
+ * out (with what depended on it), a record holding a write no save confirmed is taken as it is, and each
+ * such case is a repairable problem; the next save writes the plan as loaded. Only a plan that still does not
+ * validate is an error, with the problems an admin can act on.
  */
-export function planOf(deal: DealRef, state: DealState, header: StoredHeader, records: ReadonlyMap<string, SimpleObject>): Result<Plan, string[]> {
+export function planOf(
+  deal: DealRef,
+  state: DealState,
+  header: StoredHeader,
+  records: ReadonlyMap<string, SimpleObject>,
+): Result<{ plan: Plan; problems: string[] }, string[]> {
+  const problems: string[] = [];
   let milestones: Milestone[];
   if (header.storage === 'document') {
     milestones = header.milestones;
   } else {
-    const problems: string[] = [];
     milestones = [];
+    const seen = new Set<string>();
     for (const ref of header.milestones) {
-      const record = records.get(milestoneKey(deal.dealId, ref.id));
+      const key = milestoneKey(deal.dealId, ref.id);
+      const record = records.get(key);
+      if (seen.has(ref.id)) {
+        problems.push(`milestone ${ref.id} is listed twice in map_plan; the second entry was left out`);
+        continue;
+      }
       if (!record) {
-        problems.push(`milestone ${ref.id}: its record (map_key ${milestoneKey(deal.dealId, ref.id)}) is missing from HubSpot (deleted or archived there?)`);
+        problems.push(`milestone ${ref.id}: its record (map_key ${key}) is missing from HubSpot (deleted or archived there?), so the milestone was left out`);
+        continue;
+      }
+      if (ownedMilestoneId(record, deal.dealId) !== ref.id) {
+        problems.push(`milestone ${ref.id}: record ${record.id} does not belong to this deal's milestone (its map_deal_id or map_key was changed), so the milestone was left out`);
         continue;
       }
       const content = committedContent(record, ref.stamp);
-      if (!content.ok) problems.push(`milestone ${ref.id}: ${content.problem}`);
-      else if (content.milestone.id !== ref.id) problems.push(`milestone ${ref.id}: its record ${record.id} names another milestone (${content.milestone.id})`);
-      else milestones.push(content.milestone);
+      if (content.ok && content.milestone.id === ref.id) {
+        milestones.push(content.milestone);
+        seen.add(ref.id);
+        continue;
+      }
+      const current = propertiesToMilestone(record.properties);
+      if (current.ok && current.value.id === ref.id) {
+        problems.push(`milestone ${ref.id}: record ${record.id} holds a change that no save confirmed (a save that did not finish, or an edit in HubSpot); it is shown as it is now`);
+        milestones.push(current.value);
+        seen.add(ref.id);
+        continue;
+      }
+      problems.push(`milestone ${ref.id}: ${content.ok ? `its record ${record.id} names another milestone (${content.milestone.id})` : content.problem}, so the milestone was left out`);
     }
-    if (problems.length > 0) return err(problems);
+  }
+  const kept = new Set(milestones.map((m) => m.id));
+  const left = header.storage === 'custom_object' && kept.size < header.milestones.length;
+  if (left) {
+    // What depended on a milestone that was left out depends on it no longer.
+    milestones = milestones.map((m) => (m.dependsOn.every((d) => kept.has(d)) ? m : { ...m, dependsOn: m.dependsOn.filter((d) => kept.has(d)) }));
+    if (milestones.length > 0 && !milestones.some((m) => m.isClose)) {
+      const last = milestones.reduce((a, b) => (b.dueDate > a.dueDate ? b : a));
+      milestones = milestones.map((m) => (m === last ? { ...m, isClose: true } : m));
+      problems.push(`the close milestone was left out; milestone ${last.id} (the latest) is now the close milestone`);
+    }
   }
   const valid = validatePlan(assemble(deal, header, state, milestones));
-  return valid.ok ? ok(valid.value) : err(valid.error.map((p) => `${p.path}: ${p.message}`));
+  if (!valid.ok) return err([...problems, ...valid.error.map((p) => `${p.path}: ${p.message}`)]);
+  return ok({ plan: valid.value, problems });
 }
 
 function historyOf(header: StoredHeader): ActivityHistory {
@@ -510,7 +611,9 @@ export const INCOMPLETE_NOTE = ' (Older changes are no longer in the activity lo
 function unreadable(deal: DealRef, problems: readonly string[]): CrmError {
   return crmError(
     'CRM_BAD_RESPONSE',
-    `The plan stored on deal ${deal.dealId} cannot be read, so it was left untouched. An admin can see the reasons in the details; the deal's map_plan property and its MAP milestone records hold the data.`,
+    `The plan stored on deal ${deal.dealId} cannot be read, so it was left untouched. ` +
+      `An admin can see why with \`npm run cli -- show ${deal.portalId} ${deal.dealId}\` (the reasons are also in the backend's log); ` +
+      `the deal's map_plan property and its MAP milestone records hold the data.`,
     200,
     { details: problems.slice(0, 20) },
   );

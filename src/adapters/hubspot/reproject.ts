@@ -238,7 +238,7 @@ export async function reprojectPortal(options: ReprojectOptions): Promise<Reproj
         fail([p.deal.dealId], `the plan cannot be read: ${plan.error.slice(0, 3).join('; ')}`);
         continue;
       }
-      const next = canonicalProjection(project(plan.value, today));
+      const next = canonicalProjection(project(plan.value.plan, today));
       const properties = encodeProjection(changedFields(p.state.written, next));
       if (config.writeNativeForecast) {
         const value = encodeNativeForecastProbability(next.closeProbability);

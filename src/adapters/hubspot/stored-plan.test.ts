@@ -1,5 +1,5 @@
 import { anActivityEntry } from '../../domain/test-factories.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { KeyedMutex } from '../locks/keyed-mutex.js';
 import {
   activitySince,
   changesSinceVersion,

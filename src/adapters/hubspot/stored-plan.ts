@@ -43,6 +43,13 @@ const common = {
   activity: z.array(storedActivitySchema),
   /** The newest plan version some of whose activity entries were dropped from the log; absent: none were. */
   activityTrimmedThrough: z.number().int().nonnegative().optional(),
+  /**
+   * The version this header was written as (also in map_plan_version, which anyone can edit: the larger of
+   * the two is in force). Absent in headers written before it was kept.
+   */
+  version: z.number().int().nonnegative().optional(),
+  /** The save that wrote this header: its base version and a digest of the request (a resent save is recognised). */
+  lastRequest: z.strictObject({ base: z.number().int().nonnegative(), digest: z.string().min(1).max(128) }).optional(),
 };
 
 export const milestoneRefSchema = z.strictObject({
@@ -139,9 +146,12 @@ export function headerCommon(
   plan: Plan,
   activity: StoredActivity[],
   trimmedThrough = 0,
+  written?: { version: number; lastRequest?: { base: number; digest: string } | undefined },
 ): Omit<DocumentHeader, 'storage' | 'milestones'> {
   return {
     format: 1,
+    ...(written === undefined ? {} : { version: written.version }),
+    ...(written?.lastRequest === undefined ? {} : { lastRequest: written.lastRequest }),
     title: plan.title,
     templateId: plan.templateId,
     targetCloseDate: plan.targetCloseDate,

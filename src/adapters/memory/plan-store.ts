@@ -30,6 +30,8 @@ interface DealEntry {
   history: ActivityHistory;
   writtenProjection: Projection | null;
   archivedMilestones: number;
+  /** The request that wrote the newest version (see SaveRequest.requestDigest). */
+  lastRequest: { base: number; digest: string } | null;
 }
 
 export interface MemoryPlanStoreOptions {
@@ -65,6 +67,7 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
       history: NO_HISTORY,
       writtenProjection: null,
       archivedMilestones: 0,
+      lastRequest: null,
     });
   }
 
@@ -120,7 +123,7 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
     const plan = entry.versions.at(-1);
     return ok(
       plan
-        ? { plan: structuredClone(plan), writtenProjection: entry.writtenProjection, history: entry.history }
+        ? { plan: structuredClone(plan), writtenProjection: entry.writtenProjection, history: entry.history, problems: [], lastRequest: entry.lastRequest }
         : null,
     );
   }
@@ -135,11 +138,15 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
     const currentVersion = entry.versions.length;
     if (request.plan.version !== currentVersion) {
       const current = entry.versions.at(-1);
+      const resent =
+        current !== undefined &&
+        request.requestDigest !== undefined &&
+        currentVersion === request.plan.version + 1 &&
+        entry.lastRequest?.base === request.plan.version &&
+        entry.lastRequest.digest === request.requestDigest;
+      if (resent) return ok(this.stored(entry, current));
       const since = current
-        ? changesSince(
-            { plan: current, writtenProjection: entry.writtenProjection, history: entry.history },
-            request.plan.version,
-          )
+        ? changesSince(this.stored(entry, current), request.plan.version)
         : { changes: [], complete: true };
       return err({
         code: 'VERSION_CONFLICT',
@@ -164,7 +171,18 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
       this.calls.projectionWrites++;
     pushVersion(entry, plan);
     entry.writtenProjection = request.projection;
-    return ok({ plan: structuredClone(plan), writtenProjection: request.projection, history: entry.history });
+    entry.lastRequest = request.requestDigest === undefined ? null : { base: request.plan.version, digest: request.requestDigest };
+    return ok(this.stored(entry, plan));
+  }
+
+  private stored(entry: DealEntry, plan: Plan): StoredPlan {
+    return {
+      plan: structuredClone(plan),
+      writtenProjection: entry.writtenProjection,
+      history: entry.history,
+      problems: [],
+      lastRequest: entry.lastRequest,
+    };
   }
 
   async writeProjection(
