@@ -4,6 +4,7 @@
  * request signed with the client secret (v3).
  */
 import { Writable } from 'node:stream';
+import type { ThrottleSettings } from '../../src/adapters/hubspot/throttle.js';
 import { TokenCipher } from '../../src/adapters/db/token-cipher.js';
 import { openInstallationStore } from '../../src/adapters/db/open.js';
 import { MemoryPlanStore } from '../../src/adapters/memory/plan-store.js';
@@ -36,6 +37,8 @@ export interface HarnessOptions {
   /** The sandbox (or any HubSpot stand-in) for OAuth; default an unused local address. */
   readonly crmBase?: string;
   readonly newId?: () => string;
+  /** The per-portal CRM request budget (default HubSpot's); suites that make many calls lift it. */
+  readonly throttle?: ThrottleSettings;
 }
 
 export interface Harness {
@@ -97,6 +100,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(plans ? { plans, lifecycle: plans } : {}),
     ...(options.provision ? { provision: options.provision } : {}),
     ...(options.newId ? { newId: options.newId } : {}),
+    ...(options.throttle ? { throttle: options.throttle } : {}),
   });
   target.app = backend.app;
   return {
