@@ -47,10 +47,13 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
     if (stored === null) throw new Error('no plan');
     return stored.plan;
   };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const header = async (deal: DealRef): Promise<any> => {
+  interface RawHeader {
+    milestones: { id: string; recordId: string }[];
+    retired: string[];
+  }
+  const header = async (deal: DealRef): Promise<RawHeader> => {
     const res = await h.raw(h.demoPortalId, 'GET', `/crm/v3/objects/deals/${deal.dealId}?properties=map_plan,map_plan_version`);
-    return JSON.parse(String(res.body.properties.map_plan));
+    return JSON.parse(String(res.body.properties.map_plan)) as RawHeader;
   };
   const setHeader = async (deal: DealRef, value: unknown, version?: string): Promise<void> => {
     const properties: Record<string, string> = { map_plan: JSON.stringify(value) };
@@ -60,7 +63,7 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
   };
   const liveRecordIds = async (deal: DealRef): Promise<string[]> => {
     const h1 = await header(deal);
-    const ids: string[] = h1.milestones.map((m: { recordId: string }) => m.recordId);
+    const ids = h1.milestones.map((m) => m.recordId);
     const res = await h.raw(h.demoPortalId, 'POST', `/crm/v3/objects/${objectType}/batch/read`, { properties: ['map_key'], inputs: ids.map((id) => ({ id })) });
     return (res.body.results as { id: string }[]).map((r) => r.id).sort();
   };
@@ -87,7 +90,7 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
     const target = await newPlan(4);
     const victimIds = await liveRecordIds(victim.deal);
     const tampered = await header(target.deal);
-    tampered.milestones.find((m: { id: string }) => m.id === 'extra').recordId = victimIds[0];
+    tampered.milestones.find((m) => m.id === 'extra')!.recordId = victimIds[0]!;
     await setHeader(target.deal, tampered);
     // Loading reads by map_key, so the swapped id changes nothing that loads.
     expect(await loaded(target.deal)).toEqual(target.plan);
@@ -117,7 +120,7 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
     const victimIds = await liveRecordIds(victim.deal);
     const tampered = await header(doomed.deal);
     tampered.retired = victimIds;
-    tampered.milestones[0].recordId = victimIds[0];
+    tampered.milestones[0]!.recordId = victimIds[0]!;
     await setHeader(doomed.deal, tampered);
     expect((await h.raw(h.demoPortalId, 'DELETE', `/crm/v3/objects/deals/${doomed.deal.dealId}`)).status).toBe(204);
     const outcome = must(await lifecycle.archiveDealPlan(doomed.deal));
@@ -132,7 +135,7 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
     const survivor: DealRef = { ...merged.deal, dealId: await h.newDeal(h.demoPortalId) };
     const victimIds = await liveRecordIds(victim.deal);
     const tampered = await header(merged.deal);
-    tampered.milestones[0].recordId = victimIds[0];
+    tampered.milestones[0]!.recordId = victimIds[0]!;
     await setHeader(merged.deal, tampered);
     must(await lifecycle.reconcileMerge({ survivor, primaryDealId: merged.deal.dealId, mergedDealIds: [merged.deal.dealId] }));
     expect(await liveRecordIds(victim.deal)).toEqual(victimIds);
@@ -163,7 +166,7 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
     const { deal, plan } = await newPlan(4);
     const ids = await liveRecordIds(deal);
     const h1 = await header(deal);
-    const m2 = h1.milestones.find((m: { id: string }) => m.id === 'm-2').recordId as string;
+    const m2 = h1.milestones.find((m) => m.id === 'm-2')!.recordId;
     expect(ids).toContain(m2);
     await h.raw(h.demoPortalId, 'PATCH', `/crm/v3/objects/${objectType}/${m2}`, { properties: { map_deal_id: '1' } });
     const partial = must(await store.load(deal));
