@@ -211,7 +211,7 @@ describe('.env.example', () => {
 
   it('documents every variable, each with a comment line right above it, and nothing else', () => {
     const assigned = lines.flatMap((line, i) => {
-      const match = /^([A-Z_]+)=/.exec(line);
+      const match = /^([A-Z][A-Z0-9_]*)=/.exec(line);
       return match ? [{ name: match[1]!, comment: lines[i - 1] ?? '' }] : [];
     });
     expect(assigned.map((a) => a.name).sort()).toEqual([...CONFIG_VARIABLES].sort());

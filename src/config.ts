@@ -54,6 +54,11 @@ export interface Config {
   /** Rebuild request URLs from X-Forwarded-Proto / X-Forwarded-Host (behind a TLS-terminating proxy). */
   readonly trustProxy: boolean;
   readonly logLevel: LogLevel;
+  /**
+   * CRM requests this instance sends per portal in 10 s (default 100, under HubSpot's 110 for public apps;
+   * portals with HubSpot's API limit increase allow more). Against the local sandbox tests raise it.
+   */
+  readonly crmRequestsPer10s: number;
   /** Shared per-portal rate limiting across instances when set. */
   readonly redisUrl: string | null;
   /** Variables that took the sandbox's development values (empty in hubspot mode). */
@@ -75,6 +80,7 @@ export const CONFIG_VARIABLES = [
   'TRUST_PROXY',
   'LOG_LEVEL',
   'REDIS_URL',
+  'HUBSPOT_REQUESTS_PER_10S',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
@@ -177,6 +183,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   const trustProxy = read('TRUST_PROXY', Bool) ?? false;
   const logLevel = read('LOG_LEVEL', z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })) ?? 'info';
   const redisUrl = read('REDIS_URL', RedisUrl) ?? null;
+  const crmRequestsPer10s =
+    read(
+      'HUBSPOT_REQUESTS_PER_10S',
+      z
+        .string()
+        .regex(/^\d{1,6}$/, 'must be a whole number of requests')
+        .transform(Number)
+        .pipe(z.number().int().min(1, 'must be at least 1').max(100_000, 'must be at most 100000')),
+    ) ?? 100;
 
   if (
     problems.length > 0 ||
@@ -199,6 +214,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     sqlitePath,
     trustProxy,
     logLevel,
+    crmRequestsPer10s,
     redisUrl,
     devValuesUsed,
   });

@@ -9,7 +9,7 @@ import type { Express } from 'express';
 import type { FunctionDeps } from '../../functions/index.js';
 import { openInstallationStore } from '../adapters/db/open.js';
 import { TokenCipher } from '../adapters/db/token-cipher.js';
-import { PortalThrottle, type ThrottleSettings } from '../adapters/hubspot/throttle.js';
+import { DEFAULT_THROTTLE, PortalThrottle, type ThrottleSettings } from '../adapters/hubspot/throttle.js';
 import { HubSpotTransport, type AttemptEvent } from '../adapters/hubspot/transport.js';
 import { HubSpotPlanLifecycle } from '../adapters/hubspot/plan-lifecycle.js';
 import { HubSpotPlanStore, type PortalStoreConfig } from '../adapters/hubspot/plan-store.js';
@@ -100,7 +100,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     basePath: options.crm.apiBase,
     accessToken: tokens.accessToken,
     clock,
-    throttle: new PortalThrottle(clock, options.throttle),
+    throttle: new PortalThrottle(
+      clock,
+      options.throttle ?? { ...DEFAULT_THROTTLE, perWindow: config.crmRequestsPer10s },
+    ),
     onAttempt: (event) => {
       recordCrmTime(event.durationMs);
       options.onCrmAttempt?.(event);
