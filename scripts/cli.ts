@@ -5,6 +5,8 @@
  * In sandbox mode without HUBSPOT_API_BASE, the CRM is the sandbox that `npm start` runs on
  * 127.0.0.1:SANDBOX_PORT (default 4010).
  */
+import type { Result } from '../src/domain/result.js';
+import type { PlanStoreError, StoredPlan } from '../src/ports/plan-store.js';
 import { z } from 'zod';
 import { formatConfigProblems, loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
@@ -17,7 +19,9 @@ const USAGE = `Usage: npm run cli -- <command> [arguments]
 Commands:
   installations                       list installed portals (status, storage mode, scopes)
   provision <portalId>                (re)run provisioning for an installed portal and print the report
-  show <portalId> <dealId>            show a deal's plan and its projection
+  show <portalId> <dealId>            show a deal's plan and its projection, and any problem reading it
+  repair <portalId> <dealId>          rewrite a plan that loads with problems (a milestone record deleted or
+                                      changed in HubSpot, a hand-edited version) as it loads now
   reproject <portalId> [--deal <id>]  recompute the projection of every deal with a plan (or one deal) for
                                       today (UTC; --today YYYY-MM-DD) and write the map_* fields that changed
   call <function> <portalId> [json]   POST /api/<function> to the running backend, signed as hubspot.fetch
@@ -159,17 +163,64 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'show':
-      case 'reproject': {
-        const deal = command === 'reproject' ? option(args, 'deal') : args[1];
-        const today = command === 'reproject' ? option(args, 'today') : undefined;
+      case 'repair': {
         const portalId = arg(PortalId, args[0], 'portalId');
-        if (command === 'reproject' && deal === undefined) return reprojectAll(backend, portalId, today);
+        const dealId = arg(DealId, args[1], 'dealId');
+        const installation = await backend.installations.getInstallation(portalId);
+        if (installation?.status.state !== 'active')
+          throw new UsageError(`portal ${portalId} has no active installation`);
+        const { project } = await import('../src/domain/project.js');
+        const { err: failed, ok: done } = await import('../src/domain/result.js');
+        const deal = { crm: 'hubspot' as const, portalId: String(portalId), dealId };
+        const today = new Date().toISOString().slice(0, 10);
+        type Outcome = { stored: StoredPlan | null; repaired: boolean; problems?: readonly string[] };
+        const outcome = await backend.functions.locks.run(deal, async (): Promise<Result<Outcome, PlanStoreError>> => {
+          const loaded = await backend.plans.load(deal);
+          if (!loaded.ok) return loaded;
+          if (loaded.value === null) return done({ stored: null, repaired: false });
+          const stored = loaded.value;
+          if (command === 'show' || stored.problems.length === 0) return done({ stored, repaired: false });
+          const saved = await backend.plans.save({ plan: stored.plan, projection: project(stored.plan, today) });
+          return saved.ok ? done({ stored: saved.value, repaired: true, problems: stored.problems }) : failed(saved.error);
+        });
+        if (!outcome.ok) {
+          process.stderr.write(`${outcome.error.code}: ${outcome.error.message}\n`);
+          const details = 'details' in outcome.error ? (outcome.error.details ?? []) : [];
+          for (const d of details) process.stderr.write(`  - ${d}\n`);
+          return 2;
+        }
+        const { stored, repaired } = outcome.value;
+        if (stored === null) {
+          print(`Deal ${dealId} has no plan.`);
+          return 0;
+        }
+        if (command === 'show') {
+          print({ plan: stored.plan, projection: project(stored.plan, today), version: stored.plan.version });
+          if (stored.problems.length > 0) {
+            print(`\nThe plan loads with ${stored.problems.length} problem(s); \`npm run cli -- repair ${portalId} ${dealId}\` (or the next edit) rewrites it as shown:`);
+            for (const p of stored.problems) print(`  - ${p}`);
+          }
+          return 0;
+        }
+        if (!repaired) {
+          print(`The plan on deal ${dealId} loads whole: nothing to repair.`);
+          return 0;
+        }
+        print(`Repaired the plan on deal ${dealId} (now version ${stored.plan.version}); it had:`);
+        for (const p of outcome.value.problems ?? []) print(`  - ${p}`);
+        return 0;
+      }
+      case 'reproject': {
+        const deal = option(args, 'deal');
+        const today = option(args, 'today');
+        const portalId = arg(PortalId, args[0], 'portalId');
+        if (deal === undefined) return reprojectAll(backend, portalId, today);
         const dealId = arg(DealId, deal, 'dealId');
         const installation = await backend.installations.getInstallation(portalId);
         if (installation?.status.state !== 'active')
           throw new UsageError(`portal ${portalId} has no active installation`);
         const { FUNCTIONS, invokeFunction } = await import('../functions/index.js');
-        const fn = command === 'show' ? FUNCTIONS['get-plan'] : FUNCTIONS['reproject-deal'];
+        const fn = FUNCTIONS['reproject-deal'];
         const result = await invokeFunction(fn, backend.functions, { portalId, userId: 0 }, { dealId });
         if (!result.ok) {
           process.stderr.write(`${result.error.code}: ${result.error.message}\n`);

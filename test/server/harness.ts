@@ -37,6 +37,8 @@ export interface HarnessOptions {
   /** The sandbox (or any HubSpot stand-in) for OAuth; default an unused local address. */
   readonly crmBase?: string;
   readonly newId?: () => string;
+  /** The installation database file (default in memory); a CLI run in another process can share it. */
+  readonly sqlitePath?: string;
   /** The per-portal CRM request budget (default HubSpot's); suites that make many calls lift it. */
   readonly throttle?: ThrottleSettings;
 }
@@ -76,7 +78,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const logger = createLogger({ level: 'info', destination });
   const installations = await openInstallationStore({
-    sqlitePath: ':memory:',
+    sqlitePath: options.sqlitePath ?? ':memory:',
     cipher: new TokenCipher(config.tokenEncryptionKeys),
     clock,
   });
