@@ -47,6 +47,24 @@ describe('loading', () => {
     expect(card.findByTestId(Text, 'slip').text).toBe('On schedule');
   });
 
+  test('a plan that loaded with problems says so above the plan, with what the rep can do', async () => {
+    const backend = new FakeBackend();
+    const notice =
+      'Part of this plan could not be read from HubSpot (one problem, such as a step whose record was deleted). Your next change saves it as shown, which repairs it.';
+    backend.override('get-plan', () => ({ ok: true, value: { ...respond(backend.plan), repairNotice: notice } }));
+    const card = renderCard(backend);
+    await loaded(card);
+    const alert = card.findByTestId(Alert, 'repair-alert');
+    expect(alert.props.title).toBe('Part of this plan could not be read');
+    expect(alert.text).toBe(notice);
+  });
+
+  test('a plan that loaded whole shows no repair notice', async () => {
+    const card = renderCard(new FakeBackend());
+    await loaded(card);
+    expect(card.maybeFindByTestId(Alert, 'repair-alert')).toBeNull();
+  });
+
   test('a plan that cannot be loaded shows an error state with a retry that loads it', async () => {
     const backend = new FakeBackend().override('get-plan', () => ({
       ok: false,

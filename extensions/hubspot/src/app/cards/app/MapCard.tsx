@@ -4,6 +4,7 @@
  */
 import {
   Accordion,
+  Alert,
   ErrorState,
   Flex,
   LoadingButton,
@@ -56,15 +57,23 @@ export function MapCard({ backend, today }: MapCardProps) {
       </ErrorState>
     );
   }
-  const { plan, projection } = state.response;
-  const notice =
-    conflict === null ? null : (
-      <ConflictNotice
-        conflict={conflict}
-        reloading={controller.busy === 'reload'}
-        onReload={() => void controller.reload()}
-      />
-    );
+  const { plan, projection, repairNotice } = state.response;
+  const notice = (
+    <>
+      {conflict === null ? null : (
+        <ConflictNotice
+          conflict={conflict}
+          reloading={controller.busy === 'reload'}
+          onReload={() => void controller.reload()}
+        />
+      )}
+      {repairNotice === undefined ? null : (
+        <Alert testId="repair-alert" variant="warning" title="Part of this plan could not be read">
+          {repairNotice}
+        </Alert>
+      )}
+    </>
+  );
   if (plan.milestones.length === 0) {
     return (
       <Flex direction="column" gap="md">

@@ -20,7 +20,7 @@ export const addStakeholder = defineFunction({
   writes: true,
   handler: async (deps, caller, input) => {
     const ctx = editContext(deps, caller);
-    const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId));
+    const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId), caller.requestDigest);
     if (!loaded.ok) return loaded;
     const { dealId: _dealId, baseVersion, ...stakeholder } = input;
     const result = addStakeholderEdit(loaded.value.plan, stakeholder, ctx);

@@ -28,7 +28,7 @@ export const applyTemplate = defineFunction({
   writes: true,
   handler: async (deps, caller, input) => {
     const ctx = editContext(deps, caller);
-    const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId));
+    const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId), caller.requestDigest);
     if (!loaded.ok) return loaded;
     const { plan } = loaded.value;
     if (input.baseVersion !== plan.version)

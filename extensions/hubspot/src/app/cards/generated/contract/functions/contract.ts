@@ -24,6 +24,11 @@ export const planResponseSchema = z.strictObject({
   version: versionSchema,
   /** False when the deal has no saved plan yet (the plan shown is empty, version 0). */
   saved: z.boolean(),
+  /**
+   * Set when the plan loaded with problems the next save repairs (a step whose HubSpot record was deleted,
+   * a version edited by hand): a sentence for the rep. The details are in the backend's log and `cli show`.
+   */
+  repairNotice: z.string().optional(),
 });
 export type PlanResponse = z.infer<typeof planResponseSchema>;
 
@@ -47,6 +52,8 @@ export const FUNCTION_ERROR_CODES = [
   'PLAN_NOT_EMPTY',
   'VERSION_CONFLICT',
   'PLAN_TOO_LARGE',
+  /** Another save of the same deal held its lock for too long (src/ports/deal-locks.ts); retry shortly. */
+  'DEAL_BUSY',
   'CRM_RATE_LIMITED',
   'CRM_DAILY_LIMIT',
   'CRM_UNAVAILABLE',

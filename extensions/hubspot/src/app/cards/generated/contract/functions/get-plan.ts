@@ -19,6 +19,6 @@ export const getPlan = defineFunction({
     const { today } = editContext(deps, caller);
     const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId));
     if (!loaded.ok) return loaded;
-    return ok(respond(loaded.value.plan, today, loaded.value.saved));
+    return ok(respond(loaded.value.plan, today, loaded.value.saved, loaded.value.stored));
   },
 });

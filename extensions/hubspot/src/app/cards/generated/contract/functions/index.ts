@@ -12,7 +12,7 @@ import { applyTemplate } from './apply-template.js';
 import type { FunctionError } from './contract.js';
 import { getPlan } from './get-plan.js';
 import { listTemplates } from './list-templates.js';
-import { invalidInput } from './plan-ops.js';
+import { dealRef, invalidInput } from './plan-ops.js';
 import { removeStakeholder } from './remove-stakeholder.js';
 import { reprojectDeal } from './reproject-deal.js';
 import { savePlan } from './save-plan.js';
@@ -43,7 +43,11 @@ export function functionByName(name: string): AnyFunction | undefined {
   return isFunctionName(name) ? FUNCTIONS[name] : undefined;
 }
 
-/** Parses `raw` with the function's schema and runs it. */
+/**
+ * Parses `raw` with the function's schema and runs it. A function that writes runs under its deal's lock
+ * (deps.locks, shared by every instance), held from the load that reads the version to the commit, so that
+ * two saves based on one version can never both be acknowledged.
+ */
 export async function invokeFunction(
   fn: AnyFunction,
   deps: FunctionDeps,
@@ -52,7 +56,11 @@ export async function invokeFunction(
 ): Promise<Result<unknown, FunctionError>> {
   const parsed = fn.input.safeParse(raw);
   if (!parsed.success) return err(invalidInput(zodErrorToProblems(parsed.error, raw)));
-  return fn.handler(deps, caller, parsed.data as never);
+  const input: unknown = parsed.data;
+  const run = (): Promise<Result<unknown, FunctionError>> => fn.handler(deps, caller, input as never);
+  const dealId = typeof input === 'object' && input !== null && 'dealId' in input ? input.dealId : undefined;
+  if (!fn.writes || typeof dealId !== 'string') return run();
+  return deps.locks.run(dealRef(caller, dealId), run);
 }
 
 export * from './contract.js';

@@ -3,12 +3,7 @@
  * The steps every plan function shares: build the deal ref from the caller, compute today and the edit
  * context, load, apply domain edits, save through the PlanStore, and turn store errors into function errors.
  */
-import {
-  emptyPlan,
-  type DealRef,
-  type EditContext,
-  type Plan,
-} from '../src/domain/model.js';
+import { emptyPlan, type DealRef, type EditContext, type Plan } from '../src/domain/model.js';
 import { project } from '../src/domain/project.js';
 import { err, ok, type Problem, type Result } from '../src/domain/result.js';
 import type { EditResult } from '../src/domain/edits.js';
@@ -88,26 +83,63 @@ export const planNotFound = (dealId: string): FunctionError => ({
   message: `Deal ${dealId} has no mutual action plan yet. Create one first (apply a template or add a milestone).`,
 });
 
-/** The response for a plan as it now is. */
-export function respond(plan: Plan, today: string, saved: boolean): PlanResponse {
-  return { plan, projection: project(plan, today), version: plan.version, saved };
+/** The response for a plan as it now is; `stored` tells whether it loaded with problems a save repairs. */
+export function respond(plan: Plan, today: string, saved: boolean, stored?: StoredPlan | null): PlanResponse {
+  const notice = stored ? repairNotice(stored.problems) : undefined;
+  return {
+    plan,
+    projection: project(plan, today),
+    version: plan.version,
+    saved,
+    ...(notice === undefined ? {} : { repairNotice: notice }),
+  };
 }
 
-/** The deal's stored plan, or an empty plan (version 0, not saved) when it has none yet. */
-export async function loadOrEmpty(
-  deps: FunctionDeps,
-  deal: DealRef,
-): Promise<Result<{ plan: Plan; saved: boolean; stored: StoredPlan | null }, FunctionError>> {
-  const loaded = await deps.plans.load(deal);
-  if (!loaded.ok) return err(storeError(loaded.error));
-  if (loaded.value === null) return ok({ plan: emptyPlan(deal), saved: false, stored: null });
-  return ok({ plan: loaded.value.plan, saved: true, stored: loaded.value });
+/** What the rep reads when a plan loaded with repairable problems (the details are for admins: log, cli show). */
+export function repairNotice(problems: readonly string[]): string | undefined {
+  if (problems.length === 0) return undefined;
+  const what = problems.length === 1 ? 'one problem' : `${problems.length} problems`;
+  return (
+    `Part of this plan could not be read from HubSpot (${what}, such as a step whose record was deleted or ` +
+    `a plan field edited outside this app), so the plan is shown as far as it could be read. Your next change ` +
+    `saves it as shown, which repairs it. If a step is missing, add it again; your HubSpot admin can see the details in the app's log.`
+  );
 }
 
 /** A plan as loaded for an edit: the plan (empty, version 0, when the deal has none) and what the store returned. */
 export interface LoadedPlan {
   readonly plan: Plan;
   readonly stored: StoredPlan | null;
+  /** The digest of the request making the edit (Caller.requestDigest), stored with the version it writes. */
+  readonly requestDigest?: string | undefined;
+}
+
+/** The deal's stored plan, or an empty plan (version 0, not saved) when it has none yet. */
+export async function loadOrEmpty(
+  deps: FunctionDeps,
+  deal: DealRef,
+  requestDigest?: string,
+): Promise<Result<LoadedPlan & { saved: boolean }, FunctionError>> {
+  const loaded = await deps.plans.load(deal);
+  if (!loaded.ok) return err(storeError(loaded.error));
+  if (loaded.value === null) return ok({ plan: emptyPlan(deal), saved: false, stored: null, requestDigest });
+  return ok({ plan: loaded.value.plan, saved: true, stored: loaded.value, requestDigest });
+}
+
+/**
+ * True when the stored plan is the result of this very request, based on `baseVersion`: it was saved, and
+ * its answer was lost, and it is being sent again. Answered with that success, with no second write.
+ */
+export function isResent(current: LoadedPlan, baseVersion: number): boolean {
+  const last = current.stored?.lastRequest;
+  return (
+    current.requestDigest !== undefined &&
+    last !== undefined &&
+    last !== null &&
+    last.base === baseVersion &&
+    last.digest === current.requestDigest &&
+    current.plan.version === baseVersion + 1
+  );
 }
 
 /**
@@ -124,6 +156,7 @@ export async function saveEdited(
 ): Promise<Result<PlanResponse, FunctionError>> {
   const version = current.plan.version;
   if (baseVersion !== version) {
+    if (isResent(current, baseVersion)) return ok(respond(current.plan, today, true));
     const since =
       current.stored === null || baseVersion > version
         ? { changes: [], complete: true }
@@ -139,7 +172,11 @@ export async function saveEdited(
     });
   }
   const plan: Plan = { ...edited, version: baseVersion };
-  const saved = await deps.plans.save({ plan, projection: project(plan, today) });
+  const saved = await deps.plans.save({
+    plan,
+    projection: project(plan, today),
+    ...(current.requestDigest === undefined ? {} : { requestDigest: current.requestDigest }),
+  });
   if (!saved.ok) return err(storeError(saved.error));
   return ok(respond(saved.value.plan, today, true));
 }
@@ -165,6 +202,6 @@ export async function finishOneEdit(
 ): Promise<Result<PlanResponse, FunctionError>> {
   if (baseVersion !== loaded.plan.version) return saveEdited(deps, loaded, loaded.plan, baseVersion, today);
   if (!result.ok) return err(invalidInput(result.error));
-  if (result.value.plan === loaded.plan) return ok(respond(loaded.plan, today, loaded.saved));
+  if (result.value.plan === loaded.plan) return ok(respond(loaded.plan, today, loaded.saved, loaded.stored));
   return saveEdited(deps, loaded, result.value.plan, baseVersion, today);
 }

@@ -24,7 +24,7 @@ export const removeStakeholder = defineFunction({
   writes: true,
   handler: async (deps, caller, input) => {
     const ctx = editContext(deps, caller);
-    const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId));
+    const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId), caller.requestDigest);
     if (!loaded.ok) return loaded;
     if (!loaded.value.saved) return err(planNotFound(input.dealId));
     const result = removeStakeholderEdit(loaded.value.plan, { stakeholderId: input.stakeholderId }, ctx);

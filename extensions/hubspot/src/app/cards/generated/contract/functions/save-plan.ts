@@ -46,7 +46,7 @@ export const savePlan = defineFunction({
   writes: true,
   handler: async (deps, caller, input) => {
     const ctx = editContext(deps, caller);
-    const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId));
+    const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId), caller.requestDigest);
     if (!loaded.ok) return loaded;
     const { plan, saved } = loaded.value;
     if (input.baseVersion !== plan.version)
@@ -60,7 +60,7 @@ export const savePlan = defineFunction({
       else problems.push(...editProblems(result, `edits[${i}].`));
     });
     if (problems.length > 0) return err(invalidInput(problems));
-    if (current === plan) return ok(respond(plan, ctx.today, saved));
+    if (current === plan) return ok(respond(plan, ctx.today, saved, loaded.value.stored));
     return saveEdited(deps, loaded.value, current, input.baseVersion, ctx.today);
   },
 });

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { Result } from '../src/domain/result.js';
+import type { DealLocks } from '../src/ports/deal-locks.js';
 import type { PlanLifecycle } from '../src/ports/plan-lifecycle.js';
 import type { PlanStore } from '../src/ports/plan-store.js';
 import type { FunctionError } from './contract.js';
@@ -21,10 +22,18 @@ export interface Caller {
    * records it). Unset means UTC.
    */
   readonly timeZone?: string;
+  /**
+   * A digest of this exact request (function, portal, user and body) from the transport: a save stores it
+   * with the version it writes, so the same request sent again after its answer was lost is answered with
+   * the success it had instead of a conflict.
+   */
+  readonly requestDigest?: string;
 }
 
 export interface FunctionDeps {
   readonly plans: PlanStore;
+  /** One writer per deal across every instance: a writing function runs under its deal's lock. */
+  readonly locks: DealLocks;
   readonly lifecycle?: PlanLifecycle;
   /** Milliseconds since the epoch (the Clock port's `now`). */
   readonly clock: { now(): number };

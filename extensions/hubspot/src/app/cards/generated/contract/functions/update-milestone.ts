@@ -3,9 +3,10 @@
  * update-milestone: the quick edits of one milestone from the card — its status (with a completion date
  * when done), its due date (with the reason, which the activity log keeps), its owners.
  *
- * `baseVersion` is optional here: without it the edit applies to the plan as it is now, and a save that
- * races another one is retried once on the new version (a quick edit of one milestone does not depend on
- * the rest of the plan). With it, a stale base is a VERSION_CONFLICT as everywhere else.
+ * `baseVersion` is optional here: without it the edit applies to the plan as it is now (it runs under the
+ * deal's lock, so parallel quick edits all apply, one after another). With it, a stale base is rebased onto
+ * the current version when the changes made since touch neither the same field of this milestone nor the
+ * milestone as a whole; otherwise it is a VERSION_CONFLICT, as everywhere else.
  */
 import { z } from 'zod';
 import {
@@ -28,11 +29,13 @@ import {
   editContext,
   editProblems,
   invalidInput,
+  isResent,
   loadOrEmpty,
   planNotFound,
   respond,
   saveEdited,
 } from './plan-ops.js';
+import { changesSince, type StoredPlan } from '../src/ports/plan-store.js';
 import { defineFunction, type Caller, type FunctionDeps } from './types.js';
 
 const id = z.string().min(1).max(64);
@@ -128,21 +131,47 @@ function applyChanges(plan: Plan, input: Input, ctx: EditContext): Result<Plan, 
   return unique.length > 0 ? err(unique) : ok(current);
 }
 
+/**
+ * Whether what changed since `base` touches what this edit changes: the same field of the same milestone
+ * (its status, its due date), the milestone as a whole (edited, removed, added again), or the whole plan (a
+ * template applied). Unknown history (the log no longer reaches back to `base`) counts as touching.
+ */
+function touchedSince(stored: StoredPlan, base: number, input: Input): boolean {
+  const since = changesSince(stored, base);
+  if (!since.complete) return true;
+  return since.changes.some((change) => {
+    if (change.kind === 'template_applied' || change.kind === 'plan_created') return true;
+    if (change.milestoneId !== input.milestoneId) return false;
+    if (change.kind === 'status_changed') return input.status !== undefined;
+    if (change.kind === 'due_date_moved') return input.dueDate !== undefined;
+    // Added again, removed, or edited as a whole (title, owners, ...): any edit of it conflicts.
+    return true;
+  });
+}
+
 async function attempt(
   deps: FunctionDeps,
   caller: Caller,
   input: Input,
 ): Promise<Result<PlanResponse, FunctionError>> {
   const ctx = editContext(deps, caller);
-  const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId));
+  const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId), caller.requestDigest);
   if (!loaded.ok) return loaded;
-  const { plan, saved } = loaded.value;
-  if (!saved) return err(planNotFound(input.dealId));
-  const base = input.baseVersion ?? plan.version;
-  if (base !== plan.version) return saveEdited(deps, loaded.value, plan, base, ctx.today);
+  const { plan, saved, stored } = loaded.value;
+  if (!saved || stored === null) return err(planNotFound(input.dealId));
+  let base = input.baseVersion ?? plan.version;
+  if (base !== plan.version) {
+    // Sent again after its answer was lost, or based on a version whose later changes touch this edit: the
+    // resent success, or a conflict (saveEdited answers both without a write).
+    if (base > plan.version || isResent(loaded.value, base) || touchedSince(stored, base, input)) {
+      return saveEdited(deps, loaded.value, plan, base, ctx.today);
+    }
+    // Later changes touch other milestones or other fields: the edit applies to the plan as it is now.
+    base = plan.version;
+  }
   const edited = applyChanges(plan, input, ctx);
   if (!edited.ok) return err(invalidInput(edited.error));
-  if (edited.value === plan) return ok(respond(plan, ctx.today, true));
+  if (edited.value === plan) return ok(respond(plan, ctx.today, true, stored));
   return saveEdited(deps, loaded.value, edited.value, base, ctx.today);
 }
 
@@ -155,8 +184,6 @@ export const updateMilestone = defineFunction({
   handler: async (deps, caller, input) => {
     const problems = checkCombination(input);
     if (problems.length > 0) return err(invalidInput(problems));
-    const first = await attempt(deps, caller, input);
-    if (first.ok || first.error.code !== 'VERSION_CONFLICT' || input.baseVersion !== undefined) return first;
     return attempt(deps, caller, input);
   },
 });

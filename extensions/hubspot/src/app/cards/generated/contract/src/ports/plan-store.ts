@@ -9,6 +9,7 @@ import type { ActivityEntry, DealRef, Plan } from '../domain/model.js';
 import type { Projection } from '../domain/project.js';
 import type { Result } from '../domain/result.js';
 import type { CrmError } from './crm-error.js';
+import type { DealLockBusy } from './deal-locks.js';
 
 export interface StoredPlan {
   /** The plan as saved; `plan.version` is the version the next save must be based on. */
@@ -17,6 +18,14 @@ export interface StoredPlan {
   readonly writtenProjection: Projection | null;
   /** Which version added each activity entry: what changed since an older version (see changesSince). */
   readonly history: ActivityHistory;
+  /**
+   * What could not be read consistently and was left out of `plan` (a milestone whose record is missing
+   * or belongs to another deal, a version edited by hand, ...), for an admin: ids and reasons, no personal
+   * data. Empty when the plan loaded whole. The next save writes the plan as loaded, which repairs it.
+   */
+  readonly problems: readonly string[];
+  /** The save that wrote this version: its base version and request digest (see SaveRequest.requestDigest). */
+  readonly lastRequest: { readonly base: number; readonly digest: string } | null;
 }
 
 /** The versions behind a plan's activity log. */
@@ -41,6 +50,7 @@ export function changesSince(stored: StoredPlan, baseVersion: number): { changes
 
 export type PlanStoreError =
   | CrmError
+  | DealLockBusy
   | { readonly code: 'DEAL_NOT_FOUND'; readonly message: string }
   | {
       readonly code: 'VERSION_CONFLICT';
@@ -62,6 +72,11 @@ export interface SaveRequest {
   readonly plan: Plan;
   /** The projection of the edited plan, for the deal's `map_*` fields (only changed fields are written). */
   readonly projection: Projection;
+  /**
+   * A digest of the request that made this edit (function, user, input). Stored with the new version, so
+   * that the same request sent again after its answer was lost is recognised as already saved.
+   */
+  readonly requestDigest?: string;
 }
 
 export interface PlanStore {
