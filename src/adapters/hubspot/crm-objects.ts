@@ -176,6 +176,31 @@ export function associatedIds(object: SimpleObject): Set<string> {
   return ids;
 }
 
+/** Records by id, or by a unique property when `idProperty` is given; OBJECT_NOT_FOUND items are left out. */
+function batchRead(
+  t: HubSpotTransport,
+  portalId: string,
+  objectType: string,
+  ids: readonly string[],
+  properties: readonly string[],
+  idProperty?: string,
+): Promise<Result<SimpleObject[], CrmError>> {
+  return allChunks(ids, async (chunk) => {
+    const res = await t.request({
+      portalId,
+      method: 'POST',
+      path: `/crm/v3/objects/${encodeURIComponent(objectType)}/batch/read`,
+      body: { ...(idProperty === undefined ? {} : { idProperty }), properties, propertiesWithHistory: [], inputs: chunk.map((id) => ({ id })) },
+      idempotent: true,
+      schema: batchObjectsSchema,
+    });
+    if (!res.ok) return res;
+    const unexpected = (res.value.errors ?? []).filter((e) => e.category !== 'OBJECT_NOT_FOUND');
+    if (unexpected.length > 0) return err(batchFailure('a batch read', unexpected));
+    return ok(res.value.results);
+  });
+}
+
 /**
  * Records by a unique property (`idProperty`), 100 per call; ids HubSpot does not find (a 207 with
  * OBJECT_NOT_FOUND) are simply absent from the map.
@@ -189,20 +214,7 @@ export async function batchReadByProperty(
   keys: readonly string[],
   properties: readonly string[],
 ): Promise<Result<Map<string, SimpleObject>, CrmError>> {
-  const read = await allChunks(keys, async (chunk) => {
-    const res = await t.request({
-      portalId,
-      method: 'POST',
-      path: `/crm/v3/objects/${encodeURIComponent(objectType)}/batch/read`,
-      body: { idProperty, properties, propertiesWithHistory: [], inputs: chunk.map((id) => ({ id })) },
-      idempotent: true,
-      schema: batchObjectsSchema,
-    });
-    if (!res.ok) return res;
-    const unexpected = (res.value.errors ?? []).filter((e) => e.category !== 'OBJECT_NOT_FOUND');
-    if (unexpected.length > 0) return err(batchFailure('a batch read', unexpected));
-    return ok(res.value.results);
-  });
+  const read = await batchRead(t, portalId, objectType, keys, properties, idProperty);
   if (!read.ok) return read;
   const byKey = new Map<string, SimpleObject>();
   for (const record of read.value) {
@@ -224,20 +236,7 @@ export async function batchReadByIds(
   ids: readonly string[],
   properties: readonly string[],
 ): Promise<Result<Map<string, SimpleObject>, CrmError>> {
-  const read = await allChunks([...new Set(ids)], async (chunk) => {
-    const res = await t.request({
-      portalId,
-      method: 'POST',
-      path: `/crm/v3/objects/${encodeURIComponent(objectType)}/batch/read`,
-      body: { properties, propertiesWithHistory: [], inputs: chunk.map((id) => ({ id })) },
-      idempotent: true,
-      schema: batchObjectsSchema,
-    });
-    if (!res.ok) return res;
-    const unexpected = (res.value.errors ?? []).filter((e) => e.category !== 'OBJECT_NOT_FOUND');
-    if (unexpected.length > 0) return err(batchFailure('a batch read', unexpected));
-    return ok(res.value.results);
-  });
+  const read = await batchRead(t, portalId, objectType, [...new Set(ids)], properties);
   if (!read.ok) return read;
   return ok(new Map(read.value.map((record) => [record.id, record])));
 }
