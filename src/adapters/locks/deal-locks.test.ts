@@ -71,7 +71,7 @@ describe('PostgresDealLocks (two instances on one database)', () => {
     const held = a.run(deal('3'), () => new Promise<ReturnType<typeof ok<string>>>((resolve) => (release = () => resolve(ok('a')))));
     await sleep(50);
     let ran = false;
-    const busy = await b.run(deal('3'), () => {
+    const busy = await b.run<string, never>(deal('3'), () => {
       ran = true;
       return Promise.resolve(ok('b'));
     });
