@@ -1,4 +1,4 @@
-import { signedCaller, verifySignatureV3 } from '../server/signature.js';
+import { requestStamps, signedCaller, verifySignatureV3 } from '../server/signature.js';
 import { proxyCardFetch, targetUrl } from './hubspot-fetch-proxy.js';
 
 const caller = { portalId: 1000001, userId: 9100101, userEmail: 'a+b@example.com', appId: 1 };
@@ -45,5 +45,26 @@ describe('the preview’s hubspot.fetch proxy', () => {
     const fetch = () => Promise.reject(new TypeError('connect ECONNREFUSED'));
     const result = await proxyCardFetch({ url: 'https://map.example.com/api/x', method: 'POST', body: '{}' }, { ...options, fetch });
     expect(result).toMatchObject({ ok: false, error: { code: 'UNREACHABLE' } });
+  });
+
+  it('stamps every request with its own timestamp, so two identical card calls in one millisecond get different signatures', async () => {
+    const seen: Record<string, string>[] = [];
+    const fetch = (_url: string | URL | Request, init?: RequestInit) => {
+      seen.push(init?.headers as Record<string, string>);
+      return Promise.resolve(new Response('{}', { status: 200 }));
+    };
+    const stamp = requestStamps(options.now);
+    const request = { url: 'https://map.example.com/api/get-plan', method: 'POST', body: '{"dealId":"1"}' };
+    await Promise.all([1, 2, 3].map(() => proxyCardFetch(request, { ...options, now: stamp, fetch })));
+    expect(new Set(seen.map((h) => h['x-hubspot-signature-v3'])).size).toBe(3);
+    expect(seen.map((h) => Number(h['x-hubspot-request-timestamp'])).sort()).toEqual([0, 1, 2].map((i) => options.now() + i));
+  });
+
+  it('keeps the stamps on the clock: a clock that moves on is followed at once', () => {
+    let t = 1_000;
+    const stamp = requestStamps(() => t);
+    expect([stamp(), stamp(), stamp()]).toEqual([1_000, 1_001, 1_002]);
+    t = 5_000;
+    expect(stamp()).toBe(5_000);
   });
 });

@@ -19,6 +19,7 @@ import { listen, type RunningServer } from '../server/http-server.js';
 import { buildPreviewAssets, type PreviewAssets } from './assets.js';
 import { readCardProject } from './card-project.js';
 import { CrmReadError, DEAL_FIELDS, type CrmReader } from './crm-reader.js';
+import { requestStamps } from '../server/signature.js';
 import { proxyCardFetch, type CardFetchErrorCode } from './hubspot-fetch-proxy.js';
 import { localOnly } from '../local-only.js';
 
@@ -82,6 +83,7 @@ export function createPreviewApp(options: PreviewOptions, assets: PreviewAssets)
     ),
   );
   const now = options.now ?? Date.now;
+  const stamp = requestStamps(now);
 
   const page = (_req: Request, res: Response): void => {
     res.type('html').set('cache-control', 'no-store').send(PAGE);
@@ -175,7 +177,7 @@ export function createPreviewApp(options: PreviewOptions, assets: PreviewAssets)
       backendUrl: options.backendUrl,
       clientSecret: options.clientSecret,
       caller: { portalId: options.portalId, userId: session.id, userEmail: session.email, appId: PREVIEW_APP_ID },
-      now,
+      now: stamp,
     });
     if (!result.ok) {
       logger.warn({ code: result.error.code }, 'preview: hubspot.fetch refused');

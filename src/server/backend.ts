@@ -124,7 +124,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     clock,
     newId: options.newId ?? randomUUID,
   };
-  const signature = { clientSecret: config.hubspotClientSecret, trustProxy: config.trustProxy, clock };
+  const signature = {
+    clientSecret: config.hubspotClientSecret,
+    trustProxy: config.trustProxy,
+    clock,
+    seen: installations,
+  };
   const app = createApp({
     logger,
     installations,

@@ -91,6 +91,20 @@ export function signedRequestHeaders(input: Omit<SignInput, 'timestamp'> & { rea
   return { [SIGNATURE_HEADER]: signRequestV3({ ...input, timestamp }), [TIMESTAMP_HEADER]: timestamp };
 }
 
+/**
+ * Request timestamps as HubSpot gives them, one per request (for the local preview, the CLI and benchmarks): strictly increasing ms from `now`. The backend
+ * accepts each signature once, so two identical calls the card makes within one millisecond must not share
+ * a timestamp (and so a signature). Stays within a second of the clock however busy the card is.
+ */
+export function requestStamps(now: () => number): () => number {
+  let last = Number.NEGATIVE_INFINITY;
+  return () => {
+    const t = now();
+    last = t > last || last - t > 1_000 ? t : last + 1;
+    return last;
+  };
+}
+
 export interface VerifyInput {
   readonly method: string;
   readonly url: string;

@@ -1,11 +1,14 @@
 /**
- * The gate in front of every /api request: the raw body (at most 1 MB, as hubspot.fetch sends at most 1 MB)
- * kept as bytes for the signature, HubSpot's v3 signature checked over method + full URL + raw body +
- * timestamp within 5 minutes (signature.ts), and the caller read from the verified URL's query only.
+ * The gate in front of every /api request (and /webhooks): the raw body (at most 1 MB, as hubspot.fetch sends
+ * at most 1 MB) kept as bytes for the signature, HubSpot's v3 signature checked over method + full URL + raw
+ * body + timestamp within 5 minutes (signature.ts), each signature accepted once (recorded in the installation
+ * database, shared by every instance, so a request replayed inside its window is refused), and the caller read
+ * from the verified URL's query only.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import {
   fullRequestUrl,
+  MAX_SIGNATURE_AGE_MS,
   signedCaller,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
@@ -14,6 +17,7 @@ import {
 } from './signature.js';
 import { bindRequest, context } from './request-context.js';
 import { sendApiError } from './errors.js';
+import type { SeenSignatures } from '../ports/installation-store.js';
 
 /** hubspot.fetch sends at most 1 MB; anything larger never came from a card. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -22,6 +26,8 @@ export interface SignatureOptions {
   readonly clientSecret: string;
   readonly trustProxy: boolean;
   readonly clock: { now(): number };
+  /** Where accepted signatures are recorded (the installation store): a second use is a replay. */
+  readonly seen: Pick<SeenSignatures, 'markSignatureSeen'>;
 }
 
 /** Keeps the body as the exact bytes received (req.body: Buffer), whatever its content type. */
@@ -34,32 +40,42 @@ const header = (req: Request, name: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
-/** Verifies the request's v3 signature; on success `res.locals.signedUrl` holds the URL that was signed. */
+/**
+ * Verifies the request's v3 signature and that it was not accepted before; on success `res.locals.signedUrl`
+ * holds the URL that was signed. Only a verified signature is recorded, so unsigned traffic writes nothing.
+ */
 export function verifySignature(options: SignatureOptions) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const ctx = context(res);
+    const refuse = (reason: string, detail: string): void => {
+      ctx.log.warn({ reason }, 'request refused: signature');
+      sendApiError(res, { code: 'UNAUTHORIZED', message: `This request is not signed by HubSpot: ${detail}` }, ctx.requestId);
+    };
     const url = fullRequestUrl(req, { trustProxy: options.trustProxy });
+    const signature = header(req, SIGNATURE_HEADER);
+    const timestamp = header(req, TIMESTAMP_HEADER);
     const verified = url.ok
       ? verifySignatureV3({
           method: req.method,
           url: url.value,
           rawBody: bodyBytes(req),
-          signature: header(req, SIGNATURE_HEADER),
-          timestamp: header(req, TIMESTAMP_HEADER),
+          signature,
+          timestamp,
           clientSecret: options.clientSecret,
           now: options.clock.now(),
         })
       : url;
-    if (!verified.ok || !url.ok) {
+    if (!verified.ok || !url.ok || signature === undefined || timestamp === undefined) {
       const problem = verified.ok ? undefined : verified.error;
-      ctx.log.warn({ reason: problem?.code }, 'request refused: signature');
-      sendApiError(
-        res,
-        {
-          code: 'UNAUTHORIZED',
-          message: `This request is not signed by HubSpot: ${problem?.message ?? 'unknown'}`,
-        },
-        ctx.requestId,
+      refuse(problem?.code ?? 'unknown', problem?.message ?? 'unknown');
+      return;
+    }
+    // Past the window the timestamp check refuses the signature anyway, so the record may go then.
+    const fresh = await options.seen.markSignatureSeen(signature, timestamp, Number(timestamp) + MAX_SIGNATURE_AGE_MS);
+    if (!fresh) {
+      refuse(
+        'REPLAYED',
+        'this signed request was already received. HubSpot signs every request afresh, so a repeated one is refused.',
       );
       return;
     }

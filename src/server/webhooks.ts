@@ -1,5 +1,6 @@
 /**
- * POST /webhooks/hubspot: HubSpot's webhook batches, v3-signature-verified like /api requests.
+ * POST /webhooks/hubspot: HubSpot's webhook batches, v3-signature-verified like /api requests, each signature
+ * accepted once (a replayed request is 401; HubSpot's own redelivery is signed afresh and passes).
  *
  * - Deduplicated by event id (installation store markEventSeen); an event whose handling failed is forgotten
  *   again (forgetEvent), so HubSpot's redelivery is handled on whichever instance gets it (the batch is
