@@ -30,8 +30,54 @@ export interface SignatureOptions {
   readonly seen: Pick<SeenSignatures, 'markSignatureSeen'>;
 }
 
-/** Keeps the body as the exact bytes received (req.body: Buffer), whatever its content type. */
-export const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
+/**
+ * Keeps the body as the exact bytes received (req.body: Buffer), whatever its content type. Never inflated:
+ * hubspot.fetch and HubSpot's webhooks send plain bodies, and the signature covers the bytes as sent
+ * (refuseEncodedBody answers anything else first).
+ */
+export const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES, inflate: false });
+
+const UTF8_CHARSETS = new Set(['utf-8', 'utf8']);
+
+/** The charset parameter of a Content-Type, lower-cased and unquoted; undefined when there is none. */
+export function charsetOf(contentType: string | undefined): string | undefined {
+  for (const param of (contentType ?? '').split(';').slice(1)) {
+    const eq = param.indexOf('=');
+    if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
+    return param
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .toLowerCase();
+  }
+  return undefined;
+}
+
+/**
+ * Refuses, before the body is read, what hubspot.fetch and HubSpot's webhooks never send: a compressed body
+ * (any Content-Encoding but identity) and a charset other than UTF-8. 415 in the usual error shape, logged as
+ * a client's mistake (warn, no stack): neither is our failure.
+ */
+export function refuseEncodedBody(req: Request, res: Response, next: NextFunction): void {
+  const ctx = context(res);
+  const encoding = header(req, 'content-encoding')?.trim().toLowerCase();
+  const charset = charsetOf(header(req, 'content-type'));
+  let message: string | undefined;
+  if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+    message = 'The request body must not be compressed: send it without a Content-Encoding (or with identity).';
+  } else if (charset !== undefined && !UTF8_CHARSETS.has(charset)) {
+    message = 'The request body must be UTF-8 JSON: send Content-Type: application/json without a charset, or with charset=utf-8.';
+  }
+  if (message === undefined) {
+    next();
+    return;
+  }
+  ctx.log.warn(
+    { reason: encoding !== undefined && encoding !== '' && encoding !== 'identity' ? 'CONTENT_ENCODING' : 'CHARSET' },
+    'request refused: media type',
+  );
+  sendApiError(res, { code: 'UNSUPPORTED_MEDIA_TYPE', message }, ctx.requestId);
+}
 
 export const bodyBytes = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 

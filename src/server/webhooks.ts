@@ -19,7 +19,7 @@ import type { InstallationStore } from '../ports/installation-store.js';
 import type { PlanLifecycle } from '../ports/plan-lifecycle.js';
 import { INTERNAL_ERROR, sendApiError } from './errors.js';
 import { context, withinRequest } from './request-context.js';
-import { bodyBytes, rawBody, verifySignature, type SignatureOptions } from './signed-request.js';
+import { bodyBytes, rawBody, refuseEncodedBody, verifySignature, type SignatureOptions } from './signed-request.js';
 
 const Id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,19}$/)]).transform(String);
 
@@ -107,7 +107,7 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
     return 'ignored';
   }
 
-  router.post('/hubspot', rawBody, verifySignature(deps.signature), async (req: Request, res: Response) => {
+  router.post('/hubspot', refuseEncodedBody, rawBody, verifySignature(deps.signature), async (req: Request, res: Response) => {
     const ctx = context(res);
     // hubspot.fetch signs card calls with the same secret and scheme, and card code picks the path: a card
     // call aimed here would verify, and its body could name any portal. HubSpot appends the caller to the query
