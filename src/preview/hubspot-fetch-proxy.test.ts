@@ -67,4 +67,41 @@ describe('the preview’s hubspot.fetch proxy', () => {
     t = 5_000;
     expect(stamp()).toBe(5_000);
   });
+
+  it('never follows a redirect: the request goes out with redirect "manual", and a 3xx reaches the card as a clear error', async () => {
+    const inits: RequestInit[] = [];
+    const fetch = (_url: string | URL | Request, init?: RequestInit) => {
+      inits.push(init ?? {});
+      return Promise.resolve(new Response(null, { status: 302, headers: { location: 'https://elsewhere.example/steal' } }));
+    };
+    const result = await proxyCardFetch({ url: 'https://map.example.com/api/get-plan', method: 'POST', body: '{}' }, { ...options, fetch });
+    expect(inits[0]?.redirect).toBe('manual');
+    expect(result).toMatchObject({ ok: false, error: { code: 'REDIRECTED', message: expect.stringMatching(/302.*not redirected/) } });
+  });
+
+  it('does not follow a real backend’s redirect to another server', async () => {
+    const { createServer } = await import('node:http');
+    let followed = false;
+    const elsewhere = createServer((_req, res) => {
+      followed = true;
+      res.end('{}');
+    });
+    const backend = createServer((_req, res) => {
+      const address = elsewhere.address();
+      res.writeHead(307, { location: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/get-plan` }).end();
+    });
+    await Promise.all([elsewhere, backend].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))));
+    try {
+      const address = backend.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const result = await proxyCardFetch(
+        { url: 'https://map.example.com/api/get-plan', method: 'POST', body: '{}', authorization: 'Bearer secret' },
+        { ...options, backendUrl: `http://127.0.0.1:${port}` },
+      );
+      expect(result).toMatchObject({ ok: false, error: { code: 'REDIRECTED' } });
+      expect(followed).toBe(false);
+    } finally {
+      await Promise.all([elsewhere, backend].map((s) => new Promise((r) => s.close(r))));
+    }
+  });
 });

@@ -70,6 +70,7 @@ const FETCH_ERROR_STATUS: Record<CardFetchErrorCode, number> = {
   TIMEOUT: 504,
   UNREACHABLE: 502,
   RESPONSE_TOO_LARGE: 502,
+  REDIRECTED: 502,
 };
 
 export function createPreviewApp(options: PreviewOptions, assets: PreviewAssets): Express {
