@@ -266,7 +266,7 @@ export function signedCaller(url: string): Result<SignedCaller, CallerProblem> {
     return err(
       callerProblem(
         missing ? 'MISSING_PARAM' : 'INVALID_PARAM',
-        missing ? `The signed URL has no ${param}.` : `${param ?? 'a caller parameter'} is invalid: ${issue?.message ?? 'unknown'}.`,
+        missing ? `The signed URL has no ${param}.` : `The signed URL's ${param ?? 'caller parameter'} ${param === 'userEmail' ? 'must be 1 to 320 characters' : 'must be a positive integer without leading zeros'}.`,
         param,
       ),
     );
