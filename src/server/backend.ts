@@ -146,6 +146,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       tokens: tokenClient,
       provision,
       clock,
+      trustProxy: config.trustProxy,
     },
     readiness: {
       installationStore: async () => {
