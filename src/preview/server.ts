@@ -57,6 +57,20 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
+/**
+ * Sent with every preview answer: the page runs only its own scripts and Web Worker (which loads the card
+ * bundle from this origin with importScripts), styles only from its own sheet (React sets inline styles
+ * through the DOM, which style-src does not govern), talks only to its own origin, and cannot be framed or
+ * sniffed. Card images may come from anywhere over https, as in HubSpot.
+ */
+export const PREVIEW_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
 const DealId = z.string().regex(/^\d{1,20}$/);
 const PropertyNames = z
   .string()
@@ -83,6 +97,10 @@ export function createPreviewApp(options: PreviewOptions, assets: PreviewAssets)
       res.status(403).type('text').send('The local preview answers only to this machine (http://127.0.0.1 or http://localhost).'),
     ),
   );
+  app.use((_req, res, next) => {
+    res.set(PREVIEW_HEADERS);
+    next();
+  });
   const now = options.now ?? Date.now;
   const stamp = requestStamps(now);
 
