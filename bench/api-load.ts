@@ -3,7 +3,10 @@
  * back to back for `durationMs`, each signed as hubspot.fetch signs them, and report every latency and the
  * server's own Server-Timing figures as one JSON line on stdout.
  */
-import { signedRequestHeaders, withCallerQuery } from '../src/server/signature.js';
+import { requestStamps, signedRequestHeaders, withCallerQuery } from '../src/server/signature.js';
+
+/** Workers that send the same call in one millisecond still send distinct requests (the backend refuses replays). */
+const stamp = requestStamps(Date.now);
 
 interface LoadSpec {
   readonly baseUrl: string;
@@ -58,7 +61,7 @@ async function worker(
             url,
             rawBody: body,
             clientSecret: spec.secret,
-            now: Date.now(),
+            now: stamp(),
           }),
         },
       };

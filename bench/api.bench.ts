@@ -59,10 +59,11 @@ target.app = backend.app as never;
 
 // Install the demo portal through the OAuth flow, provisioning included.
 const install = await fetch(`${server.url}/oauth/install`, { redirect: 'manual' });
+const cookie = install.headers.getSetCookie()[0]?.split(';')[0] ?? '';
 const authorize = new URL(install.headers.get('location') ?? '');
 authorize.searchParams.set('auto', '1');
 const consent = await fetch(authorize, { redirect: 'manual' });
-const installed = await fetch(consent.headers.get('location') ?? '');
+const installed = await fetch(consent.headers.get('location') ?? '', { headers: { cookie } });
 if (installed.status !== 200) throw new Error(`install failed: ${installed.status}`);
 const portalId = sandbox.demoPortalId;
 const token = (await backend.installations.getTokens(portalId))?.accessToken ?? '';

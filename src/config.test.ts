@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
-import { CONFIG_VARIABLES, formatConfigProblems, loadConfig, logConfigSummary, SANDBOX_DEV_VALUES, type Config } from './config.js';
+import {
+  CONFIG_VARIABLES,
+  formatConfigProblems,
+  isLoopbackUrl,
+  loadConfig,
+  logConfigSummary,
+  REDIS_NOT_BUILT,
+  SANDBOX_DEV_VALUES,
+  type Config,
+} from './config.js';
 import { createLogger } from './logger.js';
 
 const key = (): string => randomBytes(32).toString('base64');
@@ -42,8 +51,8 @@ describe('loadConfig', () => {
       sqlitePath: 'data/app.sqlite',
       trustProxy: false,
       logLevel: 'info',
-      redisUrl: null,
     });
+    expect(config).not.toHaveProperty('redisUrl');
     expect(config.tokenEncryptionKeys.map((k) => k.id)).toEqual(['sandbox-dev']);
     expect(config.tokenEncryptionKeys[0]!.key).toHaveLength(32);
     expect([...config.devValuesUsed].sort()).toEqual(['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'STATE_SIGNING_SECRET', 'TOKEN_ENCRYPTION_KEYS']);
@@ -90,7 +99,7 @@ describe('loadConfig', () => {
       'DATABASE_URL must be a postgres:// or postgresql:// URL',
       'TRUST_PROXY must be true or false',
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
-      'REDIS_URL must be a redis:// or rediss:// URL',
+      `REDIS_URL ${REDIS_NOT_BUILT}`,
     ]);
   });
 
@@ -119,6 +128,59 @@ describe('loadConfig', () => {
     expect([...config.devValuesUsed].sort()).toEqual(['STATE_SIGNING_SECRET', 'TOKEN_ENCRYPTION_KEYS']);
   });
 
+  it('refuses REDIS_URL at start with a sentence saying the shared Redis rate budget is not built yet', () => {
+    for (const env of [{}, hubspotEnv()]) {
+      const problems = problemsOf({ ...env, REDIS_URL: 'rediss://cache.internal:6380' });
+      expect(problems).toEqual([`REDIS_URL ${REDIS_NOT_BUILT}`]);
+      expect(problems[0]).toMatch(/Redis is not built yet.*unset REDIS_URL/);
+    }
+    // An empty value is unset, as everywhere else: the shipped .env.example still works.
+    expect(loadConfig({ REDIS_URL: '' }).ok).toBe(true);
+  });
+
+  it.each([
+    'http://127.0.0.1:4010',
+    'http://127.8.9.10',
+    'http://localhost:4010/',
+    'http://LOCALHOST',
+    'http://[::1]:4010',
+  ])('CRM_MODE=sandbox against a loopback CRM (%s) may use the development values', (base) => {
+    const config = expectOk({ CRM_MODE: 'sandbox', HUBSPOT_API_BASE: base, HUBSPOT_OAUTH_BASE: base });
+    expect(config.devValuesUsed).toHaveLength(4);
+  });
+
+  it('CRM_MODE=sandbox against a CRM that is not this machine refuses every missing secret and every dev value at once', () => {
+    const env = {
+      CRM_MODE: 'sandbox',
+      HUBSPOT_API_BASE: 'https://api.hubapi.com',
+      HUBSPOT_CLIENT_ID: 'f1e2d3c4-real-client-id',
+      HUBSPOT_CLIENT_SECRET: REAL_SECRET,
+    };
+    expect(problemsOf(env)).toEqual([
+      'STATE_SIGNING_SECRET is required when HUBSPOT_API_BASE or HUBSPOT_OAUTH_BASE is not this machine (loopback)',
+      'TOKEN_ENCRYPTION_KEYS is required when HUBSPOT_API_BASE or HUBSPOT_OAUTH_BASE is not this machine (loopback)',
+    ]);
+    const devValues = problemsOf({
+      CRM_MODE: 'sandbox',
+      HUBSPOT_API_BASE: 'http://127.0.0.1:4010',
+      HUBSPOT_OAUTH_BASE: 'https://app.hubspot.com',
+      ...SANDBOX_DEV_VALUES,
+    });
+    expect(devValues).toHaveLength(4);
+    for (const line of devValues) expect(line).toMatch(/ is the sandbox development value, which is public/);
+    // With real secrets it runs in sandbox mode against that CRM, using no development value.
+    const real = expectOk({ ...env, STATE_SIGNING_SECRET: 'y'.repeat(40), TOKEN_ENCRYPTION_KEYS: `k:${key()}` });
+    expect(real.crm).toMatchObject({ mode: 'sandbox', apiBase: 'https://api.hubapi.com' });
+    expect(real.devValuesUsed).toEqual([]);
+  });
+
+  it.each(['http://127.0.0.1.evil.example', 'http://localhost.example.com', 'http://10.0.0.1', 'http://[::2]', 'not a url'])(
+    'isLoopbackUrl refuses %s',
+    (url) => {
+      expect(isLoopbackUrl(url)).toBe(false);
+    },
+  );
+
   it('treats empty and blank values as unset', () => {
     const config = expectOk({ PORT: '', LOG_LEVEL: '  ', DATABASE_URL: '', HUBSPOT_CLIENT_ID: '', HUBSPOT_CLIENT_SECRET: '' });
     expect(config).toMatchObject({ port: 3000, logLevel: 'info', databaseUrl: null, crm: { mode: 'sandbox' } });
@@ -132,7 +194,6 @@ describe('loadConfig', () => {
       SQLITE_PATH: '/var/lib/map/app.sqlite',
       TRUST_PROXY: '1',
       LOG_LEVEL: 'debug',
-      REDIS_URL: 'rediss://cache.internal:6380',
       HUBSPOT_API_BASE: 'http://127.0.0.1:4010/',
       HUBSPOT_OAUTH_BASE: 'http://127.0.0.1:4010',
     });
@@ -142,7 +203,6 @@ describe('loadConfig', () => {
       sqlitePath: '/var/lib/map/app.sqlite',
       trustProxy: true,
       logLevel: 'debug',
-      redisUrl: 'rediss://cache.internal:6380',
       crm: { mode: 'hubspot', apiBase: 'http://127.0.0.1:4010', oauthBase: 'http://127.0.0.1:4010' },
     });
   });
@@ -194,6 +254,10 @@ describe('logConfigSummary', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatchObject({ level: 'warn', variables: expect.arrayContaining(['HUBSPOT_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEYS']) });
     expect(String(lines[1]!.msg)).toMatch(/sandbox mode: using the sandbox development values/);
+  });
+
+  it('never claims a shared rate limit: the summary has no sharedRateLimit field', () => {
+    for (const line of [...logged(expectOk({})), ...logged(expectOk(hubspotEnv()))]) expect(line).not.toHaveProperty('sharedRateLimit');
   });
 
   it('logs one summary line without secrets in hubspot mode', () => {

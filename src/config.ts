@@ -3,9 +3,10 @@
  * given and returns either the typed configuration or every problem found, so one start-up attempt shows
  * all of them. Empty values count as unset (as a blank line in a .env file would).
  *
- * Secrets have no defaults, with one exception: in sandbox mode (no HubSpot account, a local sandbox CRM)
- * the sandbox's published development values fill in, and `logConfigSummary` says so at start. Those values
- * are public (they are in this file), so hubspot mode refuses them.
+ * Secrets have no defaults, with one exception: in sandbox mode against a CRM on this machine's loopback (the
+ * in-process sandbox, or one started separately on 127.0.0.0/8, localhost or [::1]) the sandbox's published
+ * development values fill in, and `logConfigSummary` says so at start. Those values are public (they are in
+ * this file), so hubspot mode, and sandbox mode pointed at any other host, refuse them.
  */
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -59,8 +60,6 @@ export interface Config {
    * portals with HubSpot's API limit increase allow more). Against the local sandbox tests raise it.
    */
   readonly crmRequestsPer10s: number;
-  /** Shared per-portal rate limiting across instances when set. */
-  readonly redisUrl: string | null;
   /** Variables that took the sandbox's development values (empty in hubspot mode). */
   readonly devValuesUsed: readonly DevVariable[];
 }
@@ -109,7 +108,22 @@ const Port = z
 const Bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 const Secret = (min: number) => z.string().min(min, `must be at least ${min} characters`).max(1_000, 'is too long');
 const PostgresUrl = z.url({ protocol: /^postgres(?:ql)?$/, error: 'must be a postgres:// or postgresql:// URL' });
-const RedisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' });
+
+/** REDIS_URL is refused rather than parsed: a value would suggest a shared rate budget that does not exist. */
+export const REDIS_NOT_BUILT =
+  'is set, but the shared per-portal rate budget over Redis is not built yet (each instance keeps its own budget): unset REDIS_URL';
+
+/** 127.0.0.0/8, localhost or [::1]: a CRM only this machine can be (WHATWG URL parsing normalises 127.1 etc.). */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    // Not a URL: certainly not a loopback one.
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 
 /** Reads the environment. Pure: the same input always gives the same answer. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Result<Config, ConfigProblem[]> {
@@ -145,27 +159,41 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   const publicBaseUrl = read('PUBLIC_BASE_URL', hubspot ? origin(['https']) : origin(['http', 'https']));
   if (hubspot && raw('PUBLIC_BASE_URL') === undefined) missing('PUBLIC_BASE_URL', `${inHubspotMode} (the HTTPS origin HubSpot calls)`);
 
+  // The public development values are safe only against a CRM on this machine: unset bases mean the in-process
+  // sandbox. A sandbox-mode backend pointed anywhere else holds real tokens, so it needs real secrets.
+  const localCrm =
+    !hubspot &&
+    (['HUBSPOT_API_BASE', 'HUBSPOT_OAUTH_BASE'] as const).every((name) => {
+      const base = raw(name);
+      return base === undefined || isLoopbackUrl(base);
+    });
+  const needsRealSecrets = !localCrm;
+  const whyReal = hubspot ? inHubspotMode : 'when HUBSPOT_API_BASE or HUBSPOT_OAUTH_BASE is not this machine (loopback)';
+
   const devValuesUsed: DevVariable[] = [];
-  /** A secret: required in hubspot mode (and never the public dev value), the dev value in sandbox mode. */
+  /** A secret: required (and never the public dev value) unless the CRM is local; the dev value when unset there. */
   function secret<T>(name: DevVariable, schema: z.ZodType<T>): T | undefined {
     const value = raw(name);
     if (value === undefined) {
-      if (hubspot) {
-        missing(name, inHubspotMode);
+      if (needsRealSecrets) {
+        missing(name, whyReal);
         return undefined;
       }
       devValuesUsed.push(name);
       return read(name, schema, SANDBOX_DEV_VALUES[name]);
     }
-    if (hubspot && isDevValue(name, value)) {
-      problems.push({ variable: name, message: 'is the sandbox development value, which is public: use a real secret in hubspot mode' });
+    if (needsRealSecrets && isDevValue(name, value)) {
+      problems.push({
+        variable: name,
+        message: `is the sandbox development value, which is public: use a real secret ${hubspot ? inHubspotMode : 'when the CRM is not this machine'}`,
+      });
       return undefined;
     }
     return read(name, schema);
   }
 
   const hubspotClientId = secret('HUBSPOT_CLIENT_ID', z.string().max(200, 'is too long'));
-  const hubspotClientSecret = secret('HUBSPOT_CLIENT_SECRET', Secret(hubspot ? 16 : 1));
+  const hubspotClientSecret = secret('HUBSPOT_CLIENT_SECRET', Secret(needsRealSecrets ? 16 : 1));
   const stateSigningSecret = secret('STATE_SIGNING_SECRET', Secret(32));
   const tokenKeyText = secret('TOKEN_ENCRYPTION_KEYS', z.string());
   let tokenEncryptionKeys: TokenKey[] | undefined;
@@ -177,12 +205,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
 
   const apiBase = read('HUBSPOT_API_BASE', origin(['http', 'https'])) ?? (hubspot ? HUBSPOT_DEFAULTS.apiBase : null);
   const oauthBase = read('HUBSPOT_OAUTH_BASE', origin(['http', 'https'])) ?? (hubspot ? HUBSPOT_DEFAULTS.oauthBase : null);
-
   const databaseUrl = read('DATABASE_URL', PostgresUrl) ?? null;
   const sqlitePath = read('SQLITE_PATH', z.string().max(4_096, 'is too long')) ?? 'data/app.sqlite';
   const trustProxy = read('TRUST_PROXY', Bool) ?? false;
   const logLevel = read('LOG_LEVEL', z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })) ?? 'info';
-  const redisUrl = read('REDIS_URL', RedisUrl) ?? null;
   const crmRequestsPer10s =
     read(
       'HUBSPOT_REQUESTS_PER_10S',
@@ -192,6 +218,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
         .transform(Number)
         .pipe(z.number().int().min(1, 'must be at least 1').max(100_000, 'must be at most 100000')),
     ) ?? 100;
+  if (raw('REDIS_URL') !== undefined) problems.push({ variable: 'REDIS_URL', message: REDIS_NOT_BUILT });
 
   if (
     problems.length > 0 ||
@@ -215,7 +242,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     trustProxy,
     logLevel,
     crmRequestsPer10s,
-    redisUrl,
     devValuesUsed,
   });
 }
@@ -239,7 +265,6 @@ export function logConfigSummary(log: Logger, config: Config): void {
       crmMode: config.crm.mode,
       crmApiBase: config.crm.apiBase ?? 'in-process sandbox',
       database: config.databaseUrl === null ? 'sqlite' : 'postgres',
-      sharedRateLimit: config.redisUrl !== null,
       trustProxy: config.trustProxy,
       port: config.port,
       publicBaseUrl: config.publicBaseUrl,

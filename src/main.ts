@@ -131,13 +131,18 @@ process.stdout.write(`${lines.join('\n')}\n`);
 async function installDemoPortal(backendUrl: string, portalId: number): Promise<number | undefined> {
   try {
     const install = await fetch(`${backendUrl}/oauth/install`, { redirect: 'manual' });
+    // The browser's half of the state binding: a browser sends this cookie back to /oauth/callback.
+    const cookie = install.headers.getSetCookie()[0]?.split(';')[0] ?? '';
     const authorize = new URL(install.headers.get('location') ?? '');
     authorize.searchParams.set('auto', '1');
     authorize.searchParams.set('portal_id', String(portalId));
     const consent = await fetch(authorize, { redirect: 'manual' });
     // The redirect names the public URL; call this process directly.
     const callback = new URL(consent.headers.get('location') ?? '');
-    const done = await fetch(`${backendUrl}${callback.pathname}${callback.search}`, { redirect: 'manual' });
+    const done = await fetch(`${backendUrl}${callback.pathname}${callback.search}`, {
+      redirect: 'manual',
+      headers: { cookie },
+    });
     if (done.status !== 200) {
       logger.warn({ status: done.status, portalId }, 'demo portal install did not complete');
       return undefined;

@@ -1,7 +1,7 @@
 /**
  * The backend's own state per installed HubSpot portal: the installation (scopes, storage mode, admin
- * settings), its OAuth tokens, the webhook events already handled, and the single-use `state` nonces of
- * OAuth installs in flight. The CRM stays the store of record for plans; nothing here is plan data.
+ * settings), its OAuth tokens, the webhook events already handled, the single-use `state` nonces of
+ * OAuth installs in flight, and the signatures of signed requests already accepted (replay protection). The CRM stays the store of record for plans; nothing here is plan data.
  *
  * Implementations: src/adapters/db (SQLite by default, PostgreSQL when DATABASE_URL is set). Tokens are
  * plaintext on this interface and encrypted by the implementation. Time comes from the injected Clock.
@@ -61,7 +61,22 @@ export interface InstallInput {
   readonly tokens: OAuthTokens;
 }
 
-export interface InstallationStore {
+/**
+ * Signed requests (HubSpot v3 signatures) already accepted, shared by every instance through the installation
+ * database: a signature is good for one request, so a request replayed inside its 5-minute window is refused.
+ */
+export interface SeenSignatures {
+  /**
+   * Records a verified request's signature with its timestamp header, kept until `expiresAt` (ms since the
+   * epoch, when the timestamp leaves the accepted window). True the first time; false when it was recorded
+   * before, on this or any other instance: a replay.
+   */
+  markSignatureSeen(signature: string, timestamp: string, expiresAt: number): Promise<boolean>;
+  /** Forgets signatures whose window has passed; returns how many were removed. */
+  pruneSignatures(): Promise<number>;
+}
+
+export interface InstallationStore extends SeenSignatures {
   /**
    * Records an install or a reinstall, with its tokens, in one transaction: the installation becomes
    * active; scopes, storage mode and tokens are replaced; settings and `installedAt` of a reinstall are kept.

@@ -1,4 +1,4 @@
-import { signedCaller, verifySignatureV3 } from '../server/signature.js';
+import { requestStamps, signedCaller, verifySignatureV3 } from '../server/signature.js';
 import { proxyCardFetch, targetUrl } from './hubspot-fetch-proxy.js';
 
 const caller = { portalId: 1000001, userId: 9100101, userEmail: 'a+b@example.com', appId: 1 };
@@ -45,5 +45,63 @@ describe('the preview’s hubspot.fetch proxy', () => {
     const fetch = () => Promise.reject(new TypeError('connect ECONNREFUSED'));
     const result = await proxyCardFetch({ url: 'https://map.example.com/api/x', method: 'POST', body: '{}' }, { ...options, fetch });
     expect(result).toMatchObject({ ok: false, error: { code: 'UNREACHABLE' } });
+  });
+
+  it('stamps every request with its own timestamp, so two identical card calls in one millisecond get different signatures', async () => {
+    const seen: Record<string, string>[] = [];
+    const fetch = (_url: string | URL | Request, init?: RequestInit) => {
+      seen.push(init?.headers as Record<string, string>);
+      return Promise.resolve(new Response('{}', { status: 200 }));
+    };
+    const stamp = requestStamps(options.now);
+    const request = { url: 'https://map.example.com/api/get-plan', method: 'POST', body: '{"dealId":"1"}' };
+    await Promise.all([1, 2, 3].map(() => proxyCardFetch(request, { ...options, now: stamp, fetch })));
+    expect(new Set(seen.map((h) => h['x-hubspot-signature-v3'])).size).toBe(3);
+    expect(seen.map((h) => Number(h['x-hubspot-request-timestamp'])).sort()).toEqual([0, 1, 2].map((i) => options.now() + i));
+  });
+
+  it('keeps the stamps on the clock: a clock that moves on is followed at once', () => {
+    let t = 1_000;
+    const stamp = requestStamps(() => t);
+    expect([stamp(), stamp(), stamp()]).toEqual([1_000, 1_001, 1_002]);
+    t = 5_000;
+    expect(stamp()).toBe(5_000);
+  });
+
+  it('never follows a redirect: the request goes out with redirect "manual", and a 3xx reaches the card as a clear error', async () => {
+    const inits: RequestInit[] = [];
+    const fetch = (_url: string | URL | Request, init?: RequestInit) => {
+      inits.push(init ?? {});
+      return Promise.resolve(new Response(null, { status: 302, headers: { location: 'https://elsewhere.example/steal' } }));
+    };
+    const result = await proxyCardFetch({ url: 'https://map.example.com/api/get-plan', method: 'POST', body: '{}' }, { ...options, fetch });
+    expect(inits[0]?.redirect).toBe('manual');
+    expect(result).toMatchObject({ ok: false, error: { code: 'REDIRECTED', message: expect.stringMatching(/302.*not redirected/) } });
+  });
+
+  it('does not follow a real backend’s redirect to another server', async () => {
+    const { createServer } = await import('node:http');
+    let followed = false;
+    const elsewhere = createServer((_req, res) => {
+      followed = true;
+      res.end('{}');
+    });
+    const backend = createServer((_req, res) => {
+      const address = elsewhere.address();
+      res.writeHead(307, { location: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/get-plan` }).end();
+    });
+    await Promise.all([elsewhere, backend].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))));
+    try {
+      const address = backend.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const result = await proxyCardFetch(
+        { url: 'https://map.example.com/api/get-plan', method: 'POST', body: '{}', authorization: 'Bearer secret' },
+        { ...options, backendUrl: `http://127.0.0.1:${port}` },
+      );
+      expect(result).toMatchObject({ ok: false, error: { code: 'REDIRECTED' } });
+      expect(followed).toBe(false);
+    } finally {
+      await Promise.all([elsewhere, backend].map((s) => new Promise((r) => s.close(r))));
+    }
   });
 });

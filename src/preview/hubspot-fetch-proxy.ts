@@ -6,7 +6,9 @@
  * answer as it came. So the backend's production verification path runs on every preview call.
  *
  * hubspot.fetch rules kept here: only origins listed in permittedUrls.fetch, JSON bodies, at most 1 MB each way,
- * only an Authorization header may be added, about 15 s default timeout.
+ * only an Authorization header may be added, about 15 s default timeout. Redirects are never followed (a signed
+ * request must not be carried to another URL, perhaps another host, with its Authorization header): a 3xx
+ * answer reaches the card as an error saying so.
  */
 import { z } from 'zod';
 import { err, ok, type Result } from '../domain/result.js';
@@ -38,6 +40,7 @@ export const CARD_FETCH_ERROR_CODES = [
   'TIMEOUT',
   'UNREACHABLE',
   'RESPONSE_TOO_LARGE',
+  'REDIRECTED',
 ] as const;
 export type CardFetchErrorCode = (typeof CARD_FETCH_ERROR_CODES)[number];
 export interface CardFetchError {
@@ -114,6 +117,7 @@ export async function proxyCardFetch(
       headers,
       ...(request.body === undefined ? {} : { body: rawBody }),
       signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS),
+      redirect: 'manual',
     });
   } catch (error) {
     // fetch rejects only when there is no answer: the card's hubspot.fetch rejects the same way.
@@ -121,6 +125,14 @@ export async function proxyCardFetch(
     return timedOut
       ? fail('TIMEOUT', `The backend did not answer within ${request.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS} ms.`)
       : fail('UNREACHABLE', 'The backend could not be reached.');
+  }
+  if (response.status >= 300 && response.status < 400) {
+    // Not followed, and its body (if any) not passed on: the card sees why its call went nowhere.
+    await response.body?.cancel();
+    return fail(
+      'REDIRECTED',
+      `The backend answered ${response.status} (a redirect); hubspot.fetch requests are not redirected here, so call the final URL directly.`,
+    );
   }
   const bytes = Buffer.from(await response.arrayBuffer());
   if (bytes.length > MAX_FETCH_BYTES) {

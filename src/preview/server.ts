@@ -19,6 +19,7 @@ import { listen, type RunningServer } from '../server/http-server.js';
 import { buildPreviewAssets, type PreviewAssets } from './assets.js';
 import { readCardProject } from './card-project.js';
 import { CrmReadError, DEAL_FIELDS, type CrmReader } from './crm-reader.js';
+import { requestStamps } from '../server/signature.js';
 import { proxyCardFetch, type CardFetchErrorCode } from './hubspot-fetch-proxy.js';
 import { localOnly } from '../local-only.js';
 
@@ -56,6 +57,20 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
+/**
+ * Sent with every preview answer: the page runs only its own scripts and Web Worker (which loads the card
+ * bundle from this origin with importScripts), styles only from its own sheet (React sets inline styles
+ * through the DOM, which style-src does not govern), talks only to its own origin, and cannot be framed or
+ * sniffed. Card images may come from anywhere over https, as in HubSpot.
+ */
+export const PREVIEW_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
 const DealId = z.string().regex(/^\d{1,20}$/);
 const PropertyNames = z
   .string()
@@ -69,6 +84,7 @@ const FETCH_ERROR_STATUS: Record<CardFetchErrorCode, number> = {
   TIMEOUT: 504,
   UNREACHABLE: 502,
   RESPONSE_TOO_LARGE: 502,
+  REDIRECTED: 502,
 };
 
 export function createPreviewApp(options: PreviewOptions, assets: PreviewAssets): Express {
@@ -81,7 +97,12 @@ export function createPreviewApp(options: PreviewOptions, assets: PreviewAssets)
       res.status(403).type('text').send('The local preview answers only to this machine (http://127.0.0.1 or http://localhost).'),
     ),
   );
+  app.use((_req, res, next) => {
+    res.set(PREVIEW_HEADERS);
+    next();
+  });
   const now = options.now ?? Date.now;
+  const stamp = requestStamps(now);
 
   const page = (_req: Request, res: Response): void => {
     res.type('html').set('cache-control', 'no-store').send(PAGE);
@@ -175,7 +196,7 @@ export function createPreviewApp(options: PreviewOptions, assets: PreviewAssets)
       backendUrl: options.backendUrl,
       clientSecret: options.clientSecret,
       caller: { portalId: options.portalId, userId: session.id, userEmail: session.email, appId: PREVIEW_APP_ID },
-      now,
+      now: stamp,
     });
     if (!result.ok) {
       logger.warn({ code: result.error.code }, 'preview: hubspot.fetch refused');

@@ -15,6 +15,7 @@ import {
   bodyBytes,
   callerOf,
   rawBody,
+  refuseEncodedBody,
   requireSignedCaller,
   verifySignature,
   type SignatureOptions,
@@ -97,6 +98,7 @@ export function thrownToApiError(error: unknown): ApiError | undefined {
 export function createApiRouter(deps: ApiDeps): Router {
   const router = express.Router();
   router.use(
+    refuseEncodedBody,
     rawBody,
     verifySignature(deps.signature),
     requireSignedCaller,

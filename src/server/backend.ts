@@ -145,7 +145,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     clock,
     newId: options.newId ?? randomUUID,
   };
-  const signature = { clientSecret: config.hubspotClientSecret, trustProxy: config.trustProxy, clock };
+  const signature = {
+    clientSecret: config.hubspotClientSecret,
+    trustProxy: config.trustProxy,
+    clock,
+    seen: installations,
+  };
   const app = createApp({
     logger,
     installations,
@@ -162,6 +167,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       tokens: tokenClient,
       provision,
       clock,
+      trustProxy: config.trustProxy,
     },
     readiness: {
       installationStore: async () => {

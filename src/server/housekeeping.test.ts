@@ -5,14 +5,15 @@ import { pruneInstallationStore, startHousekeeping, WEBHOOK_EVENT_RETENTION_DAYS
 const quiet = () => createLogger({ level: 'info', destination: new Writable({ write: (_c, _e, done) => done() }) });
 
 describe('installation store housekeeping', () => {
-  it('prunes expired install states and webhook ids older than the retention', async () => {
+  it('prunes expired install states, webhook ids older than the retention and request signatures past their window', async () => {
     const calls: string[] = [];
     const store = {
       pruneStates: () => (calls.push('states'), Promise.resolve(3)),
       pruneEvents: (days: number) => (calls.push(`events:${days}`), Promise.resolve(5)),
+      pruneSignatures: () => (calls.push('signatures'), Promise.resolve(7)),
     };
-    expect(await pruneInstallationStore(store, quiet())).toEqual({ states: 3, events: 5 });
-    expect(calls).toEqual(['states', `events:${WEBHOOK_EVENT_RETENTION_DAYS}`]);
+    expect(await pruneInstallationStore(store, quiet())).toEqual({ states: 3, events: 5, signatures: 7 });
+    expect(calls).toEqual(['states', `events:${WEBHOOK_EVENT_RETENTION_DAYS}`, 'signatures']);
   });
 
   it('runs at start and then on its interval, and stops when told', async () => {
@@ -20,6 +21,7 @@ describe('installation store housekeeping', () => {
     const store = {
       pruneStates: () => (runs++, Promise.resolve(0)),
       pruneEvents: () => Promise.resolve(0),
+      pruneSignatures: () => Promise.resolve(0),
     };
     const house = startHousekeeping(store, quiet(), 20);
     await new Promise((r) => setTimeout(r, 75));
@@ -35,6 +37,7 @@ describe('installation store housekeeping', () => {
     const store = {
       pruneStates: () => (runs++, Promise.reject(new Error('database is locked'))),
       pruneEvents: () => Promise.resolve(0),
+      pruneSignatures: () => Promise.resolve(0),
     };
     const house = startHousekeeping(store, quiet(), 20);
     await new Promise((r) => setTimeout(r, 70));

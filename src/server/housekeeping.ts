@@ -1,7 +1,8 @@
 /**
  * Housekeeping of the installation store: expired OAuth install `state` nonces (every unauthenticated
- * GET /oauth/install adds one) and webhook event ids older than HubSpot's retry horizon would otherwise
- * grow without limit.
+ * GET /oauth/install adds one), webhook event ids older than HubSpot's retry horizon and the signatures of
+ * signed requests whose 5-minute window has passed (every accepted request adds one) would otherwise grow
+ * without limit.
  */
 import type { Logger } from '../logger.js';
 import type { InstallationStore } from '../ports/installation-store.js';
@@ -11,18 +12,19 @@ export const WEBHOOK_EVENT_RETENTION_DAYS = 7;
 export const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function pruneInstallationStore(
-  installations: Pick<InstallationStore, 'pruneStates' | 'pruneEvents'>,
+  installations: Pick<InstallationStore, 'pruneStates' | 'pruneEvents' | 'pruneSignatures'>,
   logger: Logger,
-): Promise<{ states: number; events: number }> {
+): Promise<{ states: number; events: number; signatures: number }> {
   const states = await installations.pruneStates();
   const events = await installations.pruneEvents(WEBHOOK_EVENT_RETENTION_DAYS);
-  if (states + events > 0) logger.info({ states, events }, 'installation store pruned');
-  return { states, events };
+  const signatures = await installations.pruneSignatures();
+  if (states + events + signatures > 0) logger.info({ states, events, signatures }, 'installation store pruned');
+  return { states, events, signatures };
 }
 
 /** Runs the pruning now and then every `intervalMs`; the timer never keeps the process alive. */
 export function startHousekeeping(
-  installations: Pick<InstallationStore, 'pruneStates' | 'pruneEvents'>,
+  installations: Pick<InstallationStore, 'pruneStates' | 'pruneEvents' | 'pruneSignatures'>,
   logger: Logger,
   intervalMs = HOUSEKEEPING_INTERVAL_MS,
 ): { stop(): void } {

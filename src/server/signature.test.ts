@@ -230,6 +230,17 @@ describe('signedCaller', () => {
     expect(signedCaller('https://h/x?portalId=1')).toMatchObject({ ok: false, error: { code: 'MISSING_PARAM', param: 'userId' } });
   });
 
+  it('says what is wrong with a caller parameter in a sentence, never zod’s default text', () => {
+    expect(signedCaller('https://h/x?portalId=007&userId=2')).toMatchObject({
+      ok: false,
+      error: { message: "The signed URL's portalId must be a positive integer without leading zeros." },
+    });
+    expect(signedCaller(`https://h/x?portalId=1&userId=2&userEmail=${'a'.repeat(400)}`)).toMatchObject({
+      ok: false,
+      error: { message: "The signed URL's userEmail must be 1 to 320 characters." },
+    });
+  });
+
   it.each(['abc', '0', '007', '-5', '1.5', '99999999999999999', ''])('refuses portalId %j as INVALID_PARAM', (value) => {
     expect(signedCaller(`https://h/x?portalId=${value}&userId=2`)).toMatchObject({ ok: false, error: { code: 'INVALID_PARAM', param: 'portalId' } });
   });

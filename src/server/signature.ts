@@ -91,6 +91,20 @@ export function signedRequestHeaders(input: Omit<SignInput, 'timestamp'> & { rea
   return { [SIGNATURE_HEADER]: signRequestV3({ ...input, timestamp }), [TIMESTAMP_HEADER]: timestamp };
 }
 
+/**
+ * Request timestamps as HubSpot gives them, one per request (for the local preview, the CLI and benchmarks): strictly increasing ms from `now`. The backend
+ * accepts each signature once, so two identical calls the card makes within one millisecond must not share
+ * a timestamp (and so a signature). Stays within a second of the clock however busy the card is.
+ */
+export function requestStamps(now: () => number): () => number {
+  let last = Number.NEGATIVE_INFINITY;
+  return () => {
+    const t = now();
+    last = t > last || last - t > 1_000 ? t : last + 1;
+    return last;
+  };
+}
+
 export interface VerifyInput {
   readonly method: string;
   readonly url: string;
@@ -252,7 +266,7 @@ export function signedCaller(url: string): Result<SignedCaller, CallerProblem> {
     return err(
       callerProblem(
         missing ? 'MISSING_PARAM' : 'INVALID_PARAM',
-        missing ? `The signed URL has no ${param}.` : `${param ?? 'a caller parameter'} is invalid: ${issue?.message ?? 'unknown'}.`,
+        missing ? `The signed URL has no ${param}.` : `The signed URL's ${param ?? 'caller parameter'} ${param === 'userEmail' ? 'must be 1 to 320 characters' : 'must be a positive integer without leading zeros'}.`,
         param,
       ),
     );

@@ -1,5 +1,6 @@
 /**
- * POST /webhooks/hubspot: HubSpot's webhook batches, v3-signature-verified like /api requests.
+ * POST /webhooks/hubspot: HubSpot's webhook batches, v3-signature-verified like /api requests, each signature
+ * accepted once (a replayed request is 401; HubSpot's own redelivery is signed afresh and passes).
  *
  * - Deduplicated by event id (installation store markEventSeen); an event whose handling failed is forgotten
  *   again (forgetEvent), so HubSpot's redelivery is handled on whichever instance gets it (the batch is
@@ -18,7 +19,7 @@ import type { InstallationStore } from '../ports/installation-store.js';
 import type { PlanLifecycle } from '../ports/plan-lifecycle.js';
 import { INTERNAL_ERROR, sendApiError } from './errors.js';
 import { context, withinRequest } from './request-context.js';
-import { bodyBytes, rawBody, verifySignature, type SignatureOptions } from './signed-request.js';
+import { bodyBytes, rawBody, refuseEncodedBody, verifySignature, type SignatureOptions } from './signed-request.js';
 
 const Id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,19}$/)]).transform(String);
 
@@ -106,7 +107,7 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
     return 'ignored';
   }
 
-  router.post('/hubspot', rawBody, verifySignature(deps.signature), async (req: Request, res: Response) => {
+  router.post('/hubspot', refuseEncodedBody, rawBody, verifySignature(deps.signature), async (req: Request, res: Response) => {
     const ctx = context(res);
     // hubspot.fetch signs card calls with the same secret and scheme, and card code picks the path: a card
     // call aimed here would verify, and its body could name any portal. HubSpot appends the caller to the query

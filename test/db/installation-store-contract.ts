@@ -221,6 +221,43 @@ export function installationStoreContract(harness: DatabaseHarness): void {
     });
   });
 
+  describe('seen request signatures (replay protection)', () => {
+    const sig = 'pX0kYb6N1mA2q3rS4t5u6v7w8x9y0zABCDEFGHIJKLM=';
+    const ts = String(T0);
+
+    it('records a signature once: true the first time, false for a replay', async () => {
+      expect(await store.markSignatureSeen(sig, ts, T0 + 300_000)).toBe(true);
+      expect(await store.markSignatureSeen(sig, ts, T0 + 300_000)).toBe(false);
+      // Another signature, or the same text under another timestamp, is another request.
+      expect(await store.markSignatureSeen(`${sig}x`, ts, T0 + 300_000)).toBe(true);
+      expect(await store.markSignatureSeen(sig, String(T0 + 1), T0 + 300_001)).toBe(true);
+    });
+
+    it('stores only a hash of the signature', async () => {
+      await store.markSignatureSeen(sig, ts, T0 + 300_000);
+      const { rows } = await db.query('SELECT * FROM seen_signatures');
+      expect(rows).toHaveLength(1);
+      expect(JSON.stringify(rows)).not.toContain(sig.slice(0, 20));
+    });
+
+    it('lets exactly one of many concurrent deliveries of the same signed request through', async () => {
+      const results = await Promise.all(Array.from({ length: 25 }, () => store.markSignatureSeen(sig, ts, T0 + 300_000)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('prunes signatures whose window has passed and keeps the others', async () => {
+      await store.markSignatureSeen('old-signature', ts, T0 + 1_000);
+      await store.markSignatureSeen('live-signature', ts, T0 + 300_000);
+      clock.advance(5_000);
+      expect(await store.pruneSignatures()).toBe(1);
+      expect(await store.markSignatureSeen('live-signature', ts, T0 + 300_000)).toBe(false);
+    });
+
+    it('refuses an empty signature as a bug (INVALID_ARGUMENT)', async () => {
+      await expect(store.markSignatureSeen('', ts, T0)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    });
+  });
+
   describe('OAuth state nonces', () => {
     const nonce = 'n0nce-3f9a1c2b7d4e5f60';
 

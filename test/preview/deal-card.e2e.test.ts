@@ -52,7 +52,12 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(TIMEOUT);
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
 });
+
+const cspViolations: string[] = [];
 
 afterAll(async () => {
   await browser?.close();
@@ -72,6 +77,20 @@ test('the deal list shows the sandbox deals with stage, amount, close date and t
   dealId = (await row.getAttribute('data-deal-id')) ?? '';
   expect(dealId).toMatch(/^\d+$/);
   await screenshot(page, '01-deal-list');
+});
+
+test('the preview sends CSP (own scripts and worker only), no framing and nosniff, and runs under it without a violation', async () => {
+  for (const path of ['/', `/deals/${dealId}`, '/assets/host.js', '/assets/worker.js']) {
+    const res = await fetch(`${app.previewUrl}${path}`);
+    await res.arrayBuffer();
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect([path, csp]).toEqual([path, expect.stringContaining("script-src 'self'")]);
+    expect(csp).toContain("worker-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  }
 });
 
 test('the deal page runs the real card in a worker: an empty plan offers the templates', async () => {
@@ -198,4 +217,8 @@ test('a second tab saves first; the stale tab gets the conflict message, and no 
   } finally {
     await second.close();
   }
+});
+
+test('no Content Security Policy violation was reported while the card ran', () => {
+  expect(cspViolations).toEqual([]);
 });

@@ -27,6 +27,30 @@ describe('sandbox OAuth', () => {
   });
   afterEach(() => sandbox.close());
 
+  it('sends the consent page and its error pages with CSP (only its own inline style), no framing, nosniff and no Referer', async () => {
+    const { createHash } = await import('node:crypto');
+    const consent = new URL(`${sandbox.baseUrl}/oauth/authorize`);
+    consent.searchParams.set('client_id', CLIENT.client_id);
+    consent.searchParams.set('redirect_uri', REDIRECT);
+    consent.searchParams.set('scope', 'oauth');
+    const bad = new URL(`${sandbox.baseUrl}/oauth/authorize`);
+    bad.searchParams.set('client_id', 'nobody');
+    bad.searchParams.set('redirect_uri', REDIRECT);
+    for (const url of [consent, bad]) {
+      const res = await fetch(url);
+      const html = await res.text();
+      expect(html).toContain('<style>');
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+      expect(csp).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
+
   async function authorize(params: Record<string, string>): Promise<URL> {
     const url = new URL(`${sandbox.baseUrl}/oauth/authorize`);
     url.search = new URLSearchParams({

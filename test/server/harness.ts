@@ -41,6 +41,8 @@ export interface HarnessOptions {
   readonly sqlitePath?: string;
   /** The per-portal CRM request budget (default HubSpot's); suites that make many calls lift it. */
   readonly throttle?: ThrottleSettings;
+  /** A store shared with another harness (two instances on one database); the harness does not close it. */
+  readonly installations?: InstallationStore;
 }
 
 export interface Harness {
@@ -77,11 +79,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const logger = createLogger({ level: 'info', destination });
-  const installations = await openInstallationStore({
-    sqlitePath: options.sqlitePath ?? ':memory:',
-    cipher: new TokenCipher(config.tokenEncryptionKeys),
-    clock,
-  });
+  const installations =
+    options.installations ??
+    (await openInstallationStore({
+      sqlitePath: options.sqlitePath ?? ':memory:',
+      cipher: new TokenCipher(config.tokenEncryptionKeys),
+      clock,
+    }));
   const plans = options.plans === 'hubspot' ? undefined : (options.plans ?? new MemoryPlanStore());
   // The server listens first: the backend needs its URL (the OAuth redirect URI).
   const target: { app?: Backend['app'] } = {};
@@ -115,7 +119,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     close: async () => {
       await running.close(100);
       await backend.close();
-      await installations.close();
+      if (!options.installations) await installations.close();
     },
   };
 }
@@ -174,13 +178,28 @@ export async function callFunction(
   return signedPost(h, url, body, options);
 }
 
+const lastStamp = new WeakMap<Harness, number>();
+
+/**
+ * The timestamp HubSpot would put on a new request sent at `now`. HubSpot stamps each request as it sends it,
+ * and the server accepts a signature once; a test clock stands still, so requests a test sends within one
+ * frozen millisecond get the next free milliseconds (the window accepts up to 5 minutes ahead). A test that
+ * means to repeat a request sends the same bytes and headers again, or signs with an explicit `signedAt`.
+ */
+function freshStamp(h: Harness, now: number): number {
+  const last = lastStamp.get(h);
+  const stamp = last !== undefined && now <= last && last - now < 60_000 ? last + 1 : now;
+  lastStamp.set(h, stamp);
+  return stamp;
+}
+
 export async function signedPost(
   h: Harness,
   url: string,
   body: Buffer,
   options: CallOptions = {},
 ): Promise<CallResult> {
-  const now = options.signedAt ?? options.now ?? h.backend.functions.clock.now();
+  const now = options.signedAt ?? freshStamp(h, options.now ?? h.backend.functions.clock.now());
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     ...signedRequestHeaders({

@@ -10,6 +10,8 @@ import { err, ok } from '../../src/domain/result.js';
 import { crmError } from '../../src/ports/crm-error.js';
 import type { ProvisionInput } from '../../src/ports/provisioning.js';
 import { AccessTokenUnavailableError, REFRESH_MARGIN_MS } from '../../src/server/oauth/token-provider.js';
+import { createHash } from 'node:crypto';
+import { INSTALL_RATE_LIMIT, installCookie } from '../../src/server/oauth/routes.js';
 import { callFunction, startHarness, TestClock, type Harness } from './harness.js';
 
 const CLIENT_SECRET = 'oauth-test-client-secret';
@@ -85,18 +87,26 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-async function followInstall(
-  extra: Record<string, string> = {},
-): Promise<{ status: number; html: string; callbackUrl: string }> {
+/** The `name=value` part of the install cookie a response sets (what a browser sends back). */
+const cookieOf = (res: Response): string => res.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+
+/** Begins an install as a browser would: the callback URL the consent page sends it to, and its cookie. */
+async function beginInstall(extra: Record<string, string> = {}): Promise<{ callbackUrl: string; cookie: string }> {
   const install = await fetch(`${h.url}/oauth/install`, { redirect: 'manual' });
   expect(install.status).toBe(302);
   const authorize = new URL(install.headers.get('location') ?? '');
   for (const [k, v] of Object.entries({ auto: '1', ...extra })) authorize.searchParams.set(k, v);
   const consent = await fetch(authorize, { redirect: 'manual' });
   expect(consent.status).toBe(302);
-  const callbackUrl = consent.headers.get('location') ?? '';
-  const callback = await fetch(callbackUrl, { redirect: 'manual' });
-  return { status: callback.status, html: await callback.text(), callbackUrl };
+  return { callbackUrl: consent.headers.get('location') ?? '', cookie: cookieOf(install) };
+}
+
+async function followInstall(
+  extra: Record<string, string> = {},
+): Promise<{ status: number; html: string; callbackUrl: string; cookie: string; headers: Headers }> {
+  const { callbackUrl, cookie } = await beginInstall(extra);
+  const callback = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie } });
+  return { status: callback.status, html: await callback.text(), callbackUrl, cookie, headers: callback.headers };
 }
 
 test('install redirects to the authorize page with the required scopes, the custom-object scopes as optional, and a state', async () => {
@@ -112,7 +122,7 @@ test('install redirects to the authorize page with the required scopes, the cust
   expect(url.searchParams.get('optional_scope')?.split(' ')).toEqual(
     expect.arrayContaining(['crm.objects.custom.write', 'crm.schemas.custom.write']),
   );
-  expect(url.searchParams.get('state')).toMatch(/^[\w-]+\.\d+\.[\w-]{43}$/);
+  expect(url.searchParams.get('state')).toMatch(/^[\w-]+\.\d+\.[\w-]{43}\.[\w-]{43}$/);
 });
 
 test('an Enterprise portal installs end to end: tokens stored (encrypted), custom-object mode, provisioning run, a page saying what was set up', async () => {
@@ -164,27 +174,92 @@ test('a Free portal installs in document mode and the page says the optional sco
 });
 
 test('the callback refuses a replayed, a forged and an expired state before exchanging any code', async () => {
-  const { callbackUrl } = await followInstall();
-  const replay = await fetch(callbackUrl);
+  const { callbackUrl, cookie } = await followInstall();
+  // Even with the browser's cookie copied along, the state is good once.
+  const replay = await fetch(callbackUrl, { headers: { cookie } });
   expect(replay.status).toBe(400);
   expect(await replay.text()).toContain('already used');
 
   const forged = new URL(callbackUrl);
-  const [nonce, expires] = (forged.searchParams.get('state') ?? '').split('.');
-  forged.searchParams.set('state', `${nonce}.${Number(expires) + 1}.${'A'.repeat(43)}`);
-  const forgedRes = await fetch(forged);
+  const [nonce, expires, browser] = (forged.searchParams.get('state') ?? '').split('.');
+  forged.searchParams.set('state', `${nonce}.${Number(expires) + 1}.${browser}.${'A'.repeat(43)}`);
+  const forgedRes = await fetch(forged, { headers: { cookie } });
   expect(forgedRes.status).toBe(400);
   expect(await forgedRes.text()).toContain('not issued by this app');
 
-  const install = await fetch(`${h.url}/oauth/install`, { redirect: 'manual' });
-  const authorize = new URL(install.headers.get('location') ?? '');
-  authorize.searchParams.set('auto', '1');
-  const consent = await fetch(authorize, { redirect: 'manual' });
+  const late = await beginInstall();
   clock.ms += 11 * 60 * 1000;
-  const expired = await fetch(consent.headers.get('location') ?? '');
+  const expired = await fetch(late.callbackUrl, { headers: { cookie: late.cookie } });
   expect(expired.status).toBe(400);
   expect(await expired.text()).toContain('expired');
   expect(provisioned).toHaveLength(1);
+});
+
+test('a state is finished only in the browser that began the install: another browser gets a clear page, the right one still succeeds', async () => {
+  const mine = await beginInstall();
+  const theirs = await beginInstall();
+  for (const cookie of [undefined, theirs.cookie, 'map_oauth_install=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA']) {
+    const res = await fetch(mine.callbackUrl, { redirect: 'manual', ...(cookie === undefined ? {} : { headers: { cookie } }) });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await res.text()).toContain('started in another browser');
+  }
+  expect(provisioned).toHaveLength(0);
+  const done = await fetch(mine.callbackUrl, { redirect: 'manual', headers: { cookie: mine.cookie } });
+  expect(done.status).toBe(200);
+  expect(provisioned).toHaveLength(1);
+});
+
+test('the install cookie is HttpOnly, SameSite=Lax, Path=/oauth, lives as long as the state, and the callback clears it', async () => {
+  const install = await fetch(`${h.url}/oauth/install`, { redirect: 'manual' });
+  const [setCookie] = install.headers.getSetCookie();
+  expect(setCookie).toMatch(/^map_oauth_install=[\w-]{16,}; /);
+  expect(setCookie?.split('; ').slice(1).sort()).toEqual(['HttpOnly', 'Max-Age=600', 'Path=/oauth', 'SameSite=Lax']);
+  const { headers } = await followInstall();
+  expect(headers.getSetCookie()[0]).toMatch(/^map_oauth_install=; Path=\/oauth; HttpOnly; SameSite=Lax; Max-Age=0$/);
+  // Served over https, the cookie is Secure.
+  expect(installCookie('v'.repeat(32), 'https://map.example.com', 600)).toMatch(/; Secure$/);
+  expect(installCookie('v'.repeat(32), 'http://localhost:3000', 600)).not.toMatch(/Secure/);
+});
+
+test('GET /oauth/install is rate-limited per client address: 200 requests store only the limit’s states; the rest get a 429 page', async () => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const res = await fetch(`${h.url}/oauth/install`, { redirect: 'manual' });
+    statuses.push(res.status);
+    if (res.status === 429 && statuses.filter((s) => s === 429).length === 1) {
+      expect(await res.text()).toContain('Too many install attempts');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+    } else await res.arrayBuffer();
+  }
+  expect(statuses.filter((s) => s === 302)).toHaveLength(INSTALL_RATE_LIMIT.limit);
+  expect(statuses.filter((s) => s === 429)).toHaveLength(200 - INSTALL_RATE_LIMIT.limit);
+  // Each 302 stored one state: with the limit reached, housekeeping has only that many to prune later.
+  clock.ms += 11 * 60 * 1000;
+  expect(await h.installations.pruneStates()).toBe(INSTALL_RATE_LIMIT.limit);
+});
+
+test('every page the backend sends carries CSP (no script, no framing), X-Frame-Options, nosniff and no Referer', async () => {
+  const installed = await followInstall();
+  const error = await fetch(`${h.url}/oauth/callback`);
+  const redirect = await fetch(`${h.url}/oauth/install`, { redirect: 'manual' });
+  const pages = [
+    { headers: installed.headers, html: installed.html },
+    { headers: error.headers, html: await error.text() },
+  ];
+  expect(pages[1]!.headers.get('content-type')).toMatch(/text\/html/);
+  for (const { headers, html } of [...pages, { headers: redirect.headers, html: '' }]) {
+    const csp = headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe');
+    expect(headers.get('x-frame-options')).toBe('DENY');
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
+    expect(headers.get('referrer-policy')).toBe('no-referrer');
+    // The page's own inline style is the one the policy allows (by hash), so it still renders styled.
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1];
+    if (style !== undefined) expect(csp).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+  }
 });
 
 test('a declined install shows a clear page and stores nothing', async () => {

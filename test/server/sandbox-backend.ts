@@ -48,11 +48,12 @@ export async function startSandboxBackend(
     clientId,
     async install(params = {}) {
       const install = await fetch(`${h.url}/oauth/install`, { redirect: 'manual' });
+      const cookie = install.headers.getSetCookie()[0]?.split(';')[0] ?? '';
       const authorize = new URL(install.headers.get('location') ?? '');
       for (const [k, v] of Object.entries({ auto: '1', ...params })) authorize.searchParams.set(k, v);
       const consent = await fetch(authorize, { redirect: 'manual' });
       const callbackUrl = consent.headers.get('location') ?? '';
-      const callback = await fetch(callbackUrl, { redirect: 'manual' });
+      const callback = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie } });
       const html = await callback.text();
       const portalId = Number(
         new URL(callbackUrl).searchParams.get('code') === null

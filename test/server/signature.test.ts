@@ -197,6 +197,79 @@ test('a body of exactly 1 MB passes the size gate', async () => {
   expect(res.body.error.problems[0].path).toBe('pad');
 });
 
+describe('replayed requests', () => {
+  const DEAL_R = '5002';
+  beforeAll(async () => {
+    h.plans.addDeal(PORTAL_A, DEAL_R);
+    const res = await callFunction(h, 'save-plan', {
+      dealId: DEAL_R,
+      baseVersion: 0,
+      edits: [
+        { edit: 'addStakeholder', input: { id: 's1', side: 'seller', name: 'Sam' } },
+        { edit: 'addMilestone', input: { id: 'm1', title: 'Sign', dueDate: '2026-12-18', sellerOwnerId: 's1' } },
+      ],
+    });
+    expect(res.status).toBe(200);
+  });
+  const status = () => h.plans.inspect(PORTAL_A, DEAL_R)?.plan?.milestones.find((m) => m.id === 'm1')?.status;
+
+  test('a signed request replayed within its 5-minute window is 401 and does not revert a later change', async () => {
+    const signedAt = clock.now() - 1_000;
+    const first = await callFunction(h, 'update-milestone', { dealId: DEAL_R, milestoneId: 'm1', status: 'in_progress' }, { signedAt });
+    expect(first.status).toBe(200);
+    expect((await callFunction(h, 'update-milestone', { dealId: DEAL_R, milestoneId: 'm1', status: 'done' })).status).toBe(200);
+    // The same bytes, URL and headers again, two minutes later: well inside the window.
+    clock.ms += 2 * 60 * 1000;
+    const replay = await callFunction(h, 'update-milestone', { dealId: DEAL_R, milestoneId: 'm1', status: 'in_progress' }, { signedAt });
+    unauthorized(replay);
+    expect(replay.body.error.message).toMatch(/already received/);
+    expect(status()).toBe('done');
+    expect(h.logs.some((l) => l.reason === 'REPLAYED' && l.level === 'warn')).toBe(true);
+  });
+
+  test('a read replayed is refused too; the same call signed afresh (a new timestamp) is answered', async () => {
+    const signedAt = clock.now();
+    expect((await callFunction(h, 'get-plan', { dealId: DEAL_R }, { signedAt })).status).toBe(200);
+    unauthorized(await callFunction(h, 'get-plan', { dealId: DEAL_R }, { signedAt }));
+    expect((await callFunction(h, 'get-plan', { dealId: DEAL_R }, { signedAt: signedAt + 1 })).status).toBe(200);
+  });
+
+  test('a request refused for its signature is not recorded: the correctly signed original still goes through', async () => {
+    const signedAt = clock.now() - 5;
+    unauthorized(
+      await callFunction(h, 'get-plan', { dealId: DEAL_R }, { signedAt, tamper: (req) => void (req.headers[SIGNATURE_HEADER] = 'AAAA') }),
+    );
+    expect((await callFunction(h, 'get-plan', { dealId: DEAL_R }, { signedAt })).status).toBe(200);
+  });
+
+  test('a replay sent to another instance sharing the installation database is refused there', async () => {
+    // Two instances behind one load balancer (same public URL), on one installation database.
+    const [one, two] = await Promise.all(
+      [1, 2].map(() => startHarness({ clock, plans: h.plans, installations: h.installations, env: { TRUST_PROXY: 'true' } })),
+    );
+    try {
+      const body = Buffer.from(JSON.stringify({ dealId: DEAL_R }));
+      const path = withCallerQuery('/api/get-plan', { portalId: PORTAL_A, userId: 1 });
+      const headers = {
+        'content-type': 'application/json',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'map.example.com',
+        ...signedRequestHeaders({
+          method: 'POST',
+          url: `https://map.example.com${path}`,
+          rawBody: body,
+          clientSecret: h.config.hubspotClientSecret,
+          now: clock.now() - 7,
+        }),
+      };
+      expect((await fetch(`${one!.url}${path}`, { method: 'POST', headers, body })).status).toBe(200);
+      expect((await fetch(`${two!.url}${path}`, { method: 'POST', headers, body })).status).toBe(401);
+    } finally {
+      await Promise.all([one!.close(), two!.close()]);
+    }
+  });
+});
+
 describe('behind a proxy', () => {
   let proxied: Harness;
   beforeAll(async () => {

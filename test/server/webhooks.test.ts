@@ -83,6 +83,20 @@ test('a deleted deal’s milestones are archived once, however often the event i
   expect(h.plans.inspect(PORTAL_A, '10')?.archivedMilestones).toBe(2);
 });
 
+test('a webhook request replayed with its signature is 401; HubSpot’s redelivery (signed afresh) is answered as a duplicate', async () => {
+  await dealWithPlan('11', 'Plan');
+  const body = Buffer.from(JSON.stringify([event({ subscriptionType: 'deal.deletion', objectId: 11 })]));
+  const signedAt = clock.now() - 2_000;
+  const url = `${h.url}/webhooks/hubspot`;
+  expect((await signedPost(h, url, body, { signedAt })).body).toMatchObject({ handled: 1 });
+  const replay = await signedPost(h, url, body, { signedAt });
+  expect(replay.status).toBe(401);
+  expect(replay.body.error.code).toBe('UNAUTHORIZED');
+  const redelivery = await signedPost(h, url, body, { signedAt: clock.now() });
+  expect(redelivery.status).toBe(200);
+  expect(redelivery.body).toMatchObject({ handled: 0, duplicate: 1 });
+});
+
 test('merged deals keep one plan: the primary deal’s, and the others’ milestones are archived', async () => {
   await dealWithPlan('21', 'Primary plan');
   await dealWithPlan('22', 'Secondary plan');

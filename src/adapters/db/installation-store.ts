@@ -96,6 +96,9 @@ function toInstallation(row: SqlRow | undefined): Installation | undefined {
 
 const tokenContext = (portalId: number, which: 'access_token' | 'refresh_token'): string => `portal:${portalId}:${which}`;
 const hashNonce = (nonce: string): string => createHash('sha256').update(nonce, 'utf8').digest('hex');
+const hashSignature = (signature: string, timestamp: string): string =>
+  createHash('sha256').update(`${timestamp}\n${signature}`, 'utf8').digest('hex');
+const SignatureText = z.string().min(1).max(1_000);
 const bool = (value: boolean | undefined): number | null => (value === undefined ? null : value ? 1 : 0);
 
 export interface SqlInstallationStoreDeps {
@@ -218,6 +221,21 @@ export class SqlInstallationStore implements InstallationStore {
   async pruneEvents(days: number): Promise<number> {
     const d = parseArg(z.number().nonnegative().finite(), days, 'days');
     const { rowCount } = await this.db.query('DELETE FROM webhook_events WHERE seen_at < $1', [this.clock.now() - Math.round(d * DAY_MS)]);
+    return rowCount;
+  }
+
+  async markSignatureSeen(signature: string, timestamp: string, expiresAt: number): Promise<boolean> {
+    const key = hashSignature(parseArg(SignatureText, signature, 'signature'), parseArg(SignatureText, timestamp, 'timestamp'));
+    // One statement: of two instances receiving the same request at once, exactly one inserts the row.
+    const { rowCount } = await this.db.query(
+      'INSERT INTO seen_signatures (signature_hash, expires_at) VALUES ($1, $2) ON CONFLICT (signature_hash) DO NOTHING',
+      [key, parseArg(z.number().int().safe(), expiresAt, 'expiresAt')],
+    );
+    return rowCount === 1;
+  }
+
+  async pruneSignatures(): Promise<number> {
+    const { rowCount } = await this.db.query('DELETE FROM seen_signatures WHERE expires_at <= $1', [this.clock.now()]);
     return rowCount;
   }
 

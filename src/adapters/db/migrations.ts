@@ -54,6 +54,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX oauth_states_expires_at ON oauth_states (expires_at)`,
     ],
   },
+  {
+    id: 2,
+    name: 'seen request signatures (replay protection)',
+    statements: [
+      // Keyed by a SHA-256 of the v3 signature and its timestamp; a row lives until the request's window ends.
+      `CREATE TABLE seen_signatures (
+        signature_hash TEXT PRIMARY KEY,
+        expires_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX seen_signatures_expires_at ON seen_signatures (expires_at)`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS app_migrations (

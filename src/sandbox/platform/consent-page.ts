@@ -3,6 +3,7 @@
  * for and lets the user pick the portal to install into (the demo portal preselected) or create a new one of
  * a chosen tier. The form posts back to /oauth/authorize.
  */
+import { createHash } from 'node:crypto';
 import type { PortalTier } from '../context.js';
 import type { OAuthApp, Portal } from './store.js';
 import { tierAllowsScope } from './scopes.js';
@@ -30,6 +31,18 @@ const STYLE = `
   button.primary { background: #ff7a59; color: #fff; } button.secondary { background: #fff; color: #ff7a59; }
   .banner { background: #fef8f0; border: 1px solid #fbc79b; padding: 8px 12px; border-radius: 4px; font-size: 13px; }
 `;
+
+/**
+ * Sent with the consent and error pages: nothing runs or loads but the inline style (by its hash), the page
+ * cannot be framed (clickjacking the Connect button) or sniffed. No form-action: the form's answer redirects
+ * to the app's callback on another origin.
+ */
+export const CONSENT_PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE, 'utf8').digest('base64')}'; base-uri 'none'; frame-ancestors 'none'`,
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
 
 export interface ConsentPageInput {
   app: OAuthApp;

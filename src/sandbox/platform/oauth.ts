@@ -12,7 +12,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { PortalTier } from '../context.js';
 import { errorBody } from '../errors.js';
-import { renderConsentPage, renderErrorPage } from './consent-page.js';
+import { CONSENT_PAGE_HEADERS, renderConsentPage, renderErrorPage } from './consent-page.js';
 import { decideScopes, parseScopeParam } from './scopes.js';
 import type { OAuthApp, Portal, PlatformStore, TokenGrant } from './store.js';
 
@@ -101,6 +101,10 @@ const TierParam = z.enum(['free', 'starter', 'professional', 'enterprise']);
 export function createOAuthRouter(deps: OAuthDeps): Router {
   const { store, now } = deps;
   const router = express.Router();
+  router.use('/oauth/authorize', (_req, res, next) => {
+    res.set(CONSENT_PAGE_HEADERS);
+    next();
+  });
   const form = express.urlencoded({ extended: false, limit: '64kb' });
   const ttlMs = deps.accessTokenTtlSeconds * 1000;
 

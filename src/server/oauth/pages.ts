@@ -1,5 +1,19 @@
 /** The HTML pages an admin sees at the end of an install: what was set up, or what went wrong. */
+import { createHash } from 'node:crypto';
 import type { ProvisionReport } from '../../ports/provisioning.js';
+
+/** The pages' only style sheet, inline: allowed by its hash, so nothing else (no script at all) runs. */
+const STYLE = `body{font-family:system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#213343}
+h1{font-size:1.5rem}code{background:#f5f8fa;padding:0 .25rem}li{margin:.25rem 0}.muted{color:#516f90}`;
+const STYLE_HASH = createHash('sha256').update(STYLE, 'utf8').digest('base64');
+
+/** Sent with every page (and every /oauth answer): no framing, no sniffing, no Referer carrying the code. */
+export const HTML_PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
 
 const escape = (text: string): string =>
   text.replace(
@@ -11,8 +25,7 @@ function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(title)} · Mutual Action Plan</title>
-<style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#213343}
-h1{font-size:1.5rem}code{background:#f5f8fa;padding:0 .25rem}li{margin:.25rem 0}.muted{color:#516f90}</style>
+<style>${STYLE}</style>
 </head><body>${body}</body></html>`;
 }
 

@@ -3,15 +3,20 @@
  * single-use, expiring state; GET /oauth/callback checks the state, exchanges the code at
  * POST /oauth/2026-03/token, learns the app id from introspection, stores the tokens (encrypted by the
  * installation store), runs provisioning and shows what was set up.
+ *
+ * The state is bound to the browser that began the install (a nonce in an HttpOnly cookie, its hash inside the
+ * signed state); /oauth/install is rate-limited per client address (each call stores a state row); every
+ * answer carries headers that keep its pages from being framed, sniffed or leaking the code in a Referer.
  */
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { InstallationStore } from '../../ports/installation-store.js';
 import type { ProvisionPortal } from '../../ports/provisioning.js';
 import { context } from '../request-context.js';
-import { errorPage, installedPage } from './pages.js';
+import { errorPage, HTML_PAGE_HEADERS, installedPage } from './pages.js';
 import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES, storageModeFor } from './scopes.js';
-import { consumeState, issueState } from './state.js';
+import { consumeState, issueState, STATE_TTL_MS } from './state.js';
 import type { OAuthTokenClient } from './token-client.js';
 
 export interface OAuthRouteDeps {
@@ -26,6 +31,41 @@ export interface OAuthRouteDeps {
   readonly tokens: Pick<OAuthTokenClient, 'exchangeCode' | 'introspect'>;
   readonly provision: ProvisionPortal;
   readonly clock: { now(): number };
+  /** Behind a TLS-terminating proxy (TRUST_PROXY): the client address is the one the proxy appended. */
+  readonly trustProxy?: boolean;
+  /** GET /oauth/install per client address; default INSTALL_RATE_LIMIT. Per instance (memory). */
+  readonly installRateLimit?: { readonly windowMs: number; readonly limit: number };
+}
+
+/** Enough for an admin retrying an install many times; far too few to fill the state table. */
+export const INSTALL_RATE_LIMIT = { windowMs: 15 * 60 * 1_000, limit: 30 } as const;
+
+/** The cookie holding the browser's half of the state binding; only /oauth ever sees it. */
+export const INSTALL_COOKIE = 'map_oauth_install';
+
+export function installCookie(value: string, publicBaseUrl: string, maxAgeSeconds: number): string {
+  const secure = publicBaseUrl.startsWith('https:') ? '; Secure' : '';
+  return `${INSTALL_COOKIE}=${value}; Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
+}
+
+/** The install cookie's value, from the Cookie header (express has no cookie parser here). */
+export function installCookieValue(cookieHeader: string | undefined): string | undefined {
+  for (const part of (cookieHeader ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === INSTALL_COOKIE) {
+      const value = part.slice(eq + 1).trim();
+      return /^[A-Za-z0-9_-]{16,128}$/.test(value) ? value : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The client's address for rate limiting: the socket's, or behind a trusted proxy the one it appended last. */
+function clientAddress(req: Request, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  const text = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
+  const last = trustProxy ? text?.split(',').at(-1)?.trim() : undefined;
+  return ipKeyGenerator(last !== undefined && last !== '' ? last : (req.socket.remoteAddress ?? 'unknown'));
 }
 
 export const redirectUri = (publicBaseUrl: string): string => `${publicBaseUrl}/oauth/callback`;
@@ -55,18 +95,49 @@ const AGAIN = 'Start the install again from the HubSpot marketplace listing (or 
 
 export function createOAuthRouter(deps: OAuthRouteDeps): Router {
   const router = express.Router();
+  router.use((_req: Request, res: Response, next: NextFunction) => {
+    res.set(HTML_PAGE_HEADERS);
+    next();
+  });
 
-  router.get('/install', async (_req: Request, res: Response) => {
-    const state = await issueState({
+  const limits = deps.installRateLimit ?? INSTALL_RATE_LIMIT;
+  const installLimiter = rateLimit({
+    windowMs: limits.windowMs,
+    limit: limits.limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => clientAddress(req, deps.trustProxy ?? false),
+    // express's own proxy trust is off on purpose (see app.ts); the key above already handles proxies.
+    validate: { trustProxy: false, xForwardedForHeader: false },
+    handler: (_req, res) => {
+      context(res).log.warn({ reason: 'RATE_LIMITED' }, 'oauth install refused: too many attempts');
+      res
+        .status(429)
+        .type('html')
+        .send(
+          errorPage(
+            'Too many install attempts',
+            'This address started too many installs in a short time.',
+            `Wait ${Math.ceil(limits.windowMs / 60_000)} minutes, then start the install again from the HubSpot marketplace listing.`,
+          ),
+        );
+    },
+  });
+
+  router.get('/install', installLimiter, async (_req: Request, res: Response) => {
+    const { state, browserNonce } = await issueState({
       installations: deps.installations,
       secret: deps.stateSecret,
       clock: deps.clock,
     });
+    res.set('Set-Cookie', installCookie(browserNonce, deps.publicBaseUrl, STATE_TTL_MS / 1_000));
     res.redirect(302, authorizeUrl(deps, state));
   });
 
   router.get('/callback', async (req: Request, res: Response) => {
     const log = context(res).log;
+    // The binding is used once, whatever the outcome: the next install sets a new one.
+    res.set('Set-Cookie', installCookie('', deps.publicBaseUrl, 0));
     const fail = (status: number, title: string, message: string, next = AGAIN): void => {
       res
         .status(status)
@@ -87,7 +158,7 @@ export function createOAuthRouter(deps: OAuthRouteDeps): Router {
       fail(400, 'Install could not be completed', 'The install link has no state; it did not start here.');
       return;
     }
-    const checked = await consumeState(state, {
+    const checked = await consumeState(state, installCookieValue(req.headers.cookie), {
       installations: deps.installations,
       secret: deps.stateSecret,
       clock: deps.clock,
@@ -99,7 +170,9 @@ export function createOAuthRouter(deps: OAuthRouteDeps): Router {
           ? 'The install link expired (it lasts 10 minutes).'
           : checked.error === 'REPLAYED'
             ? 'This install link was already used.'
-            : 'The install link was not issued by this app.';
+            : checked.error === 'OTHER_BROWSER'
+              ? 'This install was started in another browser (or this browser’s install cookie is gone), so it cannot be finished here.'
+              : 'The install link was not issued by this app.';
       fail(400, 'Install could not be completed', why);
       return;
     }

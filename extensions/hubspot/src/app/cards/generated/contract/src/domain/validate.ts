@@ -514,7 +514,14 @@ export function zodIssuesToProblems(issues: readonly z.core.$ZodIssue[], input?:
           date: 'a calendar date written YYYY-MM-DD',
           email: 'an email address',
         };
-        out.push(problem(at, 'invalid_value', `${subject} must be ${formats[issue.format] ?? `in ${issue.format} format`}.`));
+        const known = formats[issue.format];
+        // A regex (or a format without a wording above) says what it wants in its own message, written as a
+        // predicate like refine messages; zod's default ("Invalid string: must match pattern /.../") never
+        // reaches a person.
+        const own = issue.message.startsWith('Invalid') ? undefined : issue.message.replace(/\.$/, '');
+        if (known !== undefined) out.push(problem(at, 'invalid_value', `${subject} must be ${known}.`));
+        else if (own !== undefined) out.push(problem(at, 'invalid_value', `${subject} ${own}.`));
+        else out.push(problem(at, 'invalid_value', `${subject} is not written the way it must be.`));
         break;
       }
       case 'unrecognized_keys':
