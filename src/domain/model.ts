@@ -2,12 +2,12 @@
  * The Mutual Action Plan model. Every type is derived from a zod schema so that each boundary (request
  * bodies, the stored `map_plan` document, templates) parses with the same definition.
  *
- * The schemas here check structure only: types, enumerations and date formats, with generous hard caps
- * so that a payload can never be unbounded. The business rules (lengths a rep sees, owners, dependencies,
+ * The schemas here check structure only: types, enumerations and date formats (every date from MIN_DATE to
+ * MAX_DATE), with generous hard caps so that a payload can never be unbounded. The business rules (lengths a rep sees, owners, dependencies,
  * the close milestone, ...) live in validate.ts, which reports every problem at once.
  */
 import { z } from 'zod';
-import { isIsoDate } from './dates.js';
+import { DATE_RANGE_TEXT, isCalendarDate, isDateInRange } from './dates.js';
 
 /** Limits a rep sees in validation messages. */
 export const LIMITS = {
@@ -34,10 +34,18 @@ export const LIMITS = {
 /** Structural caps: far above LIMITS, only there so that no payload is unbounded. */
 const HARD = { text: 20_000, list: 1_000, id: 200 } as const;
 
-export const isoDateSchema = z
-  .string()
-  .refine(isIsoDate, { message: 'must be a calendar date written YYYY-MM-DD' });
-export const isoDateTimeSchema = z.iso.datetime({ offset: true });
+/**
+ * A calendar date written YYYY-MM-DD, from MIN_DATE to MAX_DATE (dates.ts). Its messages are predicates:
+ * validation puts the field's name in front ("The due date must be between 1 January 1970 and ...").
+ */
+export const isoDateSchema = z.string().superRefine((value, ctx) => {
+  if (!isCalendarDate(value)) ctx.addIssue({ code: 'custom', message: 'must be a calendar date written YYYY-MM-DD', input: value });
+  else if (!isDateInRange(value)) ctx.addIssue({ code: 'custom', message: `must be ${DATE_RANGE_TEXT}; ${value} is not`, input: value });
+});
+/** An ISO 8601 instant with an offset, whose day lies in the same range as every date. */
+export const isoDateTimeSchema = z.iso
+  .datetime({ offset: true })
+  .refine((value) => isDateInRange(value.slice(0, 10)), { message: `must be a time ${DATE_RANGE_TEXT}` });
 const text = z.string().max(HARD.text);
 const idSchema = z.string().min(1).max(HARD.id);
 
