@@ -217,7 +217,7 @@ function findMilestone(plan: Plan, id: string, path: string): Result<{ milestone
   const index = plan.milestones.findIndex((m) => m.id === id);
   const milestone = plan.milestones[index];
   if (!milestone) {
-    return err([problem(path, 'not_found', `This plan has no milestone with id ${id}; it may have been removed. Reload the plan and try again.`)]);
+    return err([problem(path, 'not_found', `This plan has no milestone with the id ${quote(id)}; it may have been removed. Reload the plan and try again.`)]);
   }
   return ok({ milestone, index });
 }
@@ -226,7 +226,7 @@ function findStakeholder(plan: Plan, id: string, path: string): Result<{ stakeho
   const index = plan.stakeholders.findIndex((s) => s.id === id);
   const stakeholder = plan.stakeholders[index];
   if (!stakeholder) {
-    return err([problem(path, 'not_found', `This plan has no stakeholder with id ${id}; they may have been removed. Reload the plan and try again.`)]);
+    return err([problem(path, 'not_found', `This plan has no stakeholder with the id ${quote(id)}; they may have been removed. Reload the plan and try again.`)]);
   }
   return ok({ stakeholder, index });
 }
@@ -272,7 +272,7 @@ export function addMilestone(plan: Plan, rawInput: unknown, ctx: EditContext): E
     // The same id and title is a retried create that already succeeded: nothing more to do.
     if (existing && existing.title === input.title) return ok({ plan, activity: [] });
     if (existing) {
-      return err([problem('id', 'duplicate_id', `Milestone ${quote(existing.title)} already has the id ${input.id}; a new milestone needs its own id.`)]);
+      return err([problem('id', 'duplicate_id', `Milestone ${quote(existing.title)} already has the id ${quote(input.id)}; a new milestone needs its own id.`)]);
     }
   }
 
@@ -523,7 +523,7 @@ export function addStakeholder(plan: Plan, rawInput: unknown, ctx: EditContext):
     // The same id and name is a retried create that already succeeded.
     if (existing && existing.name === input.name) return ok({ plan, activity: [] });
     if (existing) {
-      return err([problem('id', 'duplicate_id', `Stakeholder ${quote(existing.name)} already has the id ${input.id}; a new stakeholder needs its own id.`)]);
+      return err([problem('id', 'duplicate_id', `Stakeholder ${quote(existing.name)} already has the id ${quote(input.id)}; a new stakeholder needs its own id.`)]);
     }
   }
   const stakeholder: Stakeholder = {

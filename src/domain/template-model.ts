@@ -16,11 +16,13 @@ export type SellerStage = z.infer<typeof sellerStageSchema>;
 /** Working days a template may reach before or after the close: about a year either way. */
 export const MAX_TEMPLATE_OFFSET = 260;
 
+const KEY_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+// A refinement rather than .regex(): its message reaches the rep (a regex failure would read "in regex format").
 const keySchema = z
   .string()
   .min(1)
   .max(LIMITS.id)
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'must be written in lowercase words joined by hyphens, such as security-review' });
+  .refine((key) => KEY_RE.test(key), { message: 'must be written in lowercase words joined by hyphens, such as security-review' });
 
 export const templatePhaseSchema = z.strictObject({
   /** In the buyer's language: "Validate the solution", not "Technical win". */
