@@ -4,7 +4,7 @@
  * with planSchema, then the rules.
  */
 import type { z } from 'zod';
-import { LIMITS, planSchema } from './model.js';
+import { cleanSingleLineText, LIMITS, planSchema } from './model.js';
 import type { Milestone, Plan, Stakeholder } from './model.js';
 import { err, ok, problem } from './result.js';
 import type { Problem, Result } from './result.js';
@@ -24,9 +24,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 const MAX_QUOTED = 80;
 
-/** A title in typographic quotes, shortened so that a message stays readable. */
+/**
+ * A title in typographic quotes, shortened so that a message stays readable, and without characters that
+ * could reorder or hide the sentence around it (a key or a value from the input may hold anything).
+ */
 export function quote(text: string): string {
-  const t = text.trim();
+  const t = cleanSingleLineText(text).trim();
   return `“${t.length > MAX_QUOTED ? `${t.slice(0, MAX_QUOTED - 1)}…` : t}”`;
 }
 
