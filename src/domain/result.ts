@@ -38,6 +38,7 @@ export const PROBLEM_CODES = [
   'completed_date_in_future',
   'plan_not_empty',
   'target_too_soon',
+  'target_too_late',
   'invalid_template',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

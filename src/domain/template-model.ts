@@ -3,7 +3,7 @@
  * with stakeholder slots that become the milestones' owners when the template is applied.
  */
 import { z } from 'zod';
-import { LIMITS, sideSchema, stakeholderRoleSchema, visibilitySchema } from './model.js';
+import { LIMITS, multiLineTextSchema, sideSchema, singleLineTextSchema, stakeholderRoleSchema, visibilitySchema } from './model.js';
 import { problem } from './result.js';
 import type { Problem } from './result.js';
 import { findDependencyCycles, listNames, quote } from './validate.js';
@@ -16,15 +16,17 @@ export type SellerStage = z.infer<typeof sellerStageSchema>;
 /** Working days a template may reach before or after the close: about a year either way. */
 export const MAX_TEMPLATE_OFFSET = 260;
 
+const KEY_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+// A refinement rather than .regex(): its message reaches the rep (a regex failure would read "in regex format").
 const keySchema = z
   .string()
   .min(1)
   .max(LIMITS.id)
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'must be written in lowercase words joined by hyphens, such as security-review' });
+  .refine((key) => KEY_RE.test(key), { message: 'must be written in lowercase words joined by hyphens, such as security-review' });
 
 export const templatePhaseSchema = z.strictObject({
   /** In the buyer's language: "Validate the solution", not "Technical win". */
-  name: z.string().trim().min(1).max(LIMITS.phase),
+  name: singleLineTextSchema().trim().min(1).max(LIMITS.phase),
   sellerStage: sellerStageSchema,
 });
 export type TemplatePhase = z.infer<typeof templatePhaseSchema>;
@@ -34,16 +36,16 @@ export const stakeholderSlotSchema = z.strictObject({
   side: sideSchema,
   role: stakeholderRoleSchema,
   /** What the slot is called; a placeholder stakeholder is named "<label> (to be named)". */
-  label: z.string().trim().min(1).max(LIMITS.name - 20),
+  label: singleLineTextSchema().trim().min(1).max(LIMITS.name - 20),
 });
 export type StakeholderSlot = z.infer<typeof stakeholderSlotSchema>;
 
 export const templateMilestoneSchema = z.strictObject({
   key: keySchema,
-  title: z.string().trim().min(1).max(LIMITS.title),
-  description: z.string().max(LIMITS.description),
+  title: singleLineTextSchema().trim().min(1).max(LIMITS.title),
+  description: multiLineTextSchema().max(LIMITS.description),
   /** The name of one of the template's phases. */
-  phase: z.string().max(LIMITS.phase),
+  phase: singleLineTextSchema().max(LIMITS.phase),
   /** Key of a seller-side slot that owns the milestone. */
   sellerSlot: keySchema.optional(),
   /** Key of a buyer-side slot that owns the milestone. */
@@ -54,15 +56,15 @@ export const templateMilestoneSchema = z.strictObject({
   dependsOn: z.array(keySchema).max(LIMITS.dependsOn),
   isClose: z.boolean(),
   visibility: visibilitySchema,
-  successCriteria: z.string().max(LIMITS.successCriteria),
+  successCriteria: multiLineTextSchema().max(LIMITS.successCriteria),
   weight: z.number().positive().max(LIMITS.maxWeight),
 });
 export type TemplateMilestone = z.infer<typeof templateMilestoneSchema>;
 
 export const templateSchema = z.strictObject({
   id: keySchema,
-  name: z.string().trim().min(1).max(LIMITS.title),
-  description: z.string().max(LIMITS.description),
+  name: singleLineTextSchema().trim().min(1).max(LIMITS.title),
+  description: multiLineTextSchema().max(LIMITS.description),
   phases: z.array(templatePhaseSchema).min(1).max(20),
   stakeholderSlots: z.array(stakeholderSlotSchema).max(LIMITS.stakeholders),
   milestones: z.array(templateMilestoneSchema).min(1).max(LIMITS.milestones),

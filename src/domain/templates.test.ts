@@ -1,12 +1,22 @@
 import fc from 'fast-check';
-import { addDays, addWorkingDays, isWorkingDay, workingDaysBetween } from './dates.js';
+import { addDays, addWorkingDays, isIsoDate, isWorkingDay, MAX_DATE, MIN_DATE, workingDaysBetween } from './dates.js';
 import type { EditResult } from './edits.js';
 import { emptyPlan } from './model.js';
 import type { Plan } from './model.js';
 import type { Problem } from './result.js';
 import { checkTemplate, templateSchema } from './template-model.js';
 import type { Template, TemplateMilestone } from './template-model.js';
-import { applyTemplate, earliestFeasibleCloseDate, getTemplate, listTemplates, placeholderName, scheduleTemplate, workingDaysNeeded } from './templates.js';
+import {
+  applyTemplate,
+  earliestFeasibleCloseDate,
+  getTemplate,
+  latestFeasibleCloseDate,
+  listTemplates,
+  placeholderName,
+  scheduleTemplate,
+  workingDaysAfterClose,
+  workingDaysNeeded,
+} from './templates.js';
 import { aPlan, deepFreeze, TEST_DEAL, TEST_TODAY, testContext } from './test-factories.js';
 import { checkPlan } from './validate.js';
 
@@ -203,6 +213,87 @@ describe('scheduleTemplate', () => {
         expect(problems[0]?.message).toContain(`needs ${workingDaysNeeded(t)} working days`);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('scheduleTemplate with far dates (dates are bounded to 1970–2100)', () => {
+  const smb = template('smb-quick-close');
+  const FAR = ['9999-12-31', '2101-01-01', '1969-12-31', '0001-01-01', MAX_DATE, MIN_DATE, '2100-10-01'];
+  /** A problem message reads as a sentence: a capital letter (or an opening quote) first, a full stop last. */
+  const isSentence = (message: string): boolean => /^[A-Z“]/.test(message) && /[.!?]$/.test(message);
+
+  it('refuses a target close date outside 1970–2100 at once, in a sentence', () => {
+    expect(refused(scheduleTemplate(smb, '9999-12-31', TEST_TODAY))).toEqual([
+      {
+        path: 'targetCloseDate',
+        code: 'invalid_value',
+        message: 'The target close date must be between 1 January 1970 and 31 December 2100; 9999-12-31 is not.',
+      },
+    ]);
+    expect(refused(scheduleTemplate(smb, '2026-12-11', '1969-12-31'))).toEqual([
+      { path: 'today', code: 'invalid_value', message: 'Today must be between 1 January 1970 and 31 December 2100; 1969-12-31 is not.' },
+    ]);
+  });
+
+  it('refuses, through applyTemplate, a target of 9999-12-31 with the same sentence and changes nothing', () => {
+    const ctx = testContext();
+    expect(refused(applyTemplate(emptyTestPlan(), { templateId: 'enterprise-deal', targetCloseDate: '9999-12-31' }, ctx))).toEqual([
+      {
+        path: 'targetCloseDate',
+        code: 'invalid_value',
+        message: 'The target close date must be between 1 January 1970 and 31 December 2100; 9999-12-31 is not.',
+      },
+    ]);
+    expect(ctx.issuedIds()).toEqual([]);
+  });
+
+  it('refuses a target so late that a milestone after the close would fall past 2100-12-31, naming the latest feasible date', () => {
+    // The last milestone of the template comes 22 working days after the close; 2100-12-31 is a Friday.
+    expect(workingDaysAfterClose(smb)).toBe(22);
+    const latest = latestFeasibleCloseDate(smb);
+    expect(latest).toBe('2100-12-01');
+    expect(refused(scheduleTemplate(smb, MAX_DATE, TEST_TODAY))).toEqual([
+      {
+        path: 'targetCloseDate',
+        code: 'target_too_late',
+        message: `The “Quick SMB close” template plans “30-day value check-in” 22 working days after the close, on 2101-02-01, past 31 December 2100, the last date a plan can hold. The latest feasible target close date is ${latest}; choose an earlier date.`,
+      },
+    ]);
+    const ok = scheduleTemplate(smb, latest, TEST_TODAY);
+    expect(ok.ok && [...ok.value.dueDates.values()].every((d) => d <= MAX_DATE)).toBe(true);
+  });
+
+  it('schedules or refuses far dates in well under 50 ms, for every template', () => {
+    const started = performance.now();
+    for (const t of listTemplates()) {
+      for (const target of FAR) {
+        scheduleTemplate(t, target, TEST_TODAY);
+        scheduleTemplate(t, target, MIN_DATE);
+        applyTemplate(emptyTestPlan(), { templateId: t.id, targetCloseDate: target }, testContext());
+      }
+    }
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+
+  it('for any today and target of the range: dates stay in the range and every refusal is a short sentence', () => {
+    const day = fc.integer({ min: 0, max: workingDaysBetween(MIN_DATE, MAX_DATE) }).map((n) => addWorkingDays(MIN_DATE, n));
+    const anyDate = fc.oneof(day, day.map((d) => addDays(d, 1)).filter(isIsoDate), fc.constantFrom(MIN_DATE, MAX_DATE));
+    fc.assert(
+      fc.property(fc.constantFrom(...listTemplates()), anyDate, anyDate, (t, target, today) => {
+        const result = scheduleTemplate(t, target, today);
+        if (result.ok) {
+          for (const due of result.value.dueDates.values()) expect(isIsoDate(due) && due >= today).toBe(true);
+          return;
+        }
+        for (const p of result.error) {
+          expect(isSentence(p.message)).toBe(true);
+          // Counts of working days in a refusal are what the template needs or what is left: never thousands.
+          for (const [, n] of p.message.matchAll(/(\d+) working days?/g)) expect(Number(n)).toBeLessThanOrEqual(260);
+          for (const [date] of p.message.matchAll(/\d{4}-\d{2}-\d{2}/g)) expect(date.length).toBe(10);
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -9,7 +9,7 @@
  * store increments it when it saves.
  */
 import { z } from 'zod';
-import { isoDateSchema, LIMITS, milestoneStatusSchema, ownerSideSchema, riskStatusSchema, sideSchema, stakeholderRoleSchema, visibilitySchema } from './model.js';
+import { isoDateSchema, LIMITS, milestoneStatusSchema, multiLineTextSchema, singleLineTextSchema, ownerSideSchema, riskStatusSchema, sideSchema, stakeholderRoleSchema, visibilitySchema } from './model.js';
 import type { ActivityEntry, ActivityKind, EditContext, Goal, Milestone, MilestoneStatus, Plan, Risk, Stakeholder } from './model.js';
 import { err, ok, problem } from './result.js';
 import type { Problem, Result } from './result.js';
@@ -31,12 +31,14 @@ export const MAX_REASON_LENGTH = 500;
 // Input schemas
 
 const idInput = z.string().min(1).max(LIMITS.id);
-const requiredText = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) => z.string().trim().max(max);
+// Text is cleaned before it is trimmed and measured (model.ts): a name made only of control characters is empty.
+const requiredText = (max: number) => singleLineTextSchema().trim().min(1).max(max);
+const optionalText = (max: number) => singleLineTextSchema().trim().max(max);
+const optionalParagraph = (max: number) => multiLineTextSchema().trim().max(max);
+const requiredParagraph = (max: number) => multiLineTextSchema().trim().min(1).max(max);
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** An email address, or null; an empty string (a cleared form field) means null. */
-const emailInput = z
-  .string()
+const emailInput = singleLineTextSchema()
   .trim()
   .max(LIMITS.email)
   .refine((s) => s === '' || EMAIL_RE.test(s), { message: 'must be an email address such as name@company.com' })
@@ -48,7 +50,7 @@ export const addMilestoneInputSchema = z.strictObject({
   /** A client-generated id makes a retried create idempotent; without one the edit takes ctx.newId(). */
   id: idInput.optional(),
   title: requiredText(LIMITS.title),
-  description: optionalText(LIMITS.description).default(''),
+  description: optionalParagraph(LIMITS.description).default(''),
   phase: optionalText(LIMITS.phase).default(''),
   sellerOwnerId: idInput.nullable().default(null),
   buyerOwnerId: idInput.nullable().default(null),
@@ -61,7 +63,7 @@ export const addMilestoneInputSchema = z.strictObject({
    */
   isClose: z.boolean().optional(),
   visibility: visibilitySchema.default('shared'),
-  successCriteria: optionalText(LIMITS.successCriteria).default(''),
+  successCriteria: optionalParagraph(LIMITS.successCriteria).default(''),
   weight: weightInput.default(1),
   /** Position among the milestones (0 = first); at the end when absent. */
   order: z.number().int().nonnegative().optional(),
@@ -73,7 +75,7 @@ export type AddMilestoneInput = z.input<typeof addMilestoneInputSchema>;
 
 export const milestonePatchSchema = z.strictObject({
   title: requiredText(LIMITS.title).optional(),
-  description: optionalText(LIMITS.description).optional(),
+  description: optionalParagraph(LIMITS.description).optional(),
   phase: optionalText(LIMITS.phase).optional(),
   sellerOwnerId: idInput.nullable().optional(),
   buyerOwnerId: idInput.nullable().optional(),
@@ -81,7 +83,7 @@ export const milestonePatchSchema = z.strictObject({
   /** True moves the close flag to this milestone from the current close milestone. */
   isClose: z.boolean().optional(),
   visibility: visibilitySchema.optional(),
-  successCriteria: optionalText(LIMITS.successCriteria).optional(),
+  successCriteria: optionalParagraph(LIMITS.successCriteria).optional(),
   weight: weightInput.optional(),
 });
 export const updateMilestoneInputSchema = z.strictObject({ milestoneId: idInput, patch: milestonePatchSchema });
@@ -107,7 +109,7 @@ export type SetMilestoneStatusInput = z.input<typeof setMilestoneStatusInputSche
 export const moveDueDateInputSchema = z.strictObject({
   milestoneId: idInput,
   dueDate: isoDateSchema,
-  reason: requiredText(MAX_REASON_LENGTH),
+  reason: requiredParagraph(MAX_REASON_LENGTH),
 });
 export type MoveDueDateInput = z.input<typeof moveDueDateInputSchema>;
 
@@ -139,13 +141,13 @@ export type UpdateStakeholderInput = z.input<typeof updateStakeholderInputSchema
 export const removeStakeholderInputSchema = z.strictObject({ stakeholderId: idInput });
 export type RemoveStakeholderInput = z.input<typeof removeStakeholderInputSchema>;
 
-export const setValueSummaryInputSchema = z.strictObject({ valueSummary: optionalText(LIMITS.valueSummary) });
+export const setValueSummaryInputSchema = z.strictObject({ valueSummary: optionalParagraph(LIMITS.valueSummary) });
 export type SetValueSummaryInput = z.input<typeof setValueSummaryInputSchema>;
 
 export const goalInputSchema = z.strictObject({
   /** Absent for a new goal: the edit gives it ctx.newId(). */
   id: idInput.optional(),
-  description: requiredText(LIMITS.goalText),
+  description: requiredParagraph(LIMITS.goalText),
   metric: optionalText(LIMITS.goalText).default(''),
   target: optionalText(LIMITS.goalText).default(''),
   byDate: isoDateSchema.nullable().default(null),
@@ -156,8 +158,8 @@ export type SetGoalsInput = z.input<typeof setGoalsInputSchema>;
 export const riskInputSchema = z.strictObject({
   /** Absent for a new risk: the edit gives it ctx.newId(). */
   id: idInput.optional(),
-  description: requiredText(LIMITS.riskText),
-  mitigation: optionalText(LIMITS.riskText).default(''),
+  description: requiredParagraph(LIMITS.riskText),
+  mitigation: optionalParagraph(LIMITS.riskText).default(''),
   ownerSide: ownerSideSchema.default('joint'),
   status: riskStatusSchema.default('open'),
 });
@@ -218,7 +220,7 @@ function findMilestone(plan: Plan, id: string, path: string): Result<{ milestone
   const index = plan.milestones.findIndex((m) => m.id === id);
   const milestone = plan.milestones[index];
   if (!milestone) {
-    return err([problem(path, 'not_found', `This plan has no milestone with id ${id}; it may have been removed. Reload the plan and try again.`)]);
+    return err([problem(path, 'not_found', `This plan has no milestone with the id ${quote(id)}; it may have been removed. Reload the plan and try again.`)]);
   }
   return ok({ milestone, index });
 }
@@ -227,7 +229,7 @@ function findStakeholder(plan: Plan, id: string, path: string): Result<{ stakeho
   const index = plan.stakeholders.findIndex((s) => s.id === id);
   const stakeholder = plan.stakeholders[index];
   if (!stakeholder) {
-    return err([problem(path, 'not_found', `This plan has no stakeholder with id ${id}; they may have been removed. Reload the plan and try again.`)]);
+    return err([problem(path, 'not_found', `This plan has no stakeholder with the id ${quote(id)}; they may have been removed. Reload the plan and try again.`)]);
   }
   return ok({ stakeholder, index });
 }
@@ -273,7 +275,7 @@ export function addMilestone(plan: Plan, rawInput: unknown, ctx: EditContext): E
     // The same id and title is a retried create that already succeeded: nothing more to do.
     if (existing && existing.title === input.title) return ok({ plan, activity: [] });
     if (existing) {
-      return err([problem('id', 'duplicate_id', `Milestone ${quote(existing.title)} already has the id ${input.id}; a new milestone needs its own id.`)]);
+      return err([problem('id', 'duplicate_id', `Milestone ${quote(existing.title)} already has the id ${quote(input.id)}; a new milestone needs its own id.`)]);
     }
   }
 
@@ -524,7 +526,7 @@ export function addStakeholder(plan: Plan, rawInput: unknown, ctx: EditContext):
     // The same id and name is a retried create that already succeeded.
     if (existing && existing.name === input.name) return ok({ plan, activity: [] });
     if (existing) {
-      return err([problem('id', 'duplicate_id', `Stakeholder ${quote(existing.name)} already has the id ${input.id}; a new stakeholder needs its own id.`)]);
+      return err([problem('id', 'duplicate_id', `Stakeholder ${quote(existing.name)} already has the id ${quote(input.id)}; a new stakeholder needs its own id.`)]);
     }
   }
   const stakeholder: Stakeholder = {

@@ -3,12 +3,14 @@
  * The Mutual Action Plan model. Every type is derived from a zod schema so that each boundary (request
  * bodies, the stored `map_plan` document, templates) parses with the same definition.
  *
- * The schemas here check structure only: types, enumerations and date formats, with generous hard caps
- * so that a payload can never be unbounded. The business rules (lengths a rep sees, owners, dependencies,
+ * The schemas here check structure only: types, enumerations and date formats (every date from MIN_DATE to
+ * MAX_DATE), with generous hard caps so that a payload can never be unbounded. Free text is cleaned as it
+ * is parsed: no bidirectional or other control characters (cleanSingleLineText, cleanMultiLineText), so a
+ * stored plan read back is as safe to display as a new edit. The business rules (lengths a rep sees, owners, dependencies,
  * the close milestone, ...) live in validate.ts, which reports every problem at once.
  */
 import { z } from 'zod';
-import { isIsoDate } from './dates.js';
+import { DATE_RANGE_TEXT, isCalendarDate, isDateInRange } from './dates.js';
 
 /** Limits a rep sees in validation messages. */
 export const LIMITS = {
@@ -35,11 +37,63 @@ export const LIMITS = {
 /** Structural caps: far above LIMITS, only there so that no payload is unbounded. */
 const HARD = { text: 20_000, list: 1_000, id: 200 } as const;
 
-export const isoDateSchema = z
-  .string()
-  .refine(isIsoDate, { message: 'must be a calendar date written YYYY-MM-DD' });
-export const isoDateTimeSchema = z.iso.datetime({ offset: true });
-const text = z.string().max(HARD.text);
+/**
+ * A calendar date written YYYY-MM-DD, from MIN_DATE to MAX_DATE (dates.ts). Its messages are predicates:
+ * validation puts the field's name in front ("The due date must be between 1 January 1970 and ...").
+ */
+export const isoDateSchema = z.string().superRefine((value, ctx) => {
+  if (!isCalendarDate(value)) ctx.addIssue({ code: 'custom', message: 'must be a calendar date written YYYY-MM-DD', input: value });
+  else if (!isDateInRange(value)) ctx.addIssue({ code: 'custom', message: `must be ${DATE_RANGE_TEXT}; ${value} is not`, input: value });
+});
+/** An ISO 8601 instant with an offset, whose day lies in the same range as every date. */
+export const isoDateTimeSchema = z.iso
+  .datetime({ offset: true })
+  .refine((value) => isDateInRange(value.slice(0, 10)), { message: `must be a time ${DATE_RANGE_TEXT}` });
+
+// ---------------------------------------------------------------------------------------------------------
+// Text a person types
+
+/**
+ * Characters that reorder or hide text (bidirectional embeddings, overrides and isolates, the directional
+ * marks, the Arabic letter mark): with them a name can make the words around it read backwards, or show a
+ * file name or amount that is not the one stored.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+/** C0 and C1 control characters except tab and line feed, and DEL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS_BUT_TAB_AND_LF = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+/** What ends a line or moves to a tab stop, among the controls and beyond them (NEL, U+2028, U+2029). */
+const LINE_BREAKS_AND_TABS = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
+
+/**
+ * Multi-line text (descriptions, the value summary, notes): without bidirectional controls and without
+ * control characters other than line feeds and tabs; CR LF and a lone CR become a line feed.
+ */
+export function cleanMultiLineText(value: string): string {
+  return value.replace(/\r\n?/g, '\n').replace(BIDI_CONTROLS, '').replace(CONTROLS_BUT_TAB_AND_LF, '');
+}
+
+/**
+ * Single-line text (names, titles, emails): without bidirectional controls and without any control
+ * character; a line break or tab becomes one space, so that words stay apart.
+ */
+export function cleanSingleLineText(value: string): string {
+  return value.replace(LINE_BREAKS_AND_TABS, ' ').replace(BIDI_CONTROLS, '').replace(CONTROLS_BUT_TAB_AND_LF, '');
+}
+
+// zod runs checks even on a value of the wrong type (after reporting it): clean strings only.
+const ifString =
+  (clean: (value: string) => string) =>
+  <T>(value: T): T =>
+    (typeof value === 'string' ? clean(value) : value) as T;
+
+/** A string schema that stores single-line text cleaned (cleanSingleLineText); chain trim/min/max after it. */
+export const singleLineTextSchema = (): z.ZodString => z.string().overwrite(ifString(cleanSingleLineText));
+/** A string schema that stores multi-line text cleaned (cleanMultiLineText); chain trim/min/max after it. */
+export const multiLineTextSchema = (): z.ZodString => z.string().overwrite(ifString(cleanMultiLineText));
+
+const line = singleLineTextSchema().max(HARD.text);
+const paragraph = multiLineTextSchema().max(HARD.text);
 const idSchema = z.string().min(1).max(HARD.id);
 
 export const SIDES = ['buyer', 'seller'] as const;
@@ -94,9 +148,9 @@ export type DealRef = z.infer<typeof dealRefSchema>;
 export const stakeholderSchema = z.strictObject({
   id: idSchema,
   side: sideSchema,
-  name: text,
-  email: z.string().max(HARD.id).nullable(),
-  title: text,
+  name: line,
+  email: singleLineTextSchema().max(HARD.id).nullable(),
+  title: line,
   role: stakeholderRoleSchema,
   /** Buyer side: the CRM contact this stakeholder is. */
   crmContactId: idSchema.nullable(),
@@ -107,10 +161,10 @@ export type Stakeholder = z.infer<typeof stakeholderSchema>;
 
 export const milestoneSchema = z.strictObject({
   id: idSchema,
-  title: text,
-  description: text,
+  title: line,
+  description: paragraph,
   /** Named in the buyer's language ("Validate the solution"), not the seller's stage names. */
-  phase: text,
+  phase: line,
   sellerOwnerId: idSchema.nullable(),
   buyerOwnerId: idSchema.nullable(),
   dueDate: isoDateSchema,
@@ -121,7 +175,7 @@ export const milestoneSchema = z.strictObject({
   dependsOn: z.array(idSchema).max(HARD.list),
   isClose: z.boolean(),
   visibility: visibilitySchema,
-  successCriteria: text,
+  successCriteria: paragraph,
   weight: z.number().positive().finite(),
   order: z.number().int().nonnegative(),
 });
@@ -129,17 +183,17 @@ export type Milestone = z.infer<typeof milestoneSchema>;
 
 export const goalSchema = z.strictObject({
   id: idSchema,
-  description: text,
-  metric: text,
-  target: text,
+  description: paragraph,
+  metric: line,
+  target: line,
   byDate: isoDateSchema.nullable(),
 });
 export type Goal = z.infer<typeof goalSchema>;
 
 export const riskSchema = z.strictObject({
   id: idSchema,
-  description: text,
-  mitigation: text,
+  description: paragraph,
+  mitigation: paragraph,
   ownerSide: ownerSideSchema,
   status: riskStatusSchema,
 });
@@ -169,18 +223,18 @@ export type ActivityKind = z.infer<typeof activityKindSchema>;
 export const activityEntrySchema = z.strictObject({
   at: isoDateTimeSchema,
   /** Who did it: a user id or email of the CRM user, or "buyer:<stakeholder id>" later. */
-  actor: z.string().max(HARD.id),
+  actor: singleLineTextSchema().max(HARD.id),
   kind: activityKindSchema,
-  text,
+  text: paragraph,
   milestoneId: idSchema.nullable(),
 });
 export type ActivityEntry = z.infer<typeof activityEntrySchema>;
 
 export const planSchema = z.strictObject({
   deal: dealRefSchema,
-  title: text,
+  title: line,
   /** Buyer-centric summary of the value; 3–4 sentences recommended. */
-  valueSummary: text,
+  valueSummary: paragraph,
   goals: z.array(goalSchema).max(HARD.list),
   stakeholders: z.array(stakeholderSchema).max(HARD.list),
   milestones: z.array(milestoneSchema).max(HARD.list),

@@ -5,10 +5,11 @@
  *
  * `project` is pure and total: for any plan that passes planSchema — even one validation would refuse, with
  * dependency cycles, unknown dependency ids, duplicate ids or several close milestones — it returns a
- * projection and never throws. Only an invalid `today` (a bug in the caller) throws.
+ * projection and never throws. Only an invalid `today` (a bug in the caller) throws, and so does a `today`
+ * outside MIN_DATE..MAX_DATE (dates.ts), the dates a plan can hold.
  */
 import { z } from 'zod';
-import { addDays, daysBetween, isIsoDate, type IsoDate } from './dates.js';
+import { addDays, DATE_RANGE_TEXT, daysBetween, isIsoDate, MAX_DATE, type IsoDate } from './dates.js';
 import {
   isoDateSchema,
   isoDateTimeSchema,
@@ -138,11 +139,11 @@ export function closeProbability(inputs: CloseProbabilityInputs): number {
   return Math.min(c.max, Math.max(c.min, Math.round(raw)));
 }
 
-// Dates are handled as epoch days (integers) inside the projection. A projected finish is capped at the
-// last date an IsoDate can hold: dependency gaps add up along a chain, and a pathological plan could
-// otherwise push a date past year 9999.
+// Dates are handled as epoch days (integers) inside the projection. A projected finish is capped at
+// MAX_DATE, the last date a plan can hold: dependency gaps add up along a chain, and a pathological plan
+// could otherwise push a date past it.
 const EPOCH: IsoDate = '1970-01-01';
-const LAST_DAY = daysBetween(EPOCH, '9999-12-31');
+const LAST_DAY = daysBetween(EPOCH, MAX_DATE);
 const toDay = (date: IsoDate): number => daysBetween(EPOCH, date);
 const fromDay = (day: number): IsoDate => addDays(EPOCH, Math.min(day, LAST_DAY));
 
@@ -316,7 +317,7 @@ function healthOf(facts: {
 
 /** The plan's forecast fields as of `today` (YYYY-MM-DD, the caller's calendar day). */
 export function project(plan: Plan, today: IsoDate): Projection {
-  if (!isIsoDate(today)) throw new RangeError(`today must be a calendar date written YYYY-MM-DD: ${today}`);
+  if (!isIsoDate(today)) throw new RangeError(`Today must be a calendar date written YYYY-MM-DD, ${DATE_RANGE_TEXT}; ${today} is not.`);
   const todayDay = toDay(today);
 
   const byId = new Map<string, Node>();

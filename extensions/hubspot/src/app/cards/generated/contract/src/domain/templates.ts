@@ -4,10 +4,12 @@
  *
  * Scheduling counts working days (Monday–Friday; public holidays are not known here). A target close date
  * on a weekend rolls back to the Friday before: the close milestone lands there, every other milestone is
- * counted from it, and the plan's target close date becomes that Friday (the activity entry says so).
+ * counted from it, and the plan's target close date becomes that Friday (the activity entry says so). Every
+ * date lies from MIN_DATE to MAX_DATE (dates.ts): a target or a "today" outside that range, or a target so
+ * late that a milestone after the close would fall past MAX_DATE, is refused. Each call is O(1) per milestone.
  */
 import { z } from 'zod';
-import { addWorkingDays, isIsoDate, isWorkingDay, workingDaysBetween } from './dates.js';
+import { addWorkingDays, dateOutOfRangeMessage, formatLongDate, isCalendarDate, isDateInRange, isWorkingDay, MAX_DATE, workingDaysBetween } from './dates.js';
 import { activityEntry, finishEdit, parseInput } from './edits.js';
 import type { EditResult } from './edits.js';
 import { isoDateSchema, LIMITS } from './model.js';
@@ -59,6 +61,9 @@ export interface TemplateSchedule {
 export const workingDaysNeeded = (template: Template): number =>
   Math.max(0, ...template.milestones.map((m) => -m.offsetWorkingDays));
 
+/** Working days the template's latest milestone comes after the close (0 when none comes after). */
+export const workingDaysAfterClose = (template: Template): number => Math.max(0, ...template.milestones.map((m) => m.offsetWorkingDays));
+
 /** The first working day on or after `date`. */
 const workingDayOnOrAfter = (date: string): string => (isWorkingDay(date) ? date : addWorkingDays(date, 1));
 
@@ -67,29 +72,63 @@ export function earliestFeasibleCloseDate(template: Template, today: string): st
   return addWorkingDays(workingDayOnOrAfter(today), workingDaysNeeded(template));
 }
 
+/** The latest target close date that keeps the template's last milestone on or before MAX_DATE. */
+export function latestFeasibleCloseDate(template: Template): string {
+  return addWorkingDays(addWorkingDays(MAX_DATE, 0), -workingDaysAfterClose(template));
+}
+
+/** A date given to scheduling must be a calendar date within the accepted range. */
+function dateProblem(path: string, subject: string, value: string): Problem | null {
+  if (!isCalendarDate(value)) return problem(path, 'invalid_value', `${subject} must be a calendar date written YYYY-MM-DD.`);
+  if (!isDateInRange(value)) return problem(path, 'invalid_value', dateOutOfRangeMessage(value, subject));
+  return null;
+}
+
+const workingDays = (n: number): string => `${n} working ${n === 1 ? 'day' : 'days'}`;
+
 /**
  * Due dates for every milestone of a template: each one `offsetWorkingDays` working days from the close.
  * Refuses (target_too_soon) when the first milestone would be due before `today`, rather than squeezing
- * the plan: the rep chooses a later date or a shorter template.
+ * the plan: the rep chooses a later date or a shorter template. Refuses (target_too_late) when a milestone
+ * after the close would fall past MAX_DATE.
  */
 export function scheduleTemplate(template: Template, targetCloseDate: string, today: string): Result<TemplateSchedule, Problem[]> {
-  const problems: Problem[] = [];
-  if (!isIsoDate(targetCloseDate)) problems.push(problem('targetCloseDate', 'invalid_value', 'The target close date must be a calendar date written YYYY-MM-DD.'));
-  if (!isIsoDate(today)) problems.push(problem('today', 'invalid_value', 'Today must be a calendar date written YYYY-MM-DD.'));
+  const problems = [
+    dateProblem('targetCloseDate', 'The target close date', targetCloseDate),
+    dateProblem('today', 'Today', today),
+  ].filter((p): p is Problem => p !== null);
   if (problems.length > 0) return err(problems);
 
   const closeDate = addWorkingDays(targetCloseDate, 0);
   const needed = workingDaysNeeded(template);
   const dueDates = new Map(template.milestones.map((m) => [m.key, addWorkingDays(closeDate, m.offsetWorkingDays)] as const));
   const earliest = [...dueDates.values()].reduce((a, b) => (a <= b ? a : b), closeDate);
+  const latest = [...dueDates.values()].reduce((a, b) => (a >= b ? a : b), closeDate);
+  const name = quote(template.name);
   if (earliest < today) {
     const available = Math.max(0, workingDaysBetween(workingDayOnOrAfter(today), closeDate));
-    const leaves = available === 0 ? 'leaves no working days' : `leaves only ${available} working ${available === 1 ? 'day' : 'days'}`;
+    const leaves = available === 0 ? 'leaves no working days' : `leaves only ${workingDays(available)}`;
+    const feasible = earliestFeasibleCloseDate(template, today);
+    const advice =
+      feasible <= latestFeasibleCloseDate(template)
+        ? `The earliest feasible target close date is ${feasible}; choose a later date or a shorter template.`
+        : `From today the template cannot fit before ${formatLongDate(MAX_DATE)}, the last date a plan can hold; choose a shorter template.`;
     return err([
       problem(
         'targetCloseDate',
         'target_too_soon',
-        `The ${quote(template.name)} template needs ${needed} working days before the close, but a close on ${targetCloseDate} ${leaves} from today (${today}). The earliest feasible target close date is ${earliestFeasibleCloseDate(template, today)}; choose a later date or a shorter template.`,
+        `The ${name} template needs ${workingDays(needed)} before the close, but a close on ${targetCloseDate} ${leaves} from today (${today}). ${advice}`,
+      ),
+    ]);
+  }
+  if (latest > MAX_DATE) {
+    const after = workingDaysAfterClose(template);
+    const last = template.milestones.find((m) => m.offsetWorkingDays === after);
+    return err([
+      problem(
+        'targetCloseDate',
+        'target_too_late',
+        `The ${name} template plans ${quote(last?.title ?? '')} ${workingDays(after)} after the close, on ${latest}, past ${formatLongDate(MAX_DATE)}, the last date a plan can hold. The latest feasible target close date is ${latestFeasibleCloseDate(template)}; choose an earlier date.`,
       ),
     ]);
   }

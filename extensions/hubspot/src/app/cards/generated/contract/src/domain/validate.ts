@@ -5,7 +5,7 @@
  * with planSchema, then the rules.
  */
 import type { z } from 'zod';
-import { LIMITS, planSchema } from './model.js';
+import { cleanSingleLineText, LIMITS, planSchema } from './model.js';
 import type { Milestone, Plan, Stakeholder } from './model.js';
 import { err, ok, problem } from './result.js';
 import type { Problem, Result } from './result.js';
@@ -25,9 +25,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 const MAX_QUOTED = 80;
 
-/** A title in typographic quotes, shortened so that a message stays readable. */
+/**
+ * A title in typographic quotes, shortened so that a message stays readable, and without characters that
+ * could reorder or hide the sentence around it (a key or a value from the input may hold anything).
+ */
 export function quote(text: string): string {
-  const t = text.trim();
+  const t = cleanSingleLineText(text).trim();
   return `“${t.length > MAX_QUOTED ? `${t.slice(0, MAX_QUOTED - 1)}…` : t}”`;
 }
 
@@ -417,6 +420,29 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** Fields whose name is a plural noun: "The goals are missing", not "is". */
+const PLURAL_FIELDS: ReadonlySet<string> = new Set([
+  'goals',
+  'risks',
+  'milestones',
+  'stakeholders',
+  'phases',
+  'stakeholderSlots',
+  'assignees',
+  'dependsOn',
+  'milestoneIds',
+  'successCriteria',
+  'edits',
+]);
+
+const isPlural = (path: readonly PropertyKey[]): boolean => {
+  const last = path[path.length - 1];
+  return typeof last === 'string' && PLURAL_FIELDS.has(last);
+};
+
+/** A key the input chose (a record's key, or a field that is not ours): quoted, never taken for a field name. */
+const IDENTIFIER_RE = /^[A-Za-z][A-Za-z0-9]*$/;
+
 /** "the due date of milestone “Security review”", "item 2 of the dependencies of milestone 4", "the input". */
 function describePath(path: readonly PropertyKey[], input: unknown): string {
   if (path.length === 0) return 'the input';
@@ -426,7 +452,13 @@ function describePath(path: readonly PropertyKey[], input: unknown): string {
     const segment = path[i];
     const next = path[i + 1];
     const collection = typeof segment === 'string' ? COLLECTIONS[segment] : undefined;
-    if (collection && typeof next === 'number') {
+    if (segment === 'assignees' && typeof next === 'string') {
+      phrases.push(`the assignee for the slot ${quote(next)}`);
+      i += 2;
+    } else if (typeof segment === 'string' && !IDENTIFIER_RE.test(segment)) {
+      phrases.push(`the field ${quote(segment)}`);
+      i += 1;
+    } else if (collection && typeof next === 'number') {
       const item = valueAt(input, path.slice(0, i + 2));
       const name = collection.nameField ? valueAt(item, [collection.nameField]) : undefined;
       phrases.push(
@@ -448,12 +480,36 @@ const EXPECTED: Readonly<Record<string, string>> = {
   string: 'text',
   number: 'a number',
   int: 'a whole number',
+  bigint: 'a whole number',
+  nan: 'a number',
   boolean: 'true or false',
   array: 'a list',
+  tuple: 'a list',
+  set: 'a list',
   object: 'an object',
+  record: 'an object',
+  map: 'an object',
   null: 'empty (null)',
   date: 'a date',
 };
+
+/**
+ * zod's own English messages, which must never reach a rep ("Invalid input", "Invalid string: must match
+ * pattern ..."): a message that starts like one of them was not written by us.
+ */
+const ZOD_DEFAULT_MESSAGE_RE = /^(Invalid|Too (big|small)|Unrecognized key|Expected|Input not)\b/;
+
+/**
+ * A custom message as the end of the sentence: a predicate ("must be a calendar date written YYYY-MM-DD")
+ * follows the field's name; a message written as a whole sentence (it starts with a capital letter) stands
+ * alone; zod's default message becomes "is not valid".
+ */
+function customSentence(subject: string, many: boolean, message: string): string {
+  const text = message.trim().replace(/\.$/, '');
+  if (text === '' || ZOD_DEFAULT_MESSAGE_RE.test(text)) return `${subject} ${many ? 'are' : 'is'} not valid.`;
+  if (/^[A-Z]/.test(text)) return `${text}.`;
+  return `${subject} ${text}.`;
+}
 
 const formatValues = (values: readonly unknown[]): string =>
   values.length > 15 ? `one of ${values.length} allowed values` : `one of: ${values.map((v) => String(v)).join(', ')}`;
@@ -463,21 +519,29 @@ const formatValues = (values: readonly unknown[]): string =>
  * lets a message name a milestone by its title, give a text's current length and tell a missing field from
  * a wrong one: always pass it.
  *
- * Custom (refine) messages must be written as a predicate ("must be a calendar date written YYYY-MM-DD"):
- * they are used as the end of the sentence.
+ * Custom (refine) messages are written as a predicate ("must be a calendar date written YYYY-MM-DD"), used
+ * as the end of the sentence, or as a whole sentence starting with a capital letter. Every message is a
+ * sentence: zod's own messages never come through, and a field of the wrong type gets that one problem only
+ * (zod goes on to check, say, the length of a list given for a text, which would only confuse).
  */
 export function zodIssuesToProblems(issues: readonly z.core.$ZodIssue[], input?: unknown): Problem[] {
   const out: Problem[] = [];
+  const wrongType = new Set(issues.filter((i) => i.code === 'invalid_type').map((i) => formatPath(i.path)));
   for (const issue of issues) {
     const path = issue.path;
     const subject = capitalize(describePath(path, input));
     const at = formatPath(path);
     const value = valueAt(input, path);
+    const many = isPlural(path);
+    if (issue.code !== 'invalid_type' && wrongType.has(at)) continue;
     switch (issue.code) {
       case 'invalid_type':
-        if (value === undefined) out.push(problem(at, 'required', `${subject} is missing.`));
+        if (value === undefined) out.push(problem(at, 'required', `${subject} ${many ? 'are' : 'is'} missing.`));
         else if (issue.expected === 'never') out.push(problem(at, 'invalid_value', `${subject} cannot be set here.`));
-        else out.push(problem(at, 'invalid_value', `${subject} must be ${EXPECTED[issue.expected] ?? issue.expected}.`));
+        else {
+          const expected = EXPECTED[issue.expected];
+          out.push(problem(at, 'invalid_value', expected === undefined ? `${subject} ${many ? 'are' : 'is'} not of the expected kind.` : `${subject} must be ${expected}.`));
+        }
         break;
       case 'too_big': {
         const max = Number(issue.maximum);
@@ -505,7 +569,7 @@ export function zodIssuesToProblems(issues: readonly z.core.$ZodIssue[], input?:
         break;
       }
       case 'invalid_value':
-        if (value === undefined) out.push(problem(at, 'required', `${subject} is missing.`));
+        if (value === undefined) out.push(problem(at, 'required', `${subject} ${many ? 'are' : 'is'} missing.`));
         else out.push(problem(at, 'invalid_value', `${subject} must be ${formatValues(issue.values)}.`));
         break;
       case 'invalid_format': {
@@ -515,22 +579,18 @@ export function zodIssuesToProblems(issues: readonly z.core.$ZodIssue[], input?:
           email: 'an email address',
         };
         const known = formats[issue.format];
-        // A regex (or a format without a wording above) says what it wants in its own message, written as a
-        // predicate like refine messages; zod's default ("Invalid string: must match pattern /.../") never
-        // reaches a person.
-        const own = issue.message.startsWith('Invalid') ? undefined : issue.message.replace(/\.$/, '');
         if (known !== undefined) out.push(problem(at, 'invalid_value', `${subject} must be ${known}.`));
-        else if (own !== undefined) out.push(problem(at, 'invalid_value', `${subject} ${own}.`));
-        else out.push(problem(at, 'invalid_value', `${subject} is not written the way it must be.`));
+        else if (!ZOD_DEFAULT_MESSAGE_RE.test(issue.message)) out.push(problem(at, 'invalid_value', customSentence(subject, many, issue.message)));
+        else out.push(problem(at, 'invalid_value', `${subject} ${many ? 'are' : 'is'} not written in the expected form.`));
         break;
       }
       case 'unrecognized_keys':
         for (const key of issue.keys) {
-          out.push(problem(formatPath([...path, key]), 'invalid_value', `${subject} has a field “${key}” that is not allowed here.`));
+          out.push(problem(formatPath([...path, key]), 'invalid_value', `${subject} has a field ${quote(key)} that is not allowed here.`));
         }
         break;
       case 'custom':
-        out.push(problem(at, 'invalid_value', `${subject} ${issue.message.replace(/\.$/, '')}.`));
+        out.push(problem(at, 'invalid_value', customSentence(subject, many, issue.message)));
         break;
       case 'not_multiple_of':
         out.push(problem(at, 'invalid_value', `${subject} must be a multiple of ${Number(issue.divisor)}.`));
@@ -538,7 +598,7 @@ export function zodIssuesToProblems(issues: readonly z.core.$ZodIssue[], input?:
       case 'invalid_union':
       case 'invalid_key':
       case 'invalid_element':
-        out.push(problem(at, 'invalid_value', `${subject} is not valid.`));
+        out.push(problem(at, 'invalid_value', `${subject} ${many ? 'are' : 'is'} not valid.`));
         break;
     }
   }
