@@ -181,7 +181,7 @@ test('after a reload the same plan comes back from the sandbox CRM', async () =>
   await screenshot(page, '06-after-reload');
 });
 
-test('a second tab saves first; the stale tab gets the conflict message, and no edit is lost', async () => {
+test('a stale tab’s quick edit of another milestone applies on top of the other tab’s; one of the same field gets the conflict message, and no edit is lost', async () => {
   const second = await browser.newPage({ viewport: { width: 900, height: 900 } });
   second.setDefaultTimeout(TIMEOUT);
   try {
@@ -192,28 +192,40 @@ test('a second tab saves first; the stale tab gets the conflict message, and no 
     await eventually(() => panelValue(second, 'map_plan_version'), (v) => v === '4', 'the second tab saving version 4');
     await screenshot(second, '07a-second-tab-saved');
 
-    // First tab still shows version 3: its edit (third milestone done) loses the race.
+    // First tab still shows version 3; its edit of another milestone is rebased onto version 4 (version 5),
+    // and the card then shows both edits.
     await page.locator('[data-testid^="status-"] select').nth(2).selectOption({ label: 'Done' });
-    const conflict = page.locator('[data-testid=conflict-alert]');
+    await eventually(() => panelValue(page, 'map_plan_version'), (v) => v === '5', 'the stale tab’s edit saved as version 5');
+    await eventually(
+      () => text(page.locator('[data-testid^="status-"] select').nth(1).locator('option:checked')),
+      (v) => v === 'In progress',
+      'the other tab’s edit shown after the rebased save',
+    );
+    expect(await page.locator('[data-testid=conflict-alert]').count()).toBe(0);
+    let crm = await crmDeal(app.sandboxUrl, dealId, ['map_plan_version', 'map_milestones_done']);
+    expect(crm).toMatchObject({ map_plan_version: '5', map_milestones_done: '2' });
+    await screenshot(page, '07-rebased');
+
+    // Now the second tab is stale (version 4) and changes the same field the first tab just changed: a conflict.
+    await second.locator('[data-testid^="status-"] select').nth(2).selectOption({ label: 'In progress' });
+    const conflict = second.locator('[data-testid=conflict-alert]');
     await conflict.waitFor({ timeout: TIMEOUT });
     expect(await text(conflict)).toMatch(/Someone else changed this plan/);
-    await screenshot(page, '07-conflict');
+    await screenshot(second, '07b-conflict');
 
     // Nothing lost: reload brings the other tab's edit, the rep re-applies theirs, both are in the CRM.
-    await page.locator('[data-testid=conflict-reload]').click();
+    await second.locator('[data-testid=conflict-reload]').click();
     await conflict.waitFor({ state: 'detached', timeout: TIMEOUT });
-    const secondStatus = page.locator('[data-testid^="status-"] select').nth(1);
     await eventually(
-      () => text(secondStatus.locator('option:checked')),
-      (v) => v === 'In progress',
+      () => text(second.locator('[data-testid^="status-"] select').nth(2).locator('option:checked')),
+      (v) => v === 'Done',
       'the other tab’s edit after reload',
     );
-    await page.locator('[data-testid^="status-"] select').nth(2).selectOption({ label: 'Done' });
-    await eventually(() => panelValue(page, 'map_plan_version'), (v) => v === '5', 'version 5 after re-applying');
-    const crm = await crmDeal(app.sandboxUrl, dealId, ['map_plan_version', 'map_milestones_done', 'map_plan']);
-    expect(crm.map_plan_version).toBe('5');
-    expect(crm.map_milestones_done).toBe('2');
-    await screenshot(page, '08-conflict-resolved');
+    await second.locator('[data-testid^="status-"] select').nth(2).selectOption({ label: 'In progress' });
+    await eventually(() => panelValue(second, 'map_plan_version'), (v) => v === '6', 'version 6 after re-applying');
+    crm = await crmDeal(app.sandboxUrl, dealId, ['map_plan_version', 'map_milestones_done']);
+    expect(crm).toMatchObject({ map_plan_version: '6', map_milestones_done: '1' });
+    await screenshot(second, '08-conflict-resolved');
   } finally {
     await second.close();
   }

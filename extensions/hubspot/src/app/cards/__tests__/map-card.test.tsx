@@ -128,9 +128,23 @@ describe('empty state', () => {
     fire(card.findByTestId(Select, 'template-select'), 'onChange', 'enterprise-deal');
     fire(card.findByTestId(DateInput, 'target-close-date'), 'onChange', { year: 2026, month: 10, date: 20 });
     await card.waitFor(() => expect(card.findByTestId(Alert, 'preview-problem')).toBeTruthy());
+    expect(card.findByTestId(Alert, 'preview-problem').props.title).toBe('Choose a later target close date');
     expect(textOf(card.findByTestId(Alert, 'preview-problem'))).toContain(
-      'The earliest that fits this template is',
+      'The earliest feasible target close date is',
     );
+    expect(card.findByTestId(LoadingButton, 'create-plan').props.disabled).toBe(true);
+  });
+
+  test('a target close date so late that steps after the close pass 2100 asks for an earlier date, and no Create', async () => {
+    const card = renderCard(
+      new FakeBackend(emptyPlan({ crm: 'hubspot', portalId: '123', dealId: DEAL_ID }), false),
+    );
+    await card.waitFor(() => expect(card.findByTestId(Select, 'template-select')).toBeTruthy());
+    fire(card.findByTestId(Select, 'template-select'), 'onChange', 'enterprise-deal');
+    fire(card.findByTestId(DateInput, 'target-close-date'), 'onChange', { year: 2100, month: 11, date: 30 });
+    await card.waitFor(() => expect(card.findByTestId(Alert, 'preview-problem')).toBeTruthy());
+    expect(card.findByTestId(Alert, 'preview-problem').props.title).toBe('Choose an earlier target close date');
+    expect(textOf(card.findByTestId(Alert, 'preview-problem'))).toContain('The latest feasible target close date is');
     expect(card.findByTestId(LoadingButton, 'create-plan').props.disabled).toBe(true);
   });
 });

@@ -22,7 +22,7 @@ import {
 } from '@hubspot/ui-extensions';
 import { useCallback, useEffect, useState } from 'react';
 import { describeError, type BackendError, type MapBackend } from '../backend.js';
-import { earliestFeasibleCloseDate, scheduleTemplate, type Template } from '../contract.js';
+import { scheduleTemplate, type Template } from '../contract.js';
 import { formatDate, fromPicker, type PickerDate } from '../format.js';
 import type { PlanController } from '../use-plan.js';
 
@@ -34,11 +34,16 @@ type Templates =
 function Preview({ template, target, today }: { template: Template; target: string; today: string }) {
   const schedule = scheduleTemplate(template, target, today);
   if (!schedule.ok) {
+    // The domain's sentences already name the earliest (or latest) date that fits.
+    const codes = new Set(schedule.error.map((p) => p.code));
+    const title = codes.has('target_too_soon')
+      ? 'Choose a later target close date'
+      : codes.has('target_too_late')
+        ? 'Choose an earlier target close date'
+        : 'This target close date cannot be used';
     return (
-      <Alert testId="preview-problem" variant="warning" title="Choose a later target close date">
-        {`${schedule.error.map((p) => p.message).join(' ')} The earliest that fits this template is ${formatDate(
-          earliestFeasibleCloseDate(template, today),
-        )}.`}
+      <Alert testId="preview-problem" variant="warning" title={title}>
+        {schedule.error.map((p) => p.message).join(' ')}
       </Alert>
     );
   }
