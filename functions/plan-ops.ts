@@ -111,6 +111,8 @@ export interface LoadedPlan {
   readonly stored: StoredPlan | null;
   /** The digest of the request making the edit (Caller.requestDigest), stored with the version it writes. */
   readonly requestDigest?: string | undefined;
+  /** The version the request was based on, when the edit was rebased onto a later one (update-milestone). */
+  readonly requestBase?: number | undefined;
 }
 
 /** The deal's stored plan, or an empty plan (version 0, not saved) when it has none yet. */
@@ -126,8 +128,9 @@ export async function loadOrEmpty(
 }
 
 /**
- * True when the stored plan is the result of this very request, based on `baseVersion`: it was saved, and
- * its answer was lost, and it is being sent again. Answered with that success, with no second write.
+ * True when the version in force was written by this very request, based on `baseVersion`: it was saved, its
+ * answer was lost, and it is being sent again. Answered with that success, with no second write. (The header
+ * records the request that wrote the version in force, so a later save by anyone else ends this.)
  */
 export function isResent(current: LoadedPlan, baseVersion: number): boolean {
   const last = current.stored?.lastRequest;
@@ -136,8 +139,7 @@ export function isResent(current: LoadedPlan, baseVersion: number): boolean {
     last !== undefined &&
     last !== null &&
     last.base === baseVersion &&
-    last.digest === current.requestDigest &&
-    current.plan.version === baseVersion + 1
+    last.digest === current.requestDigest
   );
 }
 
@@ -175,6 +177,7 @@ export async function saveEdited(
     plan,
     projection: project(plan, today),
     ...(current.requestDigest === undefined ? {} : { requestDigest: current.requestDigest }),
+    ...(current.requestBase === undefined ? {} : { requestBase: current.requestBase }),
   });
   if (!saved.ok) return err(storeError(saved.error));
   return ok(respond(saved.value.plan, today, true));

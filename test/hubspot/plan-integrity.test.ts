@@ -142,7 +142,7 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
     expect(await loaded(victim.deal)).toEqual(victim.plan);
   });
 
-  it.each([['-5'], ['1e300'], ['2.5'], ['2']])(
+  it.each([['-5'], ['1e300'], ['2.5'], ['2'], ['9007199254740991'], ['1125899906842624']])(
     'a map_plan_version edited to %s loads at the version the header records, and the next save goes above it',
     async (tamperedVersion) => {
       const { deal, plan } = await newPlan(3);
@@ -179,5 +179,22 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
     expect(after?.problems).toEqual([]);
     expect(after?.plan).toEqual(healed);
     expect(plan.milestones).toHaveLength(5);
+  });
+
+  it("never overwrites a record of another deal whose map_key was edited to this deal's key; the save says why and writes nothing", async () => {
+    const other = await newPlan(2);
+    const target = await newPlan(2);
+    const otherIds = await liveRecordIds(other.deal);
+    const taken = otherIds[0]!;
+    const before = await h.raw(h.demoPortalId, 'GET', `/crm/v3/objects/${objectType}/${taken}?properties=map_key,map_deal_id,map_title`);
+    await h.raw(h.demoPortalId, 'PATCH', `/crm/v3/objects/${objectType}/${taken}`, { properties: { map_key: `${target.deal.dealId}:newstep` } });
+    const added = must(addMilestone(target.plan, { id: 'newstep', title: 'Written by the target', dueDate: '2026-11-25', sellerOwnerId: 's-seller' }, ctx())).plan;
+    const refused = await store.save({ plan: added, projection: project(added, TODAY) });
+    expect(!refused.ok && refused.error.code).toBe('CRM_CONFLICT');
+    expect(!refused.ok && refused.error.message).toMatch(new RegExp(`belong to another deal.*record ${taken}, map_deal_id ${other.deal.dealId}`));
+    const after = await h.raw(h.demoPortalId, 'GET', `/crm/v3/objects/${objectType}/${taken}?properties=map_key,map_deal_id,map_title`);
+    expect(after.body.properties.map_title).toBe(before.body.properties.map_title);
+    expect(after.body.properties.map_deal_id).toBe(other.deal.dealId);
+    expect(await loaded(target.deal)).toEqual(target.plan);
   });
 });

@@ -85,6 +85,11 @@ test('a quick edit based on an older version is rebased when later changes touch
   // Another field of the first milestone, same base: rebased.
   const moved = planOf(await call('update-milestone', { dealId, baseVersion: base, milestoneId: a!.id, dueDate: '2027-01-04', reason: 'Their legal team is out.' }));
   expect(moved.plan.milestones.find((m) => m.id === a!.id)).toMatchObject({ status: 'in_progress', dueDate: '2027-01-04' });
+  // The rebased edit sent again (its answer lost): the success it had, no second write.
+  const writes = await crmWrites();
+  const again = planOf(await call('update-milestone', { dealId, baseVersion: base, milestoneId: a!.id, dueDate: '2027-01-04', reason: 'Their legal team is out.' }));
+  expect(again.version).toBe(moved.version);
+  expect(await crmWrites()).toBe(writes);
   // The same field of the first milestone, same base: a conflict listing the change.
   const same = await call('update-milestone', { dealId, baseVersion: base, milestoneId: a!.id, status: 'blocked' });
   expect(same.status).toBe(409);

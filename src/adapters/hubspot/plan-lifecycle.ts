@@ -18,7 +18,7 @@ import { canonicalJson, MILESTONE_KEY, milestoneKey } from './codec.js';
 import { associateDefault, batchArchive, batchReadByIds, batchUpdate, getObject, patchObject } from './crm-objects.js';
 import { DEAL_ID_PROPERTY, ownedMilestoneId, recordsOwnedBy } from './record-ownership.js';
 import { PLAN_HEADER_PROPERTIES } from './definitions.js';
-import { DEAL_READ_PROPERTIES, milestoneType, readDealState, type DealState, type PortalStoreConfig } from './plan-store.js';
+import { DEAL_READ_PROPERTIES, MAX_PLAN_VERSION, milestoneType, readDealState, type DealState, type PortalStoreConfig } from './plan-store.js';
 import type { StoredHeader } from './stored-plan.js';
 import type { HubSpotTransport } from './transport.js';
 
@@ -153,7 +153,7 @@ export class HubSpotPlanLifecycle implements PlanLifecycle {
     }
     const properties: Record<string, string> = {
       [PLAN_HEADER_PROPERTIES.plan]: JSON.stringify(header),
-      [PLAN_HEADER_PROPERTIES.version]: String(Math.max(from.storedVersion, to.storedVersion) + 1),
+      [PLAN_HEADER_PROPERTIES.version]: String(Math.min(MAX_PLAN_VERSION, Math.max(from.storedVersion, to.storedVersion) + 1)),
       [PLAN_HEADER_PROPERTIES.valueSummary]: from.valueSummary,
     };
     for (const name of Object.values(MAP_DEAL_PROPERTIES)) properties[name] = from.object.properties[name] ?? '';

@@ -54,7 +54,7 @@ import {
   type SimpleObject,
 } from './crm-objects.js';
 import { MILESTONE_OBJECT, PLAN_HEADER_PROPERTIES } from './definitions.js';
-import { ownedMilestoneId, recordsOwnedBy } from './record-ownership.js';
+import { DEAL_ID_PROPERTY, ownedMilestoneId, recordsOwnedBy } from './record-ownership.js';
 import { KeyedMutex } from '../locks/keyed-mutex.js';
 import {
   changesSinceVersion,
@@ -124,12 +124,19 @@ function headerVersion(header: StoredHeader): number {
   return Math.max(header.version ?? 0, header.activityTrimmedThrough ?? 0, ...header.activity.map((a) => a.v));
 }
 
+/**
+ * The largest version a save writes. map_plan_version is a number property anyone can edit: a value above this
+ * is not taken as a version (the header's is used), so that a save can never write a version past
+ * Number.MAX_SAFE_INTEGER, which would make the header unreadable.
+ */
+export const MAX_PLAN_VERSION = 2 ** 50;
+
 export function readDealState(object: SimpleObject): DealState {
   const props = object.properties;
   const rawPlan = props[PLAN_HEADER_PROPERTIES.plan];
   const rawVersion = props[PLAN_HEADER_PROPERTIES.version];
   const version = decodeNumber(rawVersion);
-  const validVersion = typeof version === 'number' && Number.isSafeInteger(version) && version >= 0 ? version : null;
+  const validVersion = typeof version === 'number' && Number.isSafeInteger(version) && version >= 0 && version < MAX_PLAN_VERSION ? version : null;
   let header: StoredHeader | null = null;
   let headerProblem: string | null = null;
   const repairable: string[] = [];
@@ -240,7 +247,7 @@ export class HubSpotPlanStore implements PlanStore {
         ),
       );
     }
-    return this.locks.run(`${deal.portalId}:${deal.dealId}`, () => this.saveLocked(valid.value, request.projection, request.requestDigest));
+    return this.locks.run(`${deal.portalId}:${deal.dealId}`, () => this.saveLocked(valid.value, request.projection, request.requestDigest, request.requestBase));
   }
 
   writeProjection(deal: DealRef, projection: Projection, written: Projection | null): Promise<Result<readonly string[], PlanStoreError>> {
@@ -264,7 +271,7 @@ export class HubSpotPlanStore implements PlanStore {
     });
   }
 
-  private async saveLocked(plan: Plan, projection: Projection, requestDigest: string | undefined): Promise<Result<StoredPlan, PlanStoreError>> {
+  private async saveLocked(plan: Plan, projection: Projection, requestDigest: string | undefined, requestBase: number | undefined): Promise<Result<StoredPlan, PlanStoreError>> {
     const deal = plan.deal;
     const config = await this.options.portalConfig(deal.portalId);
     const customObjects = config.storageMode === 'custom_object';
@@ -283,17 +290,21 @@ export class HubSpotPlanStore implements PlanStore {
     if (state.headerProblem !== null) return err(unreadable(deal, [state.headerProblem]));
     const currentVersion = state.header === null ? 0 : state.storedVersion;
     if (!records.ok) return records;
+    const foreign = [...records.value].filter(([key, record]) => ownedMilestoneId(record, deal.dealId) !== key.slice(deal.dealId.length + 1));
+    if (foreign.length > 0) return err(keyTaken(deal, foreign.map(([key, record]) => ({ key, record }))));
     if (plan.version !== currentVersion) {
       // The same save sent again after its answer was lost (it did commit): report the success it had.
-      const resent = currentVersion === plan.version + 1 ? storedIfResent(plan, state, records.value, requestDigest) : null;
+      const resent =
+        requestDigest !== undefined || currentVersion === plan.version + 1 ? storedIfResent(plan, state, records.value, requestDigest, requestBase) : null;
       if (resent !== null) return ok(storedPlan(resent.plan, state.written, resent.header, []));
       return err(conflict(plan.version, currentVersion, state.header));
     }
 
     // The version number never goes back, even over a plan an admin cleared by hand.
     const newVersion = state.storedVersion + 1;
+    if (newVersion > MAX_PLAN_VERSION) return err(versionExhausted(deal, state.storedVersion));
     const activity = nextActivity(plan.activity, state.header?.activity ?? [], state.header?.activityTrimmedThrough ?? 0, newVersion);
-    const lastRequest = requestDigest === undefined ? undefined : { base: plan.version, digest: requestDigest };
+    const lastRequest = requestDigest === undefined ? undefined : { base: requestBase ?? plan.version, digest: requestDigest };
     const common = headerCommon(plan, activity.activity, activity.trimmedThrough, { version: newVersion, lastRequest });
     const next = canonicalProjection(projection);
     const dealProperties = (serialised: string): Record<string, string> => this.dealChanges(config, state, plan, next, serialised, newVersion);
@@ -415,10 +426,12 @@ function storedIfResent(
   state: DealState,
   records: ReadonlyMap<string, SimpleObject>,
   requestDigest: string | undefined,
+  requestBase: number | undefined,
 ): { plan: Plan; header: StoredHeader } | null {
   const header = state.header;
   if (header === null) return null;
-  if (requestDigest !== undefined && (header.lastRequest?.base !== plan.version || header.lastRequest.digest !== requestDigest)) return null;
+  // The header records the request that wrote the version in force: the same request (same base) is this one.
+  if (requestDigest !== undefined && (header.lastRequest?.base !== (requestBase ?? plan.version) || header.lastRequest.digest !== requestDigest)) return null;
   let milestones: Milestone[];
   if (header.storage === 'document') {
     milestones = header.milestones;
@@ -616,6 +629,31 @@ function unreadable(deal: DealRef, problems: readonly string[]): CrmError {
       `the deal's map_plan property and its MAP milestone records hold the data.`,
     200,
     { details: problems.slice(0, 20) },
+  );
+}
+
+/** A plan whose version (edited by hand far past any real count) cannot go up any more. */
+function versionExhausted(deal: DealRef, version: number): CrmError {
+  return crmError(
+    'CRM_VALIDATION',
+    `The plan on deal ${deal.dealId} was not saved: its version number (${version}) was set by hand so high that it cannot go up any more. ` +
+      `An admin can set the deal's map_plan_version property back to a small number (for example 1000) and save again.`,
+    0,
+  );
+}
+
+/**
+ * Records that hold this deal's milestone keys but belong to another deal (their map_deal_id was left as it
+ * was when their map_key was edited in HubSpot): never overwritten; an admin decides.
+ */
+function keyTaken(deal: DealRef, taken: readonly { key: string; record: SimpleObject }[]): CrmError {
+  const list = taken.slice(0, 5).map((t) => `${t.key} (record ${t.record.id}, map_deal_id ${t.record.properties[DEAL_ID_PROPERTY] ?? 'empty'})`);
+  return crmError(
+    'CRM_CONFLICT',
+    `The change was not saved: HubSpot has MAP milestone records with this deal's milestone keys that belong to another deal, ` +
+      `so saving would overwrite them. An admin can fix or delete those records in HubSpot: ${list.join('; ')}.`,
+    0,
+    { details: list },
   );
 }
 

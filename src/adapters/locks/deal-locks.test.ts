@@ -84,6 +84,18 @@ describe('PostgresDealLocks (two instances on one database)', () => {
     expect(await b.run(deal('3'), () => Promise.resolve(ok('b')))).toEqual(ok('b'));
   });
 
+  test('when every lock connection is held by saves of other deals for too long, a save answers DEAL_BUSY', async () => {
+    const locks = new PostgresDealLocks({ connectionString: DATABASE_URL, max: 1, waitMs: 150 });
+    opened.push(locks);
+    let release: () => void = () => undefined;
+    const held = locks.run(deal('5'), () => new Promise<ReturnType<typeof ok<string>>>((resolve) => (release = () => resolve(ok('5')))));
+    await sleep(30);
+    const other = await locks.run<string, never>(deal('6'), () => Promise.resolve(ok('6')));
+    expect(other).toEqual({ ok: false, error: expect.objectContaining({ code: 'DEAL_BUSY' }) });
+    release();
+    expect(await held).toEqual(ok('5'));
+  });
+
   test('a task that throws releases the lock', async () => {
     const a = open();
     await expect(a.run(deal('4'), () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

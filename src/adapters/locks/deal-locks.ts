@@ -42,7 +42,7 @@ export class InProcessDealLocks implements DealLocks {
 
 export interface PostgresDealLocksOptions {
   readonly connectionString: string;
-  /** Connections for locks (each held deal takes one). Default 10. */
+  /** Connections for locks (each deal being saved takes one). Default 20. */
   readonly max?: number;
   /** How long to wait in PostgreSQL for another instance's save. Default DEFAULT_LOCK_WAIT_MS. */
   readonly waitMs?: number;
@@ -57,7 +57,7 @@ export class PostgresDealLocks implements DealLocks {
     this.waitMs = options.waitMs ?? DEFAULT_LOCK_WAIT_MS;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
-      max: options.max ?? 10,
+      max: options.max ?? 20,
       connectionTimeoutMillis: this.waitMs,
     });
     // An idle client can lose its connection (database restart); the pool replaces it.
@@ -69,7 +69,14 @@ export class PostgresDealLocks implements DealLocks {
   }
 
   private async runLocked<T, E>(key: string, task: () => Promise<Result<T, E>>): Promise<Result<T, E | DealLockBusy>> {
-    const client = await this.pool.connect();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      // Every lock connection is held by saves of other deals for longer than a save may wait.
+      if (error instanceof Error && /timeout/i.test(error.message)) return err(busy(this.waitMs));
+      throw error;
+    }
     let healthy = true;
     try {
       await client.query('BEGIN');

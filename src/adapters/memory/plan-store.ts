@@ -141,8 +141,7 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
       const resent =
         current !== undefined &&
         request.requestDigest !== undefined &&
-        currentVersion === request.plan.version + 1 &&
-        entry.lastRequest?.base === request.plan.version &&
+        entry.lastRequest?.base === (request.requestBase ?? request.plan.version) &&
         entry.lastRequest.digest === request.requestDigest;
       if (resent) return ok(this.stored(entry, current));
       const since = current
@@ -171,7 +170,8 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
       this.calls.projectionWrites++;
     pushVersion(entry, plan);
     entry.writtenProjection = request.projection;
-    entry.lastRequest = request.requestDigest === undefined ? null : { base: request.plan.version, digest: request.requestDigest };
+    entry.lastRequest =
+      request.requestDigest === undefined ? null : { base: request.requestBase ?? request.plan.version, digest: request.requestDigest };
     return ok(this.stored(entry, plan));
   }
 
