@@ -112,6 +112,8 @@ export interface LoadedPlan {
   readonly stored: StoredPlan | null;
   /** The digest of the request making the edit (Caller.requestDigest), stored with the version it writes. */
   readonly requestDigest?: string | undefined;
+  /** The version the request was based on, when the edit was rebased onto a later one (update-milestone). */
+  readonly requestBase?: number | undefined;
 }
 
 /** The deal's stored plan, or an empty plan (version 0, not saved) when it has none yet. */
@@ -127,8 +129,9 @@ export async function loadOrEmpty(
 }
 
 /**
- * True when the stored plan is the result of this very request, based on `baseVersion`: it was saved, and
- * its answer was lost, and it is being sent again. Answered with that success, with no second write.
+ * True when the version in force was written by this very request, based on `baseVersion`: it was saved, its
+ * answer was lost, and it is being sent again. Answered with that success, with no second write. (The header
+ * records the request that wrote the version in force, so a later save by anyone else ends this.)
  */
 export function isResent(current: LoadedPlan, baseVersion: number): boolean {
   const last = current.stored?.lastRequest;
@@ -137,8 +140,7 @@ export function isResent(current: LoadedPlan, baseVersion: number): boolean {
     last !== undefined &&
     last !== null &&
     last.base === baseVersion &&
-    last.digest === current.requestDigest &&
-    current.plan.version === baseVersion + 1
+    last.digest === current.requestDigest
   );
 }
 
@@ -176,6 +178,7 @@ export async function saveEdited(
     plan,
     projection: project(plan, today),
     ...(current.requestDigest === undefined ? {} : { requestDigest: current.requestDigest }),
+    ...(current.requestBase === undefined ? {} : { requestBase: current.requestBase }),
   });
   if (!saved.ok) return err(storeError(saved.error));
   return ok(respond(saved.value.plan, today, true));
