@@ -1,8 +1,8 @@
 /**
  * A PlanStore and PlanLifecycle kept in memory, faithful to the ports: deals exist per portal (a deal of
  * another portal is DEAL_NOT_FOUND), every save checks the version it was based on and says what changed
- * since, plans over the size limit are refused, and the forecast fields written are remembered. For tests,
- * benchmarks of the server alone, and local runs until the HubSpot store is wired in.
+ * since, plans over the size limit are refused, a request sent again after it committed is recognised, and the
+ * forecast fields written are remembered. For tests and for benchmarks of the server alone.
  */
 import type { ActivityEntry, DealRef, Plan } from '../../domain/model.js';
 import type { Projection } from '../../domain/project.js';
