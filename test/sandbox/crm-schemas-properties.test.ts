@@ -268,8 +268,10 @@ describe('properties v3', () => {
   });
 
   // crm-properties-v3.json, PropertyCreate.options: "A list of valid options for the property. This field is
-  // required for enumerated properties." A bool (single checkbox) is not an enumeration: without options it gets
-  // the Yes/No pair (values "true"/"false"), as HubSpot's properties guide shows for booleancheckbox.
+  // required for enumerated properties." HubSpot's properties guide (https://developers.hubspot.com/docs/api/crm/properties,
+  // "Valid values for type field"): enumeration is "a set of options" for booleancheckbox, checkbox, radio and select,
+  // so each needs options; bool is "a field containing binary options (e.g., Yes or No, True or False)". That HubSpot
+  // fills in Yes/No for a bool created without options is the sandbox's assumption (not documented either way).
   it('refuses an enumeration without options, for every enumeration field type, on create, batch create and schema create', async () => {
     const base = { label: 'X', type: 'enumeration', groupName: 'dealinformation' };
     for (const fieldType of ['select', 'radio', 'checkbox', 'booleancheckbox']) {
