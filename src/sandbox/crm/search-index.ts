@@ -37,6 +37,21 @@ interface IndexState {
   lagByPortal: Map<number, number>;
   /** `${portalId}/${objectTypeId}` → record id → its writes, oldest first. */
   writes: Map<string, Map<number, Write[]>>;
+  /** Writes noted since the last sweep of old history. */
+  sinceSweep: number;
+}
+
+/** Writes between two sweeps of the whole history (so that types nobody searches do not keep theirs). */
+const SWEEP_EVERY = 1000;
+
+/** Drops the writes that no search can see any more (older than the largest lag). */
+function sweep(byId: Map<number, Write[]>, now: number): void {
+  const horizon = now - MAX_SEARCH_LAG_MS;
+  for (const [id, list] of byId) {
+    const kept = list.filter((w) => w.at > horizon);
+    if (kept.length === 0) byId.delete(id);
+    else if (kept.length !== list.length) byId.set(id, kept);
+  }
 }
 
 const states = new WeakMap<SandboxDb, IndexState>();
@@ -44,7 +59,7 @@ const states = new WeakMap<SandboxDb, IndexState>();
 function state(db: SandboxDb): IndexState {
   let s = states.get(db);
   if (!s) {
-    s = { defaultLagMs: DEFAULT_SEARCH_LAG_MS, lagByPortal: new Map(), writes: new Map() };
+    s = { defaultLagMs: DEFAULT_SEARCH_LAG_MS, lagByPortal: new Map(), writes: new Map(), sinceSweep: 0 };
     states.set(db, s);
   }
   return s;
@@ -91,6 +106,14 @@ export function noteWrite(db: SandboxDb, portalId: number, objectTypeId: string,
   const list = byId.get(id);
   if (list) list.push({ at, before });
   else byId.set(id, [{ at, before }]);
+  s.sinceSweep += 1;
+  if (s.sinceSweep >= SWEEP_EVERY) {
+    s.sinceSweep = 0;
+    for (const [k, m] of s.writes) {
+      sweep(m, at);
+      if (m.size === 0) s.writes.delete(k);
+    }
+  }
 }
 
 /** Marks every write of a portal as indexed (demo seeding, portal reset or delete). */
@@ -106,12 +129,7 @@ export function indexPortalNow(db: SandboxDb, portalId: number): void {
 export function searchVisible(db: SandboxDb, portalId: number, objectTypeId: string, live: CrmRecord[], now: number): CrmRecord[] {
   const byId = state(db).writes.get(`${portalId}/${objectTypeId}`);
   if (!byId || byId.size === 0) return live;
-  const horizon = now - MAX_SEARCH_LAG_MS;
-  for (const [id, list] of byId) {
-    const kept = list.filter((w) => w.at > horizon);
-    if (kept.length === 0) byId.delete(id);
-    else if (kept.length !== list.length) byId.set(id, kept);
-  }
+  sweep(byId, now);
   const asOf = now - searchLag(db, portalId);
   const stateAt = (id: number, current: CrmRecord | null): CrmRecord | null => {
     const first = byId.get(id)?.find((w) => w.at > asOf);
@@ -131,4 +149,11 @@ export function searchVisible(db: SandboxDb, portalId: number, objectTypeId: str
     if (visible) out.push(visible);
   }
   return out.sort((a, b) => a.id - b.id);
+}
+
+/** How many writes the index still remembers (tests: the history stays bounded). */
+export function rememberedWrites(db: SandboxDb): number {
+  let n = 0;
+  for (const byId of state(db).writes.values()) for (const list of byId.values()) n += list.length;
+  return n;
 }
