@@ -53,6 +53,7 @@ if (config.crm.mode === 'sandbox' && config.crm.apiBase === null) {
     demoToken: sc.demoToken,
     timeScale: sc.timeScale,
     accessTokenTtlSeconds: sc.accessTokenTtlSeconds,
+    searchIndexLagMs: sc.searchIndexLagMs,
     rateLimit: { perTenSeconds: sc.perTenSeconds },
     // The backend's own OAuth app: its credentials, and its callback whatever PORT is.
     devApp: {

@@ -32,6 +32,7 @@ const sandbox = await createSandbox({
   demoToken: config.demoToken,
   timeScale: config.timeScale,
   accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+  searchIndexLagMs: config.searchIndexLagMs,
   rateLimit: { perTenSeconds: config.perTenSeconds },
   devApp: { name: 'Mutual Action Plan (dev)', ...config.devApp },
   onError: (error) =>
