@@ -48,6 +48,17 @@ function domainPurity(files, forbidden) {
   };
 }
 
+/**
+ * A layer rule (docs/architecture.md has the arrows): files of `files` may import nothing that matches
+ * `forbidden`, a regex over the import specifier. Tests of a layer follow the same rule unless listed apart.
+ */
+function layer(files, forbidden, message) {
+  return {
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: forbidden, message }] }] },
+  };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -85,6 +96,21 @@ export default tseslint.config(
   // src/domain/arbitraries.ts (imported by tests only). Everything else they import stays as pure as the domain.
   domainPurity(['src/domain/*.test.ts', 'src/domain/arbitraries.ts'], '^(?!zod$|fast-check$|\\./).*'),
   domainPurity(['src/domain/*/*.test.ts'], '^(?!zod$|fast-check$|\\./|\\.\\./(?!\\.\\.)).*'),
+  // Ports are interfaces over the domain: they import zod, the domain and each other, nothing else.
+  layer(['src/ports/*.ts'], '^(?!zod$|\\./|\\.\\./domain/).*', 'src/ports imports only zod, src/domain and other ports.'),
+  // The use cases (functions/) take ports and the domain: no express, no SDK, no adapter, no config.
+  layer(
+    ['functions/*.ts'],
+    '^(?!zod$|\\./|\\.\\./src/(domain|ports)/).*',
+    'functions/ imports only zod, src/domain, src/ports and other functions.',
+  ),
+  // Adapters implement ports: they never reach into the HTTP layer, the use cases, the sandbox, the preview or
+  // the configuration (the composition root passes them what they need).
+  layer(
+    ['src/adapters/**/*.ts'],
+    '^(\\.\\./)+(server|sandbox|preview|config|main)(/|\\.js$)|^(\\.\\./){3,}functions/',
+    'src/adapters implements src/ports over the domain: it does not import the server, functions, the sandbox, the preview or the config.',
+  ),
   // The deal card runs in HubSpot's worker and draws only @hubspot/ui-extensions components: no DOM, no
   // Node, no other UI library.
   {
