@@ -9,7 +9,7 @@ import { errorBody, sendError } from '../errors.js';
 import type { FaultInjector } from './faults.js';
 import { isSearchRequest, rateLimitBody, type RateLimiter } from './limits.js';
 import { endpointOf, type Metrics } from './metrics.js';
-import { staticTokenScopes } from './scopes.js';
+import { missingScopesBody, requiredScopeGroups, staticTokenScopes, unmetScopeGroup } from './scopes.js';
 import type { PlatformStore } from './store.js';
 
 /** HubSpot's text for a request without usable credentials (missing, malformed or unknown token). */
@@ -129,6 +129,21 @@ export function createGate(deps: GateDeps): RequestHandler[] {
     next();
   };
 
+  /**
+   * 403 MISSING_SCOPES when the token lacks the scopes HubSpot's specs require for the endpoint and the object
+   * type(s) in its path (see scopes.ts). After the rate limit: a refused call still counts, as every
+   * authenticated call does.
+   */
+  const requireScopes: RequestHandler = (req, res, next) => {
+    const groups = requiredScopeGroups(req.method === 'HEAD' ? 'GET' : req.method, req.path);
+    const unmet = groups === undefined ? undefined : unmetScopeGroup(contextOf(res).scopes, groups);
+    if (unmet !== undefined) {
+      res.status(403).json(missingScopesBody(unmet));
+      return;
+    }
+    next();
+  };
+
   const injectFaults = (req: Request, res: Response, next: NextFunction): void => {
     const draw = faults.draw(portalOf(res));
     const act = (): void => {
@@ -169,11 +184,13 @@ export function createGate(deps: GateDeps): RequestHandler[] {
     }
   };
 
-  return [record, authenticate, rateLimit, injectFaults];
+  return [record, authenticate, rateLimit, requireScopes, injectFaults];
 }
 
-function portalOf(res: Response): number {
+function contextOf(res: Response): CallerContext {
   const ctx = (res.locals as GateLocals).sandbox;
   if (!ctx) throw new Error('sandbox: gate step ran before authentication');
-  return ctx.portalId;
+  return ctx;
 }
+
+const portalOf = (res: Response): number => contextOf(res).portalId;
