@@ -170,7 +170,10 @@ async function main(): Promise<void> {
   await admin('PUT', `/_sandbox/portals/${bulk.portalId}/rate-limits`, { perTenSeconds: HUBSPOT_PER_10S });
   await admin('POST', '/_sandbox/reset', { what: 'metrics', portalId: Number(bulk.portalId) });
   out(`Seeded ${DEALS} deals × ${MILESTONES} milestones in ${((performance.now() - seedStarted) / 1_000).toFixed(1)} s real (not measured; limit lifted meanwhile).`);
-  await new Promise((r) => setTimeout(r, WINDOW_MS));
+  // Let the rate window empty, and the search index (which lags writes, as HubSpot's does) catch up with the
+  // seed, so that the run's one count search sees every deal, as it would in a portal whose deals are old.
+  const { lagMs } = (await admin('GET', `/_sandbox/portals/${bulk.portalId}/search-lag`)) as { lagMs: number };
+  await new Promise((r) => setTimeout(r, Math.max(WINDOW_MS, lagMs + 50)));
 
   const reproject = (): Promise<ReprojectReport> =>
     reprojectPortal({ transport, portalId: bulk.portalId, config: bulk.config, today: LATER, clock });

@@ -97,11 +97,12 @@ export function respond(plan: Plan, today: string, saved: boolean, stored?: Stor
 /** What the rep reads when a plan loaded with repairable problems (the details are for admins: log, cli show). */
 export function repairNotice(problems: readonly string[]): string | undefined {
   if (problems.length === 0) return undefined;
-  const what = problems.length === 1 ? 'one problem' : `${problems.length} problems`;
+  const what = problems.length === 1 ? 'One part' : `${problems.length} parts`;
   return (
-    `Part of this plan could not be read from HubSpot (${what}, such as a step whose record was deleted or ` +
-    `a plan field edited outside this app), so the plan is shown as far as it could be read. Your next change ` +
-    `saves it as shown, which repairs it. If a step is missing, add it again; your HubSpot admin can see the details in the app's log.`
+    `${what} of this plan no longer read${problems.length === 1 ? 's' : ''} back from HubSpot as the app saved ${problems.length === 1 ? 'it' : 'them'} ` +
+    `(for example a step whose record was deleted there, or a plan field edited outside this app), so the plan is shown ` +
+    `as far as it could be read. Your next change saves it as shown, which repairs it. If a step is missing, add it ` +
+    `again; your HubSpot admin can see the details in the app's log.`
   );
 }
 

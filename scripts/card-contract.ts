@@ -9,7 +9,7 @@
  * are the backend's `z.infer`/`z.input` types, never hand-copied. Only relative imports and the packages in
  * ALLOWED_PACKAGES may appear: a contract that starts importing express or pino fails here, not in the card.
  *
- * `npm run card:contract -- --check` (run by CI through test/extension/card-contract.test.ts) fails when the
+ * `npm run card:contract -- --check` (run by CI through test/extension/hubspot-project.test.ts) fails when the
  * checked-in copy differs from what the sources would generate.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

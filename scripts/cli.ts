@@ -5,6 +5,8 @@
  * In sandbox mode without HUBSPOT_API_BASE, the CRM is the sandbox that `npm start` runs on
  * 127.0.0.1:SANDBOX_PORT (default 4010).
  */
+// First: on a Node.js older than 22, say what to install before anything else loads.
+import '../src/require-node.js';
 import type { Result } from '../src/domain/result.js';
 import type { PlanStoreError, StoredPlan } from '../src/ports/plan-store.js';
 import { z } from 'zod';

@@ -7,6 +7,8 @@
  * node:sqlite prints an ExperimentalWarning when it loads; that one warning is dropped (every other still
  * prints), and the modules that load it are imported only after the filter is in place.
  */
+// First: on a Node.js older than 22, say what to install before anything else loads.
+import './require-node.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatConfigProblems, loadConfig, logConfigSummary } from './config.js';
@@ -51,6 +53,7 @@ if (config.crm.mode === 'sandbox' && config.crm.apiBase === null) {
     demoToken: sc.demoToken,
     timeScale: sc.timeScale,
     accessTokenTtlSeconds: sc.accessTokenTtlSeconds,
+    searchIndexLagMs: sc.searchIndexLagMs,
     rateLimit: { perTenSeconds: sc.perTenSeconds },
     // The backend's own OAuth app: its credentials, and its callback whatever PORT is.
     devApp: {

@@ -11,6 +11,7 @@ describe('sandbox config', () => {
         timeScale: 1,
         perTenSeconds: 110,
         accessTokenTtlSeconds: 1800,
+        searchIndexLagMs: 1000,
         devApp: {
           clientId: 'sandbox-dev-client-id',
           clientSecret: 'sandbox-dev-client-secret',
@@ -42,6 +43,13 @@ describe('sandbox config', () => {
         devApp: { redirectUris: ['http://localhost:8080/cb', 'https://app.example/cb'] },
       },
     });
+  });
+
+  it('reads SANDBOX_SEARCH_LAG_MS from 0 to 3000 ms (HubSpot: new or changed records take "a few moments" to reach search)', () => {
+    expect(parseSandboxConfig({ SANDBOX_SEARCH_LAG_MS: '0' })).toMatchObject({ ok: true, config: { searchIndexLagMs: 0 } });
+    expect(parseSandboxConfig({ SANDBOX_SEARCH_LAG_MS: '3000' })).toMatchObject({ ok: true, config: { searchIndexLagMs: 3000 } });
+    expect(parseSandboxConfig({ SANDBOX_SEARCH_LAG_MS: '3001' })).toMatchObject({ ok: false });
+    expect(parseSandboxConfig({ SANDBOX_SEARCH_LAG_MS: 'soon' })).toMatchObject({ ok: false });
   });
 
   it('reports every invalid variable at once', () => {

@@ -12,9 +12,11 @@
  * | SANDBOX_OAUTH_CLIENT_ID | sandbox-dev-client-id | client id of the dev OAuth app registered at start |
  * | SANDBOX_OAUTH_CLIENT_SECRET | sandbox-dev-client-secret | its client secret (a development value) |
  * | SANDBOX_OAUTH_REDIRECT_URIS | http://localhost:3000/oauth/callback,http://127.0.0.1:3000/oauth/callback | its redirect URLs, comma-separated |
+ * | SANDBOX_SEARCH_LAG_MS | 1000 | how long a write takes to reach search (0 to 3000; HubSpot's index lags too) |
  */
 import { z } from 'zod';
 import { DEFAULT_DEMO_TOKEN, DEFAULT_DEV_APP } from './platform/defaults.js';
+import { DEFAULT_SEARCH_LAG_MS, MAX_SEARCH_LAG_MS } from './crm/search-index.js';
 
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -37,6 +39,10 @@ const EnvSchema = z.object({
   SANDBOX_ACCESS_TOKEN_TTL_SECONDS: z.preprocess(
     blankToUndefined,
     z.coerce.number().int().positive().default(1800),
+  ),
+  SANDBOX_SEARCH_LAG_MS: z.preprocess(
+    blankToUndefined,
+    z.coerce.number().int().min(0).max(MAX_SEARCH_LAG_MS).default(DEFAULT_SEARCH_LAG_MS),
   ),
   SANDBOX_OAUTH_CLIENT_ID: z.preprocess(
     blankToUndefined,
@@ -71,6 +77,7 @@ export interface SandboxConfig {
   timeScale: number;
   perTenSeconds: number | null;
   accessTokenTtlSeconds: number;
+  searchIndexLagMs: number;
   devApp: { clientId: string; clientSecret: string; redirectUris: string[] };
 }
 
@@ -96,6 +103,7 @@ export function parseSandboxConfig(env: Record<string, string | undefined>): Con
       timeScale: e.SANDBOX_TIME_SCALE,
       perTenSeconds: e.SANDBOX_RATE_LIMIT_PER_10S,
       accessTokenTtlSeconds: e.SANDBOX_ACCESS_TOKEN_TTL_SECONDS,
+      searchIndexLagMs: e.SANDBOX_SEARCH_LAG_MS,
       devApp: {
         clientId: e.SANDBOX_OAUTH_CLIENT_ID,
         clientSecret: e.SANDBOX_OAUTH_CLIENT_SECRET,

@@ -5,6 +5,8 @@
  * other warning still prints), and the server is imported only after the filter is in place, because the
  * warning fires when node:sqlite is first imported.
  */
+// First: on a Node.js older than 22, say what to install before anything else loads.
+import '../require-node.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseSandboxConfig } from './config.js';
@@ -31,6 +33,7 @@ const sandbox = await createSandbox({
   demoToken: config.demoToken,
   timeScale: config.timeScale,
   accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+  searchIndexLagMs: config.searchIndexLagMs,
   rateLimit: { perTenSeconds: config.perTenSeconds },
   devApp: { name: 'Mutual Action Plan (dev)', ...config.devApp },
   onError: (error) =>

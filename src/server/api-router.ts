@@ -31,7 +31,8 @@ export interface ApiDeps {
 function requireActiveInstallation(installations: InstallationStore) {
   return async (_req: Request, res: Response, next: NextFunction): Promise<void> => {
     const { portalId } = callerOf(res);
-    const installation = await installations.getInstallation(portalId);
+    // Within the request, so the function's own reads of this installation reuse this one.
+    const installation = await withinRequest(res, () => installations.getInstallation(portalId));
     if (installation?.status.state !== 'active') {
       sendApiError(
         res,

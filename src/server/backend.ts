@@ -24,6 +24,7 @@ import type { DealLocks } from '../ports/deal-locks.js';
 import { openDealLocks } from '../adapters/locks/deal-locks.js';
 import type { ProvisionPortal } from '../ports/provisioning.js';
 import { createApp } from './app.js';
+import { requestCachedInstallations } from './request-cached-installations.js';
 import { startHousekeeping } from './housekeeping.js';
 import type { ReadinessCheck } from './health.js';
 import { AccessTokenProvider } from './oauth/token-provider.js';
@@ -76,7 +77,7 @@ export interface Backend {
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
-  const installations =
+  const ownInstallations =
     options.installations ??
     (await openInstallationStore({
       databaseUrl: config.databaseUrl ?? undefined,
@@ -84,6 +85,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       cipher: new TokenCipher(config.tokenEncryptionKeys),
       clock,
     }));
+  // Read once per request: the router's check, the store's storage mode and every CRM call's token.
+  const installations = requestCachedInstallations(ownInstallations);
   const tokenClient = new OAuthTokenClient({
     apiBase: options.crm.apiBase,
     clientId: config.hubspotClientId,
@@ -192,7 +195,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     close: async () => {
       housekeeping?.stop();
       if (!options.locks) await locks.close();
-      if (!options.installations) await installations.close();
+      if (!options.installations) await ownInstallations.close();
     },
   };
 }

@@ -21,6 +21,8 @@ export interface RequestContext {
   portalId?: number;
   dealId?: string;
   fn?: string;
+  /** Reads made once per request (the installation, its tokens): see memoInRequest. */
+  readonly memo: Map<string, Promise<unknown>>;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -48,6 +50,28 @@ export function recordCrmTime(ms: number): void {
     ctx.crmMs = unionLength(ctx.crmIntervals);
     ctx.crmCalls++;
   }
+}
+
+/**
+ * `load()` once per request and key: inside a request the first answer is kept for the rest of it (the
+ * installation and its tokens do not change under one request, except by this request's own writes, which
+ * call forgetRequestMemo); outside a request (CLI, start-up) every call loads.
+ */
+export function memoInRequest<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const memo = storage.getStore()?.memo;
+  if (!memo) return load();
+  const known = memo.get(key) as Promise<T> | undefined;
+  if (known) return known;
+  const loading = load();
+  memo.set(key, loading);
+  // A failed read is not kept: the next call tries again.
+  loading.catch(() => memo.delete(key));
+  return loading;
+}
+
+/** Drops what this request remembered (after it wrote to the installation store). */
+export function forgetRequestMemo(): void {
+  storage.getStore()?.memo.clear();
 }
 
 /**
@@ -107,6 +131,7 @@ export function requestContextMiddleware(base: Logger) {
       crmMs: 0,
       crmIntervals: [],
       crmCalls: 0,
+      memo: new Map(),
     };
     res.locals.ctx = ctx;
     res.set('X-Request-Id', requestId);

@@ -29,9 +29,16 @@ export interface ContractVerdict {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The specs live beside the repository (../shared), as on every developer machine and in CI. */
+/**
+ * The specs live beside the repository (../shared/hubspot-openapi), as on every developer machine and in CI;
+ * HUBSPOT_OPENAPI_DIR points elsewhere for a checkout that has them in another place.
+ */
 export function specDirectory(): string {
-  const candidates = [resolve(here, '../../../shared/hubspot-openapi'), resolve(here, '../../shared/hubspot-openapi')];
+  const configured = process.env.HUBSPOT_OPENAPI_DIR;
+  const candidates =
+    configured !== undefined && configured !== ''
+      ? [resolve(configured)]
+      : [resolve(here, '../../../shared/hubspot-openapi'), resolve(here, '../../shared/hubspot-openapi')];
   for (const dir of candidates) {
     try {
       readdirSync(dir);
@@ -40,7 +47,10 @@ export function specDirectory(): string {
       // Not at this location; try the next one.
     }
   }
-  throw new Error(`HubSpot OpenAPI specs not found (looked in ${candidates.join(', ')})`);
+  throw new Error(
+    `The contract tests need HubSpot's OpenAPI specs, which are not in ${candidates.join(' or ')}: ` +
+      `put the hubspot-openapi folder in ../shared beside this checkout, or set HUBSPOT_OPENAPI_DIR to the folder that holds them.`,
+  );
 }
 
 type Backend = InstanceType<typeof OpenAPIBackend>;

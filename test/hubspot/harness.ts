@@ -40,6 +40,11 @@ export interface Harness {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   raw(portalId: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   setFaults(portalId: string, faults: Record<string, unknown> | null): Promise<void>;
+  /**
+   * Waits until the portal's search index has every write made so far: the sandbox's search lags writes by
+   * its set lag (1 s by default), as HubSpot's does ("a few moments"). Only needed before reading through search.
+   */
+  waitForSearchIndex(portalId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,6 +100,11 @@ export async function startHarness(
     async setFaults(portalId, faults) {
       const res = faults === null ? await raw('', 'DELETE', `/_sandbox/portals/${portalId}/faults`) : await raw('', 'PUT', `/_sandbox/portals/${portalId}/faults`, faults);
       if (res.status >= 300) throw new Error(`could not set faults: ${res.status} ${JSON.stringify(res.body)}`);
+    },
+    async waitForSearchIndex(portalId) {
+      const res = await raw('', 'GET', `/_sandbox/portals/${portalId}/search-lag`);
+      if (res.status !== 200) throw new Error(`could not read the search lag: ${res.status}`);
+      await new Promise((resolve) => setTimeout(resolve, Number(res.body.lagMs) + 20));
     },
     close: () => sandbox.close(),
   };

@@ -1,4 +1,4 @@
-import { provisionPortal, type ProvisionReport } from '../../src/adapters/hubspot/provision.js';
+import { propertyRepair, provisionPortal, type ProvisionReport } from '../../src/adapters/hubspot/provision.js';
 import { DEAL_PROPERTIES, MILESTONE_PROPERTIES } from '../../src/adapters/hubspot/definitions.js';
 import { countBy, ENTERPRISE_SCOPES, PROFESSIONAL_SCOPES, startHarness, type Harness } from './harness.js';
 
@@ -145,5 +145,66 @@ describe('provisionPortal against the sandbox CRM', () => {
     const report = await provision(h.demoPortalId, ENTERPRISE_SCOPES);
     expect(report.storageMode).toBe('document');
     expect(report.problems.find((p) => p.subject === 'map_milestone property map_key')?.message).toMatch(/unique values/);
+  });
+
+  // HubSpot refuses to delete a property an object requires (the sandbox likewise), and hasUniqueValue cannot be
+  // switched on after creation (crm-properties-v3.json PropertyCreate.hasUniqueValue: "Once set, this can't be
+  // changed"): the report tells the admin the order of the steps, and following them works.
+  it('tells the admin to un-require a non-unique map_key before deleting it, and following the steps gives custom-object mode', async () => {
+    const created = await h.raw(h.demoPortalId, 'POST', '/crm-object-schemas/v3/schemas', {
+      name: 'map_milestone',
+      labels: { singular: 'MAP milestone', plural: 'MAP milestones' },
+      primaryDisplayProperty: 'map_title',
+      requiredProperties: ['map_title', 'map_key'],
+      properties: [
+        { name: 'map_title', label: 'Title', type: 'string', fieldType: 'text' },
+        { name: 'map_key', label: 'Key', type: 'string', fieldType: 'text' },
+      ],
+      associatedObjects: ['0-3', '0-1'],
+    });
+    const typeId: string = created.body.objectTypeId;
+    const first = await provision(h.demoPortalId, ENTERPRISE_SCOPES);
+    expect(first.storageMode).toBe('document');
+    const problem = first.problems.find((p) => p.subject === 'map_milestone property map_key');
+    expect(problem?.blocking).toBe(true);
+    expect(problem?.message).toMatch(/first remove it from the map_milestone object's required properties .* then delete it/);
+    expect(h.attempts.some((a) => a.method === 'PATCH' && a.path.includes('map_key'))).toBe(false);
+
+    // Deleting first is refused, as the report warned; un-requiring, then deleting, works.
+    expect((await h.raw(h.demoPortalId, 'DELETE', `/crm/v3/properties/${typeId}/map_key`)).status).toBe(400);
+    expect((await h.raw(h.demoPortalId, 'PATCH', `/crm-object-schemas/v3/schemas/${typeId}`, { requiredProperties: ['map_title'] })).status).toBe(200);
+    expect((await h.raw(h.demoPortalId, 'DELETE', `/crm/v3/properties/${typeId}/map_key`)).status).toBe(204);
+    const second = await provision(h.demoPortalId, ENTERPRISE_SCOPES);
+    expect(second.problems).toEqual([]);
+    expect(second.storageMode).toBe('custom_object');
+    const key = await h.raw(h.demoPortalId, 'GET', `/crm/v3/properties/${typeId}/map_key`);
+    expect(key.body.hasUniqueValue).toBe(true);
+    const schema = await h.raw(h.demoPortalId, 'GET', `/crm-object-schemas/v3/schemas/${typeId}`);
+    expect(schema.body.requiredProperties).toEqual(expect.arrayContaining(['map_key', 'map_title']));
+  });
+
+  // crm-properties-v3.json PropertyModificationMetadata: readOnlyDefinition "Indicates whether the property's
+  // definition is read-only and cannot be modified", readOnlyOptions likewise for options. The sandbox refuses
+  // such a PATCH (test/sandbox/crm-schemas-properties.test.ts), so provisioning must not send one.
+  it('never plans a definition change for a property HubSpot marks read-only, and names what it left alone', () => {
+    const health = DEAL_PROPERTIES.find((p) => p.name === 'map_health')!;
+    const existing = {
+      name: 'map_health',
+      label: 'Health',
+      type: 'enumeration',
+      fieldType: 'radio',
+      description: '',
+      groupName: 'dealinformation',
+      options: [{ label: 'On track', value: 'on_track', hidden: false }],
+    };
+    const readOnly = propertyRepair({ ...existing, modificationMetadata: { readOnlyDefinition: true, readOnlyOptions: false } }, health);
+    expect(readOnly?.body).toEqual({ options: expect.any(Array) });
+    expect(readOnly?.locked).toEqual(['label', 'description', 'group', 'field type']);
+    const optionsToo = propertyRepair({ ...existing, modificationMetadata: { readOnlyDefinition: true, readOnlyOptions: true } }, health);
+    expect(optionsToo?.body).toEqual({});
+    expect(optionsToo?.locked).toEqual(['label', 'description', 'group', 'field type', 'options']);
+    const writable = propertyRepair({ ...existing, modificationMetadata: { readOnlyDefinition: false } }, health);
+    expect(Object.keys(writable?.body ?? {}).sort()).toEqual(['description', 'fieldType', 'groupName', 'label', 'options']);
+    expect(writable?.locked).toEqual([]);
   });
 });

@@ -124,6 +124,30 @@ describe('custom object schemas', () => {
     expect(await bad({ name: 'third_thing', associatedObjects: ['WIDGET'] })).toBe(400);
   });
 
+  // The path HubSpot's custom objects guide uses (https://developers.hubspot.com/docs/guides/api/crm/objects/custom-objects:
+  // "make a POST request to crm/v3/schemas"); the spec (crm-object-schemas-v3.json) spells it /crm-object-schemas/v3/schemas.
+  it('serves /crm/v3/schemas like /crm-object-schemas/v3/schemas, with the same scope and tier checks', async () => {
+    const list = await call(server, ENT, 'GET', '/crm/v3/schemas');
+    expect(list.status).toBe(200);
+    const spec = await call(server, ENT, 'GET', '/crm-object-schemas/v3/schemas');
+    expect(list.body).toEqual(spec.body);
+    const one = await call(server, ENT, 'GET', `/crm/v3/schemas/${objectTypeId}`);
+    expect(one.status).toBe(200);
+    expect(one.body.objectTypeId).toBe(objectTypeId);
+    const batch = await call(server, ENT, 'POST', '/crm/v3/schemas/batch/read', { inputs: [fqn] });
+    expect(batch.body.results.map((s: { objectTypeId: string }) => s.objectTypeId)).toEqual([objectTypeId]);
+    const read = await call(server, NO_SCHEMA_SCOPE, 'GET', '/crm/v3/schemas');
+    expect(read.status).toBe(403);
+    expect(read.body).toMatchObject({ category: 'MISSING_SCOPES', context: { requiredScopes: ['crm.schemas.custom.read'] } });
+    const write = await call(server, READ_ONLY, 'POST', '/crm/v3/schemas', { ...milestoneSchema, name: 'via_guide_path' });
+    expect(write.status).toBe(403);
+    expect(write.body.context.requiredScopes).toEqual(['crm.schemas.custom.write']);
+    const pro = await call(server, PRO, 'POST', '/crm/v3/schemas', { ...milestoneSchema, name: 'via_guide_path' });
+    expect(pro.status).toBe(403);
+    expect(pro.body.message).toMatch(/Enterprise/);
+    expect((await call(server, ENT, 'GET', '/crm/v3/schemas/p301_unknown')).status).toBe(404);
+  });
+
   it('refuses custom objects on a portal below Enterprise with 403', async () => {
     const res = await call(server, PRO, 'POST', '/crm-object-schemas/v3/schemas', milestoneSchema);
     expect(res.status).toBe(403);
@@ -241,6 +265,105 @@ describe('properties v3', () => {
     expect(await status({ name: 'no_group', groupName: 'nope' })).toBe(400);
     expect(await status({ name: 'unique_enum', type: 'enumeration', fieldType: 'select', hasUniqueValue: true, options: [] })).toBe(400);
     expect(await status({ name: 'dup_options', type: 'enumeration', fieldType: 'select', options: [{ label: 'A', value: 'a' }, { label: 'B', value: 'a' }] })).toBe(400);
+  });
+
+  // crm-properties-v3.json, PropertyCreate.options: "A list of valid options for the property. This field is
+  // required for enumerated properties." HubSpot's properties guide (https://developers.hubspot.com/docs/api/crm/properties,
+  // "Valid values for type field"): enumeration is "a set of options" for booleancheckbox, checkbox, radio and select,
+  // so each needs options; bool is "a field containing binary options (e.g., Yes or No, True or False)". That HubSpot
+  // fills in Yes/No for a bool created without options is the sandbox's assumption (not documented either way).
+  it('refuses an enumeration without options, for every enumeration field type, on create, batch create and schema create', async () => {
+    const base = { label: 'X', type: 'enumeration', groupName: 'dealinformation' };
+    for (const fieldType of ['select', 'radio', 'checkbox', 'booleancheckbox']) {
+      for (const options of [undefined, []]) {
+        const res = await call(server, ENT, 'POST', '/crm/v3/properties/deals', { ...base, name: `enum_${fieldType}`, fieldType, options });
+        expect(res.status).toBe(400);
+        expect(res.body.category).toBe('VALIDATION_ERROR');
+        expect(res.body.message).toMatch(/needs at least one option/);
+      }
+    }
+    const batch = await call(server, ENT, 'POST', '/crm/v3/properties/deals/batch/create', {
+      inputs: [{ ...base, name: 'enum_in_batch', fieldType: 'select' }],
+    });
+    expect(batch.status).toBe(207);
+    expect(batch.body.errors[0]).toMatchObject({ category: 'VALIDATION_ERROR', context: { name: ['enum_in_batch'] } });
+    const schema = await call(server, ENT, 'POST', '/crm-object-schemas/v3/schemas', {
+      ...milestoneSchema,
+      name: 'enum_schema',
+      properties: [...milestoneSchema.properties, { name: 'map_kind', label: 'Kind', type: 'enumeration', fieldType: 'radio' }],
+    });
+    expect(schema.status).toBe(400);
+    expect((await call(server, ENT, 'GET', '/crm-object-schemas/v3/schemas/enum_schema')).status).toBe(404);
+    const bool = await call(server, ENT, 'POST', '/crm/v3/properties/deals', { ...base, name: 'single_box', type: 'bool', fieldType: 'booleancheckbox' });
+    expect(bool.status).toBe(201);
+    expect(bool.body.options.map((o: { value: string }) => o.value)).toEqual(['true', 'false']);
+  });
+
+  it('refuses a PATCH that empties the options of an enumeration or turns a property into one without options', async () => {
+    await call(server, ENT, 'POST', '/crm/v3/properties/deals', {
+      name: 'map_size', label: 'Size', type: 'enumeration', fieldType: 'select', groupName: 'dealinformation',
+      options: [{ label: 'S', value: 's', hidden: false }],
+    });
+    const emptied = await call(server, ENT, 'PATCH', '/crm/v3/properties/deals/map_size', { options: [] });
+    expect(emptied.status).toBe(400);
+    expect(emptied.body.message).toMatch(/needs at least one option/);
+    await call(server, ENT, 'POST', '/crm/v3/properties/deals', { name: 'map_word', label: 'Word', type: 'string', fieldType: 'text', groupName: 'dealinformation' });
+    const retyped = await call(server, ENT, 'PATCH', '/crm/v3/properties/deals/map_word', { type: 'enumeration', fieldType: 'select' });
+    expect(retyped.status).toBe(400);
+    const withOptions = await call(server, ENT, 'PATCH', '/crm/v3/properties/deals/map_word', {
+      type: 'enumeration', fieldType: 'select', options: [{ label: 'A', value: 'a', hidden: false }],
+    });
+    expect(withOptions.status).toBe(200);
+  });
+
+  // crm-properties-v3.json, PropertyCreate.hasUniqueValue: "Whether or not the property's value must be unique.
+  // Once set, this can't be changed." PropertyUpdate has no hasUniqueValue. The sandbox refuses it in a PATCH
+  // (strict) rather than ignoring it, so an app cannot believe it switched uniqueness on or off.
+  it('refuses a PATCH that carries hasUniqueValue, in either direction, and leaves the flag as created', async () => {
+    await call(server, ENT, 'POST', '/crm/v3/properties/deals', { name: 'map_ext_id', label: 'External id', type: 'string', fieldType: 'text', groupName: 'dealinformation' });
+    const on = await call(server, ENT, 'PATCH', '/crm/v3/properties/deals/map_ext_id', { hasUniqueValue: true });
+    expect(on.status).toBe(400);
+    expect(on.body).toMatchObject({ category: 'VALIDATION_ERROR', message: expect.stringMatching(/hasUniqueValue .* cannot be changed after the property is created/) });
+    expect((await call(server, ENT, 'GET', '/crm/v3/properties/deals/map_ext_id')).body.hasUniqueValue).toBe(false);
+    await call(server, ENT, 'POST', '/crm/v3/properties/deals', { name: 'map_ext_key', label: 'External key', type: 'string', fieldType: 'text', groupName: 'dealinformation', hasUniqueValue: true });
+    const off = await call(server, ENT, 'PATCH', '/crm/v3/properties/deals/map_ext_key', { label: 'Key', hasUniqueValue: false });
+    expect(off.status).toBe(400);
+    const after = await call(server, ENT, 'GET', '/crm/v3/properties/deals/map_ext_key');
+    expect(after.body).toMatchObject({ hasUniqueValue: true, label: 'External key' });
+  });
+
+  // crm-properties-v3.json, PropertyModificationMetadata.readOnlyDefinition: "Indicates whether the property's
+  // definition is read-only and cannot be modified"; readOnlyOptions likewise for its options. HubSpot's own
+  // answer on a read-only-definition property (community.hubspot.com/t5/APIs-Integrations/Read-only-Properties-on-API/td-p/295621):
+  // its options can still be replaced with a PATCH when readOnlyOptions is false.
+  it('refuses relabelling or otherwise redefining a HubSpot-defined property (readOnlyDefinition)', async () => {
+    const dealname = await call(server, ENT, 'GET', '/crm/v3/properties/deals/dealname');
+    expect(dealname.body.modificationMetadata).toMatchObject({ readOnlyDefinition: true, archivable: false });
+    for (const body of [
+      { label: 'Opportunity name' },
+      { description: 'Ours now' },
+      { groupName: 'mutual_action_plan' },
+      { hidden: true },
+      { displayOrder: 3 },
+      { fieldType: 'textarea' },
+      { label: 'Deal Name' },
+    ]) {
+      const res = await call(server, ENT, 'PATCH', '/crm/v3/properties/deals/dealname', body);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ category: 'VALIDATION_ERROR', message: expect.stringMatching(/HubSpot-defined .* read-only/) });
+    }
+    expect((await call(server, ENT, 'GET', '/crm/v3/properties/deals/dealname')).body.label).toBe('Deal Name');
+    const owner = await call(server, ENT, 'GET', '/crm/v3/properties/deals/hubspot_owner_id');
+    expect(owner.body.modificationMetadata.readOnlyOptions).toBe(true);
+    const ownerOptions = await call(server, ENT, 'PATCH', '/crm/v3/properties/deals/hubspot_owner_id', { options: [{ label: 'A', value: 'a', hidden: false }] });
+    expect(ownerOptions.status).toBe(400);
+    expect(ownerOptions.body.message).toMatch(/options cannot be changed/);
+    const priority = await call(server, ENT, 'GET', '/crm/v3/properties/deals/hs_priority');
+    const options = [...priority.body.options, { label: 'Urgent', value: 'urgent', hidden: false, displayOrder: 3 }];
+    const added = await call(server, ENT, 'PATCH', '/crm/v3/properties/deals/hs_priority', { options });
+    expect(added.status).toBe(200);
+    expect(added.body.options.map((o: { value: string }) => o.value)).toEqual(['low', 'medium', 'high', 'urgent']);
+    expect(added.body.label).toBe('Priority');
   });
 
   it('stores bool properties as true/false and multi-checkbox values joined with ;', async () => {

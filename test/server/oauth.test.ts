@@ -205,6 +205,12 @@ test('a state is finished only in the browser that began the install: another br
     expect(await res.text()).toContain('started in another browser');
   }
   expect(provisioned).toHaveLength(0);
+  // A refused callback (a forged link opened in this browser) leaves this browser's install cookie alone.
+  const forged = new URL(mine.callbackUrl);
+  forged.searchParams.set('state', 'not.a.state.at-all');
+  const refused = await fetch(forged, { redirect: 'manual', headers: { cookie: mine.cookie } });
+  expect(refused.status).toBe(400);
+  expect(refused.headers.getSetCookie()).toEqual([]);
   const done = await fetch(mine.callbackUrl, { redirect: 'manual', headers: { cookie: mine.cookie } });
   expect(done.status).toBe(200);
   expect(provisioned).toHaveLength(1);

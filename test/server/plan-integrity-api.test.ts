@@ -115,7 +115,7 @@ test('a plan whose milestone record was deleted in HubSpot loads with a notice f
   expect(deleted.status).toBe(204);
 
   const partial = planOf(await call('get-plan', { dealId }));
-  expect(partial.repairNotice).toMatch(/could not be read from HubSpot .* Your next change saves it as shown, which repairs it\./);
+  expect(partial.repairNotice).toMatch(/^One part of this plan no longer reads back from HubSpot as the app saved it .* Your next change saves it as shown, which repairs it\./);
   expect(partial.plan.milestones.map((m) => m.id)).not.toContain(victim.id);
   expect(b.h.logs.some((l) => l.msg === 'plan loaded with repairable problems; the next save repairs them' && JSON.stringify(l.problems).includes(victim.id))).toBe(true);
 

@@ -1,8 +1,10 @@
 /**
  * Provisioning: makes a portal ready for the app, idempotently. It reads what exists first, creates what is
  * missing, repairs what HubSpot lets us change (labels, descriptions, groups, field types within a type,
- * enumeration options, schema display settings), and reports in plain words what it cannot change. A run
- * on a portal that is already right makes no write at all.
+ * enumeration options, schema display settings), and reports in plain words what it cannot change: a
+ * property's type or unique-value flag (fixed at creation: PropertyCreate.hasUniqueValue "Once set, this can't
+ * be changed"), and the definition of a property HubSpot marks read-only (modificationMetadata.readOnlyDefinition,
+ * readOnlyOptions), which it never tries to PATCH. A run on a portal that is already right makes no write at all.
  *
  * It also decides the storage mode: milestones as `map_milestone` records when the portal can have custom
  * objects (the optional custom-object scopes were granted, the limits endpoint allows at least one type,
@@ -52,6 +54,7 @@ const propertySchema = z
     options: z.array(optionSchema).optional(),
     hasUniqueValue: z.boolean().optional(),
     formField: z.boolean().optional(),
+    modificationMetadata: z.object({ readOnlyDefinition: z.boolean().optional(), readOnlyOptions: z.boolean().optional() }).loose().optional(),
   })
   .loose();
 type Property = z.infer<typeof propertySchema>;
@@ -106,26 +109,38 @@ class Report {
   }
 }
 
-/** The PATCH body that brings an existing property in line with ours, or null when it already is. */
-export function propertyRepair(existing: Property, wanted: PropertyDefinition): { body: Record<string, unknown>; changes: string[] } | null {
+export interface PropertyRepair {
+  /** The PATCH body; empty when HubSpot lets the app change none of what differs. */
+  readonly body: Record<string, unknown>;
+  /** What the body changes, in words. */
+  readonly changes: string[];
+  /** What differs but HubSpot marks read-only, in words: never sent. */
+  readonly locked: string[];
+}
+
+/**
+ * The PATCH that brings an existing property in line with ours, or null when it already is. A property whose
+ * definition HubSpot marks read-only (readOnlyDefinition) gets no definition change, and no option change
+ * when its options are read-only too: HubSpot refuses them, so they are returned as `locked` instead.
+ */
+export function propertyRepair(existing: Property, wanted: PropertyDefinition): PropertyRepair | null {
   const body: Record<string, unknown> = {};
   const changes: string[] = [];
-  if (existing.label !== wanted.label) {
-    body.label = wanted.label;
-    changes.push('label');
-  }
-  if ((existing.description ?? '') !== wanted.description) {
-    body.description = wanted.description;
-    changes.push('description');
-  }
-  if (existing.groupName !== wanted.groupName) {
-    body.groupName = wanted.groupName;
-    changes.push('group');
-  }
-  if (existing.fieldType !== wanted.fieldType) {
-    body.fieldType = wanted.fieldType;
-    changes.push('field type');
-  }
+  const locked: string[] = [];
+  const definitionLocked = existing.modificationMetadata?.readOnlyDefinition === true;
+  const optionsLocked = definitionLocked && existing.modificationMetadata?.readOnlyOptions === true;
+  const change = (field: string, value: unknown, words: string, isLocked: boolean): void => {
+    if (isLocked) {
+      locked.push(words);
+      return;
+    }
+    body[field] = value;
+    changes.push(words);
+  };
+  if (existing.label !== wanted.label) change('label', wanted.label, 'label', definitionLocked);
+  if ((existing.description ?? '') !== wanted.description) change('description', wanted.description, 'description', definitionLocked);
+  if (existing.groupName !== wanted.groupName) change('groupName', wanted.groupName, 'group', definitionLocked);
+  if (existing.fieldType !== wanted.fieldType) change('fieldType', wanted.fieldType, 'field type', definitionLocked);
   if (wanted.options && wanted.options.length > 0) {
     const theirs = new Map((existing.options ?? []).map((o) => [o.value, o] as const));
     const differs = wanted.options.some((o) => theirs.get(o.value)?.label !== o.label || theirs.get(o.value)?.hidden === true);
@@ -133,14 +148,20 @@ export function propertyRepair(existing: Property, wanted: PropertyDefinition): 
       // HubSpot replaces the whole option list on PATCH: keep the options an admin added after ours.
       const ours = new Set(wanted.options.map((o) => o.value));
       const extra = (existing.options ?? []).filter((o) => !ours.has(o.value));
-      body.options = [
+      const options = [
         ...wanted.options,
         ...extra.map((o, i) => ({ label: o.label, value: o.value, displayOrder: wanted.options!.length + i, hidden: o.hidden ?? false })),
       ];
-      changes.push('options');
+      change('options', options, 'options', optionsLocked);
     }
   }
-  return changes.length === 0 ? null : { body, changes };
+  return changes.length === 0 && locked.length === 0 ? null : { body, changes, locked };
+}
+
+/** Whether some of our option values are missing (or hidden) on the existing property: the app cannot write them. */
+function lacksOptions(existing: Property, wanted: PropertyDefinition): boolean {
+  const theirs = new Map((existing.options ?? []).map((o) => [o.value, o] as const));
+  return (wanted.options ?? []).some((o) => theirs.get(o.value) === undefined || theirs.get(o.value)?.hidden === true);
 }
 
 function createBody(p: PropertyDefinition): Record<string, unknown> {
@@ -170,6 +191,8 @@ async function syncProperties(
   existing: readonly Property[],
   wanted: readonly PropertyDefinition[],
   report: Report,
+  /** Properties the object type requires: HubSpot refuses to delete them until they are no longer required. */
+  required: ReadonlySet<string> = new Set(),
 ): Promise<Result<Set<string>, CrmError>> {
   const byName = new Map(existing.map((p) => [p.name, p] as const));
   const missing: PropertyDefinition[] = [];
@@ -193,16 +216,34 @@ async function syncProperties(
     }
     if (p.hasUniqueValue && found.hasUniqueValue !== true) {
       unusable.add(p.name);
+      const steps = required.has(p.name)
+        ? `An admin should first remove it from the ${what} object's required properties (Settings › Objects › Custom objects), then delete it (Settings › Properties), then run provisioning again, which creates it with unique values and makes it required again.`
+        : 'An admin should delete it (Settings › Properties), then run provisioning again, which creates it with unique values.';
       report.problem(
         subject,
-        `${subject} exists without “unique values”, which HubSpot cannot switch on afterwards; the app needs it so that a retried save cannot create a duplicate milestone. An admin should delete it (Settings › Properties), then run provisioning again.`,
+        `${subject} exists without “unique values”, which HubSpot cannot switch on afterwards; the app needs it so that a retried save cannot create a duplicate milestone. ${steps}`,
         true,
       );
       continue;
     }
     const repair = propertyRepair(found, p);
-    if (repair) repairs.push({ name: p.name, ...repair });
-    else report.unchanged.push(subject);
+    if (!repair) {
+      report.unchanged.push(subject);
+      continue;
+    }
+    if (repair.locked.length > 0) {
+      const optionsMissing = repair.locked.includes('options') && lacksOptions(found, p);
+      if (optionsMissing) unusable.add(p.name);
+      report.problem(
+        subject,
+        optionsMissing
+          ? `${subject} is marked read-only by HubSpot, so the app cannot add the choices it writes (${(p.options ?? []).map((o) => o.value).join(', ')}). An admin should find the app or integration that owns it, remove that property (Settings › Properties), then run provisioning again.`
+          : `${subject} is marked read-only by HubSpot, so the app left its ${repair.locked.join(', ')} as they are; the app still works, but HubSpot shows that wording instead of the app's.`,
+        optionsMissing,
+      );
+    }
+    if (repair.changes.length > 0) repairs.push({ name: p.name, body: repair.body, changes: repair.changes });
+    else if (repair.locked.length > 0 && !unusable.has(p.name)) report.unchanged.push(subject);
   }
 
   for (const chunk of chunks(missing)) {
@@ -386,7 +427,8 @@ async function ensureMilestoneObject(
 
   const typeId = existing.objectTypeId;
   // Properties first: the schema's display, searchable and required lists may name properties created here.
-  const unusable = await syncProperties(t, portalId, typeId, MILESTONE_OBJECT.name, existing.properties ?? [], MILESTONE_PROPERTIES, report);
+  const required = new Set(existing.requiredProperties ?? []);
+  const unusable = await syncProperties(t, portalId, typeId, MILESTONE_OBJECT.name, existing.properties ?? [], MILESTONE_PROPERTIES, report, required);
   if (!unusable.ok) return unusable;
 
   const repair = schemaRepair(existing);

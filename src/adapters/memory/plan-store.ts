@@ -1,14 +1,15 @@
 /**
  * A PlanStore and PlanLifecycle kept in memory, faithful to the ports: deals exist per portal (a deal of
  * another portal is DEAL_NOT_FOUND), every save checks the version it was based on and says what changed
- * since, plans over the size limit are refused, and the forecast fields written are remembered. For tests,
- * benchmarks of the server alone, and local runs until the HubSpot store is wired in.
+ * since, plans over the size limit are refused, a request sent again after it committed is recognised, and the
+ * forecast fields written are remembered. For tests and for benchmarks of the server alone.
  */
 import type { ActivityEntry, DealRef, Plan } from '../../domain/model.js';
 import type { Projection } from '../../domain/project.js';
 import { changedFields } from '../../domain/project.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import type { CrmError } from '../../ports/crm-error.js';
+import { crmError, type CrmError } from '../../ports/crm-error.js';
+import { validatePlan } from '../../domain/validate.js';
 import type { MergeOutcome, PlanLifecycle } from '../../ports/plan-lifecycle.js';
 import {
   changesSince,
@@ -135,6 +136,15 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
     const { deal } = request.plan;
     const entry = this.live(deal);
     if (!entry) return err(dealNotFound(deal));
+    // As the HubSpot store: a plan that does not pass validation is refused before anything is written.
+    const valid = validatePlan(request.plan);
+    if (!valid.ok) {
+      return err(
+        crmError('CRM_VALIDATION', 'The plan was not saved: it does not pass validation.', 0, {
+          details: valid.error.slice(0, 20).map((p) => `${p.path}: ${p.message}`),
+        }),
+      );
+    }
     const currentVersion = entry.versions.length;
     if (request.plan.version !== currentVersion) {
       const current = entry.versions.at(-1);

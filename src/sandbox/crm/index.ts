@@ -5,4 +5,5 @@
 export { migrateCrm } from './migrations.js';
 export { createPortalCrm, deletePortalCrm, seedDemoPortal } from './portal.js';
 export { createCrmRouter } from './router.js';
+export { searchLag, setSearchLag } from './search-index.js';
 export type { CrmDeps } from './objects-api.js';

@@ -17,6 +17,7 @@ import {
   STANDARD_PROPERTIES,
   type PropertySeed,
 } from './standard.js';
+import { indexPortalNow } from './search-index.js';
 import { PortalStore } from './store.js';
 import { DAY_MS, isoDate } from './values.js';
 
@@ -197,4 +198,6 @@ export function seedDemoPortal(db: SandboxDb, portalId: number, now: number): vo
       }
     }
   });
+  // Demo data stands for records that have existed for long: the search index has them already.
+  indexPortalNow(db, portalId);
 }

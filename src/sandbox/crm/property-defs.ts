@@ -60,8 +60,45 @@ export const propertyCreateSchema = z.object({
 });
 export type PropertyCreate = z.infer<typeof propertyCreateSchema>;
 
-export const propertyUpdateSchema = propertyCreateSchema.omit({ name: true, hasUniqueValue: true, externalOptions: true }).partial();
+/**
+ * PropertyUpdate of crm-properties-v3.json has no `hasUniqueValue` (PropertyCreate: "Once set, this can't be
+ * changed"). It is parsed here only so that a PATCH carrying it is refused instead of silently ignored.
+ */
+export const propertyUpdateSchema = propertyCreateSchema.omit({ name: true, externalOptions: true }).partial();
 export type PropertyUpdate = z.infer<typeof propertyUpdateSchema>;
+
+/** PropertyUpdate fields that change a property's definition (everything but its options). */
+const DEFINITION_FIELDS = [
+  'label',
+  'type',
+  'fieldType',
+  'groupName',
+  'description',
+  'displayOrder',
+  'hidden',
+  'formField',
+  'numberDisplayHint',
+  'textDisplayHint',
+  'showCurrencySymbol',
+  'referencedObjectType',
+  'dataSensitivity',
+  'calculationFormula',
+  'currencyPropertyName',
+] as const satisfies readonly (keyof PropertyUpdate)[];
+
+/** Whether a property's options are HubSpot's to manage (the spec's `modificationMetadata.readOnlyOptions`). */
+export const readOnlyOptions = (def: PropertyDef): boolean => def.readOnlyDefinition && def.externalOptions;
+
+export const ENUMERATION_NEEDS_OPTIONS = (name: string): CrmFailure =>
+  validation(
+    `Property ${name} is an enumeration and needs at least one option: send "options" with a label and a value for each choice (crm-properties-v3 PropertyCreate: options "is required for enumerated properties").`,
+  );
+export const UNIQUE_VALUE_IS_FINAL = (name: string): CrmFailure =>
+  validation(
+    `hasUniqueValue of property ${name} cannot be changed after the property is created. To change it, archive the property and create a new one.`,
+  );
+export const READ_ONLY_DEFINITION = (name: string, fields: readonly string[]): CrmFailure =>
+  validation(`Property ${name} is HubSpot-defined and its definition is read-only (readOnlyDefinition); ${fields.join(', ')} cannot be changed.`);
 
 export function checkName(kind: string, name: string): CrmFailure | undefined {
   if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
@@ -121,6 +158,7 @@ export function newProperty(store: PortalStore, info: TypeInfo, input: PropertyC
     }
   }
   let opts: PropertyOption[] = [];
+  // A bool (single checkbox) without options gets HubSpot's Yes/No pair; an enumeration must bring its own.
   if (input.type === 'bool') {
     opts = input.options && input.options.length > 0 ? [] : BOOL_OPTIONS;
   }
@@ -132,6 +170,7 @@ export function newProperty(store: PortalStore, info: TypeInfo, input: PropertyC
     if (!parsed.ok) return parsed;
     opts = parsed.value;
   }
+  if (input.type === 'enumeration' && opts.length === 0 && !input.externalOptions) return failure(ENUMERATION_NEEDS_OPTIONS(input.name));
   const def: PropertyDef = {
     name: input.name,
     label: input.label,
@@ -162,11 +201,15 @@ export function newProperty(store: PortalStore, info: TypeInfo, input: PropertyC
 }
 
 export function updatedProperty(store: PortalStore, info: TypeInfo, def: PropertyDef, input: PropertyUpdate, now: number): Outcome<PropertyDef> {
+  if (input.hasUniqueValue !== undefined) return failure(UNIQUE_VALUE_IS_FINAL(def.name));
+  if (def.readOnlyDefinition) {
+    // Strict: any definition field in the body is refused, even one equal to the current value.
+    const fields: string[] = DEFINITION_FIELDS.filter((f) => input[f] !== undefined);
+    if (input.options !== undefined && readOnlyOptions(def)) fields.push('options');
+    if (fields.length > 0) return failure(READ_ONLY_DEFINITION(def.name, fields));
+  }
   const type = input.type ?? def.type;
   const fieldType = input.fieldType ?? def.fieldType;
-  if (def.readOnlyDefinition && (type !== def.type || fieldType !== def.fieldType)) {
-    return failure(validation(`The type of HubSpot-defined property "${def.name}" cannot be changed.`));
-  }
   const pair = checkPair(type, fieldType);
   if (pair) return failure(pair);
   if (def.hasUniqueValue && type !== def.type) {
@@ -192,6 +235,9 @@ export function updatedProperty(store: PortalStore, info: TypeInfo, def: Propert
     if (!parsed.ok) return parsed;
     next.options = parsed.value;
   }
+  if (type === 'bool' && next.options.length === 0) next.options = BOOL_OPTIONS;
+  if (type !== def.type && type !== 'enumeration' && type !== 'bool') next.options = [];
+  if (type === 'enumeration' && next.options.length === 0 && !def.externalOptions) return failure(ENUMERATION_NEEDS_OPTIONS(def.name));
   return success(next);
 }
 
@@ -216,7 +262,7 @@ export function publicProperty(def: PropertyDef, archived: boolean): Record<stri
       archivable: def.archivable,
       readOnlyDefinition: def.readOnlyDefinition,
       readOnlyValue: def.readOnlyValue,
-      readOnlyOptions: def.readOnlyDefinition && def.externalOptions,
+      readOnlyOptions: readOnlyOptions(def),
     },
     createdAt: new Date(def.createdAt).toISOString(),
     updatedAt: new Date(def.updatedAt).toISOString(),

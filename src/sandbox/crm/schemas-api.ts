@@ -1,6 +1,8 @@
 /**
- * Custom object schemas (`/crm-object-schemas/v3/schemas`). Enterprise portals only, and the token needs
- * `crm.schemas.custom.read` / `.write`. Spec: crm-object-schemas-v3.json.
+ * Custom object schemas (`/crm-object-schemas/v3/schemas`, and `/crm/v3/schemas`, the path HubSpot's custom
+ * objects guide uses: https://developers.hubspot.com/docs/guides/api/crm/objects/custom-objects "make a POST
+ * request to crm/v3/schemas"). Enterprise portals only, and the token needs `crm.schemas.custom.read` /
+ * `.write`. Spec: crm-object-schemas-v3.json.
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -155,9 +157,16 @@ function archivedType(store: PortalStore, raw: string): ObjectType | undefined {
   return t?.archived ? t : undefined;
 }
 
+/** The spec's base path and the guide's: both answer the same, with the same scope and tier checks. */
+export const SCHEMA_BASE_PATHS = ['/crm-object-schemas/v3/schemas', '/crm/v3/schemas'] as const;
+
 export function schemasRouter(deps: CrmDeps): Router {
   const router = Router();
-  const base = '/crm-object-schemas/v3/schemas';
+  for (const base of SCHEMA_BASE_PATHS) schemaRoutes(router, deps, base);
+  return router;
+}
+
+function schemaRoutes(router: Router, deps: CrmDeps, base: string): void {
   /** Scope first (HubSpot checks the token before anything else), then the portal's tier for writes. */
   const storeFor = (_req: Request, res: Response, access: 'read' | 'write'): PortalStore | undefined => {
     const c = caller(res);
@@ -299,8 +308,6 @@ export function schemasRouter(deps: CrmDeps): Router {
     });
     res.status(204).end();
   });
-
-  return router;
 }
 
 function definedOnly(labels: { singular?: string | undefined; plural?: string | undefined }): Partial<{ singular: string; plural: string }> {

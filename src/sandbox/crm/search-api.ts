@@ -1,8 +1,10 @@
 /**
  * Search (`POST /crm/v3/objects/{objectType}/search`): filter groups (OR of ANDs), the `associations.{type}`
- * pseudo-property, free-text `query`, sorts, offset paging with `total`, at most 200 a page and 10,000
- * results a query. Unlike HubSpot, the sandbox's search index is always current (HubSpot's lags writes by
- * a few seconds). Spec: crm-objects-v3.json, PublicObjectSearchRequest.
+ * pseudo-property (standard objects only), free-text `query` (at most 3,000 characters), one sort, offset
+ * paging with `total`, 1 to 200 a page and 10,000 results a query. Like HubSpot's, the search index lags
+ * writes (see search-index.ts). Enumeration filters are case-sensitive; text filters are not, and IN / NOT_IN
+ * on text take lowercase values only.
+ * Spec: crm-objects-v3.json, PublicObjectSearchRequest; guide: https://developers.hubspot.com/docs/guides/api/crm/search
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -12,6 +14,7 @@ import { failure, SEARCH_PAGE_LIMIT, SEARCH_RESULT_LIMIT, success, validation, t
 import { findType, requireObjectScope, resolveType, type TypeInfo } from './object-types.js';
 import type { CrmDeps } from './objects-api.js';
 import { propertiesToShow, toPublic } from './records.js';
+import { searchVisible } from './search-index.js';
 import { PortalStore } from './store.js';
 import { comparable, toEpochMs } from './values.js';
 
@@ -52,9 +55,12 @@ const searchSchema = z.object({
   sorts: z.array(sortSchema).default([]),
   properties: z.array(z.string()).default([]),
   query: z.string().optional(),
-  limit: z.number().int().min(0).default(10),
+  limit: z.number().int().default(10),
   after: z.union([z.string(), z.number()]).transform(String).optional(),
 });
+
+/** The spec's limit on the free-text query: "The search query string, up to 3000 characters." */
+export const SEARCH_QUERY_MAX_CHARS = 3000;
 
 /** A filter compiled to a predicate over records, once per request. */
 type Predicate = (record: CrmRecord) => boolean;
@@ -75,6 +81,10 @@ function compile(store: PortalStore, info: TypeInfo, props: ReadonlyMap<string, 
   if (f.propertyName.startsWith('associations.')) {
     const other = findType(store, f.propertyName.slice('associations.'.length));
     if (!other) return failure({ kind: 'unknown_object_type', objectType: f.propertyName.slice('associations.'.length) });
+    // "Searching through associations is not supported for custom objects" (guide, Search through associations).
+    if (!info.type.standard || !other.standard) {
+      return failure(validation(`Searching through associations is not supported for custom objects (${f.propertyName} on ${info.type.name}).`));
+    }
     if (f.operator !== 'EQ' && f.operator !== 'IN') {
       return failure(validation(`Operator ${f.operator} is not supported for ${f.propertyName}; use EQ or IN.`));
     }
@@ -92,9 +102,14 @@ function compile(store: PortalStore, info: TypeInfo, props: ReadonlyMap<string, 
     return failure(validation(`Property "${f.propertyName}" does not exist on ${info.type.name}.`));
   }
   const value = (r: CrmRecord): string | undefined => r.properties[f.propertyName];
+  // HubSpot's enumeration filters are case-sensitive (an `industry` filter finds nothing once its value is
+  // lowercased: github.com/dust-tt/dust/pull/15637); text filters ignore case. Numbers and dates compare
+  // as numbers and epoch milliseconds.
+  const enumeration = def?.type === 'enumeration';
+  const stored = (s: string): number | string => (enumeration ? s : comparable(def, s));
   // Filter values for date properties may be epoch milliseconds or ISO strings, like stored values.
   const cmp = (raw: string): number | string =>
-    def && (def.type === 'date' || def.type === 'datetime') ? (toEpochMs(raw) ?? Number.NaN) : comparable(def, raw);
+    def && (def.type === 'date' || def.type === 'datetime') ? (toEpochMs(raw) ?? Number.NaN) : stored(raw);
   const op: Operator = f.operator;
   switch (op) {
     case 'HAS_PROPERTY':
@@ -108,7 +123,7 @@ function compile(store: PortalStore, info: TypeInfo, props: ReadonlyMap<string, 
       const target = cmp(v.value);
       const eq = (r: CrmRecord): boolean => {
         const s = value(r);
-        return s !== undefined && comparable(def, s) === target;
+        return s !== undefined && stored(s) === target;
       };
       return success(op === 'EQ' ? eq : (r) => !eq(r));
     }
@@ -122,7 +137,7 @@ function compile(store: PortalStore, info: TypeInfo, props: ReadonlyMap<string, 
       return success((r) => {
         const s = value(r);
         if (s === undefined) return false;
-        const x = comparable(def, s);
+        const x = stored(s);
         if (op === 'LT') return x < target;
         if (op === 'LTE') return x <= target;
         if (op === 'GT') return x > target;
@@ -138,18 +153,24 @@ function compile(store: PortalStore, info: TypeInfo, props: ReadonlyMap<string, 
       return success((r) => {
         const s = value(r);
         if (s === undefined) return false;
-        const x = comparable(def, s);
+        const x = stored(s);
         return x >= low && x <= high;
       });
     }
     case 'IN':
     case 'NOT_IN': {
       if (!f.values) return failure(validation(`Filter on ${f.propertyName} with operator ${op} needs values.`));
+      // "When searching a string property with this operator, values must be lowercase." HubSpot then
+      // finds nothing for a mixed-case value; the sandbox refuses it, so that the mistake shows.
+      const upper = def?.type === 'string' ? f.values.find((v) => v !== v.toLowerCase()) : undefined;
+      if (upper !== undefined) {
+        return failure(validation(`Filter on ${f.propertyName} with operator ${op}: values of a string property must be lowercase, got "${upper}".`));
+      }
       const set = new Set(f.values.map(cmp));
       const isIn = (r: CrmRecord): boolean => {
         const s = value(r);
         if (s === undefined) return false;
-        return def?.fieldType === 'checkbox' ? s.split(';').some((part) => set.has(comparable(def, part))) : set.has(comparable(def, s));
+        return def?.fieldType === 'checkbox' ? s.split(';').some((part) => set.has(stored(part))) : set.has(stored(s));
       };
       return success(op === 'IN' ? isIn : (r) => !isIn(r));
     }
@@ -189,7 +210,15 @@ export function searchRouter(deps: CrmDeps): Router {
     const input = parseBody(searchSchema, req.body);
     if (!input.ok) return sendFailure(res, input.error);
     const body = input.value;
-    if (body.limit > SEARCH_PAGE_LIMIT) return sendFailure(res, validation(`limit must be at most ${SEARCH_PAGE_LIMIT}, got ${body.limit}`));
+    // limit 0 would page forever on the same cursor; HubSpot's pages hold 1 to 200 results.
+    if (body.limit < 1 || body.limit > SEARCH_PAGE_LIMIT) {
+      return sendFailure(res, validation(`limit must be from 1 to ${SEARCH_PAGE_LIMIT}, got ${body.limit}`));
+    }
+    if (body.query !== undefined && body.query.length > SEARCH_QUERY_MAX_CHARS) {
+      return sendFailure(res, validation(`query must be at most ${SEARCH_QUERY_MAX_CHARS} characters, got ${body.query.length}`));
+    }
+    // "You can only use one sorting rule in a search request" (guide, Sort search results).
+    if (body.sorts.length > 1) return sendFailure(res, validation(`Only one sorting rule is allowed in a search, got ${body.sorts.length}.`));
     const offset = body.after === undefined || body.after === '' ? 0 : Number(body.after);
     if (!Number.isInteger(offset) || offset < 0) return sendFailure(res, validation(`after must be a paging cursor, got ${body.after ?? ''}`));
     if (offset + body.limit > SEARCH_RESULT_LIMIT) {
@@ -212,8 +241,8 @@ export function searchRouter(deps: CrmDeps): Router {
       compiled.push(preds);
     }
     const textMatch = body.query ? queryPredicate(info, body.query) : undefined;
-    let matches = store
-      .allLiveObjects(info.type.objectTypeId)
+    const indexed = searchVisible(deps.db, store.portalId, info.type.objectTypeId, store.allLiveObjects(info.type.objectTypeId), deps.now());
+    let matches = indexed
       .filter((r) => compiled.length === 0 || compiled.some((preds) => preds.every((p) => p(r))))
       .filter((r) => !textMatch || textMatch(r));
     for (const sort of [...body.sorts].reverse()) {

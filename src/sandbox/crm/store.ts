@@ -15,6 +15,7 @@ import {
   type Owner,
   type PropertyDef,
 } from './model.js';
+import { indexPortalNow, noteWrite } from './search-index.js';
 import { standardObject } from './standard.js';
 
 type Row = Record<string, unknown>;
@@ -333,6 +334,7 @@ export class PortalStore {
   }
 
   insertObject(objectTypeId: string, record: CrmRecord): void {
+    noteWrite(this.db, this.portalId, objectTypeId, record.id, null, record.updatedAt);
     stmt(
       this.db,
       `INSERT INTO crm_objects (portal_id, object_type_id, id, properties, created_at, updated_at, archived, archived_at)
@@ -341,6 +343,8 @@ export class PortalStore {
   }
 
   updateObject(objectTypeId: string, id: number, properties: Record<string, string>, updatedAt: number): void {
+    const before = this.getObject(objectTypeId, id);
+    noteWrite(this.db, this.portalId, objectTypeId, id, before && !before.archived ? before : null, updatedAt);
     stmt(this.db, 'UPDATE crm_objects SET properties = ?, updated_at = ? WHERE portal_id = ? AND object_type_id = ? AND id = ?').run(
       JSON.stringify(properties),
       updatedAt,
@@ -351,6 +355,8 @@ export class PortalStore {
   }
 
   archiveObject(objectTypeId: string, id: number, at: number): void {
+    const before = this.getObject(objectTypeId, id);
+    noteWrite(this.db, this.portalId, objectTypeId, id, before && !before.archived ? before : null, at);
     stmt(
       this.db,
       'UPDATE crm_objects SET archived = 1, archived_at = ?, updated_at = ? WHERE portal_id = ? AND object_type_id = ? AND id = ?',
@@ -543,6 +549,7 @@ export class PortalStore {
 
   /** Removes every row of this portal (sandbox reset). */
   deleteAll(): void {
+    indexPortalNow(this.db, this.portalId);
     for (const table of [
       'crm_associations',
       'crm_association_types',

@@ -26,6 +26,8 @@ export interface AdminDeps {
   };
   resetPortalData: (portalId: number, seed: boolean) => void;
   seedPortal: (portalId: number) => void;
+  /** The portal's search index lag in ms; null goes back to the sandbox default. */
+  searchLag: { get(portalId: number): number; set(portalId: number, ms: number | null): void };
 }
 
 const Tier = z.enum(['free', 'starter', 'professional', 'enterprise']);
@@ -88,6 +90,8 @@ const RateLimitsBody = z.strictObject({
   daily: Limit.optional(),
 });
 
+const SearchLagBody = z.strictObject({ lagMs: z.number().int().min(0).max(3000).nullable() });
+
 const RedirectUri = z.url({ protocol: /^https?$/ });
 const CreateAppBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -141,6 +145,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
     ...portal,
     rateLimits: limiter.settingsFor(portal.id),
     faults: faults.get(portal.id) ?? null,
+    searchLagMs: deps.searchLag.get(portal.id),
   });
 
   router.get('/portals', (_req, res) => {
@@ -257,6 +262,21 @@ export function createAdminRouter(deps: AdminDeps): Router {
     };
     limiter.set(portal.id, next);
     res.json(next);
+  });
+
+  // The search index lag of a portal (see src/sandbox/crm/search-index.ts); { lagMs: null } resets it.
+  router.get('/portals/:portalId/search-lag', (req, res) => {
+    const portal = portalParam(req, res);
+    if (portal) res.json({ lagMs: deps.searchLag.get(portal.id) });
+  });
+
+  router.put('/portals/:portalId/search-lag', (req, res) => {
+    const portal = portalParam(req, res);
+    if (!portal) return;
+    const body = parse(SearchLagBody, req.body, res);
+    if (!body) return;
+    deps.searchLag.set(portal.id, body.lagMs);
+    res.json({ lagMs: deps.searchLag.get(portal.id) });
   });
 
   router.get('/oauth/apps', (_req, res) => {

@@ -28,6 +28,9 @@ export interface CrmModule {
   seedDemoPortal(db: SandboxDb, portalId: number, now: number): void;
   deletePortalCrm(db: SandboxDb, portalId: number): void;
   createCrmRouter(deps: { db: SandboxDb; now: () => number }): Router;
+  /** Search index lag: the sandbox default (portalId undefined) or one portal's (null: back to the default). */
+  setSearchLag?(db: SandboxDb, portalId: number | undefined, ms: number | null): void;
+  searchLag?(db: SandboxDb, portalId: number): number;
 }
 
 export interface SandboxOptions {
@@ -49,6 +52,11 @@ export interface SandboxOptions {
   now?: () => number;
   /** The OAuth app registered at start (created or updated). Default DEFAULT_DEV_APP. */
   devApp?: DevAppOptions;
+  /**
+   * How long a record write takes to show in search, 0 to 3000 ms (HubSpot's index lags writes "a few
+   * moments"). Default 1000; settable per portal through /_sandbox/portals/{id}/search-lag.
+   */
+  searchIndexLagMs?: number;
   /** Called with errors the sandbox answered with a 500. */
   onError?: (error: unknown) => void;
 }
@@ -76,6 +84,7 @@ export async function startSandbox(options: SandboxOptions, crm: CrmModule): Pro
   try {
     const store = new PlatformStore(db, now);
     crm.migrateCrm(db);
+    if (options.searchIndexLagMs !== undefined) crm.setSearchLag?.(db, undefined, options.searchIndexLagMs);
 
     /** A portal in both layers: the platform rows, then the CRM's; a CRM failure removes the platform rows. */
     const createPortal = (input: {
@@ -133,6 +142,10 @@ export async function startSandbox(options: SandboxOptions, crm: CrmModule): Pro
           if (seed) crm.seedDemoPortal(db, portalId, now());
         },
         seedPortal: (portalId) => crm.seedDemoPortal(db, portalId, now()),
+        searchLag: {
+          get: (portalId) => crm.searchLag?.(db, portalId) ?? 0,
+          set: (portalId, ms) => crm.setSearchLag?.(db, portalId, ms),
+        },
       }),
     );
     app.use(

@@ -19,6 +19,8 @@ const realCrm: CrmModule = {
   seedDemoPortal: crm.seedDemoPortal,
   deletePortalCrm: crm.deletePortalCrm,
   createCrmRouter: crm.createCrmRouter,
+  setSearchLag: crm.setSearchLag,
+  searchLag: crm.searchLag,
 };
 
 /** Opens (or creates) the sandbox database, makes sure the demo portal exists, and starts listening. */

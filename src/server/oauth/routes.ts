@@ -136,8 +136,6 @@ export function createOAuthRouter(deps: OAuthRouteDeps): Router {
 
   router.get('/callback', async (req: Request, res: Response) => {
     const log = context(res).log;
-    // The binding is used once, whatever the outcome: the next install sets a new one.
-    res.set('Set-Cookie', installCookie('', deps.publicBaseUrl, 0));
     const fail = (status: number, title: string, message: string, next = AGAIN): void => {
       res
         .status(status)
@@ -176,6 +174,9 @@ export function createOAuthRouter(deps: OAuthRouteDeps): Router {
       fail(400, 'Install could not be completed', why);
       return;
     }
+    // The state was this browser's and is now used up: its cookie goes too. (Cleared only now, so a forged
+    // callback link opened in this browser cannot cancel the install it has in progress.)
+    res.set('Set-Cookie', installCookie('', deps.publicBaseUrl, 0));
     if (error !== undefined || code === undefined) {
       log.info({ error }, 'oauth callback: install declined or failed at HubSpot');
       fail(

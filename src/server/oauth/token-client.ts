@@ -1,7 +1,7 @@
 /**
  * HubSpot's OAuth token endpoints, called directly: @hubspot/api-client 14 only speaks the v1 endpoints,
  * which HubSpot retires on 2027-02-16. Form-encoded requests, zod-parsed answers, closed error kinds.
- * (Belongs with the HubSpot adapter; it lives here while src/adapters/hubspot is being built by someone else.)
+ * (It belongs with the HubSpot adapter; the structure step moves it to src/adapters/hubspot.)
  */
 import { z } from 'zod';
 import { err, ok, type Result } from '../../domain/result.js';

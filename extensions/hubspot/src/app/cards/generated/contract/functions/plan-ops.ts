@@ -98,11 +98,12 @@ export function respond(plan: Plan, today: string, saved: boolean, stored?: Stor
 /** What the rep reads when a plan loaded with repairable problems (the details are for admins: log, cli show). */
 export function repairNotice(problems: readonly string[]): string | undefined {
   if (problems.length === 0) return undefined;
-  const what = problems.length === 1 ? 'one problem' : `${problems.length} problems`;
+  const what = problems.length === 1 ? 'One part' : `${problems.length} parts`;
   return (
-    `Part of this plan could not be read from HubSpot (${what}, such as a step whose record was deleted or ` +
-    `a plan field edited outside this app), so the plan is shown as far as it could be read. Your next change ` +
-    `saves it as shown, which repairs it. If a step is missing, add it again; your HubSpot admin can see the details in the app's log.`
+    `${what} of this plan no longer read${problems.length === 1 ? 's' : ''} back from HubSpot as the app saved ${problems.length === 1 ? 'it' : 'them'} ` +
+    `(for example a step whose record was deleted there, or a plan field edited outside this app), so the plan is shown ` +
+    `as far as it could be read. Your next change saves it as shown, which repairs it. If a step is missing, add it ` +
+    `again; your HubSpot admin can see the details in the app's log.`
   );
 }
 
@@ -112,6 +113,8 @@ export interface LoadedPlan {
   readonly stored: StoredPlan | null;
   /** The digest of the request making the edit (Caller.requestDigest), stored with the version it writes. */
   readonly requestDigest?: string | undefined;
+  /** The version the request was based on, when the edit was rebased onto a later one (update-milestone). */
+  readonly requestBase?: number | undefined;
 }
 
 /** The deal's stored plan, or an empty plan (version 0, not saved) when it has none yet. */
@@ -127,8 +130,9 @@ export async function loadOrEmpty(
 }
 
 /**
- * True when the stored plan is the result of this very request, based on `baseVersion`: it was saved, and
- * its answer was lost, and it is being sent again. Answered with that success, with no second write.
+ * True when the version in force was written by this very request, based on `baseVersion`: it was saved, its
+ * answer was lost, and it is being sent again. Answered with that success, with no second write. (The header
+ * records the request that wrote the version in force, so a later save by anyone else ends this.)
  */
 export function isResent(current: LoadedPlan, baseVersion: number): boolean {
   const last = current.stored?.lastRequest;
@@ -137,8 +141,7 @@ export function isResent(current: LoadedPlan, baseVersion: number): boolean {
     last !== undefined &&
     last !== null &&
     last.base === baseVersion &&
-    last.digest === current.requestDigest &&
-    current.plan.version === baseVersion + 1
+    last.digest === current.requestDigest
   );
 }
 
@@ -176,6 +179,7 @@ export async function saveEdited(
     plan,
     projection: project(plan, today),
     ...(current.requestDigest === undefined ? {} : { requestDigest: current.requestDigest }),
+    ...(current.requestBase === undefined ? {} : { requestBase: current.requestBase }),
   });
   if (!saved.ok) return err(storeError(saved.error));
   return ok(respond(saved.value.plan, today, true));

@@ -31,6 +31,7 @@ import {
   invalidInput,
   isResent,
   loadOrEmpty,
+  type LoadedPlan,
   planNotFound,
   respond,
   saveEdited,
@@ -159,20 +160,22 @@ async function attempt(
   if (!loaded.ok) return loaded;
   const { plan, saved, stored } = loaded.value;
   if (!saved || stored === null) return err(planNotFound(input.dealId));
-  let base = input.baseVersion ?? plan.version;
+  const base = input.baseVersion ?? plan.version;
+  let current: LoadedPlan = loaded.value;
   if (base !== plan.version) {
     // Sent again after its answer was lost, or based on a version whose later changes touch this edit: the
     // resent success, or a conflict (saveEdited answers both without a write).
     if (base > plan.version || isResent(loaded.value, base) || touchedSince(stored, base, input)) {
       return saveEdited(deps, loaded.value, plan, base, ctx.today);
     }
-    // Later changes touch other milestones or other fields: the edit applies to the plan as it is now.
-    base = plan.version;
+    // Later changes touch other milestones or other fields: the edit applies to the plan as it is now, and
+    // the request's own base is kept with it (a resend of it is then recognised).
+    current = { ...loaded.value, requestBase: base };
   }
   const edited = applyChanges(plan, input, ctx);
   if (!edited.ok) return err(invalidInput(edited.error));
   if (edited.value === plan) return ok(respond(plan, ctx.today, true, stored));
-  return saveEdited(deps, loaded.value, edited.value, base, ctx.today);
+  return saveEdited(deps, current, edited.value, plan.version, ctx.today);
 }
 
 export const updateMilestone = defineFunction({

@@ -77,6 +77,11 @@ export interface SaveRequest {
    * that the same request sent again after its answer was lost is recognised as already saved.
    */
   readonly requestDigest?: string;
+  /**
+   * The version the request was based on, when it differs from `plan.version` (a quick edit rebased onto a
+   * later version): stored with the digest, so the same request sent again is recognised.
+   */
+  readonly requestBase?: number;
 }
 
 export interface PlanStore {

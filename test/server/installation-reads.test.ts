@@ -1,0 +1,54 @@
+/**
+ * One request reads the installation and its tokens once each (issue 11: "one request reads the installation
+ * database 6–9 times"), with the real wiring against the sandbox; a token refresh inside a request is seen.
+ */
+import { openInstallationStore } from '../../src/adapters/db/open.js';
+import { TokenCipher } from '../../src/adapters/db/token-cipher.js';
+import { loadConfig } from '../../src/config.js';
+import type { InstallationStore } from '../../src/ports/installation-store.js';
+import { systemClock } from '../../src/ports/clock.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.js';
+import { callFunction } from './harness.js';
+import { startSandboxBackend, type SandboxBackend } from './sandbox-backend.js';
+
+let sandbox: Sandbox;
+let b: SandboxBackend;
+const reads: string[] = [];
+
+beforeAll(async () => {
+  sandbox = await createSandbox({ dataFile: ':memory:', rateLimit: { perTenSeconds: null } });
+  const config = loadConfig({ CRM_MODE: 'sandbox' });
+  if (!config.ok) throw new Error('config');
+  const real = await openInstallationStore({ sqlitePath: ':memory:', cipher: new TokenCipher(config.value.tokenEncryptionKeys), clock: systemClock });
+  // Counts the reads that reach the database.
+  const counted = new Proxy(real, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (property === 'getInstallation' || property === 'getTokens') reads.push(String(property));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  }) as InstallationStore;
+  b = await startSandboxBackend(sandbox, { clock: systemClock, installations: counted });
+});
+afterAll(async () => {
+  await b.h.close();
+  await sandbox.close();
+});
+
+test('a save reads the installation once and the tokens once, whatever the number of CRM calls', async () => {
+  const { portalId } = await b.install({ new_portal_tier: 'enterprise' });
+  const dealId = await b.newDeal(portalId);
+  const call = (fn: string, input: unknown) => callFunction(b.h, fn, input, { caller: { portalId, userId: 5 }, now: Date.now() });
+  reads.length = 0;
+  const applied = await call('apply-template', { dealId, baseVersion: 0, templateId: 'enterprise-deal', targetCloseDate: '2027-06-25' });
+  expect(applied.status).toBe(200);
+  expect(reads.filter((r) => r === 'getInstallation')).toHaveLength(1);
+  expect(reads.filter((r) => r === 'getTokens')).toHaveLength(1);
+  reads.length = 0;
+  const got = await call('get-plan', { dealId });
+  expect(got.status).toBe(200);
+  expect(reads).toEqual(['getInstallation', 'getTokens']);
+});
