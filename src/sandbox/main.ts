@@ -10,6 +10,7 @@ import '../require-node.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseSandboxConfig } from './config.js';
+import { APP_INSTALL_SCOPES } from './platform/defaults.js';
 import { dropSqliteExperimentalWarning } from '../quiet-sqlite-warning.js';
 
 dropSqliteExperimentalWarning();
@@ -50,7 +51,7 @@ process.stdout.write(
     `  OAuth client id: ${sandbox.devApp.clientId}`,
     `  OAuth secret:    ${sandbox.devApp.clientSecret}`,
     `  redirect URLs:   ${sandbox.devApp.redirectUris.join(', ')}`,
-    `  authorize:       ${sandbox.baseUrl}/oauth/authorize?client_id=${sandbox.devApp.clientId}&redirect_uri=<url>&scope=oauth`,
+    `  authorize:       ${sandbox.baseUrl}/oauth/authorize?client_id=${sandbox.devApp.clientId}&redirect_uri=<url>&scope=${encodeURIComponent(APP_INSTALL_SCOPES.required.join(' '))}&optional_scope=${encodeURIComponent(APP_INSTALL_SCOPES.optional.join(' '))}`,
     `  admin API:       ${sandbox.baseUrl}/_sandbox/portals (no auth; loopback only)`,
     '',
   ].join('\n'),

@@ -7,10 +7,15 @@ import type { Clock } from '../../src/ports/clock.js';
 import { HubSpotTransport, type AttemptEvent } from '../../src/adapters/hubspot/transport.js';
 import { DEFAULT_THROTTLE, PortalThrottle, type ThrottleSettings } from '../../src/adapters/hubspot/throttle.js';
 import type { RetrySettings } from '../../src/adapters/hubspot/retry-policy.js';
-import { CUSTOM_OBJECT_SCOPES } from '../../src/adapters/hubspot/provision.js';
+import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES } from '../../src/server/oauth/scopes.js';
 
-export const ENTERPRISE_SCOPES: readonly string[] = ['crm.objects.deals.read', 'crm.objects.deals.write', 'crm.schemas.deals.write', ...CUSTOM_OBJECT_SCOPES];
-export const PROFESSIONAL_SCOPES: readonly string[] = ['crm.objects.deals.read', 'crm.objects.deals.write', 'crm.schemas.deals.write'];
+/**
+ * What a real install grants (src/server/oauth/routes.ts asks for REQUIRED_SCOPES, CUSTOM_OBJECT_SCOPES optional):
+ * an Enterprise portal grants both, a Professional one only the required scopes. The sandbox's static tokens
+ * carry the same (src/sandbox/platform/defaults.ts APP_INSTALL_SCOPES), so these match the tokens in `tokens`.
+ */
+export const ENTERPRISE_SCOPES: readonly string[] = [...REQUIRED_SCOPES, ...CUSTOM_OBJECT_SCOPES];
+export const PROFESSIONAL_SCOPES: readonly string[] = [...REQUIRED_SCOPES];
 
 /** Real time, so that the sandbox's rolling windows and our throttle agree. */
 export const realClock: Clock = {

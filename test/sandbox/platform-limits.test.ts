@@ -1,5 +1,8 @@
 import { Client } from '@hubspot/api-client';
+import { openSandboxDb } from '../../src/sandbox/db.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/platform/app.js';
+import { RateLimiter, timeZoneOffsetMs, type RateRequest } from '../../src/sandbox/platform/limits.js';
+import { DEFAULT_PORTAL_TIME_ZONE, PlatformStore } from '../../src/sandbox/platform/store.js';
 import { fakeCrm } from './fake-crm.js';
 
 const TOKEN = 'limits-demo-token';
@@ -130,6 +133,46 @@ describe('sandbox rate limits', () => {
     expect((await call('/crm/v3/whoami')).status).toBe(200);
   });
 
+  // "OAuth authenticated calls will not include X-HubSpot-RateLimit-Daily or X-HubSpot-RateLimit-Daily-Remaining
+  // because there is no daily limit for these calls." (developers.hubspot.com/changelog/
+  // rate-limit-headers-will-now-appear-for-oauth-authenticated-calls)
+  it('gives OAuth calls the 10 s headers but no daily headers and no daily limit', async () => {
+    await setLimits({ daily: 1 });
+    const redirectUri = sandbox.devApp.redirectUris[0] ?? '';
+    const authorize = new URL(`${sandbox.baseUrl}/oauth/authorize`);
+    authorize.search = new URLSearchParams({
+      client_id: sandbox.devApp.clientId,
+      redirect_uri: redirectUri,
+      scope: 'oauth crm.objects.deals.read',
+      auto: '1',
+    }).toString();
+    const redirect = await fetch(authorize, { redirect: 'manual' });
+    const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const tokenRes = await fetch(`${sandbox.baseUrl}/oauth/v1/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: sandbox.devApp.clientId,
+        client_secret: sandbox.devApp.clientSecret,
+        redirect_uri: redirectUri,
+        code,
+      }),
+    });
+    const { access_token: oauthToken } = (await tokenRes.json()) as { access_token: string };
+    for (let i = 0; i < 3; i += 1) {
+      const res = await fetch(`${sandbox.baseUrl}/crm/v3/whoami`, { headers: { authorization: `Bearer ${oauthToken}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-hubspot-ratelimit-max')).toBe('110');
+      expect(res.headers.get('x-hubspot-ratelimit-daily')).toBeNull();
+      expect(res.headers.get('x-hubspot-ratelimit-daily-remaining')).toBeNull();
+    }
+    // The static (private-app) token still has its daily limit of 1, untouched by the OAuth calls.
+    const first = await call('/crm/v3/whoami');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-hubspot-ratelimit-daily-remaining')).toBe('0');
+    expect((await call('/crm/v3/whoami')).status).toBe(429);
+  });
+
   it('counts each portal on its own', async () => {
     await setLimits({ perTenSeconds: 1 });
     const other = (await (
@@ -146,5 +189,65 @@ describe('sandbox rate limits', () => {
     });
     expect(otherCall.status).toBe(200);
     expect(otherCall.headers.get('x-hubspot-ratelimit-max')).toBe('110');
+  });
+});
+
+/* The daily limit resets at midnight in the account's time zone, not UTC. Source: account-info-v3.json, whose
+ * example account is in "timeZone": "US/Eastern" and whose private-app usage example says
+ * "resetsAt": "2020-04-10T04:00:00Z" — midnight EDT. */
+describe('daily limit by the portal’s time zone', () => {
+  const at = (iso: string): number => Date.parse(iso);
+  let clock = 0;
+  const limiter = (): RateLimiter => new RateLimiter({ perTenSeconds: null, searchPerSecond: null, daily: 1 }, 1, () => clock);
+  const privateApp = (timeZone: string): RateRequest => ({ search: false, oauth: false, timeZone });
+
+  it('gives new portals America/New_York (US/Eastern, the spec example’s zone) unless told otherwise', () => {
+    const store = new PlatformStore(openSandboxDb(':memory:'), () => 0);
+    expect(DEFAULT_PORTAL_TIME_ZONE).toBe('America/New_York');
+    expect(store.createPortal({ name: 'a', tier: 'starter' }).portal.timeZone).toBe('America/New_York');
+    const tokyo = store.createPortal({ name: 'b', tier: 'starter', timeZone: 'Asia/Tokyo' });
+    expect(store.lookupAccessToken(tokyo.token)).toMatchObject({ kind: 'static', portal: { timeZone: 'Asia/Tokyo' } });
+  });
+
+  it('knows the offsets, summer and winter', () => {
+    expect(timeZoneOffsetMs('America/New_York', at('2020-04-10T06:46:40.789Z'))).toBe(-4 * 3_600_000);
+    expect(timeZoneOffsetMs('America/New_York', at('2026-12-01T12:00:00Z'))).toBe(-5 * 3_600_000);
+    expect(timeZoneOffsetMs('Asia/Tokyo', at('2026-12-01T12:00:00Z'))).toBe(9 * 3_600_000);
+    expect(timeZoneOffsetMs('UTC', at('2026-12-01T12:00:00Z'))).toBe(0);
+  });
+
+  it('resets a New York portal at 04:00Z in summer (midnight EDT), not at UTC midnight', () => {
+    const l = limiter();
+    clock = at('2020-04-09T23:30:00Z');
+    expect(l.take(1, privateApp('America/New_York')).ok).toBe(true);
+    clock = at('2020-04-10T00:30:00Z'); // a new UTC day, still 20:30 on the 9th in New York
+    expect(l.take(1, privateApp('America/New_York'))).toMatchObject({ ok: false, body: { policyName: 'DAILY' } });
+    clock = at('2020-04-10T03:59:59Z');
+    expect(l.take(1, privateApp('America/New_York')).ok).toBe(false);
+    clock = at('2020-04-10T04:00:00Z');
+    expect(l.take(1, privateApp('America/New_York')).ok).toBe(true);
+  });
+
+  it('resets a Tokyo portal at 15:00Z, and keeps each portal’s own day', () => {
+    const l = limiter();
+    clock = at('2026-12-01T14:59:00Z');
+    expect(l.take(2, privateApp('Asia/Tokyo')).ok).toBe(true);
+    expect(l.take(3, privateApp('America/New_York')).ok).toBe(true);
+    clock = at('2026-12-01T15:00:00Z');
+    expect(l.take(2, privateApp('Asia/Tokyo')).ok).toBe(true);
+    expect(l.take(3, privateApp('America/New_York')).ok).toBe(false);
+    clock = at('2026-12-02T05:00:00Z'); // midnight EST
+    expect(l.take(3, privateApp('America/New_York')).ok).toBe(true);
+  });
+
+  it('neither counts nor limits OAuth calls by the day', () => {
+    const l = limiter();
+    clock = at('2026-12-01T12:00:00Z');
+    for (let i = 0; i < 3; i += 1) {
+      const d = l.take(4, { search: false, oauth: true, timeZone: 'America/New_York' });
+      expect(d.ok).toBe(true);
+      expect(d.headers).not.toHaveProperty('X-HubSpot-RateLimit-Daily');
+    }
+    expect(l.take(4, privateApp('America/New_York')).headers).toMatchObject({ 'X-HubSpot-RateLimit-Daily-Remaining': '0' });
   });
 });

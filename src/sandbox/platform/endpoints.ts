@@ -68,8 +68,22 @@ const compiled: CompiledTemplate[] = ENDPOINT_TEMPLATES.map((template) => {
   return { template, segments, literals: segments.filter((s) => s !== null).length };
 });
 
-/** The spec template a path belongs to (the one with the most literal segments wins), if any. */
-export function matchTemplate(path: string): string | undefined {
+export interface EndpointMatch {
+  template: string;
+  /** The path's values of the template's `{parameters}`, URL-decoded. */
+  params: Record<string, string>;
+}
+
+const decode = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
+/** The spec template a path belongs to (the one with the most literal segments wins) and its parameters. */
+export function matchEndpoint(path: string): EndpointMatch | undefined {
   const parts = path.replace(/\/+$/, '').split('/').slice(1);
   let best: CompiledTemplate | undefined;
   for (const candidate of compiled) {
@@ -77,5 +91,14 @@ export function matchTemplate(path: string): string | undefined {
     if (!candidate.segments.every((s, i) => s === null || s === parts[i])) continue;
     if (!best || candidate.literals > best.literals) best = candidate;
   }
-  return best?.template;
+  if (!best) return undefined;
+  const names = best.template.split('/').slice(1);
+  const params: Record<string, string> = {};
+  best.segments.forEach((s, i) => {
+    if (s === null) params[(names[i] ?? '').slice(1, -1)] = decode(parts[i] ?? '');
+  });
+  return { template: best.template, params };
 }
+
+/** The spec template a path belongs to (the one with the most literal segments wins), if any. */
+export const matchTemplate = (path: string): string | undefined => matchEndpoint(path)?.template;

@@ -9,8 +9,8 @@ import { errorBody, sendError } from '../errors.js';
 import type { FaultInjector } from './faults.js';
 import { isSearchRequest, rateLimitBody, type RateLimiter } from './limits.js';
 import { endpointOf, type Metrics } from './metrics.js';
-import { staticTokenScopes } from './scopes.js';
-import type { PlatformStore } from './store.js';
+import { missingScopesBody, requiredScopeGroups, staticTokenScopes, unmetScopeGroup } from './scopes.js';
+import { DEFAULT_PORTAL_TIME_ZONE, type PlatformStore } from './store.js';
 
 /** HubSpot's text for a request without usable credentials (missing, malformed or unknown token). */
 export const CREDENTIALS_NOT_FOUND =
@@ -40,6 +40,9 @@ interface GateDeps {
 
 interface GateLocals {
   sandbox?: CallerContext;
+  /** Whether the token is an OAuth access token (else a static private-app token), and the portal's time zone. */
+  oauth?: boolean;
+  timeZone?: string;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -101,7 +104,7 @@ export function createGate(deps: GateDeps): RequestHandler[] {
           scopes: new Set(staticTokenScopes(found.portal.tier)),
           tier: found.portal.tier,
         };
-        (res.locals as GateLocals).sandbox = context;
+        Object.assign(res.locals as GateLocals, { sandbox: context, oauth: false, timeZone: found.portal.timeZone });
         next();
         return;
       }
@@ -111,7 +114,7 @@ export function createGate(deps: GateDeps): RequestHandler[] {
           scopes: new Set(found.grant.scopes),
           tier: found.portal.tier,
         };
-        (res.locals as GateLocals).sandbox = context;
+        Object.assign(res.locals as GateLocals, { sandbox: context, oauth: true, timeZone: found.portal.timeZone });
         next();
         return;
       }
@@ -119,11 +122,30 @@ export function createGate(deps: GateDeps): RequestHandler[] {
   };
 
   const rateLimit: RequestHandler = (req, res, next) => {
-    const portalId = portalOf(res);
-    const decision = limiter.take(portalId, isSearchRequest(req.method, req.path));
+    const ctx = contextOf(res);
+    const decision = limiter.take(ctx.portalId, {
+      search: isSearchRequest(req.method, req.path),
+      oauth: (res.locals as GateLocals).oauth === true,
+      timeZone: (res.locals as GateLocals).timeZone ?? DEFAULT_PORTAL_TIME_ZONE,
+    });
     for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
     if (!decision.ok) {
       res.status(429).json(decision.body);
+      return;
+    }
+    next();
+  };
+
+  /**
+   * 403 MISSING_SCOPES when the token lacks the scopes HubSpot's specs require for the endpoint and the object
+   * type(s) in its path (see scopes.ts). After the rate limit: a refused call still counts, as every
+   * authenticated call does.
+   */
+  const requireScopes: RequestHandler = (req, res, next) => {
+    const groups = requiredScopeGroups(req.method === 'HEAD' ? 'GET' : req.method, req.path);
+    const unmet = groups === undefined ? undefined : unmetScopeGroup(contextOf(res).scopes, groups);
+    if (unmet !== undefined) {
+      res.status(403).json(missingScopesBody(unmet));
       return;
     }
     next();
@@ -169,11 +191,13 @@ export function createGate(deps: GateDeps): RequestHandler[] {
     }
   };
 
-  return [record, authenticate, rateLimit, injectFaults];
+  return [record, authenticate, rateLimit, requireScopes, injectFaults];
 }
 
-function portalOf(res: Response): number {
+function contextOf(res: Response): CallerContext {
   const ctx = (res.locals as GateLocals).sandbox;
   if (!ctx) throw new Error('sandbox: gate step ran before authentication');
-  return ctx.portalId;
+  return ctx;
 }
+
+const portalOf = (res: Response): number => contextOf(res).portalId;

@@ -3,7 +3,12 @@
  * - a rolling window of `perTenSeconds` requests per 10 s (policy TEN_SECONDLY_ROLLING), counting every
  *   authenticated API call;
  * - a separate limit for CRM search (`POST .../search`), `searchPerSecond` per second (policy SECONDLY);
- * - optionally a daily limit (policy DAILY), reset when the (scaled) UTC day turns.
+ * - optionally a daily limit (policy DAILY) for static (private-app) tokens, reset at midnight in the portal's
+ *   time zone (account-info-v3.json: a private app's usage `resetsAt` "2020-04-10T04:00:00Z", midnight in the
+ *   example account's US/Eastern). OAuth calls have no daily limit and get no daily headers: "OAuth
+ *   authenticated calls will not include X-HubSpot-RateLimit-Daily or X-HubSpot-RateLimit-Daily-Remaining
+ *   because there is no daily limit for these calls" (developers.hubspot.com/changelog/
+ *   rate-limit-headers-will-now-appear-for-oauth-authenticated-calls).
  * `timeScale` shrinks every window (0.01 turns 10 s into 100 ms) so tests can watch a window pass.
  * A refused request is not counted, so a caller that waits out the window gets through again.
  */
@@ -14,7 +19,7 @@ export interface RateLimitSettings {
   perTenSeconds: number | null;
   /** Search requests per rolling second; null = no limit. */
   searchPerSecond: number | null;
-  /** Requests per day; null = no daily limit (HubSpot has none for OAuth apps). */
+  /** Requests per day of static (private-app) tokens; null = no daily limit. OAuth calls never have one. */
   daily: number | null;
 }
 
@@ -56,6 +61,40 @@ class RollingWindow {
   add(now: number): void {
     this.stamps.push(now);
   }
+}
+
+/** What the limiter needs to know about one request. */
+export interface RateRequest {
+  /** CRM search (`POST …/search`): its own SECONDLY limit, no rate-limit headers. */
+  search: boolean;
+  /** Made with an OAuth access token: no daily limit, no daily headers. */
+  oauth: boolean;
+  /** The portal's IANA time zone: its day, and so the daily limit, starts at midnight there. */
+  timeZone: string;
+}
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** How far `timeZone`'s wall clock is ahead of UTC at `at` (ms; negative west of Greenwich). */
+export function timeZoneOffsetMs(timeZone: string, at: number): number {
+  let format = offsetFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    offsetFormatters.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(at / 1000) * 1000;
 }
 
 interface PortalCounters {
@@ -122,16 +161,17 @@ export class RateLimiter {
   }
 
   /** Checks and (when allowed) counts one request of a portal. */
-  take(portalId: number, isSearch: boolean): RateDecision {
+  take(portalId: number, request: RateRequest): RateDecision {
+    const isSearch = request.search;
     const settings = this.settingsFor(portalId);
     const now = this.now();
-    const counters = this.countersFor(portalId, now);
+    const counters = this.countersFor(portalId, now, request.timeZone);
     const tenMs = this.tenSecondWindowMs;
     const searchMs = Math.max(1, Math.round(ONE_SECOND_MS * this.timeScale));
     const used = counters.tenSecond.count(now, tenMs);
     const headers: Record<string, string> = {};
     const limit = settings.perTenSeconds;
-    const daily = settings.daily;
+    const daily = request.oauth ? null : settings.daily;
 
     let refusal: RateLimitPolicy | undefined;
     if (daily !== null && counters.dayCount >= daily) refusal = 'DAILY';
@@ -147,7 +187,7 @@ export class RateLimiter {
     if (refusal === undefined) {
       counters.tenSecond.add(now);
       if (isSearch) counters.search.add(now);
-      counters.dayCount += 1;
+      if (daily !== null) counters.dayCount += 1;
     }
     const usedAfter = refusal === undefined ? used + 1 : used;
     // HubSpot leaves the X-HubSpot-RateLimit-* headers off search responses; the sandbox does the same.
@@ -164,8 +204,9 @@ export class RateLimiter {
     return { ok: false, headers, body: rateLimitBody(refusal, portalId) };
   }
 
-  private countersFor(portalId: number, now: number): PortalCounters {
-    const day = Math.floor(now / Math.max(1, ONE_DAY_MS * this.timeScale));
+  /** The portal's day number: days (scaled by timeScale) since the epoch of its time zone's wall clock. */
+  private countersFor(portalId: number, now: number, timeZone: string): PortalCounters {
+    const day = Math.floor((now + timeZoneOffsetMs(timeZone, now)) / Math.max(1, ONE_DAY_MS * this.timeScale));
     let counters = this.counters.get(portalId);
     if (!counters) {
       counters = { tenSecond: new RollingWindow(), search: new RollingWindow(), day, dayCount: 0 };

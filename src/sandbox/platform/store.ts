@@ -54,7 +54,16 @@ export const PLATFORM_MIGRATIONS: readonly string[] = [
      expires_at INTEGER NOT NULL
    );
    CREATE INDEX platform_access_tokens_expiry ON platform_access_tokens (expires_at);`,
+  // Every HubSpot account has a time zone (account-info-v3.json AccountDetails.timeZone); its daily API limit
+  // resets at the account's midnight. Existing portals get the default.
+  `ALTER TABLE platform_portals ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'America/New_York';`,
 ];
+
+/**
+ * A new portal's time zone unless one is given: America/New_York, i.e. US/Eastern, the time zone of the
+ * examples in account-info-v3.json (details: "timeZone": "US/Eastern"; private-app usage: "resetsAt" 04:00Z).
+ */
+export const DEFAULT_PORTAL_TIME_ZONE = 'America/New_York';
 
 export const FIRST_PORTAL_ID = 1_000_001;
 /** Authorization codes live 10 minutes, as HubSpot's do. */
@@ -64,6 +73,8 @@ export interface Portal {
   id: number;
   name: string;
   tier: PortalTier;
+  /** IANA time zone of the account; its daily API limit resets at midnight there. */
+  timeZone: string;
   createdAt: number;
 }
 
@@ -121,6 +132,7 @@ const toPortal = (row: Row): Portal => ({
   id: Number(row.id),
   name: String(row.name),
   tier: asTier(row.tier),
+  timeZone: String(row.time_zone),
   createdAt: Number(row.created_at),
 });
 const toApp = (row: Row): OAuthApp => ({
@@ -158,14 +170,23 @@ export class PlatformStore {
   }
 
   /** Creates a portal and its static token (a new `pat-na1-...` one unless `token` is given). */
-  createPortal(input: { name: string; tier: PortalTier; token?: string }): { portal: Portal; token: string } {
+  createPortal(input: { name: string; tier: PortalTier; token?: string; timeZone?: string }): {
+    portal: Portal;
+    token: string;
+  } {
     return inTransaction(this.db, () => {
       const max = this.db.prepare('SELECT MAX(id) AS max FROM platform_portals').get();
       const id = Math.max(FIRST_PORTAL_ID, Number(max?.max ?? 0) + 1);
-      const portal: Portal = { id, name: input.name, tier: input.tier, createdAt: this.now() };
+      const portal: Portal = {
+        id,
+        name: input.name,
+        tier: input.tier,
+        timeZone: input.timeZone ?? DEFAULT_PORTAL_TIME_ZONE,
+        createdAt: this.now(),
+      };
       this.db
-        .prepare('INSERT INTO platform_portals (id, name, tier, created_at) VALUES (?, ?, ?, ?)')
-        .run(portal.id, portal.name, portal.tier, portal.createdAt);
+        .prepare('INSERT INTO platform_portals (id, name, tier, time_zone, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(portal.id, portal.name, portal.tier, portal.timeZone, portal.createdAt);
       const token = input.token ?? newStaticToken();
       this.db
         .prepare('INSERT INTO platform_static_tokens (token_hash, portal_id, created_at) VALUES (?, ?, ?)')
@@ -371,7 +392,8 @@ export class PlatformStore {
     if (staticRow) return { kind: 'static', portal: toPortal(staticRow) };
     const row = this.db
       .prepare(
-        `SELECT t.*, a.client_id, p.name AS portal_name, p.tier AS portal_tier, p.created_at AS portal_created_at
+        `SELECT t.*, a.client_id, p.name AS portal_name, p.tier AS portal_tier, p.time_zone AS portal_time_zone,
+                p.created_at AS portal_created_at
          FROM platform_access_tokens t
          JOIN platform_oauth_apps a ON a.app_id = t.app_id
          JOIN platform_portals p ON p.id = t.portal_id
@@ -387,6 +409,7 @@ export class PlatformStore {
         id: row.portal_id,
         name: row.portal_name,
         tier: row.portal_tier,
+        time_zone: row.portal_time_zone,
         created_at: row.portal_created_at,
       }),
       grant: {
