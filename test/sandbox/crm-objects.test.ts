@@ -3,6 +3,7 @@
  * Objects v3 of the sandbox CRM, driven by the real @hubspot/api-client and by plain HTTP for exact bodies.
  */
 import { call, FIXED_NOW, startCrmServer, type CrmTestServer } from '../helpers/crm-server.js';
+import { problems } from '../helpers/validation-problems.js';
 
 const A = 'token-a';
 const B = 'token-b';
@@ -155,11 +156,20 @@ describe('objects v3: property validation', () => {
     expect(res.status).toBe(400);
     expect(res.body.category).toBe('VALIDATION_ERROR');
     expect(res.body.message).toMatch(/^Property values were not valid: \[/);
-    const details = JSON.parse(res.body.message.slice('Property values were not valid: '.length));
-    expect(details).toEqual([{ isValid: false, message: 'Property "not_a_prop" does not exist', error: 'PROPERTY_DOESNT_EXIST', name: 'not_a_prop' }]);
-    expect(res.body.errors).toEqual([
-      { message: 'Property "not_a_prop" does not exist', code: 'PROPERTY_DOESNT_EXIST', context: { propertyName: ['not_a_prop'] } },
+    // Source: HubSpot's error-handling guide (https://developers.hubspot.com/docs/api/error-handling): each
+    // problem embeds localizedErrorMessage and the portal's id; the multi-status example and the changelog's
+    // examples carry no errors[], so the sandbox sends none and clients read the embedded list.
+    expect(problems(res.body)).toEqual([
+      {
+        isValid: false,
+        message: 'Property "not_a_prop" does not exist',
+        error: 'PROPERTY_DOESNT_EXIST',
+        name: 'not_a_prop',
+        localizedErrorMessage: 'Property "not_a_prop" does not exist',
+        portalId: 101,
+      },
     ]);
+    expect(res.body.errors).toBeUndefined();
   });
 
   it('reports every bad value at once: number, option, date not at midnight, datetime, owner', async () => {
@@ -167,7 +177,7 @@ describe('objects v3: property validation', () => {
       properties: { amount: 'lots', dealstage: 'nope', closedate: 'yesterday', hubspot_owner_id: '12345', hs_priority: ' high' },
     });
     expect(res.status).toBe(400);
-    const codes = Object.fromEntries(res.body.errors.map((e: { code: string; context: { propertyName: string[] } }) => [e.context.propertyName[0], e.code]));
+    const codes = Object.fromEntries(problems(res.body).map((p) => [p.name, p.error]));
     expect(codes).toEqual({
       amount: 'INVALID_DOUBLE',
       dealstage: 'INVALID_OPTION',
@@ -192,8 +202,8 @@ describe('objects v3: property validation', () => {
     expect(patched.body.properties.map_next_step_due).toBe('2027-01-05');
     const bad = await call(server, A, 'PATCH', `/crm/v3/objects/deals/${id}`, { properties: { map_next_step_due: String(Date.UTC(2026, 11, 24, 10, 16, 19, 200)) } });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].code).toBe('INVALID_DATE');
-    expect(bad.body.errors[0].message).toMatch(/is at 10:16:19\.200 UTC, not midnight!$/);
+    expect(problems(bad.body)[0]?.error).toBe('INVALID_DATE');
+    expect(problems(bad.body)[0]?.message).toMatch(/is at 10:16:19\.200 UTC, not midnight!$/);
   });
 
   it('refuses a string value longer than 65,536 characters and accepts one of exactly 65,536', async () => {
@@ -201,13 +211,13 @@ describe('objects v3: property validation', () => {
     expect(ok.status).toBe(201);
     const tooLong = await call(server, A, 'POST', '/crm/v3/objects/deals', { properties: { dealname: 'x'.repeat(65_537) } });
     expect(tooLong.status).toBe(400);
-    expect(tooLong.body.errors[0].context.propertyName).toEqual(['dealname']);
+    expect(problems(tooLong.body).map((p) => p.name)).toEqual(['dealname']);
   });
 
   it('refuses writing a read-only property', async () => {
     const res = await call(server, A, 'POST', '/crm/v3/objects/deals', { properties: { hs_object_id: '5' } });
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].code).toBe('READ_ONLY_VALUE');
+    expect(problems(res.body)[0]?.error).toBe('READ_ONLY_VALUE');
   });
 
   it('answers 409 when a contact email is taken, and when a unique-value property repeats', async () => {

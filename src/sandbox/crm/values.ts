@@ -116,10 +116,23 @@ function checkEnumeration(def: PropertyDef, input: string, ctx: ValueContext): V
   return okValue(values.join(';'));
 }
 
-/** HubSpot's VALIDATION_ERROR message: the problems as a JSON list after a fixed sentence. */
-export function propertyProblemsMessage(problems: readonly PropertyProblem[]): string {
+/**
+ * HubSpot's VALIDATION_ERROR message: the problems as a JSON list after a fixed sentence, each with
+ * `localizedErrorMessage` and the portal's id, e.g. (HubSpot's error-handling guide,
+ * https://developers.hubspot.com/docs/api/error-handling, and its multi-status example):
+ * `Property values were not valid: [{"isValid":false,"message":"Property \"missing\" does not exist",
+ * "error":"PROPERTY_DOESNT_EXIST","name":"missing","localizedErrorMessage":"Property \"missing\" does not exist","portalId":891936587}]`
+ */
+export function propertyProblemsMessage(problems: readonly PropertyProblem[], portalId?: number): string {
   return `Property values were not valid: ${JSON.stringify(
-    problems.map((p) => ({ isValid: false, message: p.message, error: p.error, name: p.name })),
+    problems.map((p) => ({
+      isValid: false,
+      message: p.message,
+      error: p.error,
+      name: p.name,
+      localizedErrorMessage: p.message,
+      ...(portalId === undefined ? {} : { portalId }),
+    })),
   )}`;
 }
 
