@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- JSON bodies checked with expect() */
+/* eslint-disable @typescript-eslint/no-unsafe-call -- JSON bodies checked with expect() */
 /**
  * Objects v3 of the sandbox CRM, driven by the real @hubspot/api-client and by plain HTTP for exact bodies.
  */
@@ -241,6 +241,27 @@ describe('objects v3: property validation', () => {
     expect((await call(server, A, 'PATCH', `/crm/v3/objects/deals/${d1}`, { properties: { external_ref: 'ref-1' } })).status).toBe(200);
     const byRef = await call(server, A, 'GET', `/crm/v3/objects/deals/ref-1?idProperty=external_ref`);
     expect(byRef.body.id).toBe(d1);
+  });
+
+  it('refuses a contact email that is not an address with INVALID_EMAIL, on create, update and upsert', async () => {
+    // Source: a captured HubSpot answer (Atlas-Authority/marketing-automation#174): `Property values were not
+    // valid: [{"isValid":false,"message":"Email address name@domain.<INVALID TLD> is invalid","error":"INVALID_EMAIL","name":"email"}]`.
+    for (const email of ['not-an-email', 'a@b', 'two@@example.com', 'sp ace@example.com', 'x@example.c0m', '.dot@example.com', 'a..b@example.com']) {
+      const res = await call(server, A, 'POST', '/crm/v3/objects/contacts', { properties: { email } });
+      expect({ email, status: res.status }).toEqual({ email, status: 400 });
+      expect(problems(res.body)).toEqual([expect.objectContaining({ name: 'email', error: 'INVALID_EMAIL', message: `Email address ${email} is invalid` })]);
+    }
+    const ok = await call(server, A, 'POST', '/crm/v3/objects/contacts', { properties: { email: "o'neil+map@sub.example-domain.co.uk" } });
+    expect(ok.status).toBe(201);
+    const patched = await call(server, A, 'PATCH', `/crm/v3/objects/contacts/${ok.body.id}`, { properties: { email: 'nope@nowhere' } });
+    expect(patched.status).toBe(400);
+    expect(problems(patched.body)[0]?.error).toBe('INVALID_EMAIL');
+    // Clearing the email is not an invalid address.
+    expect((await call(server, A, 'PATCH', `/crm/v3/objects/contacts/${ok.body.id}`, { properties: { email: '' } })).status).toBe(200);
+    const upsert = await call(server, A, 'POST', '/crm/v3/objects/contacts/batch/upsert', {
+      inputs: [{ id: 'bad address', idProperty: 'email', properties: { firstname: 'Bad' } }],
+    });
+    expect(JSON.stringify(upsert.body)).toContain('INVALID_EMAIL');
   });
 });
 

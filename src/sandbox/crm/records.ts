@@ -15,9 +15,9 @@ import {
   type PropertyProblem,
 } from './model.js';
 import type { TypeInfo } from './object-types.js';
-import { DEALS, FIRST_OBJECT_ID, implicitlyUniqueProperties } from './standard.js';
+import { CONTACTS, DEALS, FIRST_OBJECT_ID, implicitlyUniqueProperties } from './standard.js';
 import type { PortalStore } from './store.js';
-import { checkValue } from './values.js';
+import { checkEmail, checkValue } from './values.js';
 
 /** Incoming values: HubSpot documents strings, and also accepts JSON numbers, booleans and null. */
 export const propertyValuesSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
@@ -107,7 +107,11 @@ export class RecordWriter {
         problems.push({ name, error: 'READ_ONLY_VALUE', message: `Property "${name}" is read-only` });
         continue;
       }
-      const checked = checkValue(def, raw === null ? '' : String(raw), ctx);
+      const text = raw === null ? '' : String(raw);
+      const checked =
+        this.info.type.objectTypeId === CONTACTS.objectTypeId && name === 'email' && text !== ''
+          ? checkEmail(name, text)
+          : checkValue(def, text, ctx);
       if (!checked.ok) {
         problems.push(checked.problem);
         continue;
