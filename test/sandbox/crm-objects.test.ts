@@ -396,3 +396,100 @@ describe('portal isolation', () => {
     expect(write.status).toBe(400);
   });
 });
+
+describe('objects v3: multi-status batch writes', () => {
+  it('batch-creates input by input when every input has an objectWriteTraceId: 207 with the refused ones in errors', async () => {
+    // Source: HubSpot's error-handling guide, "Multi-status errors" (https://developers.hubspot.com/docs/api/error-handling):
+    // with a unique objectWriteTraceId per input, the created records come in results and each refused input
+    // comes as {status, category, message: "Property values were not valid: [...]", context: {objectWriteTraceId: [...]}}.
+    const res = await call(server, A, 'POST', '/crm/v3/objects/deals/batch/create', {
+      inputs: [
+        { objectWriteTraceId: 't-good', properties: { dealname: 'Traced good' } },
+        { objectWriteTraceId: 't-bad', properties: { dealname: 'Traced bad', missing: '1' } },
+      ],
+    });
+    expect(res.status).toBe(207);
+    expect(res.body.results).toHaveLength(1);
+    // The spec's SimplePublicObject has objectWriteTraceId (crm-objects-v3.json); the sandbox echoes it.
+    expect(res.body.results[0]).toMatchObject({ objectWriteTraceId: 't-good', properties: { dealname: 'Traced good' } });
+    expect(res.body.numErrors).toBe(1);
+    expect(res.body.errors[0]).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR', context: { objectWriteTraceId: ['t-bad'] } });
+    expect(problems(res.body.errors[0])).toEqual([expect.objectContaining({ name: 'missing', error: 'PROPERTY_DOESNT_EXIST', portalId: 101 })]);
+    const read = await call(server, A, 'GET', `/crm/v3/objects/deals/${res.body.results[0].id}`);
+    expect(read.status).toBe(200);
+  });
+
+  it('refuses a batch create without trace ids as a whole, writes nothing, and never hands out the ids it took', async () => {
+    // Without objectWriteTraceIds HubSpot refuses the batch with one error body (HubSpot/hubspot-api-python#51).
+    const before = await newDeal({ dealname: 'Before' });
+    const res = await call(server, A, 'POST', '/crm/v3/objects/deals/batch/create', {
+      inputs: [{ properties: { dealname: 'Undone' } }, { properties: { dealname: 'Refused', amount: 'lots' } }],
+    });
+    expect(res.status).toBe(400);
+    expect(problems(res.body)[0]?.error).toBe('INVALID_DOUBLE');
+    const search = await call(server, A, 'GET', '/crm/v3/objects/deals?limit=100&properties=dealname');
+    expect(search.body.results.map((r: { properties: { dealname: string } }) => r.properties.dealname)).not.toContain('Undone');
+    // The undone input took the id after `before`; HubSpot never reuses a record id, nor does the sandbox.
+    const after = await newDeal({ dealname: 'After' });
+    expect(Number(after)).toBeGreaterThan(Number(before) + 1);
+  });
+
+  it('answers a repeated unique value inside an all-or-nothing batch create without naming an id that will not exist', async () => {
+    const res = await call(server, A, 'POST', '/crm/v3/objects/contacts/batch/create', {
+      inputs: [{ properties: { email: 'twice@example.com' } }, { properties: { email: 'Twice@example.com' } }],
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.message).not.toMatch(/Existing ID/);
+    const read = await call(server, A, 'GET', '/crm/v3/objects/contacts/twice@example.com?idProperty=email');
+    expect(read.status).toBe(404);
+    // With trace ids the first input is written, so the 409 of the second names a record that exists.
+    const traced = await call(server, A, 'POST', '/crm/v3/objects/contacts/batch/create', {
+      inputs: [
+        { objectWriteTraceId: 'a', properties: { email: 'twice@example.com' } },
+        { objectWriteTraceId: 'b', properties: { email: 'Twice@example.com' } },
+      ],
+    });
+    expect(traced.status).toBe(207);
+    expect(traced.body.errors[0]).toMatchObject({ category: 'CONFLICT', message: `Contact already exists. Existing ID: ${traced.body.results[0].id}` });
+  });
+
+  it('refuses duplicate objectWriteTraceIds in one batch', async () => {
+    const res = await call(server, A, 'POST', '/crm/v3/objects/deals/batch/create', {
+      inputs: [{ objectWriteTraceId: 'same', properties: { dealname: 'One' } }, { objectWriteTraceId: 'same', properties: { dealname: 'Two' } }],
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it('batch-upserts input by input: the valid inputs are written and each refused one is an error with its context', async () => {
+    // Source: a captured HubSpot batch upsert answer (HubSpot/hubspot-api-ruby#403): 207, status COMPLETE,
+    // numErrors, errors[{status: "error", category: "VALIDATION_ERROR", message: "Property values were not valid: [...]"}].
+    const res = await call(server, A, 'POST', '/crm/v3/objects/contacts/batch/upsert', {
+      inputs: [
+        { id: 'partial.ok@example.com', idProperty: 'email', objectWriteTraceId: 'ok', properties: { firstname: 'Ok' } },
+        { id: 'partial.bad@example', idProperty: 'email', objectWriteTraceId: 'bad', properties: { firstname: 'Bad' } },
+        { id: 'partial.bad2@example.com', idProperty: 'email', properties: { firstname: 'Bad', nope: 'x' } },
+      ],
+    });
+    expect(res.status).toBe(207);
+    expect(res.body.results).toEqual([expect.objectContaining({ new: true, objectWriteTraceId: 'ok' })]);
+    expect(res.body.numErrors).toBe(2);
+    expect(res.body.errors[0]).toMatchObject({ category: 'VALIDATION_ERROR', context: { objectWriteTraceId: ['bad'] } });
+    expect(problems(res.body.errors[0])[0]?.error).toBe('INVALID_EMAIL');
+    expect(res.body.errors[1]).toMatchObject({ category: 'VALIDATION_ERROR', context: { ids: ['partial.bad2@example.com'] } });
+    expect((await call(server, A, 'GET', '/crm/v3/objects/contacts/partial.ok@example.com?idProperty=email')).status).toBe(200);
+    expect((await call(server, A, 'GET', '/crm/v3/objects/contacts/partial.bad2@example.com?idProperty=email')).status).toBe(404);
+  });
+
+  it('checks the association category on create with associations as the v4 PUT does', async () => {
+    const contact = await call(server, A, 'POST', '/crm/v3/objects/contacts', { properties: { email: 'category@example.com' } });
+    const wrong = [{ associationCategory: 'USER_DEFINED', associationTypeId: 3 }];
+    const v3 = await call(server, A, 'POST', '/crm/v3/objects/deals', {
+      properties: { dealname: 'Wrong category' },
+      associations: [{ to: { id: contact.body.id }, types: wrong }],
+    });
+    const deal = await newDeal({ dealname: 'Category target' });
+    const v4 = await call(server, A, 'PUT', `/crm/v4/objects/deals/${deal}/associations/contacts/${contact.body.id}`, wrong);
+    expect([v3.status, v4.status]).toEqual([400, 400]);
+    expect(v3.body.message).toBe(v4.body.message);
+  });
+});
