@@ -143,6 +143,7 @@ describe('HubSpotTransport', () => {
     const res = await t.request({ portalId: '1', method: 'PATCH', path: '/crm/v3/objects/deals/7', body: { properties: { map_nope: '1' } }, idempotent: true, schema: objectSchema });
     expect(res.ok ? null : res.error).toMatchObject({
       code: 'CRM_VALIDATION',
+      message: 'Property values were not valid.',
       details: ['map_health: at_risk was not one of the allowed options', 'Property "map_nope" does not exist'],
     });
   });

@@ -241,6 +241,12 @@ export function errorDetails(body: { message?: string | undefined; errors?: read
   return (body.errors ?? []).map((e) => e.message ?? e.code ?? '').filter((m) => m.length > 0);
 }
 
+/** HubSpot's message without the JSON list it embeds (the list becomes the details). */
+function validationMessage(message: string | undefined): string | undefined {
+  if (message === undefined || embeddedProblems(message) === undefined) return message;
+  return `${message.slice(0, message.indexOf(': [')).trim()}.`;
+}
+
 function toCrmError(status: number, outcome: AttemptOutcome, body: HubSpotErrorBody): CrmError {
   const correlation = body.correlationId ? { correlationId: body.correlationId } : {};
   const details = errorDetails(body);
@@ -274,6 +280,6 @@ function toCrmError(status: number, outcome: AttemptOutcome, body: HubSpotErrorB
           retryAfterMs: 2_000,
         });
       }
-      return crmError('CRM_VALIDATION', body.message ?? 'HubSpot refused the change.', status, withDetails);
+      return crmError('CRM_VALIDATION', validationMessage(body.message) ?? 'HubSpot refused the change.', status, withDetails);
   }
 }
