@@ -118,7 +118,7 @@ export async function batchUpdateSettled(
   const done = new Set(updated);
   const refused = (res.value.errors ?? []).map((e) => ({
     ids: Object.values(e.context ?? {}).flat().filter((id) => !done.has(id)),
-    reason: `${e.category ?? 'ERROR'}: ${e.message ?? 'no message'}`,
+    reason: `${e.category ?? 'ERROR'}: ${embeddedProblems(e.message)?.join('; ') ?? e.message ?? 'no message'}`,
   }));
   return ok({ updated, refused });
 }
