@@ -91,6 +91,51 @@ describe('HubSpotPlanStore when a save fails part-way', () => {
     expect(must(await store.load(deal))?.plan).toEqual(base);
   });
 
+  it('keeps the old plan when a batch upsert succeeds only in part (207), and the same save retried succeeds without duplicates', async () => {
+    // HubSpot answers a batch upsert input by input: the valid inputs are written and the refused ones come
+    // back in `errors` with a 207 (captured answer in HubSpot/hubspot-api-ruby#403); the sandbox does the same.
+    const { deal, base } = await setup();
+    let edited = edit(addMilestone(base, { id: 'm-new', title: 'Procurement', dueDate: '2026-12-20', sellerOwnerId: 's-seller' }, ctx()));
+    edited = edit(addMilestone(edited, { id: 'm-new2', title: 'Legal review', dueDate: '2026-12-21', sellerOwnerId: 's-seller' }, ctx()));
+    const seen = captureRequests(h.transport);
+    intercept = (req, send) => {
+      if (!req.path.endsWith('/batch/upsert')) return undefined;
+      // One input refused by HubSpot (a property it does not know), the other written.
+      const body = req.body as { inputs: { id: string; properties: Record<string, string> }[] };
+      const second = body.inputs.find((i) => i.id.endsWith(':m-new2'));
+      if (second) second.properties = { ...second.properties, map_not_a_property: '1' };
+      return send();
+    };
+    const failed = await store.save({ plan: edited, projection: project(edited, TODAY) });
+    expect(failed.ok).toBe(false);
+    if (!failed.ok) {
+      expect('status' in failed.error && failed.error.status).toBe(207);
+      expect(failed.error.message).toMatch(/not saved; the plan is as it was before/);
+      // The detail is HubSpot's problem, read from the list embedded in the message, not its raw JSON.
+      const details: readonly string[] = 'details' in failed.error ? (failed.error.details ?? []) : [];
+      expect(details.join(' ')).toMatch(/VALIDATION_ERROR: Property "map_not_a_property" does not exist/);
+    }
+    // No deal property was written, and the old plan is what loads.
+    expect(seen.filter((x) => isDealPatch(x.req))).toEqual([]);
+    expect(must(await store.load(deal))?.plan).toEqual(base);
+    // Part of the batch did land: m-new has a record, which the header does not know.
+    expect(await liveKeys(deal)).toEqual([`${deal.dealId}:m-1`, `${deal.dealId}:m-2`, `${deal.dealId}:m-3`, `${deal.dealId}:m-4`, `${deal.dealId}:m-new`]);
+
+    intercept = undefined;
+    const saved = must(await store.save({ plan: edited, projection: project(edited, TODAY) }));
+    expect(saved.plan.version).toBe(base.version + 1);
+    expect(must(await store.load(deal))?.plan).toEqual(saved.plan);
+    // The retry upserted m-new by its key onto the record the partial batch made: no duplicate.
+    expect(await liveKeys(deal)).toEqual([
+      `${deal.dealId}:m-1`,
+      `${deal.dealId}:m-2`,
+      `${deal.dealId}:m-3`,
+      `${deal.dealId}:m-4`,
+      `${deal.dealId}:m-new`,
+      `${deal.dealId}:m-new2`,
+    ]);
+  });
+
   it('treats a save whose answer was lost after it committed as saved: the reload shows it, and sending it again succeeds without writing', async () => {
     const { deal, edited } = await setup();
     intercept = (req, send) => (isDealPatch(req) ? send().then(() => unavailable) : undefined);

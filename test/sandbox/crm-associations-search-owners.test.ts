@@ -95,13 +95,15 @@ describe('associations v4', () => {
     const created = await client.crm.associations.v4.basicApi.create('deals', dealId, 'contacts', contactId, [
       { associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 3 },
     ]);
-    expect(created).toMatchObject({ fromObjectId: dealId, toObjectId: contactId, labels: [] });
+    // v4 answers give record ids as JSON numbers, as HubSpot's v4 associations guide shows
+    // (`"fromObjectId": 29851, "toObjectId": 21678228008`), though the spec types them as strings.
+    expect(created).toMatchObject({ fromObjectId: Number(dealId), toObjectId: Number(contactId), labels: [] });
     const reverse = await call(server, T, 'GET', `/crm/v4/objects/contacts/${contactId}/associations/deals`);
-    expect(reverse.body.results.map((r: any) => r.toObjectId)).toContain(dealId);
-    expect(reverse.body.results.find((r: any) => r.toObjectId === dealId).associationTypes[0].typeId).toBe(4);
+    expect(reverse.body.results.map((r: any) => r.toObjectId)).toContain(Number(dealId));
+    expect(reverse.body.results.find((r: any) => r.toObjectId === Number(dealId)).associationTypes[0].typeId).toBe(4);
     await client.crm.associations.v4.basicApi.archive('deals', dealId, 'contacts', contactId);
     const after = await call(server, T, 'GET', `/crm/v4/objects/contacts/${contactId}/associations/deals`);
-    expect(after.body.results.map((r: any) => r.toObjectId)).not.toContain(dealId);
+    expect(after.body.results.map((r: any) => r.toObjectId)).not.toContain(Number(dealId));
   });
 
   it('refuses an association type that does not belong to the pair, and a missing record', async () => {
@@ -125,11 +127,11 @@ describe('associations v4', () => {
     const put = await call(server, T, 'PUT', `/crm/v4/objects/deals/${dealId}/associations/default/companies/${companyId}`);
     expect(put.status).toBe(200);
     const list = await call(server, T, 'GET', `/crm/v4/objects/deals/${dealId}/associations/companies`);
-    expect(list.body.results.map((r: any) => r.toObjectId)).toContain(companyId);
+    expect(list.body.results.map((r: any) => r.toObjectId)).toContain(Number(companyId));
     const archived = await call(server, T, 'POST', '/crm/v4/associations/deals/companies/batch/archive', { inputs: [{ from: { id: dealId }, to: [{ id: companyId }] }] });
     expect(archived.status).toBe(204);
     const after = await call(server, T, 'GET', `/crm/v4/objects/deals/${dealId}/associations/companies`);
-    expect(after.body.results.map((r: any) => r.toObjectId)).not.toContain(companyId);
+    expect(after.body.results.map((r: any) => r.toObjectId)).not.toContain(Number(companyId));
   });
 
   it('makes a new Primary company replace the old one but keeps the old association', async () => {
@@ -143,7 +145,7 @@ describe('associations v4', () => {
     expect(res.body.results[0].labels).toEqual(['Primary']);
     const list = await call(server, T, 'GET', `/crm/v4/objects/deals/${dealId}/associations/companies`);
     const primaries = list.body.results.filter((r: any) => r.associationTypes.some((t: any) => t.typeId === 5));
-    expect(primaries.map((r: any) => r.toObjectId)).toEqual([acme.id]);
+    expect(primaries.map((r: any) => r.toObjectId)).toEqual([Number(acme.id)]);
     expect(list.body.results.length).toBeGreaterThanOrEqual(2);
   });
 
@@ -156,19 +158,20 @@ describe('associations v4', () => {
     expect(listed.results.map((r) => r.label)).toEqual(expect.arrayContaining(['Decision maker', null]));
     const dealId = await dealIdNamed('Fleet');
     const contacts = await call(server, T, 'GET', `/crm/v4/objects/deals/${dealId}/associations/contacts`);
-    const contactId = contacts.body.results[0].toObjectId as string;
+    const contactId = String(contacts.body.results[0].toObjectId);
+    expect(typeof contacts.body.results[0].toObjectId).toBe('number');
     const put = await call(server, T, 'PUT', `/crm/v4/objects/deals/${dealId}/associations/contacts/${contactId}`, [
       { associationCategory: 'USER_DEFINED', associationTypeId: forward.typeId },
     ]);
     expect(put.body.labels).toEqual(['Decision maker']);
     const reverse = await call(server, T, 'GET', `/crm/v4/objects/contacts/${contactId}/associations/deals`);
-    expect(reverse.body.results.find((r: any) => r.toObjectId === dealId).associationTypes.map((t: any) => t.label)).toContain('Decides on');
+    expect(reverse.body.results.find((r: any) => r.toObjectId === Number(dealId)).associationTypes.map((t: any) => t.label)).toContain('Decides on');
     const removed = await call(server, T, 'POST', '/crm/v4/associations/deals/contacts/batch/labels/archive', {
       inputs: [{ from: { id: dealId }, to: { id: contactId }, types: [{ associationCategory: 'USER_DEFINED', associationTypeId: forward.typeId }] }],
     });
     expect(removed.status).toBe(204);
     const after = await call(server, T, 'GET', `/crm/v4/objects/deals/${dealId}/associations/contacts`);
-    expect(after.body.results.find((r: any) => r.toObjectId === contactId).associationTypes).toEqual([{ category: 'HUBSPOT_DEFINED', typeId: 3, label: null }]);
+    expect(after.body.results.find((r: any) => r.toObjectId === Number(contactId)).associationTypes).toEqual([{ category: 'HUBSPOT_DEFINED', typeId: 3, label: null }]);
   });
 
   it('pages a record\'s associations with limit and after', async () => {

@@ -4,6 +4,7 @@
  * plain HTTP for exact status codes and bodies.
  */
 import { call, startCrmServer, type CrmTestServer } from '../helpers/crm-server.js';
+import { problems } from '../helpers/validation-problems.js';
 
 const ENT = 'enterprise-token';
 const PRO = 'professional-token';
@@ -86,7 +87,7 @@ describe('custom object schemas', () => {
     }
     const missing = await call(server, ENT, 'POST', `/crm/v3/objects/${fqn}`, { properties: { map_title: 'No key' } });
     expect(missing.status).toBe(400);
-    expect(missing.body.errors[0].context.propertyName).toEqual(['map_key']);
+    expect(problems(missing.body).map((p) => p.name)).toEqual(['map_key']);
     const dup = await call(server, ENT, 'POST', `/crm/v3/objects/${fqn}`, { properties: { map_title: 'Dup', map_key: `k-${fqn}` } });
     expect(dup.status).toBe(409);
     const bare = await call(server, ENT, 'GET', '/crm/v3/objects/map_milestone');
@@ -234,7 +235,7 @@ describe('properties v3', () => {
     });
     expect(patched.label).toBe('MAP health');
     const wrongOption = await call(server, ENT, 'POST', '/crm/v3/objects/deals', { properties: { map_health: 'at_risk' } });
-    expect(wrongOption.body.errors[0].code).toBe('INVALID_OPTION');
+    expect(problems(wrongOption.body)[0]?.error).toBe('INVALID_OPTION');
     await client.crm.properties.coreApi.archive('deals', 'map_health');
     expect((await call(server, ENT, 'GET', '/crm/v3/properties/deals/map_health')).status).toBe(404);
     expect((await call(server, ENT, 'GET', '/crm/v3/properties/deals/map_health?archived=true')).body.archived).toBe(true);
@@ -374,7 +375,7 @@ describe('properties v3', () => {
     const ok = await call(server, ENT, 'POST', '/crm/v3/objects/deals', { properties: { bool_ok: 'TRUE', map_tags: 'a;b' } });
     expect(ok.body.properties).toMatchObject({ bool_ok: 'true', map_tags: 'a;b' });
     const bad = await call(server, ENT, 'POST', '/crm/v3/objects/deals', { properties: { bool_ok: 'yes', map_tags: 'a;c' } });
-    expect(bad.body.errors.map((e: { code: string }) => e.code).sort()).toEqual(['INVALID_BOOLEAN', 'INVALID_OPTION']);
+    expect(problems(bad.body).map((p) => p.error).sort()).toEqual(['INVALID_BOOLEAN', 'INVALID_OPTION']);
   });
 
   it('refuses archiving a HubSpot-defined property', async () => {

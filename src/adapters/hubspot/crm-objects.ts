@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../../domain/result.js';
 import { crmError, type CrmError } from '../../ports/crm-error.js';
-import type { HubSpotTransport } from './transport.js';
+import { embeddedProblems, type HubSpotTransport } from './transport.js';
 
 export const BATCH_SIZE = 100;
 
@@ -118,7 +118,7 @@ export async function batchUpdateSettled(
   const done = new Set(updated);
   const refused = (res.value.errors ?? []).map((e) => ({
     ids: Object.values(e.context ?? {}).flat().filter((id) => !done.has(id)),
-    reason: `${e.category ?? 'ERROR'}: ${e.message ?? 'no message'}`,
+    reason: `${e.category ?? 'ERROR'}: ${embeddedProblems(e.message)?.join('; ') ?? e.message ?? 'no message'}`,
   }));
   return ok({ updated, refused });
 }
@@ -138,7 +138,9 @@ async function allChunks<T, R>(items: readonly T[], run: (chunk: T[]) => Promise
 function batchFailure(what: string, errors: readonly BatchError[]): CrmError {
   const details = errors.slice(0, 10).map((e) => {
     const ids = Object.values(e.context ?? {}).flat().slice(0, 10).join(', ');
-    return `${e.category ?? 'ERROR'}: ${e.message ?? 'no message'}${ids ? ` (${ids})` : ''}`;
+    // A VALIDATION_ERROR's problems come as a JSON list inside its message; show them, not the JSON.
+    const message = embeddedProblems(e.message)?.join('; ') ?? e.message ?? 'no message';
+    return `${e.category ?? 'ERROR'}: ${message}${ids ? ` (${ids})` : ''}`;
   });
   const notFound = errors.every((e) => e.category === 'OBJECT_NOT_FOUND');
   return crmError(notFound ? 'CRM_NOT_FOUND' : 'CRM_VALIDATION', `HubSpot refused part of ${what}.`, 207, { details });

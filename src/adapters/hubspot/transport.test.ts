@@ -127,6 +127,35 @@ describe('HubSpotTransport', () => {
     expect(res.ok ? null : res.error).toMatchObject({ code: 'CRM_VALIDATION', details: ['Property "map_nope" does not exist'] });
   });
 
+  it('takes the details of a VALIDATION_ERROR from the JSON list HubSpot embeds in its message, without errors[]', async () => {
+    // Shape of HubSpot's body: the changelog's example
+    // (https://developers.hubspot.com/changelog/upcoming-property-validations-rules-will-be-enforced-for-apis-and-integrations)
+    // has no errors[]; the error-handling guide (https://developers.hubspot.com/docs/api/error-handling)
+    // shows each problem with localizedErrorMessage and portalId.
+    const embedded = [
+      { isValid: false, message: 'at_risk was not one of the allowed options', error: 'INVALID_OPTION', name: 'map_health', localizedErrorMessage: 'at_risk was not one of the allowed options', portalId: 1 },
+      { isValid: false, message: 'Property "map_nope" does not exist', error: 'PROPERTY_DOESNT_EXIST', name: 'map_nope', localizedErrorMessage: 'Property "map_nope" does not exist', portalId: 1 },
+    ];
+    nock(BASE)
+      .patch('/crm/v3/objects/deals/7')
+      .reply(400, { status: 'error', message: `Property values were not valid: ${JSON.stringify(embedded)}`, correlationId: 'c5', category: 'VALIDATION_ERROR' });
+    const { t } = transport();
+    const res = await t.request({ portalId: '1', method: 'PATCH', path: '/crm/v3/objects/deals/7', body: { properties: { map_nope: '1' } }, idempotent: true, schema: objectSchema });
+    expect(res.ok ? null : res.error).toMatchObject({
+      code: 'CRM_VALIDATION',
+      message: 'Property values were not valid.',
+      details: ['map_health: at_risk was not one of the allowed options', 'Property "map_nope" does not exist'],
+    });
+  });
+
+  it('keeps working when the message embeds no list (or a malformed one) and no errors[] come', async () => {
+    nock(BASE).patch('/crm/v3/objects/deals/7').reply(400, { status: 'error', message: 'Property values were not valid: [not json]', correlationId: 'c6', category: 'VALIDATION_ERROR' });
+    const { t } = transport();
+    const res = await t.request({ portalId: '1', method: 'PATCH', path: '/crm/v3/objects/deals/7', body: { properties: {} }, idempotent: true, schema: objectSchema });
+    expect(res.ok ? null : res.error).toMatchObject({ code: 'CRM_VALIDATION', message: 'Property values were not valid: [not json]' });
+    expect(res.ok ? null : res.error.details).toBeUndefined();
+  });
+
   it('maps 401, 403, 404 and 409 to their own codes', async () => {
     const cases = [
       [401, 'CRM_UNAUTHORIZED'],

@@ -202,9 +202,54 @@ function classify(response: Response, body: HubSpotErrorBody): AttemptOutcome {
   return { kind: 'client_error', status };
 }
 
+const embeddedProblemSchema = z
+  .array(
+    z
+      .object({ name: z.string().optional(), error: z.string().optional(), message: z.string().optional(), localizedErrorMessage: z.string().optional() })
+      .loose(),
+  )
+  .max(1_000);
+
+/**
+ * The per-property problems HubSpot embeds in a VALIDATION_ERROR message as a JSON list after a sentence:
+ * `Property values were not valid: [{"isValid":false,"message":...,"error":"INVALID_OPTION","name":...,
+ * "localizedErrorMessage":...,"portalId":...}]` (HubSpot's error-handling guide and its changelog examples).
+ * Undefined when the message holds no such list.
+ */
+export function embeddedProblems(message: string | undefined): string[] | undefined {
+  if (!message) return undefined;
+  const start = message.indexOf(': [');
+  if (start < 0 || !message.endsWith(']')) return undefined;
+  const parsed = embeddedProblemSchema.safeParse(safeJson(message.slice(start + 2)));
+  if (!parsed.success) return undefined;
+  const out = parsed.data
+    .map((p) => {
+      const text = p.localizedErrorMessage ?? p.message ?? p.error ?? '';
+      return p.name && text && !text.includes(p.name) ? `${p.name}: ${text}` : text;
+    })
+    .filter((m) => m.length > 0);
+  return out.length > 0 ? out : undefined;
+}
+
+/**
+ * Details of an error body: the problems embedded in the message when there are some (HubSpot does not
+ * always send `errors[]`), else the messages of `errors[]`.
+ */
+export function errorDetails(body: { message?: string | undefined; errors?: readonly { message?: string | undefined; code?: string | undefined }[] | undefined }): string[] {
+  const embedded = embeddedProblems(body.message);
+  if (embedded) return embedded;
+  return (body.errors ?? []).map((e) => e.message ?? e.code ?? '').filter((m) => m.length > 0);
+}
+
+/** HubSpot's message without the JSON list it embeds (the list becomes the details). */
+function validationMessage(message: string | undefined): string | undefined {
+  if (message === undefined || embeddedProblems(message) === undefined) return message;
+  return `${message.slice(0, message.indexOf(': [')).trim()}.`;
+}
+
 function toCrmError(status: number, outcome: AttemptOutcome, body: HubSpotErrorBody): CrmError {
   const correlation = body.correlationId ? { correlationId: body.correlationId } : {};
-  const details = (body.errors ?? []).map((e) => e.message ?? e.code ?? '').filter((m) => m.length > 0);
+  const details = errorDetails(body);
   const withDetails = details.length > 0 ? { ...correlation, details } : correlation;
   if (outcome.kind === 'rate_limited') {
     return outcome.policy === 'DAILY'
@@ -235,6 +280,6 @@ function toCrmError(status: number, outcome: AttemptOutcome, body: HubSpotErrorB
           retryAfterMs: 2_000,
         });
       }
-      return crmError('CRM_VALIDATION', body.message ?? 'HubSpot refused the change.', status, withDetails);
+      return crmError('CRM_VALIDATION', validationMessage(body.message) ?? 'HubSpot refused the change.', status, withDetails);
   }
 }

@@ -49,21 +49,29 @@ function live(p: PortalStore, typeId: string, raw: string): number | undefined {
   return rec && !rec.archived ? rec.id : undefined;
 }
 
-/** The associated records of one record, as v4 shows them (each with all its association types). */
-function associated(p: Pair, fromId: number): { toObjectId: string; associationTypes: ReturnType<typeof specs> }[] {
+/**
+ * The associated records of one record, as v4 shows them (each with all its association types). Record ids
+ * are JSON numbers here, as in HubSpot's answers (its v4 associations guide shows `"toObjectId": 5790939450`
+ * in a batch read), although the spec (crm-associations-v4.json) types them as strings.
+ */
+function associated(p: Pair, fromId: number): { toObjectId: number; associationTypes: ReturnType<typeof specs> }[] {
   return [...p.store.associationsOf(p.from.type.objectTypeId, fromId, p.to.type.objectTypeId)].map(([toId, typeIds]) => ({
-    toObjectId: String(toId),
+    toObjectId: toId,
     associationTypes: specs(p.store, typeIds),
   }));
 }
 
+/**
+ * The answer of a labelled association write. Ids are JSON numbers, as in HubSpot's v4 associations guide
+ * (`{"fromObjectTypeId":"0-1","fromObjectId":29851,"toObjectTypeId":"0-3","toObjectId":21678228008,"labels":[...]}`).
+ */
 function labelsBetween(p: Pair, fromId: number, toId: number): Record<string, unknown> {
   const typeIds = p.store.associationsOf(p.from.type.objectTypeId, fromId, p.to.type.objectTypeId).get(toId) ?? [];
   return {
     fromObjectTypeId: p.from.type.objectTypeId,
-    fromObjectId: String(fromId),
+    fromObjectId: fromId,
     toObjectTypeId: p.to.type.objectTypeId,
-    toObjectId: String(toId),
+    toObjectId: toId,
     labels: specs(p.store, typeIds).flatMap((s) => (s.label === null ? [] : [s.label])),
   };
 }
@@ -325,11 +333,11 @@ export function associationsRouter(deps: CrmDeps): Router {
     if (fromId === undefined) {
       return sendFailure(res, notFound(`${p.from.type.singular} ${String(req.params.fromObjectId)} does not exist.`));
     }
-    const all = associated(p, fromId).filter((a) => Number(a.toObjectId) > after.value);
+    const all = associated(p, fromId).filter((a) => a.toObjectId > after.value);
     const page = all.slice(0, limit.value);
     const body: Record<string, unknown> = { results: page };
     const last = page[page.length - 1];
-    if (all.length > limit.value && last) body.paging = { next: { after: last.toObjectId } };
+    if (all.length > limit.value && last) body.paging = { next: { after: String(last.toObjectId) } };
     res.json(body);
   });
 

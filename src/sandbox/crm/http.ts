@@ -14,13 +14,10 @@ export const SCOPES_DOC = 'https://developers.hubspot.com/scopes';
 export function sendFailure(res: Response, f: CrmFailure): void {
   switch (f.kind) {
     case 'validation':
-      if (f.problems && f.problems.length > 0) {
-        sendError(res, 400, 'VALIDATION_ERROR', propertyProblemsMessage(f.problems), {
-          errors: f.problems.map((p) => ({ message: p.message, code: p.error, context: { propertyName: [p.name] } })),
-        });
-      } else {
-        sendError(res, 400, 'VALIDATION_ERROR', f.message);
-      }
+      // Property problems travel only inside the message, as a JSON list (see propertyProblemsMessage): the
+      // changelog's examples and the multi-status example of HubSpot's error-handling guide carry no
+      // `errors[]`, so a client must not depend on one (HubSpot sometimes adds it; the sandbox never does).
+      sendError(res, 400, 'VALIDATION_ERROR', failureMessage(f, portalOf(res)));
       return;
     case 'unknown_object_type':
       sendError(res, 400, 'VALIDATION_ERROR', `Unable to infer object type from: ${f.objectType}`);
@@ -51,6 +48,17 @@ export function sendFailure(res: Response, f: CrmFailure): void {
       sendError(res, 403, 'FORBIDDEN', f.message);
       return;
   }
+}
+
+/** The message of a failure as HubSpot words it (property problems embedded as a JSON list). */
+export function failureMessage(f: Extract<CrmFailure, { kind: 'validation' }>, portalId?: number): string {
+  if (f.problems && f.problems.length > 0) return propertyProblemsMessage(f.problems, portalId);
+  return f.message;
+}
+
+/** The caller's portal id, when the auth middleware has run. */
+export function portalOf(res: Response): number | undefined {
+  return (res.locals as { sandbox?: { portalId: number } }).sandbox?.portalId;
 }
 
 /** Sends a value as JSON with the status, or the failure. */

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { caller } from '../context.js';
 import { inTransaction, type SandboxDb } from '../db.js';
 import { associate, checkType, objectMissing } from './associations.js';
-import { parseBody, queryAfter, queryBool, queryLimit, queryList, queryString, reply, requestPath, sendFailure } from './http.js';
-import { BATCH_LIMIT, failure, success, validation, type CrmRecord, type Outcome } from './model.js';
+import { failureMessage, parseBody, portalOf, queryAfter, queryBool, queryLimit, queryList, queryString, reply, requestPath, sendFailure } from './http.js';
+import { BATCH_LIMIT, failure, success, validation, type CrmFailure, type CrmRecord, type Outcome } from './model.js';
 import { requireObjectScope, resolveType, type TypeInfo } from './object-types.js';
 import {
   objectNotFound,
@@ -20,6 +20,7 @@ import {
   type PropertyValuesInput,
   type PublicObject,
 } from './records.js';
+import { FIRST_OBJECT_ID } from './standard.js';
 import { PortalStore } from './store.js';
 
 export interface CrmDeps {
@@ -50,12 +51,18 @@ const batchReadSchema = z.object({
   propertiesWithHistory: z.array(z.string()).default([]),
   idProperty: z.string().optional(),
 });
-const batchCreateSchema = limited(createSchema);
+const traceIdSchema = z.string().min(1).optional();
+const batchCreateSchema = limited(createSchema.extend({ objectWriteTraceId: traceIdSchema }));
 const batchUpdateSchema = limited(
   z.object({ id: z.union([z.string(), z.number()]).transform(String), idProperty: z.string().optional(), properties: propertyValuesSchema }),
 );
 const batchUpsertSchema = limited(
-  z.object({ id: z.union([z.string(), z.number()]).transform(String), idProperty: z.string().optional(), properties: propertyValuesSchema }),
+  z.object({
+    id: z.union([z.string(), z.number()]).transform(String),
+    idProperty: z.string().optional(),
+    objectWriteTraceId: traceIdSchema,
+    properties: propertyValuesSchema,
+  }),
 );
 const batchArchiveSchema = limited(batchIdSchema);
 
@@ -153,6 +160,10 @@ function checkAssociations(
       }
       const checked = checkType(store, t.fromType, t.toType, t.typeId);
       if (!checked.ok) return checked;
+      // The same check as the v4 PUT's: the category must be the type's own.
+      if (checked.value.category !== spec.associationCategory) {
+        return failure(validation(`Association type ${spec.associationTypeId} is ${checked.value.category}, not ${spec.associationCategory}.`));
+      }
       const toId = parseId(input.to.id);
       const target = toId === undefined ? undefined : store.getObject(t.toType, toId);
       if (!target || target.archived || toId === undefined) return failure(objectMissing(t.toType, input.to.id));
@@ -166,10 +177,10 @@ function createOne(
   writer: RecordWriter,
   input: { properties: PropertyValuesInput; associations: AssociationInput[] },
 ): Outcome<{ record: CrmRecord; obj: PublicObject }> {
-  const prepared = writer.prepare(input.properties);
-  if (!prepared.ok) return prepared;
   const links = checkAssociations(writer.store, writer.info, input.associations);
   if (!links.ok) return links;
+  const prepared = writer.prepare(input.properties);
+  if (!prepared.ok) return prepared;
   const record = writer.insert(prepared.value);
   for (const link of links.value) {
     const t = writer.store.associationType(link.typeId);
@@ -178,10 +189,14 @@ function createOne(
   return success({ record, obj: toPublic(record, writer.shownAfterWrite(input.properties)) });
 }
 
-/** Runs a batch write in one transaction; a failure rolls it back whole, as HubSpot rejects the batch. */
-function transactional<T>(db: SandboxDb, fn: () => Outcome<T>): Outcome<T> {
+/**
+ * Runs a write in one transaction; a failure rolls it back whole. Record ids the undone writes took are not
+ * handed out again (HubSpot never reuses a record id), so an id seen in an answer never names another record.
+ */
+function transactional<T>(db: SandboxDb, fn: () => Outcome<T>, writer?: RecordWriter): Outcome<T> {
   const rollback = new Error('rollback');
   let result: Outcome<T> | undefined;
+  const before = writer?.insertedIds.length ?? 0;
   try {
     inTransaction(db, () => {
       result = fn();
@@ -192,7 +207,48 @@ function transactional<T>(db: SandboxDb, fn: () => Outcome<T>): Outcome<T> {
     if (error !== rollback) throw error;
   }
   if (!result) throw new Error('sandbox crm: transaction produced no result');
+  if (!result.ok && writer) {
+    const undone = writer.insertedIds.splice(before);
+    // The sequence went back with the rollback: take the undone ids again, outside it, and drop them.
+    for (let i = 0; i < undone.length; i++) writer.store.nextGlobalValue('object', FIRST_OBJECT_ID);
+  }
   return result;
+}
+
+/** One input's refusal in a multi-status batch answer, as HubSpot words it (context names the input). */
+function inputError(res: Response, f: CrmFailure, context: Record<string, string[]>): Record<string, unknown> {
+  switch (f.kind) {
+    case 'validation':
+      return batchError('VALIDATION_ERROR', failureMessage(f, portalOf(res)), context);
+    case 'unknown_object_type':
+      return batchError('VALIDATION_ERROR', `Unable to infer object type from: ${f.objectType}`, context);
+    case 'not_found':
+      return batchError('OBJECT_NOT_FOUND', f.message, context);
+    case 'conflict':
+      return batchError('CONFLICT', f.message, context);
+    case 'already_exists':
+      return batchError('OBJECT_ALREADY_EXISTS', f.message, context);
+    case 'missing_scopes':
+      return batchError('MISSING_SCOPES', `Missing scopes: ${f.requiredScopes.join(', ')}`, context);
+    case 'tier_forbidden':
+      return batchError('FORBIDDEN', f.message, context);
+  }
+}
+
+/** `objectWriteTraceId`s must be unique within a batch (HubSpot's error-handling guide asks for unique ones). */
+function duplicateTraceIds(inputs: readonly { objectWriteTraceId?: string | undefined }[]): string[] {
+  const seen = new Set<string>();
+  const dupes = new Set<string>();
+  for (const { objectWriteTraceId: t } of inputs) {
+    if (t === undefined) continue;
+    if (seen.has(t)) dupes.add(t);
+    seen.add(t);
+  }
+  return [...dupes];
+}
+
+function withTrace<T extends object>(obj: T, traceId: string | undefined): T & { objectWriteTraceId?: string } {
+  return traceId === undefined ? obj : { ...obj, objectWriteTraceId: traceId };
 }
 
 export function objectsRouter(deps: CrmDeps): Router {
@@ -274,6 +330,13 @@ export function objectsRouter(deps: CrmDeps): Router {
     res.status(errors.length ? 207 : 200).json(batchBody(results, startedAt, deps.now(), errors));
   });
 
+  /*
+   * Batch create. HubSpot's error-handling guide ("Multi-status errors",
+   * https://developers.hubspot.com/docs/api/error-handling): when every input carries a unique
+   * `objectWriteTraceId`, the inputs are written one by one and the answer is a 207 listing the created
+   * records and, per refused input, an error whose `context` is `{ objectWriteTraceId: [...] }`. Without
+   * trace ids the batch is refused as a whole (one error body, nothing written; cf. HubSpot/hubspot-api-python#51).
+   */
   router.post(`${base}/batch/create`, (req, res) => {
     const ctx = typed(deps, req, res, 'write');
     if (!ctx) return;
@@ -282,16 +345,38 @@ export function objectsRouter(deps: CrmDeps): Router {
     if (!input.ok) return sendFailure(res, input.error);
     const size = checkBatchSize(input.value.inputs.length);
     if (!size.ok) return sendFailure(res, size.error);
+    const dupes = duplicateTraceIds(input.value.inputs);
+    if (dupes.length > 0) return sendFailure(res, validation(`Duplicate objectWriteTraceId values in batch input: [${dupes.join(', ')}]. They must be unique.`));
     const writer = new RecordWriter(ctx.store, ctx.info, startedAt);
-    const created = transactional(deps.db, () => {
+    const multiStatus = input.value.inputs.length > 0 && input.value.inputs.every((i) => i.objectWriteTraceId !== undefined);
+    if (multiStatus) {
       const objs: PublicObject[] = [];
-      for (const item of input.value.inputs) {
-        const one = createOne(writer, item);
-        if (!one.ok) return one;
-        objs.push(one.value.obj);
-      }
-      return success(objs);
-    });
+      const errors: Record<string, unknown>[] = [];
+      inTransaction(deps.db, () => {
+        for (const item of input.value.inputs) {
+          const traceId = item.objectWriteTraceId ?? '';
+          const one = createOne(writer, item);
+          if (one.ok) objs.push(withTrace(one.value.obj, traceId));
+          else errors.push(inputError(res, one.error, { objectWriteTraceId: [traceId] }));
+        }
+      });
+      res.status(errors.length ? 207 : 201).json(batchBody(objs, startedAt, deps.now(), errors));
+      return;
+    }
+    writer.atomic = true;
+    const created = transactional(
+      deps.db,
+      () => {
+        const objs: PublicObject[] = [];
+        for (const item of input.value.inputs) {
+          const one = createOne(writer, item);
+          if (!one.ok) return one;
+          objs.push(withTrace(one.value.obj, item.objectWriteTraceId));
+        }
+        return success(objs);
+      },
+      writer,
+    );
     if (!created.ok) return sendFailure(res, created.error);
     res.status(201).json(batchBody(created.value, startedAt, deps.now()));
   });
@@ -343,25 +428,34 @@ export function objectsRouter(deps: CrmDeps): Router {
     const keys = input.value.inputs.map((i) => `${i.idProperty ?? ''}\u0000${i.id}`);
     const dupes = [...new Set(input.value.inputs.filter((_, i) => keys.indexOf(keys[i] ?? '') !== i).map((i) => i.id))];
     if (dupes.length > 0) return sendFailure(res, validation(`Duplicate IDs found in batch input: [${dupes.join(', ')}]. IDs must be unique`));
-    const upserted = transactional(deps.db, () => {
-      const objs: (PublicObject & { new: boolean })[] = [];
+    // An idProperty that is not a unique-value property makes the request itself wrong: refused whole.
+    const badKey = input.value.inputs.find((i) => !i.idProperty || !writer.unique.has(i.idProperty));
+    if (badKey) {
+      return sendFailure(res, validation(`idProperty must name a unique-value property of ${ctx.info.type.name}; got ${badKey.idProperty ?? 'none'}.`));
+    }
+    // Each input stands alone: HubSpot answers a batch upsert with a 207 listing the written records and one
+    // error per refused input (captured answer in HubSpot/hubspot-api-ruby#403: status COMPLETE, numErrors,
+    // errors[{status, category: VALIDATION_ERROR, message: "Property values were not valid: [...]"}]). An
+    // error's context names the input by its objectWriteTraceId when it has one, else by its id.
+    const objs: (PublicObject & { new: boolean })[] = [];
+    const errors: Record<string, unknown>[] = [];
+    inTransaction(deps.db, () => {
       for (const item of input.value.inputs) {
-        const idProperty = item.idProperty;
-        if (!idProperty || !writer.unique.has(idProperty)) {
-          return failure(validation(`idProperty must name a unique-value property of ${ctx.info.type.name}; got ${idProperty ?? 'none'}.`));
-        }
+        const context = item.objectWriteTraceId === undefined ? { ids: [item.id] } : { objectWriteTraceId: [item.objectWriteTraceId] };
+        const idProperty = item.idProperty ?? '';
         const holder = writer.holderOf(idProperty, item.id);
         const existing = holder === undefined ? undefined : ctx.store.getObject(ctx.info.type.objectTypeId, holder);
         const values = { ...item.properties, [idProperty]: item.id };
         const prepared = writer.prepare(values, existing);
-        if (!prepared.ok) return prepared;
+        if (!prepared.ok) {
+          errors.push(inputError(res, prepared.error, context));
+          continue;
+        }
         const record = existing ? writer.update(existing, prepared.value) : writer.insert(prepared.value);
-        objs.push({ ...toPublic(record, writer.shownAfterWrite(values)), new: !existing });
+        objs.push(withTrace({ ...toPublic(record, writer.shownAfterWrite(values)), new: !existing }, item.objectWriteTraceId));
       }
-      return success(objs);
     });
-    if (!upserted.ok) return sendFailure(res, upserted.error);
-    res.status(200).json(batchBody(upserted.value, startedAt, deps.now()));
+    res.status(errors.length ? 207 : 200).json(batchBody(objs, startedAt, deps.now(), errors));
   });
 
   router.post(`${base}/batch/archive`, (req, res) => {

@@ -15,9 +15,9 @@ import {
   type PropertyProblem,
 } from './model.js';
 import type { TypeInfo } from './object-types.js';
-import { DEALS, FIRST_OBJECT_ID, implicitlyUniqueProperties } from './standard.js';
+import { CONTACTS, DEALS, FIRST_OBJECT_ID, implicitlyUniqueProperties } from './standard.js';
 import type { PortalStore } from './store.js';
-import { checkValue } from './values.js';
+import { checkEmail, checkValue } from './values.js';
 
 /** Incoming values: HubSpot documents strings, and also accepts JSON numbers, booleans and null. */
 export const propertyValuesSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
@@ -82,6 +82,10 @@ export class RecordWriter {
   readonly props: Map<string, PropertyDef>;
   readonly unique: Set<string>;
   private readonly claimed = new Map<string, number | 'pending'>();
+  /** Ids of the records this writer inserted (a batch's earlier inputs). */
+  readonly insertedIds: number[] = [];
+  /** True while writing a batch that is undone as a whole when one input fails. */
+  atomic = false;
 
   constructor(
     readonly store: PortalStore,
@@ -107,7 +111,11 @@ export class RecordWriter {
         problems.push({ name, error: 'READ_ONLY_VALUE', message: `Property "${name}" is read-only` });
         continue;
       }
-      const checked = checkValue(def, raw === null ? '' : String(raw), ctx);
+      const text = raw === null ? '' : String(raw);
+      const checked =
+        this.info.type.objectTypeId === CONTACTS.objectTypeId && name === 'email' && text !== ''
+          ? checkEmail(name, text)
+          : checkValue(def, text, ctx);
       if (!checked.ok) {
         problems.push(checked.problem);
         continue;
@@ -132,6 +140,7 @@ export class RecordWriter {
   }
 
   private checkUnique(values: Record<string, string>, ownId: number | undefined): ReturnType<typeof conflict> | undefined {
+    const keys: string[] = [];
     for (const name of this.unique) {
       const value = values[name];
       if (value === undefined) continue;
@@ -140,6 +149,11 @@ export class RecordWriter {
       const claimedBy = this.claimed.get(key);
       if ((holder !== undefined && holder !== ownId) || (claimedBy !== undefined && claimedBy !== ownId)) {
         const existingId = holder ?? claimedBy;
+        // In a batch that is undone as a whole, a record written by an earlier input will not exist: naming
+        // its id would send the client looking for a record that never was.
+        if (existingId === 'pending' || (this.atomic && typeof existingId === 'number' && this.insertedIds.includes(existingId))) {
+          return conflict(`Duplicate value for ${name} in batch input: "${value}". Unique values must be unique within a batch.`);
+        }
         if (this.info.type.objectTypeId === '0-1' && name === 'email') {
           return conflict(`Contact already exists. Existing ID: ${String(existingId)}`);
         }
@@ -147,8 +161,10 @@ export class RecordWriter {
           `A ${this.info.type.def.labels.singular} with ${name} "${value}" already exists. Existing ID: ${String(existingId)}`,
         );
       }
-      this.claimed.set(key, ownId ?? 'pending');
+      keys.push(key);
     }
+    // Claimed only once every value passed, so that a refused input leaves no claim behind.
+    for (const key of keys) this.claimed.set(key, ownId ?? 'pending');
     return undefined;
   }
 
@@ -174,6 +190,7 @@ export class RecordWriter {
     const createdAt = Date.parse(properties[this.info.createdateProperty] ?? at);
     const record: CrmRecord = { id, properties, createdAt, updatedAt: this.now, archived: false, archivedAt: null };
     this.store.insertObject(this.info.type.objectTypeId, record);
+    this.insertedIds.push(id);
     this.syncUnique(record);
     return record;
   }

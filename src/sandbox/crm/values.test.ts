@@ -86,9 +86,12 @@ describe('property values', () => {
     expect(checkValue(owner, '12', { ownerExists: (id) => id === 12 })).toEqual({ ok: true, value: '12' });
   });
 
-  it('puts the problems in the message as HubSpot does', () => {
-    expect(propertyProblemsMessage([{ name: 'x', error: 'PROPERTY_DOESNT_EXIST', message: 'Property "x" does not exist' }])).toBe(
-      'Property values were not valid: [{"isValid":false,"message":"Property \\"x\\" does not exist","error":"PROPERTY_DOESNT_EXIST","name":"x"}]',
+  it('puts the problems in the message as HubSpot does, with localizedErrorMessage and portalId', () => {
+    // Source: HubSpot's error-handling guide (https://developers.hubspot.com/docs/api/error-handling), whose
+    // 400 and multi-status examples embed {"isValid","message","error","name","localizedErrorMessage","portalId"}.
+    expect(propertyProblemsMessage([{ name: 'x', error: 'PROPERTY_DOESNT_EXIST', message: 'Property "x" does not exist' }], 101)).toBe(
+      'Property values were not valid: [{"isValid":false,"message":"Property \\"x\\" does not exist","error":"PROPERTY_DOESNT_EXIST","name":"x",' +
+        '"localizedErrorMessage":"Property \\"x\\" does not exist","portalId":101}]',
     );
   });
 

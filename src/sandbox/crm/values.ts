@@ -116,10 +116,49 @@ function checkEnumeration(def: PropertyDef, input: string, ctx: ValueContext): V
   return okValue(values.join(';'));
 }
 
-/** HubSpot's VALIDATION_ERROR message: the problems as a JSON list after a fixed sentence. */
-export function propertyProblemsMessage(problems: readonly PropertyProblem[]): string {
+const EMAIL_LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const DOMAIN_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const TLD = /^[A-Za-z]{2,63}$/;
+
+/**
+ * A contact's `email` as HubSpot accepts it: one `@`, a dot-atom local part, and a domain of at least two
+ * labels ending in an alphabetic top-level domain. HubSpot refuses others with INVALID_EMAIL and the message
+ * `Email address <value> is invalid` (captured response in Atlas-Authority/marketing-automation#174:
+ * `[{"isValid":false,"message":"Email address name@domain.<INVALID TLD> is invalid","error":"INVALID_EMAIL","name":"email"}]`).
+ * HubSpot also checks the top-level domain against its list of real ones; the sandbox checks only the form.
+ */
+export function checkEmail(name: string, input: string): ValueCheck {
+  const at = input.lastIndexOf('@');
+  const local = input.slice(0, at);
+  const labels = input.slice(at + 1).split('.');
+  const valid =
+    at > 0 &&
+    input.length <= 254 &&
+    local.length <= 64 &&
+    EMAIL_LOCAL.test(local) &&
+    labels.length >= 2 &&
+    labels.every((l) => DOMAIN_LABEL.test(l)) &&
+    TLD.test(labels[labels.length - 1] ?? '');
+  return valid ? okValue(input) : bad(name, 'INVALID_EMAIL', `Email address ${input} is invalid`);
+}
+
+/**
+ * HubSpot's VALIDATION_ERROR message: the problems as a JSON list after a fixed sentence, each with
+ * `localizedErrorMessage` and the portal's id, e.g. (HubSpot's error-handling guide,
+ * https://developers.hubspot.com/docs/api/error-handling, and its multi-status example):
+ * `Property values were not valid: [{"isValid":false,"message":"Property \"missing\" does not exist",
+ * "error":"PROPERTY_DOESNT_EXIST","name":"missing","localizedErrorMessage":"Property \"missing\" does not exist","portalId":891936587}]`
+ */
+export function propertyProblemsMessage(problems: readonly PropertyProblem[], portalId?: number): string {
   return `Property values were not valid: ${JSON.stringify(
-    problems.map((p) => ({ isValid: false, message: p.message, error: p.error, name: p.name })),
+    problems.map((p) => ({
+      isValid: false,
+      message: p.message,
+      error: p.error,
+      name: p.name,
+      localizedErrorMessage: p.message,
+      ...(portalId === undefined ? {} : { portalId }),
+    })),
   )}`;
 }
 
