@@ -4,8 +4,26 @@ import globals from 'globals';
 
 // Node built-ins that do I/O or read the environment: the domain must not touch any of them.
 const nodeModules = [
-  'fs', 'fs/promises', 'path', 'os', 'http', 'https', 'net', 'child_process', 'crypto', 'process',
-  'worker_threads', 'url', 'stream', 'events', 'timers', 'sqlite', 'dns', 'tls', 'zlib', 'util',
+  'fs',
+  'fs/promises',
+  'path',
+  'os',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'crypto',
+  'process',
+  'worker_threads',
+  'url',
+  'stream',
+  'events',
+  'timers',
+  'sqlite',
+  'dns',
+  'tls',
+  'zlib',
+  'util',
 ];
 
 /** The lint rules that keep src/domain pure; `forbidden` is a regex matching every import specifier it refuses. */
@@ -16,11 +34,15 @@ function domainPurity(files, forbidden) {
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ regex: forbidden, message: 'src/domain is pure: import only zod and files inside src/domain.' }],
-          paths: nodeModules.flatMap((m) => [m, `node:${m}`]).map((name) => ({
-            name,
-            message: 'src/domain is pure: no Node I/O or environment.',
-          })),
+          patterns: [
+            { regex: forbidden, message: 'src/domain is pure: import only zod and files inside src/domain.' },
+          ],
+          paths: nodeModules
+            .flatMap((m) => [m, `node:${m}`])
+            .map((name) => ({
+              name,
+              message: 'src/domain is pure: no Node I/O or environment.',
+            })),
         },
       ],
       'no-restricted-globals': [
@@ -97,7 +119,11 @@ export default tseslint.config(
   domainPurity(['src/domain/*.test.ts', 'src/domain/arbitraries.ts'], '^(?!zod$|fast-check$|\\./).*'),
   domainPurity(['src/domain/*/*.test.ts'], '^(?!zod$|fast-check$|\\./|\\.\\./(?!\\.\\.)).*'),
   // Ports are interfaces over the domain: they import zod, the domain and each other, nothing else.
-  layer(['src/ports/*.ts'], '^(?!zod$|\\./|\\.\\./domain/).*', 'src/ports imports only zod, src/domain and other ports.'),
+  layer(
+    ['src/ports/*.ts'],
+    '^(?!zod$|\\./|\\.\\./domain/).*',
+    'src/ports imports only zod, src/domain and other ports.',
+  ),
   // The use cases (functions/) take ports and the domain: no express, no SDK, no adapter, no config.
   layer(
     ['functions/*.ts'],
@@ -132,7 +158,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', '**/*.test.tsx', 'test/**/*.ts', 'bench/**/*.ts', 'extensions/hubspot/src/app/cards/test-utils/**'],
+    files: [
+      '**/*.test.ts',
+      '**/*.test.tsx',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'extensions/hubspot/src/app/cards/test-utils/**',
+    ],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

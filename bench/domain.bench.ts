@@ -7,7 +7,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
-import { addDays, LIMITS, planSchema, type Milestone, type Plan, type Stakeholder } from '../src/domain/index.js';
+import {
+  addDays,
+  LIMITS,
+  planSchema,
+  type Milestone,
+  type Plan,
+  type Stakeholder,
+} from '../src/domain/index.js';
 import { validatePlan } from '../src/domain/validate.js';
 import { project } from '../src/domain/project.js';
 
@@ -32,8 +39,23 @@ function largePlan(): Plan {
     crmContactId: null,
     ownerId: null,
   }));
-  const phases = ['Education and awareness', 'Validate the solution', 'Business case', 'Commercial agreement', 'Onboarding', 'First value'];
-  const statuses: Milestone['status'][] = ['done', 'done', 'in_progress', 'not_started', 'blocked', 'not_started', 'skipped'];
+  const phases = [
+    'Education and awareness',
+    'Validate the solution',
+    'Business case',
+    'Commercial agreement',
+    'Onboarding',
+    'First value',
+  ];
+  const statuses: Milestone['status'][] = [
+    'done',
+    'done',
+    'in_progress',
+    'not_started',
+    'blocked',
+    'not_started',
+    'skipped',
+  ];
   const milestones: Milestone[] = [];
   const n = LIMITS.milestones;
   for (let i = 0; i < n; i++) {
@@ -114,12 +136,20 @@ const rows = [
   }),
 ];
 
-console.log(`Domain benchmark: one plan of ${plan.milestones.length} milestones, ${json.length} bytes of JSON`);
-console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
+console.log(
+  `Domain benchmark: one plan of ${plan.milestones.length} milestones, ${json.length} bytes of JSON`,
+);
+console.log(
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
+);
 console.log('');
 console.log('what'.padEnd(42) + 'plans/s'.padStart(12) + 'µs/plan'.padStart(12));
 for (const r of rows) {
-  console.log(r.name.padEnd(42) + Math.round(r.perSecond).toString().padStart(12) + r.microsPerOp.toFixed(1).padStart(12));
+  console.log(
+    r.name.padEnd(42) +
+      Math.round(r.perSecond).toString().padStart(12) +
+      r.microsPerOp.toFixed(1).padStart(12),
+  );
 }
 const combined = rows[4]!;
 console.log('');

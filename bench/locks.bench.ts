@@ -40,7 +40,8 @@ const rows: [string, number][] = [
 ];
 
 // Contention: 40 callers on one deal, half on each "instance", each holding the lock 2 ms.
-const hold = () => new Promise<ReturnType<typeof ok<undefined>>>((r) => setTimeout(() => r(ok(undefined)), 2));
+const hold = () =>
+  new Promise<ReturnType<typeof ok<undefined>>>((r) => setTimeout(() => r(ok(undefined)), 2));
 const locks: DealLocks[] = [pgA, pgB];
 const waits: number[] = [];
 const start = performance.now();
@@ -56,7 +57,9 @@ await Promise.all(
 const wall = performance.now() - start;
 waits.sort((a, b) => a - b);
 
-console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, node ${process.version}, ${N} sequential runs each`);
+console.log(
+  `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, node ${process.version}, ${N} sequential runs each`,
+);
 console.log('| what | µs per lock + release |');
 console.log('|---|---:|');
 for (const [what, us] of rows) console.log(`| ${what} | ${us.toFixed(1)} |`);
@@ -64,5 +67,14 @@ console.log(
   `\n40 callers on one deal over two instances, each holding 2 ms: all done in ${wall.toFixed(0)} ms ` +
     `(floor 40 × 2 = 80 ms); wait p50 ${waits[20]!.toFixed(0)} ms, max ${waits.at(-1)!.toFixed(0)} ms`,
 );
-console.log(JSON.stringify({ perOpMicros: Object.fromEntries(rows), contention: { wallMs: Math.round(wall), p50WaitMs: Math.round(waits[20]!), maxWaitMs: Math.round(waits.at(-1)!) } }));
+console.log(
+  JSON.stringify({
+    perOpMicros: Object.fromEntries(rows),
+    contention: {
+      wallMs: Math.round(wall),
+      p50WaitMs: Math.round(waits[20]!),
+      maxWaitMs: Math.round(waits.at(-1)!),
+    },
+  }),
+);
 await Promise.all([pgA.close(), pgB.close(), plain.end()]);

@@ -176,15 +176,23 @@ async function main(argv: string[]): Promise<number> {
         const deal = { crm: 'hubspot' as const, portalId: String(portalId), dealId };
         const today = new Date().toISOString().slice(0, 10);
         type Outcome = { stored: StoredPlan | null; repaired: boolean; problems?: readonly string[] };
-        const outcome = await backend.functions.locks.run(deal, async (): Promise<Result<Outcome, PlanStoreError>> => {
-          const loaded = await backend.plans.load(deal);
-          if (!loaded.ok) return loaded;
-          if (loaded.value === null) return done({ stored: null, repaired: false });
-          const stored = loaded.value;
-          if (command === 'show' || stored.problems.length === 0) return done({ stored, repaired: false });
-          const saved = await backend.plans.save({ plan: stored.plan, projection: project(stored.plan, today) });
-          return saved.ok ? done({ stored: saved.value, repaired: true, problems: stored.problems }) : failed(saved.error);
-        });
+        const outcome = await backend.functions.locks.run(
+          deal,
+          async (): Promise<Result<Outcome, PlanStoreError>> => {
+            const loaded = await backend.plans.load(deal);
+            if (!loaded.ok) return loaded;
+            if (loaded.value === null) return done({ stored: null, repaired: false });
+            const stored = loaded.value;
+            if (command === 'show' || stored.problems.length === 0) return done({ stored, repaired: false });
+            const saved = await backend.plans.save({
+              plan: stored.plan,
+              projection: project(stored.plan, today),
+            });
+            return saved.ok
+              ? done({ stored: saved.value, repaired: true, problems: stored.problems })
+              : failed(saved.error);
+          },
+        );
         if (!outcome.ok) {
           process.stderr.write(`${outcome.error.code}: ${outcome.error.message}\n`);
           const details = 'details' in outcome.error ? (outcome.error.details ?? []) : [];
@@ -199,7 +207,9 @@ async function main(argv: string[]): Promise<number> {
         if (command === 'show') {
           print({ plan: stored.plan, projection: project(stored.plan, today), version: stored.plan.version });
           if (stored.problems.length > 0) {
-            print(`\nThe plan loads with ${stored.problems.length} problem(s); \`npm run cli -- repair ${portalId} ${dealId}\` (or the next edit) rewrites it as shown:`);
+            print(
+              `\nThe plan loads with ${stored.problems.length} problem(s); \`npm run cli -- repair ${portalId} ${dealId}\` (or the next edit) rewrites it as shown:`,
+            );
             for (const p of stored.problems) print(`  - ${p}`);
           }
           return 0;

@@ -16,11 +16,20 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { systemClock } from '../src/ports/clock.js';
-import { formatProvisionReport, provisionPortal, CUSTOM_OBJECT_SCOPES } from '../src/adapters/hubspot/provision.js';
+import {
+  formatProvisionReport,
+  provisionPortal,
+  CUSTOM_OBJECT_SCOPES,
+} from '../src/adapters/hubspot/provision.js';
 import { PortalThrottle } from '../src/adapters/hubspot/throttle.js';
 import { HubSpotTransport } from '../src/adapters/hubspot/transport.js';
 
-const DEFAULT_SCOPES = ['crm.objects.deals.read', 'crm.objects.deals.write', 'crm.schemas.deals.write', ...CUSTOM_OBJECT_SCOPES];
+const DEFAULT_SCOPES = [
+  'crm.objects.deals.read',
+  'crm.objects.deals.write',
+  'crm.schemas.deals.write',
+  ...CUSTOM_OBJECT_SCOPES,
+];
 const SANDBOX_DEMO_PORTAL = '1000001';
 
 const blank = (v: unknown): unknown => (v === '' ? undefined : v);
@@ -40,7 +49,9 @@ const envSchema = z
 
 const parsed = envSchema.safeParse(process.env);
 if (!parsed.success) {
-  process.stderr.write(`Invalid environment:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.') || 'env'}: ${i.message}`).join('\n')}\n`);
+  process.stderr.write(
+    `Invalid environment:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.') || 'env'}: ${i.message}`).join('\n')}\n`,
+  );
   process.exit(1);
 }
 const env = parsed.data;
@@ -84,11 +95,16 @@ const transport = new HubSpotTransport({
   clock: systemClock,
   throttle: new PortalThrottle(systemClock),
 });
-const scopes = env.PROVISION_SCOPES?.split(',').map((s) => s.trim()).filter((s) => s.length > 0) ?? DEFAULT_SCOPES;
+const scopes =
+  env.PROVISION_SCOPES?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0) ?? DEFAULT_SCOPES;
 const result = await provisionPortal(transport, portalId, { scopes });
 await closeSandbox?.();
 if (!result.ok) {
-  process.stderr.write(`Provisioning of portal ${portalId} failed: ${result.error.message}\n${(result.error.details ?? []).map((d) => `  - ${d}`).join('\n')}\n`);
+  process.stderr.write(
+    `Provisioning of portal ${portalId} failed: ${result.error.message}\n${(result.error.details ?? []).map((d) => `  - ${d}`).join('\n')}\n`,
+  );
   process.exit(1);
 }
 process.stdout.write(`Portal ${portalId} at ${basePath}\n${formatProvisionReport(result.value)}\n`);

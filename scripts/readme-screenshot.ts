@@ -20,7 +20,9 @@ try {
   await page.locator('[data-testid=deal-list] a', { hasText: DEAL_NAME }).click();
   await page.locator('[data-testid=empty-plan]').waitFor();
   const select = page.locator('[data-testid=template-select] select');
-  const enterprise = (await select.locator('option').allTextContents()).find((t) => t.startsWith('Enterprise deal'));
+  const enterprise = (await select.locator('option').allTextContents()).find((t) =>
+    t.startsWith('Enterprise deal'),
+  );
   await select.selectOption({ label: enterprise ?? '' });
   const target = new Date(Date.now() + 150 * 86_400_000).toISOString().slice(0, 10);
   await page.locator('[data-testid=target-close-date] input').fill(target);
@@ -28,7 +30,9 @@ try {
   await page.locator('[data-testid=create-plan]').click();
   await page.locator('[data-testid=health-tag]').waitFor();
   await page.locator('[data-testid^="status-"] select').first().selectOption({ label: 'Done' });
-  await page.locator('[data-testid=property-panel] [data-property=map_milestones_done]', { hasText: '1' }).waitFor();
+  await page
+    .locator('[data-testid=property-panel] [data-property=map_milestones_done]', { hasText: '1' })
+    .waitFor();
   // The success toasts would cover the milestones in a still picture.
   await page.addStyleTag({ content: '[data-testid=host-alerts] { display: none !important; }' });
   // Selecting a status scrolled the page; the picture starts at the top, as a rep opening the deal sees it.

@@ -55,12 +55,21 @@ describe('loadConfig', () => {
     expect(config).not.toHaveProperty('redisUrl');
     expect(config.tokenEncryptionKeys.map((k) => k.id)).toEqual(['sandbox-dev']);
     expect(config.tokenEncryptionKeys[0]!.key).toHaveLength(32);
-    expect([...config.devValuesUsed].sort()).toEqual(['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'STATE_SIGNING_SECRET', 'TOKEN_ENCRYPTION_KEYS']);
+    expect([...config.devValuesUsed].sort()).toEqual([
+      'HUBSPOT_CLIENT_ID',
+      'HUBSPOT_CLIENT_SECRET',
+      'STATE_SIGNING_SECRET',
+      'TOKEN_ENCRYPTION_KEYS',
+    ]);
   });
 
   it('switches to hubspot mode when both credentials are set, with HubSpot base URLs by default and no development values', () => {
     const config = expectOk(hubspotEnv());
-    expect(config.crm).toEqual({ mode: 'hubspot', apiBase: 'https://api.hubapi.com', oauthBase: 'https://app.hubspot.com' });
+    expect(config.crm).toEqual({
+      mode: 'hubspot',
+      apiBase: 'https://api.hubapi.com',
+      oauthBase: 'https://app.hubspot.com',
+    });
     expect(config.publicBaseUrl).toBe('https://map.example.com');
     expect(config.tokenEncryptionKeys.map((k) => k.id)).toEqual(['2026a', '2025b']);
     expect(config.devValuesUsed).toEqual([]);
@@ -122,7 +131,11 @@ describe('loadConfig', () => {
   });
 
   it('CRM_MODE=sandbox keeps sandbox mode with real credentials, filling in only what is unset', () => {
-    const config = expectOk({ CRM_MODE: 'sandbox', HUBSPOT_CLIENT_ID: 'my-sandbox-app', HUBSPOT_CLIENT_SECRET: 'my-sandbox-secret' });
+    const config = expectOk({
+      CRM_MODE: 'sandbox',
+      HUBSPOT_CLIENT_ID: 'my-sandbox-app',
+      HUBSPOT_CLIENT_SECRET: 'my-sandbox-secret',
+    });
     expect(config.crm.mode).toBe('sandbox');
     expect(config.hubspotClientSecret).toBe('my-sandbox-secret');
     expect([...config.devValuesUsed].sort()).toEqual(['STATE_SIGNING_SECRET', 'TOKEN_ENCRYPTION_KEYS']);
@@ -169,21 +182,39 @@ describe('loadConfig', () => {
     expect(devValues).toHaveLength(4);
     for (const line of devValues) expect(line).toMatch(/ is the sandbox development value, which is public/);
     // With real secrets it runs in sandbox mode against that CRM, using no development value.
-    const real = expectOk({ ...env, STATE_SIGNING_SECRET: 'y'.repeat(40), TOKEN_ENCRYPTION_KEYS: `k:${key()}` });
+    const real = expectOk({
+      ...env,
+      STATE_SIGNING_SECRET: 'y'.repeat(40),
+      TOKEN_ENCRYPTION_KEYS: `k:${key()}`,
+    });
     expect(real.crm).toMatchObject({ mode: 'sandbox', apiBase: 'https://api.hubapi.com' });
     expect(real.devValuesUsed).toEqual([]);
   });
 
-  it.each(['http://127.0.0.1.evil.example', 'http://localhost.example.com', 'http://10.0.0.1', 'http://[::2]', 'not a url'])(
-    'isLoopbackUrl refuses %s',
-    (url) => {
-      expect(isLoopbackUrl(url)).toBe(false);
-    },
-  );
+  it.each([
+    'http://127.0.0.1.evil.example',
+    'http://localhost.example.com',
+    'http://10.0.0.1',
+    'http://[::2]',
+    'not a url',
+  ])('isLoopbackUrl refuses %s', (url) => {
+    expect(isLoopbackUrl(url)).toBe(false);
+  });
 
   it('treats empty and blank values as unset', () => {
-    const config = expectOk({ PORT: '', LOG_LEVEL: '  ', DATABASE_URL: '', HUBSPOT_CLIENT_ID: '', HUBSPOT_CLIENT_SECRET: '' });
-    expect(config).toMatchObject({ port: 3000, logLevel: 'info', databaseUrl: null, crm: { mode: 'sandbox' } });
+    const config = expectOk({
+      PORT: '',
+      LOG_LEVEL: '  ',
+      DATABASE_URL: '',
+      HUBSPOT_CLIENT_ID: '',
+      HUBSPOT_CLIENT_SECRET: '',
+    });
+    expect(config).toMatchObject({
+      port: 3000,
+      logLevel: 'info',
+      databaseUrl: null,
+      crm: { mode: 'sandbox' },
+    });
   });
 
   it('reads the optional settings when set', () => {
@@ -209,7 +240,11 @@ describe('loadConfig', () => {
 
   it('never repeats a secret value in a problem message', () => {
     const shortSecret = 'tooShortSecret9';
-    const result = loadConfig({ ...hubspotEnv(), STATE_SIGNING_SECRET: shortSecret, HUBSPOT_CLIENT_SECRET: 'abc' });
+    const result = loadConfig({
+      ...hubspotEnv(),
+      STATE_SIGNING_SECRET: shortSecret,
+      HUBSPOT_CLIENT_SECRET: 'abc',
+    });
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.map((p) => p.variable)).toEqual(['HUBSPOT_CLIENT_SECRET', 'STATE_SIGNING_SECRET']);
@@ -237,7 +272,9 @@ describe('formatConfigProblems', () => {
         { variable: 'PORT', message: 'must be 0-65535' },
         { variable: 'LOG_LEVEL', message: 'must be one of x' },
       ]),
-    ).toBe('The configuration has 2 problems (see .env.example):\n  - PORT must be 0-65535\n  - LOG_LEVEL must be one of x');
+    ).toBe(
+      'The configuration has 2 problems (see .env.example):\n  - PORT must be 0-65535\n  - LOG_LEVEL must be one of x',
+    );
   });
 });
 
@@ -252,19 +289,28 @@ describe('logConfigSummary', () => {
   it('warns at start when sandbox development values are in use, naming the variables', () => {
     const lines = logged(expectOk({}));
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatchObject({ level: 'warn', variables: expect.arrayContaining(['HUBSPOT_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEYS']) });
+    expect(lines[1]).toMatchObject({
+      level: 'warn',
+      variables: expect.arrayContaining(['HUBSPOT_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEYS']),
+    });
     expect(String(lines[1]!.msg)).toMatch(/sandbox mode: using the sandbox development values/);
   });
 
   it('never claims a shared rate limit: the summary has no sharedRateLimit field', () => {
-    for (const line of [...logged(expectOk({})), ...logged(expectOk(hubspotEnv()))]) expect(line).not.toHaveProperty('sharedRateLimit');
+    for (const line of [...logged(expectOk({})), ...logged(expectOk(hubspotEnv()))])
+      expect(line).not.toHaveProperty('sharedRateLimit');
   });
 
   it('logs one summary line without secrets in hubspot mode', () => {
     const config = expectOk(hubspotEnv());
     const lines = logged(config);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 'info', crmMode: 'hubspot', database: 'sqlite', msg: 'configuration loaded' });
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      crmMode: 'hubspot',
+      database: 'sqlite',
+      msg: 'configuration loaded',
+    });
     expect(JSON.stringify(lines)).not.toContain(REAL_SECRET);
   });
 });
@@ -283,7 +329,9 @@ describe('.env.example', () => {
   });
 
   it('as shipped (all values empty) gives a working sandbox configuration', () => {
-    const env = Object.fromEntries(lines.flatMap((l) => (/^[A-Z_]+=/.test(l) ? [l.split('=', 2) as [string, string]] : [])));
+    const env = Object.fromEntries(
+      lines.flatMap((l) => (/^[A-Z_]+=/.test(l) ? [l.split('=', 2) as [string, string]] : [])),
+    );
     expect(loadConfig(env).ok).toBe(true);
   });
 });

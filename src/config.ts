@@ -93,7 +93,10 @@ const HUBSPOT_DEFAULTS = { apiBase: 'https://api.hubapi.com', oauthBase: 'https:
 
 const origin = (protocols: readonly string[]) =>
   z
-    .url({ protocol: new RegExp(`^(?:${protocols.join('|')})$`), error: `must be an ${protocols.join(' or ')} URL` })
+    .url({
+      protocol: new RegExp(`^(?:${protocols.join('|')})$`),
+      error: `must be an ${protocols.join(' or ')} URL`,
+    })
     .refine((u) => {
       const parsed = new URL(u);
       return parsed.search === '' && parsed.hash === '' && parsed.username === '' && parsed.password === '';
@@ -105,9 +108,15 @@ const Port = z
   .regex(/^\d{1,5}$/, 'must be a port number')
   .transform(Number)
   .pipe(z.number().int().min(0, 'must be 0-65535').max(65_535, 'must be 0-65535'));
-const Bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
-const Secret = (min: number) => z.string().min(min, `must be at least ${min} characters`).max(1_000, 'is too long');
-const PostgresUrl = z.url({ protocol: /^postgres(?:ql)?$/, error: 'must be a postgres:// or postgresql:// URL' });
+const Bool = z
+  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1');
+const Secret = (min: number) =>
+  z.string().min(min, `must be at least ${min} characters`).max(1_000, 'is too long');
+const PostgresUrl = z.url({
+  protocol: /^postgres(?:ql)?$/,
+  error: 'must be a postgres:// or postgresql:// URL',
+});
 
 /** REDIS_URL is refused rather than parsed: a value would suggest a shared rate budget that does not exist. */
 export const REDIS_NOT_BUILT =
@@ -126,7 +135,9 @@ export function isLoopbackUrl(url: string): boolean {
 }
 
 /** Reads the environment. Pure: the same input always gives the same answer. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): Result<Config, ConfigProblem[]> {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+): Result<Config, ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
   const raw = (name: ConfigVariable): string | undefined => {
     const value = env[name]?.trim();
@@ -145,11 +156,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   };
 
   // The mode first: it decides which variables are required.
-  const explicitMode = read('CRM_MODE', z.enum(['sandbox', 'hubspot'], { error: 'must be sandbox or hubspot' }));
+  const explicitMode = read(
+    'CRM_MODE',
+    z.enum(['sandbox', 'hubspot'], { error: 'must be sandbox or hubspot' }),
+  );
   const hasId = raw('HUBSPOT_CLIENT_ID') !== undefined;
   const hasSecret = raw('HUBSPOT_CLIENT_SECRET') !== undefined;
   if (explicitMode === undefined && raw('CRM_MODE') === undefined && hasId !== hasSecret) {
-    missing(hasId ? 'HUBSPOT_CLIENT_SECRET' : 'HUBSPOT_CLIENT_ID', 'when the other HubSpot credential is set (or set CRM_MODE)');
+    missing(
+      hasId ? 'HUBSPOT_CLIENT_SECRET' : 'HUBSPOT_CLIENT_ID',
+      'when the other HubSpot credential is set (or set CRM_MODE)',
+    );
   }
   const mode: CrmMode = explicitMode ?? (hasId && hasSecret ? 'hubspot' : 'sandbox');
   const hubspot = mode === 'hubspot';
@@ -157,7 +174,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
 
   const port = read('PORT', Port) ?? 3000;
   const publicBaseUrl = read('PUBLIC_BASE_URL', hubspot ? origin(['https']) : origin(['http', 'https']));
-  if (hubspot && raw('PUBLIC_BASE_URL') === undefined) missing('PUBLIC_BASE_URL', `${inHubspotMode} (the HTTPS origin HubSpot calls)`);
+  if (hubspot && raw('PUBLIC_BASE_URL') === undefined)
+    missing('PUBLIC_BASE_URL', `${inHubspotMode} (the HTTPS origin HubSpot calls)`);
 
   // The public development values are safe only against a CRM on this machine: unset bases mean the in-process
   // sandbox. A sandbox-mode backend pointed anywhere else holds real tokens, so it needs real secrets.
@@ -168,7 +186,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
       return base === undefined || isLoopbackUrl(base);
     });
   const needsRealSecrets = !localCrm;
-  const whyReal = hubspot ? inHubspotMode : 'when HUBSPOT_API_BASE or HUBSPOT_OAUTH_BASE is not this machine (loopback)';
+  const whyReal = hubspot
+    ? inHubspotMode
+    : 'when HUBSPOT_API_BASE or HUBSPOT_OAUTH_BASE is not this machine (loopback)';
 
   const devValuesUsed: DevVariable[] = [];
   /** A secret: required (and never the public dev value) unless the CRM is local; the dev value when unset there. */
@@ -203,12 +223,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     else for (const message of parsed.error) problems.push({ variable: 'TOKEN_ENCRYPTION_KEYS', message });
   }
 
-  const apiBase = read('HUBSPOT_API_BASE', origin(['http', 'https'])) ?? (hubspot ? HUBSPOT_DEFAULTS.apiBase : null);
-  const oauthBase = read('HUBSPOT_OAUTH_BASE', origin(['http', 'https'])) ?? (hubspot ? HUBSPOT_DEFAULTS.oauthBase : null);
+  const apiBase =
+    read('HUBSPOT_API_BASE', origin(['http', 'https'])) ?? (hubspot ? HUBSPOT_DEFAULTS.apiBase : null);
+  const oauthBase =
+    read('HUBSPOT_OAUTH_BASE', origin(['http', 'https'])) ?? (hubspot ? HUBSPOT_DEFAULTS.oauthBase : null);
   const databaseUrl = read('DATABASE_URL', PostgresUrl) ?? null;
   const sqlitePath = read('SQLITE_PATH', z.string().max(4_096, 'is too long')) ?? 'data/app.sqlite';
   const trustProxy = read('TRUST_PROXY', Bool) ?? false;
-  const logLevel = read('LOG_LEVEL', z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })) ?? 'info';
+  const logLevel =
+    read('LOG_LEVEL', z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })) ?? 'info';
   const crmRequestsPer10s =
     read(
       'HUBSPOT_REQUESTS_PER_10S',
@@ -255,7 +278,10 @@ function isDevValue(name: DevVariable, value: string): boolean {
 /** The problems as a list a person reads at start-up, one line per problem. */
 export function formatConfigProblems(problems: readonly ConfigProblem[]): string {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-  return [`The configuration has ${count} (see .env.example):`, ...problems.map((p) => `  - ${p.variable} ${p.message}`)].join('\n');
+  return [
+    `The configuration has ${count} (see .env.example):`,
+    ...problems.map((p) => `  - ${p.variable} ${p.message}`),
+  ].join('\n');
 }
 
 /** The start-up log lines: where the backend points, and a warning when development values are in use. */

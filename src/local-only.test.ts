@@ -24,7 +24,9 @@ describe('localOnlyProblem', () => {
   });
 
   it('refuses a change sent by a page on another site, but not a read', () => {
-    expect(localOnlyProblem(req({ method: 'POST', origin: 'https://attacker.example' }))).toBe('foreign_origin');
+    expect(localOnlyProblem(req({ method: 'POST', origin: 'https://attacker.example' }))).toBe(
+      'foreign_origin',
+    );
     expect(localOnlyProblem(req({ method: 'POST', origin: 'null' }))).toBe('foreign_origin');
     expect(localOnlyProblem(req({ method: 'GET', origin: 'https://attacker.example' }))).toBeUndefined();
   });

@@ -23,7 +23,9 @@ function hostName(value: string | undefined, isOrigin: boolean): string | undefi
 export type LocalOnlyProblem = 'not_loopback' | 'foreign_host' | 'foreign_origin';
 
 /** Why a request is not from this machine's own pages, or undefined when it is. */
-export function localOnlyProblem(req: Pick<Request, 'method' | 'headers'> & { socket: { remoteAddress?: string | undefined } }): LocalOnlyProblem | undefined {
+export function localOnlyProblem(
+  req: Pick<Request, 'method' | 'headers'> & { socket: { remoteAddress?: string | undefined } },
+): LocalOnlyProblem | undefined {
   if (!LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? '')) return 'not_loopback';
   const host = hostName(req.headers.host, false);
   if (host === undefined || !LOOPBACK_HOSTS.has(host)) return 'foreign_host';

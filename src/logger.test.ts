@@ -29,7 +29,12 @@ describe('createLogger', () => {
   it('writes JSON lines with an ISO time, a level label and the message', () => {
     const out = capture();
     createLogger({ level: 'info', destination: out }).info({ dealId: '42' }, 'plan saved');
-    expect(out.lines[0]).toMatchObject({ level: 'info', msg: 'plan saved', dealId: '42', service: 'mutual-action-plan' });
+    expect(out.lines[0]).toMatchObject({
+      level: 'info',
+      msg: 'plan saved',
+      dealId: '42',
+      service: 'mutual-action-plan',
+    });
     expect(String(out.lines[0]!.time)).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
@@ -38,7 +43,14 @@ describe('createLogger', () => {
     const log = createLogger({ level: 'info', destination: out });
     log.info(
       {
-        req: { method: 'POST', headers: { authorization: SECRETS.bearer, 'x-hubspot-signature-v3': SECRETS.signature, host: 'map.example.com' } },
+        req: {
+          method: 'POST',
+          headers: {
+            authorization: SECRETS.bearer,
+            'x-hubspot-signature-v3': SECRETS.signature,
+            host: 'map.example.com',
+          },
+        },
         accessToken: SECRETS.access,
         tokens: { accessToken: SECRETS.access, refreshToken: SECRETS.refresh },
         install: { oauth: { refresh_token: SECRETS.refresh, client_secret: SECRETS.secret } },
@@ -52,7 +64,10 @@ describe('createLogger', () => {
     for (const value of Object.values(SECRETS)) expect(text).not.toContain(value);
     const line = out.lines[0]!;
     expect(line).toMatchObject({
-      req: { method: 'POST', headers: { authorization: REDACTED, 'x-hubspot-signature-v3': REDACTED, host: 'map.example.com' } },
+      req: {
+        method: 'POST',
+        headers: { authorization: REDACTED, 'x-hubspot-signature-v3': REDACTED, host: 'map.example.com' },
+      },
       accessToken: REDACTED,
       tokens: { accessToken: REDACTED, refreshToken: REDACTED },
       install: { oauth: { refresh_token: REDACTED, client_secret: REDACTED } },
@@ -64,7 +79,10 @@ describe('createLogger', () => {
 
   it('keeps error codes and ids readable (only sensitive keys are redacted)', () => {
     const out = capture();
-    createLogger({ level: 'info', destination: out }).warn({ error: { code: 'CRM_RATE_LIMITED', status: 429 }, portalId: 1 }, 'throttled');
+    createLogger({ level: 'info', destination: out }).warn(
+      { error: { code: 'CRM_RATE_LIMITED', status: 429 }, portalId: 1 },
+      'throttled',
+    );
     expect(out.lines[0]).toMatchObject({ error: { code: 'CRM_RATE_LIMITED', status: 429 }, portalId: 1 });
   });
 
@@ -80,19 +98,37 @@ describe('createLogger', () => {
 describe('requestLogger', () => {
   it('binds requestId, portalId and dealId to every line of the request, and still redacts', () => {
     const out = capture();
-    const log = requestLogger(createLogger({ level: 'info', destination: out }), { requestId: 'req-12345678', portalId: 62515, dealId: '987' });
+    const log = requestLogger(createLogger({ level: 'info', destination: out }), {
+      requestId: 'req-12345678',
+      portalId: 62515,
+      dealId: '987',
+    });
     log.info({ userEmail: SECRETS.repEmail }, 'plan loaded');
     log.error({ refreshToken: SECRETS.refresh }, 'refresh failed');
     expect(out.lines).toEqual([
-      expect.objectContaining({ requestId: 'req-12345678', portalId: 62515, dealId: '987', userEmail: REDACTED, msg: 'plan loaded' }),
-      expect.objectContaining({ requestId: 'req-12345678', portalId: 62515, dealId: '987', refreshToken: REDACTED, msg: 'refresh failed' }),
+      expect.objectContaining({
+        requestId: 'req-12345678',
+        portalId: 62515,
+        dealId: '987',
+        userEmail: REDACTED,
+        msg: 'plan loaded',
+      }),
+      expect.objectContaining({
+        requestId: 'req-12345678',
+        portalId: 62515,
+        dealId: '987',
+        refreshToken: REDACTED,
+        msg: 'refresh failed',
+      }),
     ]);
     expect(out.text()).not.toContain(SECRETS.repEmail);
   });
 
   it('leaves out portalId and dealId before they are known', () => {
     const out = capture();
-    requestLogger(createLogger({ level: 'info', destination: out }), { requestId: 'req-12345678' }).info('received');
+    requestLogger(createLogger({ level: 'info', destination: out }), { requestId: 'req-12345678' }).info(
+      'received',
+    );
     expect(out.lines[0]).not.toHaveProperty('portalId');
     expect(out.lines[0]).not.toHaveProperty('dealId');
   });

@@ -41,14 +41,21 @@ describe('the accepted date range', () => {
     expect(DATE_RANGE_TEXT).toBe('between 1 January 1970 and 31 December 2100');
   });
 
-  it.each(['1969-12-31', '2101-01-01', '9999-12-31', '0001-01-01'])('refuses %s, a calendar date outside the range', (date) => {
-    expect(isCalendarDate(date)).toBe(true);
-    expect(isIsoDate(date)).toBe(false);
-  });
+  it.each(['1969-12-31', '2101-01-01', '9999-12-31', '0001-01-01'])(
+    'refuses %s, a calendar date outside the range',
+    (date) => {
+      expect(isCalendarDate(date)).toBe(true);
+      expect(isIsoDate(date)).toBe(false);
+    },
+  );
 
   it('says so in a sentence', () => {
-    expect(dateOutOfRangeMessage('9999-12-31')).toBe('Dates must be between 1 January 1970 and 31 December 2100; 9999-12-31 is not.');
-    expect(dateOutOfRangeMessage('1969-12-31', 'The due date')).toBe('The due date must be between 1 January 1970 and 31 December 2100; 1969-12-31 is not.');
+    expect(dateOutOfRangeMessage('9999-12-31')).toBe(
+      'Dates must be between 1 January 1970 and 31 December 2100; 9999-12-31 is not.',
+    );
+    expect(dateOutOfRangeMessage('1969-12-31', 'The due date')).toBe(
+      'The due date must be between 1 January 1970 and 31 December 2100; 1969-12-31 is not.',
+    );
     expect(formatLongDate('2026-03-01')).toBe('1 March 2026');
   });
 
@@ -95,7 +102,7 @@ function referenceWorkingDaysBetween(a: string, b: string): number {
   const to = refToDay(b);
   const step = to >= from ? 1 : -1;
   let count = 0;
-  for (let day = from; day !== to; ) {
+  for (let day = from; day !== to;) {
     day += step;
     if (refIsWorkingDay(refFromDay(day))) count += step;
   }
@@ -112,7 +119,9 @@ const anyDate = fc.oneof(
 );
 /** A date at most `span` days from `date`, both ways, within the accepted range. */
 const near = (date: string, span: number) =>
-  fc.integer({ min: -span, max: span }).map((d) => refFromDay(Math.min(LAST, Math.max(FIRST, refToDay(date) + d))));
+  fc
+    .integer({ min: -span, max: span })
+    .map((d) => refFromDay(Math.min(LAST, Math.max(FIRST, refToDay(date) + d))));
 
 describe('working days (O(1), same results as counting day by day)', () => {
   it('isWorkingDay is Monday to Friday on every date of the range', () => {
@@ -166,7 +175,9 @@ describe('working days (O(1), same results as counting day by day)', () => {
   it('counts the whole range the same way, end to end and back', () => {
     expect(workingDaysBetween(MIN_DATE, MAX_DATE)).toBe(referenceWorkingDaysBetween(MIN_DATE, MAX_DATE));
     expect(workingDaysBetween(MAX_DATE, MIN_DATE)).toBe(referenceWorkingDaysBetween(MAX_DATE, MIN_DATE));
-    expect(addWorkingDays(MIN_DATE, workingDaysBetween(MIN_DATE, MAX_DATE))).toBe(referenceAddWorkingDays(MIN_DATE, workingDaysBetween(MIN_DATE, MAX_DATE)));
+    expect(addWorkingDays(MIN_DATE, workingDaysBetween(MIN_DATE, MAX_DATE))).toBe(
+      referenceAddWorkingDays(MIN_DATE, workingDaysBetween(MIN_DATE, MAX_DATE)),
+    );
   });
 
   it('takes constant time: a thousand calls spanning years 0001–9999 finish in well under 50 ms', () => {

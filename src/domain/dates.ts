@@ -49,7 +49,8 @@ export const DATE_RANGE_TEXT = `between ${formatLongDate(MIN_DATE)} and ${format
  * The sentence for a date outside the accepted range: "Dates must be between 1 January 1970 and
  * 31 December 2100; 9999-12-31 is not."
  */
-export const dateOutOfRangeMessage = (date: string, subject = 'Dates'): string => `${subject} must be ${DATE_RANGE_TEXT}; ${date} is not.`;
+export const dateOutOfRangeMessage = (date: string, subject = 'Dates'): string =>
+  `${subject} must be ${DATE_RANGE_TEXT}; ${date} is not.`;
 
 /** Days since 1970-01-01 of a real calendar date written YYYY-MM-DD, whatever its year; null otherwise. */
 function parseEpochDay(value: string): number | null {
@@ -133,7 +134,8 @@ export function isWorkingDay(date: IsoDate): boolean {
  * so that a due date never lands on a weekend).
  */
 export function addWorkingDays(date: IsoDate, n: number): IsoDate {
-  if (!Number.isSafeInteger(n)) throw new RangeError(`A number of working days must be a whole number: ${n}.`);
+  if (!Number.isSafeInteger(n))
+    throw new RangeError(`A number of working days must be a whole number: ${n}.`);
   const day = toEpochDay(date);
   if (n === 0) {
     const weekday = dayOfWeek(day);
@@ -149,7 +151,9 @@ export function workingDaysBetween(a: IsoDate, b: IsoDate): number {
   const from = toEpochDay(a);
   const to = toEpochDay(b);
   // Forwards the days after a up to b; backwards the days from b up to the day before a, counted negative.
-  return to >= from ? workingDaysBefore(to + 1) - workingDaysBefore(from + 1) : workingDaysBefore(to) - workingDaysBefore(from);
+  return to >= from
+    ? workingDaysBefore(to + 1) - workingDaysBefore(from + 1)
+    : workingDaysBefore(to) - workingDaysBefore(from);
 }
 
 export const maxDate = (a: IsoDate, b: IsoDate): IsoDate => (a >= b ? a : b);

@@ -1,5 +1,6 @@
 /** The one convention for expected failures: return a result; throw only for bugs. */
-export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+export type Result<T, E> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 
 export const ok = <T>(value: T): { readonly ok: true; readonly value: T } => ({ ok: true, value });
 export const err = <E>(error: E): { readonly ok: false; readonly error: E } => ({ ok: false, error });
@@ -43,4 +44,8 @@ export const PROBLEM_CODES = [
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
-export const problem = (path: string, code: ProblemCode, message: string): Problem => ({ path, code, message });
+export const problem = (path: string, code: ProblemCode, message: string): Problem => ({
+  path,
+  code,
+  message,
+});

@@ -3,13 +3,28 @@
  * with stakeholder slots that become the milestones' owners when the template is applied.
  */
 import { z } from 'zod';
-import { LIMITS, multiLineTextSchema, sideSchema, singleLineTextSchema, stakeholderRoleSchema, visibilitySchema } from './model.js';
+import {
+  LIMITS,
+  multiLineTextSchema,
+  sideSchema,
+  singleLineTextSchema,
+  stakeholderRoleSchema,
+  visibilitySchema,
+} from './model.js';
 import { problem } from './result.js';
 import type { Problem } from './result.js';
 import { findDependencyCycles, listNames, quote } from './validate.js';
 
 /** Seller-side stages, for reporting; phases themselves are named in the buyer's language. */
-export const SELLER_STAGES = ['qualification', 'discovery', 'solution', 'proposal', 'negotiation', 'closed_won', 'post_sale'] as const;
+export const SELLER_STAGES = [
+  'qualification',
+  'discovery',
+  'solution',
+  'proposal',
+  'negotiation',
+  'closed_won',
+  'post_sale',
+] as const;
 export const sellerStageSchema = z.enum(SELLER_STAGES);
 export type SellerStage = z.infer<typeof sellerStageSchema>;
 
@@ -22,7 +37,9 @@ const keySchema = z
   .string()
   .min(1)
   .max(LIMITS.id)
-  .refine((key) => KEY_RE.test(key), { message: 'must be written in lowercase words joined by hyphens, such as security-review' });
+  .refine((key) => KEY_RE.test(key), {
+    message: 'must be written in lowercase words joined by hyphens, such as security-review',
+  });
 
 export const templatePhaseSchema = z.strictObject({
   /** In the buyer's language: "Validate the solution", not "Technical win". */
@@ -36,7 +53,10 @@ export const stakeholderSlotSchema = z.strictObject({
   side: sideSchema,
   role: stakeholderRoleSchema,
   /** What the slot is called; a placeholder stakeholder is named "<label> (to be named)". */
-  label: singleLineTextSchema().trim().min(1).max(LIMITS.name - 20),
+  label: singleLineTextSchema()
+    .trim()
+    .min(1)
+    .max(LIMITS.name - 20),
 });
 export type StakeholderSlot = z.infer<typeof stakeholderSlotSchema>;
 
@@ -92,13 +112,21 @@ export function checkTemplate(template: Template): Problem[] {
 
   const slots = new Map<string, (typeof template.stakeholderSlots)[number]>();
   template.stakeholderSlots.forEach((s, i) => {
-    if (slots.has(s.key)) out.push(problem(`stakeholderSlots[${i}].key`, 'duplicate_id', `The stakeholder slot ${s.key} is listed twice.`));
+    if (slots.has(s.key))
+      out.push(
+        problem(
+          `stakeholderSlots[${i}].key`,
+          'duplicate_id',
+          `The stakeholder slot ${s.key} is listed twice.`,
+        ),
+      );
     else slots.set(s.key, s);
   });
 
   const byKey = new Map<string, TemplateMilestone>();
   ms.forEach((m, i) => {
-    if (byKey.has(m.key)) out.push(problem(`milestones[${i}].key`, 'duplicate_id', `The milestone key ${m.key} is used twice.`));
+    if (byKey.has(m.key))
+      out.push(problem(`milestones[${i}].key`, 'duplicate_id', `The milestone key ${m.key} is used twice.`));
     else byKey.set(m.key, m);
   });
 
@@ -106,7 +134,11 @@ export function checkTemplate(template: Template): Problem[] {
   ms.forEach((m, i) => {
     const at = `milestones[${i}]`;
     const name = quote(m.title);
-    if (!phaseNames.has(m.phase)) bad(`${at}.phase`, `Milestone ${name} is in the phase ${quote(m.phase)}, which the template does not list.`);
+    if (!phaseNames.has(m.phase))
+      bad(
+        `${at}.phase`,
+        `Milestone ${name} is in the phase ${quote(m.phase)}, which the template does not list.`,
+      );
     for (const [field, key, side] of [
       ['sellerSlot', m.sellerSlot, 'seller'],
       ['buyerSlot', m.buyerSlot, 'buyer'],
@@ -114,19 +146,44 @@ export function checkTemplate(template: Template): Problem[] {
       if (key === undefined) continue;
       usedSlots.add(key);
       const slot = slots.get(key);
-      if (!slot) bad(`${at}.${field}`, `Milestone ${name} is owned by the slot ${key}, which the template does not list.`);
-      else if (slot.side !== side) bad(`${at}.${field}`, `Milestone ${name} has the ${slot.side}-side slot ${key} as its ${side}-side owner.`);
+      if (!slot)
+        bad(
+          `${at}.${field}`,
+          `Milestone ${name} is owned by the slot ${key}, which the template does not list.`,
+        );
+      else if (slot.side !== side)
+        bad(
+          `${at}.${field}`,
+          `Milestone ${name} has the ${slot.side}-side slot ${key} as its ${side}-side owner.`,
+        );
     }
     if (m.sellerSlot === undefined && m.buyerSlot === undefined && m.visibility !== 'internal') {
-      out.push(problem(at, 'no_owner', `Milestone ${name} has no owner slot; only internal milestones may have none.`));
+      out.push(
+        problem(
+          at,
+          'no_owner',
+          `Milestone ${name} has no owner slot; only internal milestones may have none.`,
+        ),
+      );
     }
     if (m.isClose && m.offsetWorkingDays !== 0) {
-      bad(`${at}.offsetWorkingDays`, `The close milestone ${name} must be at offset 0 (the target close date), not ${m.offsetWorkingDays}.`);
+      bad(
+        `${at}.offsetWorkingDays`,
+        `The close milestone ${name} must be at offset 0 (the target close date), not ${m.offsetWorkingDays}.`,
+      );
     }
     m.dependsOn.forEach((depKey, d) => {
       const dep = byKey.get(depKey);
-      if (depKey === m.key) out.push(problem(`${at}.dependsOn[${d}]`, 'self_dependency', `Milestone ${name} depends on itself.`));
-      else if (!dep) out.push(problem(`${at}.dependsOn[${d}]`, 'unknown_dependency', `Milestone ${name} depends on ${depKey}, which the template does not list.`));
+      if (depKey === m.key)
+        out.push(problem(`${at}.dependsOn[${d}]`, 'self_dependency', `Milestone ${name} depends on itself.`));
+      else if (!dep)
+        out.push(
+          problem(
+            `${at}.dependsOn[${d}]`,
+            'unknown_dependency',
+            `Milestone ${name} depends on ${depKey}, which the template does not list.`,
+          ),
+        );
       else if (dep.offsetWorkingDays > m.offsetWorkingDays) {
         bad(
           `${at}.offsetWorkingDays`,
@@ -137,19 +194,33 @@ export function checkTemplate(template: Template): Problem[] {
   });
 
   template.stakeholderSlots.forEach((s, i) => {
-    if (!usedSlots.has(s.key)) bad(`stakeholderSlots[${i}]`, `The slot ${s.key} (${s.label}) owns no milestone; remove it.`);
+    if (!usedSlots.has(s.key))
+      bad(`stakeholderSlots[${i}]`, `The slot ${s.key} (${s.label}) owns no milestone; remove it.`);
   });
 
   const { cycles } = findDependencyCycles(ms.map((m) => ({ id: m.key, dependsOn: m.dependsOn })));
   for (const cycle of cycles) {
     const names = [...cycle, cycle[0] ?? 0].map((k) => quote(ms[k]?.title ?? ''));
-    out.push(problem(`milestones[${cycle[0] ?? 0}].dependsOn`, 'dependency_cycle', `The template's milestones depend on each other in a loop: ${names.join(' → ')}.`));
+    out.push(
+      problem(
+        `milestones[${cycle[0] ?? 0}].dependsOn`,
+        'dependency_cycle',
+        `The template's milestones depend on each other in a loop: ${names.join(' → ')}.`,
+      ),
+    );
   }
 
   const closes = ms.filter((m) => m.isClose);
-  if (closes.length === 0) out.push(problem('milestones', 'no_close_milestone', 'The template has no close milestone.'));
+  if (closes.length === 0)
+    out.push(problem('milestones', 'no_close_milestone', 'The template has no close milestone.'));
   if (closes.length > 1) {
-    out.push(problem('milestones', 'several_close_milestones', `The template has ${closes.length} close milestones: ${listNames(closes.map((m) => quote(m.title)))}.`));
+    out.push(
+      problem(
+        'milestones',
+        'several_close_milestones',
+        `The template has ${closes.length} close milestones: ${listNames(closes.map((m) => quote(m.title)))}.`,
+      ),
+    );
   }
   return out;
 }

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { addDays, addWorkingDays, isIsoDate, isWorkingDay, MAX_DATE, MIN_DATE, workingDaysBetween } from './dates.js';
+import {
+  addDays,
+  addWorkingDays,
+  isIsoDate,
+  isWorkingDay,
+  MAX_DATE,
+  MIN_DATE,
+  workingDaysBetween,
+} from './dates.js';
 import type { EditResult } from './edits.js';
 import { emptyPlan } from './model.js';
 import type { Plan } from './model.js';
@@ -38,7 +46,9 @@ const emptyTestPlan = (): Plan => deepFreeze(emptyPlan(TEST_DEAL, 'Acme'));
 describe('built-in templates', () => {
   it('offers at least the four built-in templates, each found by id', () => {
     const ids = listTemplates().map((t) => t.id);
-    expect(ids).toEqual(expect.arrayContaining(['smb-quick-close', 'mid-market-saas', 'enterprise-deal', 'renewal-expansion']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['smb-quick-close', 'mid-market-saas', 'enterprise-deal', 'renewal-expansion']),
+    );
     for (const id of ids) expect(getTemplate(id)?.id).toBe(id);
     expect(getTemplate('nope')).toBeUndefined();
   });
@@ -59,7 +69,9 @@ describe('built-in templates', () => {
     it('has 6–20 milestones with dependencies and exactly one close milestone at offset 0', () => {
       expect(t.milestones.length).toBeGreaterThanOrEqual(6);
       expect(t.milestones.length).toBeLessThanOrEqual(20);
-      expect(t.milestones.filter((m) => m.dependsOn.length > 0).length).toBeGreaterThanOrEqual(t.milestones.length - 1);
+      expect(t.milestones.filter((m) => m.dependsOn.length > 0).length).toBeGreaterThanOrEqual(
+        t.milestones.length - 1,
+      );
       expect(t.milestones.filter((m) => m.isClose).map((m) => m.offsetWorkingDays)).toEqual([0]);
     });
 
@@ -90,29 +102,48 @@ describe('checkTemplate', () => {
   const found = (t: Template) => checkTemplate(t).map((p) => [p.path, p.code]);
 
   it('reports a repeated milestone key', () => {
-    expect(found(withMilestone('demo', { key: 'trial' }))).toContainEqual(['milestones[2].key', 'duplicate_id']);
+    expect(found(withMilestone('demo', { key: 'trial' }))).toContainEqual([
+      'milestones[2].key',
+      'duplicate_id',
+    ]);
   });
   it('reports a dependency on an unknown key and on itself', () => {
-    expect(found(withMilestone('demo', { dependsOn: ['nope'] }))).toEqual([['milestones[1].dependsOn[0]', 'unknown_dependency']]);
-    expect(found(withMilestone('demo', { dependsOn: ['demo'] }))).toEqual([['milestones[1].dependsOn[0]', 'self_dependency']]);
+    expect(found(withMilestone('demo', { dependsOn: ['nope'] }))).toEqual([
+      ['milestones[1].dependsOn[0]', 'unknown_dependency'],
+    ]);
+    expect(found(withMilestone('demo', { dependsOn: ['demo'] }))).toEqual([
+      ['milestones[1].dependsOn[0]', 'self_dependency'],
+    ]);
   });
   it('reports a dependency loop', () => {
-    expect(found(withMilestone('discovery-call', { dependsOn: ['demo'], offsetWorkingDays: -8 }))).toEqual([['milestones[0].dependsOn', 'dependency_cycle']]);
+    expect(found(withMilestone('discovery-call', { dependsOn: ['demo'], offsetWorkingDays: -8 }))).toEqual([
+      ['milestones[0].dependsOn', 'dependency_cycle'],
+    ]);
   });
   it('reports a missing close milestone, two close milestones, and a close not at offset 0', () => {
-    expect(found(withMilestone('signature', { isClose: false }))).toEqual([['milestones', 'no_close_milestone']]);
+    expect(found(withMilestone('signature', { isClose: false }))).toEqual([
+      ['milestones', 'no_close_milestone'],
+    ]);
     expect(found(withMilestone('proposal', { isClose: true }))).toEqual([
       ['milestones[3].offsetWorkingDays', 'invalid_template'],
       ['milestones', 'several_close_milestones'],
     ]);
   });
   it('reports a milestone scheduled before one it depends on', () => {
-    expect(found(withMilestone('demo', { offsetWorkingDays: -11 }))).toEqual([['milestones[1].offsetWorkingDays', 'invalid_template']]);
+    expect(found(withMilestone('demo', { offsetWorkingDays: -11 }))).toEqual([
+      ['milestones[1].offsetWorkingDays', 'invalid_template'],
+    ]);
   });
   it('reports unknown phases, unknown slots, slots on the wrong side and unused slots', () => {
-    expect(found(withMilestone('demo', { phase: 'Nowhere' }))).toEqual([['milestones[1].phase', 'invalid_template']]);
-    expect(found(withMilestone('demo', { sellerSlot: 'ghost' }))).toEqual([['milestones[1].sellerSlot', 'invalid_template']]);
-    expect(found(withMilestone('demo', { buyerSlot: 'ae' }))).toEqual([['milestones[1].buyerSlot', 'invalid_template']]);
+    expect(found(withMilestone('demo', { phase: 'Nowhere' }))).toEqual([
+      ['milestones[1].phase', 'invalid_template'],
+    ]);
+    expect(found(withMilestone('demo', { sellerSlot: 'ghost' }))).toEqual([
+      ['milestones[1].sellerSlot', 'invalid_template'],
+    ]);
+    expect(found(withMilestone('demo', { buyerSlot: 'ae' }))).toEqual([
+      ['milestones[1].buyerSlot', 'invalid_template'],
+    ]);
     const unused = base();
     unused.stakeholderSlots.push({ key: 'spare', side: 'buyer', role: 'other', label: 'Spare' });
     expect(found(unused)).toEqual([['stakeholderSlots[4]', 'invalid_template']]);
@@ -177,7 +208,10 @@ describe('scheduleTemplate', () => {
   });
 
   it('refuses dates that are not calendar dates', () => {
-    expect(refused(scheduleTemplate(smb, '2026-11-31', 'today')).map((p) => p.path)).toEqual(['targetCloseDate', 'today']);
+    expect(refused(scheduleTemplate(smb, '2026-11-31', 'today')).map((p) => p.path)).toEqual([
+      'targetCloseDate',
+      'today',
+    ]);
   });
 
   it('for any feasible target: working days only, nothing before today, dependencies first, close on the target working day', () => {
@@ -204,14 +238,21 @@ describe('scheduleTemplate', () => {
 
   it('for any target earlier than the earliest feasible one: refuses and names that date', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...listTemplates()), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 30 }), (t, todayOffset, early) => {
-        const today = addDays('2026-01-01', todayOffset);
-        const earliest = earliestFeasibleCloseDate(t, today);
-        const target = addWorkingDays(earliest, -early);
-        const problems = refused(scheduleTemplate(t, target, today));
-        expect(problems).toEqual([expect.objectContaining({ code: 'target_too_soon', message: expect.stringContaining(earliest) })]);
-        expect(problems[0]?.message).toContain(`needs ${workingDaysNeeded(t)} working days`);
-      }),
+      fc.property(
+        fc.constantFrom(...listTemplates()),
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: 1, max: 30 }),
+        (t, todayOffset, early) => {
+          const today = addDays('2026-01-01', todayOffset);
+          const earliest = earliestFeasibleCloseDate(t, today);
+          const target = addWorkingDays(earliest, -early);
+          const problems = refused(scheduleTemplate(t, target, today));
+          expect(problems).toEqual([
+            expect.objectContaining({ code: 'target_too_soon', message: expect.stringContaining(earliest) }),
+          ]);
+          expect(problems[0]?.message).toContain(`needs ${workingDaysNeeded(t)} working days`);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -228,21 +269,31 @@ describe('scheduleTemplate with far dates (dates are bounded to 1970–2100)', (
       {
         path: 'targetCloseDate',
         code: 'invalid_value',
-        message: 'The target close date must be between 1 January 1970 and 31 December 2100; 9999-12-31 is not.',
+        message:
+          'The target close date must be between 1 January 1970 and 31 December 2100; 9999-12-31 is not.',
       },
     ]);
     expect(refused(scheduleTemplate(smb, '2026-12-11', '1969-12-31'))).toEqual([
-      { path: 'today', code: 'invalid_value', message: 'Today must be between 1 January 1970 and 31 December 2100; 1969-12-31 is not.' },
+      {
+        path: 'today',
+        code: 'invalid_value',
+        message: 'Today must be between 1 January 1970 and 31 December 2100; 1969-12-31 is not.',
+      },
     ]);
   });
 
   it('refuses, through applyTemplate, a target of 9999-12-31 with the same sentence and changes nothing', () => {
     const ctx = testContext();
-    expect(refused(applyTemplate(emptyTestPlan(), { templateId: 'enterprise-deal', targetCloseDate: '9999-12-31' }, ctx))).toEqual([
+    expect(
+      refused(
+        applyTemplate(emptyTestPlan(), { templateId: 'enterprise-deal', targetCloseDate: '9999-12-31' }, ctx),
+      ),
+    ).toEqual([
       {
         path: 'targetCloseDate',
         code: 'invalid_value',
-        message: 'The target close date must be between 1 January 1970 and 31 December 2100; 9999-12-31 is not.',
+        message:
+          'The target close date must be between 1 January 1970 and 31 December 2100; 9999-12-31 is not.',
       },
     ]);
     expect(ctx.issuedIds()).toEqual([]);
@@ -277,8 +328,14 @@ describe('scheduleTemplate with far dates (dates are bounded to 1970–2100)', (
   });
 
   it('for any today and target of the range: dates stay in the range and every refusal is a short sentence', () => {
-    const day = fc.integer({ min: 0, max: workingDaysBetween(MIN_DATE, MAX_DATE) }).map((n) => addWorkingDays(MIN_DATE, n));
-    const anyDate = fc.oneof(day, day.map((d) => addDays(d, 1)).filter(isIsoDate), fc.constantFrom(MIN_DATE, MAX_DATE));
+    const day = fc
+      .integer({ min: 0, max: workingDaysBetween(MIN_DATE, MAX_DATE) })
+      .map((n) => addWorkingDays(MIN_DATE, n));
+    const anyDate = fc.oneof(
+      day,
+      day.map((d) => addDays(d, 1)).filter(isIsoDate),
+      fc.constantFrom(MIN_DATE, MAX_DATE),
+    );
     fc.assert(
       fc.property(fc.constantFrom(...listTemplates()), anyDate, anyDate, (t, target, today) => {
         const result = scheduleTemplate(t, target, today);
@@ -289,7 +346,8 @@ describe('scheduleTemplate with far dates (dates are bounded to 1970–2100)', (
         for (const p of result.error) {
           expect(isSentence(p.message)).toBe(true);
           // Counts of working days in a refusal are what the template needs or what is left: never thousands.
-          for (const [, n] of p.message.matchAll(/(\d+) working days?/g)) expect(Number(n)).toBeLessThanOrEqual(260);
+          for (const [, n] of p.message.matchAll(/(\d+) working days?/g))
+            expect(Number(n)).toBeLessThanOrEqual(260);
           for (const [date] of p.message.matchAll(/\d{4}-\d{2}-\d{2}/g)) expect(date.length).toBe(10);
         }
       }),
@@ -301,7 +359,9 @@ describe('scheduleTemplate with far dates (dates are bounded to 1970–2100)', (
 describe('applyTemplate', () => {
   it('creates the template’s milestones with fresh ids, baseline = due date, in due-date order, and logs it', () => {
     const ctx = testContext();
-    const out = applied(applyTemplate(emptyTestPlan(), { templateId: 'smb-quick-close', targetCloseDate: '2026-12-11' }, ctx));
+    const out = applied(
+      applyTemplate(emptyTestPlan(), { templateId: 'smb-quick-close', targetCloseDate: '2026-12-11' }, ctx),
+    );
     const { plan } = out;
     expect(checkPlan(plan)).toEqual([]);
     expect(plan.templateId).toBe('smb-quick-close');
@@ -331,29 +391,61 @@ describe('applyTemplate', () => {
 
   it('fills each slot with the assignee given, else a stakeholder with the same side and role, else a labelled placeholder', () => {
     const plan = deepFreeze(aPlan({ milestones: [] }));
-    const out = applied(applyTemplate(plan, { templateId: 'smb-quick-close', targetCloseDate: '2026-12-11', assignees: { 'decision-maker': 's-legal' } }, testContext()));
+    const out = applied(
+      applyTemplate(
+        plan,
+        {
+          templateId: 'smb-quick-close',
+          targetCloseDate: '2026-12-11',
+          assignees: { 'decision-maker': 's-legal' },
+        },
+        testContext(),
+      ),
+    );
     const ownerOf = (title: string) => out.plan.milestones.find((m) => m.title === title);
     // The account executive exists (s-seller), the champion exists (s-champion), the decision maker is assigned.
-    expect(ownerOf('Order form signed')).toEqual(expect.objectContaining({ sellerOwnerId: 's-seller', buyerOwnerId: 's-legal' }));
+    expect(ownerOf('Order form signed')).toEqual(
+      expect.objectContaining({ sellerOwnerId: 's-seller', buyerOwnerId: 's-legal' }),
+    );
     expect(ownerOf('Tailored demo for the team')?.buyerOwnerId).toBe('s-champion');
     // Nobody has the onboarding role: a placeholder, never an invented person.
     const added = out.plan.stakeholders.slice(plan.stakeholders.length);
     expect(added).toEqual([
-      { id: 'id-1', side: 'seller', name: placeholderName('Onboarding specialist'), email: null, title: '', role: 'customer_success_manager', crmContactId: null, ownerId: null },
+      {
+        id: 'id-1',
+        side: 'seller',
+        name: placeholderName('Onboarding specialist'),
+        email: null,
+        title: '',
+        role: 'customer_success_manager',
+        crmContactId: null,
+        ownerId: null,
+      },
     ]);
     expect(ownerOf('Onboarding kickoff and account set-up')?.sellerOwnerId).toBe('id-1');
   });
 
   it('refuses a plan that already has milestones unless asked to replace them', () => {
     const plan = deepFreeze(aPlan());
-    expect(refused(applyTemplate(plan, { templateId: 'smb-quick-close', targetCloseDate: '2026-12-11' }, testContext()))).toEqual([
+    expect(
+      refused(
+        applyTemplate(plan, { templateId: 'smb-quick-close', targetCloseDate: '2026-12-11' }, testContext()),
+      ),
+    ).toEqual([
       {
         path: 'replaceExisting',
         code: 'plan_not_empty',
-        message: 'The plan already has 5 milestones; applying “Quick SMB close” replaces them. Confirm to replace them.',
+        message:
+          'The plan already has 5 milestones; applying “Quick SMB close” replaces them. Confirm to replace them.',
       },
     ]);
-    const out = applied(applyTemplate(plan, { templateId: 'smb-quick-close', targetCloseDate: '2026-12-11', replaceExisting: true }, testContext()));
+    const out = applied(
+      applyTemplate(
+        plan,
+        { templateId: 'smb-quick-close', targetCloseDate: '2026-12-11', replaceExisting: true },
+        testContext(),
+      ),
+    );
     expect(out.plan.milestones.map((m) => m.id)).not.toContain('m-security');
     expect(out.plan.milestones).toHaveLength(8);
     expect(out.activity[0]?.text).toContain('replaced 5 earlier milestones');
@@ -364,7 +456,11 @@ describe('applyTemplate', () => {
     const problems = refused(
       applyTemplate(
         deepFreeze(aPlan({ milestones: [] })),
-        { templateId: 'smb-quick-close', targetCloseDate: '2026-12-11', assignees: { cfo: 's-legal', champion: 's-nobody', ae: 's-champion' } },
+        {
+          templateId: 'smb-quick-close',
+          targetCloseDate: '2026-12-11',
+          assignees: { cfo: 's-legal', champion: 's-nobody', ae: 's-champion' },
+        },
         testContext(),
       ),
     );
@@ -373,38 +469,76 @@ describe('applyTemplate', () => {
       ['assignees.champion', 'unknown_owner'],
       ['assignees.ae', 'owner_wrong_side'],
     ]);
-    expect(problems[2]?.message).toBe('“Bea Buyer” is on the buyer side and cannot fill the seller-side slot Account executive.');
+    expect(problems[2]?.message).toBe(
+      '“Bea Buyer” is on the buyer side and cannot fill the seller-side slot Account executive.',
+    );
   });
 
   it('refuses an unknown template, naming the ones there are', () => {
-    const problems = refused(applyTemplate(emptyTestPlan(), { templateId: 'unicorn', targetCloseDate: '2026-12-11' }, testContext()));
-    expect(problems).toEqual([expect.objectContaining({ path: 'templateId', code: 'not_found', message: expect.stringContaining('smb-quick-close') })]);
+    const problems = refused(
+      applyTemplate(emptyTestPlan(), { templateId: 'unicorn', targetCloseDate: '2026-12-11' }, testContext()),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: 'templateId',
+        code: 'not_found',
+        message: expect.stringContaining('smb-quick-close'),
+      }),
+    ]);
   });
 
   it('refuses a target close date too soon for the template, changing nothing', () => {
     const ctx = testContext();
-    const problems = refused(applyTemplate(emptyTestPlan(), { templateId: 'enterprise-deal', targetCloseDate: '2026-12-11' }, ctx));
-    expect(problems).toEqual([expect.objectContaining({ code: 'target_too_soon', message: expect.stringContaining('needs 70 working days') })]);
+    const problems = refused(
+      applyTemplate(emptyTestPlan(), { templateId: 'enterprise-deal', targetCloseDate: '2026-12-11' }, ctx),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        code: 'target_too_soon',
+        message: expect.stringContaining('needs 70 working days'),
+      }),
+    ]);
     expect(ctx.issuedIds()).toEqual([]);
   });
 
   it('sets the target close date to the Friday before a weekend target and says so in the log', () => {
-    const out = applied(applyTemplate(emptyTestPlan(), { templateId: 'smb-quick-close', targetCloseDate: '2026-12-12' }, testContext()));
+    const out = applied(
+      applyTemplate(
+        emptyTestPlan(),
+        { templateId: 'smb-quick-close', targetCloseDate: '2026-12-12' },
+        testContext(),
+      ),
+    );
     expect(out.plan.targetCloseDate).toBe('2026-12-11');
-    expect(out.activity[0]?.text).toContain('close planned on 2026-12-11, the working day before the target 2026-12-12, which falls on a weekend');
+    expect(out.activity[0]?.text).toContain(
+      'close planned on 2026-12-11, the working day before the target 2026-12-12, which falls on a weekend',
+    );
   });
 
   it('refuses input that breaks its schema', () => {
-    const problems = refused(applyTemplate(emptyTestPlan(), { templateId: 'smb-quick-close', targetCloseDate: 'next month', replace: true }, testContext()));
+    const problems = refused(
+      applyTemplate(
+        emptyTestPlan(),
+        { templateId: 'smb-quick-close', targetCloseDate: 'next month', replace: true },
+        testContext(),
+      ),
+    );
     expect(problems.map((p) => p.path)).toEqual(['targetCloseDate', 'replace']);
   });
 
-  it.each(listTemplates().map((t) => [t.id]))('gives a valid plan from %s, leaving the input plan unchanged', (id) => {
-    const plan = emptyTestPlan();
-    const out = applied(applyTemplate(plan, { templateId: id, targetCloseDate: '2027-06-30' }, testContext()));
-    expect(checkPlan(out.plan)).toEqual([]);
-    expect(out.plan.milestones).toHaveLength(template(id).milestones.length);
-    expect(out.plan.stakeholders.every((s) => s.name.endsWith('(to be named)') && s.email === null)).toBe(true);
-    expect(plan).toEqual(emptyPlan(TEST_DEAL, 'Acme'));
-  });
+  it.each(listTemplates().map((t) => [t.id]))(
+    'gives a valid plan from %s, leaving the input plan unchanged',
+    (id) => {
+      const plan = emptyTestPlan();
+      const out = applied(
+        applyTemplate(plan, { templateId: id, targetCloseDate: '2027-06-30' }, testContext()),
+      );
+      expect(checkPlan(out.plan)).toEqual([]);
+      expect(out.plan.milestones).toHaveLength(template(id).milestones.length);
+      expect(out.plan.stakeholders.every((s) => s.name.endsWith('(to be named)') && s.email === null)).toBe(
+        true,
+      );
+      expect(plan).toEqual(emptyPlan(TEST_DEAL, 'Acme'));
+    },
+  );
 });

@@ -8,7 +8,16 @@
  * late that a milestone after the close would fall past MAX_DATE, is refused. Each call is O(1) per milestone.
  */
 import { z } from 'zod';
-import { addWorkingDays, dateOutOfRangeMessage, formatLongDate, isCalendarDate, isDateInRange, isWorkingDay, MAX_DATE, workingDaysBetween } from './dates.js';
+import {
+  addWorkingDays,
+  dateOutOfRangeMessage,
+  formatLongDate,
+  isCalendarDate,
+  isDateInRange,
+  isWorkingDay,
+  MAX_DATE,
+  workingDaysBetween,
+} from './dates.js';
 import { activityEntry, finishEdit, parseInput } from './edits.js';
 import type { EditResult } from './edits.js';
 import { isoDateSchema, LIMITS } from './model.js';
@@ -31,7 +40,12 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** Frozen: a caller that changes a template by mistake gets an error instead of changing it for everyone. */
-const BUILT_IN: readonly Template[] = deepFreeze([smbQuickClose, midMarketSaas, enterpriseDeal, renewalExpansion]);
+const BUILT_IN: readonly Template[] = deepFreeze([
+  smbQuickClose,
+  midMarketSaas,
+  enterpriseDeal,
+  renewalExpansion,
+]);
 
 /** The built-in templates, shortest cycle first. */
 export function listTemplates(): readonly Template[] {
@@ -61,7 +75,8 @@ export const workingDaysNeeded = (template: Template): number =>
   Math.max(0, ...template.milestones.map((m) => -m.offsetWorkingDays));
 
 /** Working days the template's latest milestone comes after the close (0 when none comes after). */
-export const workingDaysAfterClose = (template: Template): number => Math.max(0, ...template.milestones.map((m) => m.offsetWorkingDays));
+export const workingDaysAfterClose = (template: Template): number =>
+  Math.max(0, ...template.milestones.map((m) => m.offsetWorkingDays));
 
 /** The first working day on or after `date`. */
 const workingDayOnOrAfter = (date: string): string => (isWorkingDay(date) ? date : addWorkingDays(date, 1));
@@ -78,7 +93,8 @@ export function latestFeasibleCloseDate(template: Template): string {
 
 /** A date given to scheduling must be a calendar date within the accepted range. */
 function dateProblem(path: string, subject: string, value: string): Problem | null {
-  if (!isCalendarDate(value)) return problem(path, 'invalid_value', `${subject} must be a calendar date written YYYY-MM-DD.`);
+  if (!isCalendarDate(value))
+    return problem(path, 'invalid_value', `${subject} must be a calendar date written YYYY-MM-DD.`);
   if (!isDateInRange(value)) return problem(path, 'invalid_value', dateOutOfRangeMessage(value, subject));
   return null;
 }
@@ -91,7 +107,11 @@ const workingDays = (n: number): string => `${n} working ${n === 1 ? 'day' : 'da
  * the plan: the rep chooses a later date or a shorter template. Refuses (target_too_late) when a milestone
  * after the close would fall past MAX_DATE.
  */
-export function scheduleTemplate(template: Template, targetCloseDate: string, today: string): Result<TemplateSchedule, Problem[]> {
+export function scheduleTemplate(
+  template: Template,
+  targetCloseDate: string,
+  today: string,
+): Result<TemplateSchedule, Problem[]> {
   const problems = [
     dateProblem('targetCloseDate', 'The target close date', targetCloseDate),
     dateProblem('today', 'Today', today),
@@ -100,7 +120,9 @@ export function scheduleTemplate(template: Template, targetCloseDate: string, to
 
   const closeDate = addWorkingDays(targetCloseDate, 0);
   const needed = workingDaysNeeded(template);
-  const dueDates = new Map(template.milestones.map((m) => [m.key, addWorkingDays(closeDate, m.offsetWorkingDays)] as const));
+  const dueDates = new Map(
+    template.milestones.map((m) => [m.key, addWorkingDays(closeDate, m.offsetWorkingDays)] as const),
+  );
   const earliest = [...dueDates.values()].reduce((a, b) => (a <= b ? a : b), closeDate);
   const latest = [...dueDates.values()].reduce((a, b) => (a >= b ? a : b), closeDate);
   const name = quote(template.name);
@@ -131,7 +153,12 @@ export function scheduleTemplate(template: Template, targetCloseDate: string, to
       ),
     ]);
   }
-  return ok({ closeDate, targetAdjusted: closeDate !== targetCloseDate, dueDates, workingDaysBeforeClose: needed });
+  return ok({
+    closeDate,
+    targetAdjusted: closeDate !== targetCloseDate,
+    dueDates,
+    workingDaysBeforeClose: needed,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -147,7 +174,9 @@ export const applyTemplateInputSchema = z.strictObject({
   /** Stakeholder id for a template slot, by slot key; other slots are filled automatically. */
   assignees: z
     .record(slotKeySchema, z.string().min(1).max(LIMITS.id))
-    .refine((r) => Object.keys(r).length <= LIMITS.stakeholders, { message: `must name at most ${LIMITS.stakeholders} slots` })
+    .refine((r) => Object.keys(r).length <= LIMITS.stakeholders, {
+      message: `must name at most ${LIMITS.stakeholders} slots`,
+    })
     .default({}),
 });
 export type ApplyTemplateInput = z.input<typeof applyTemplateInputSchema>;
@@ -167,7 +196,13 @@ export function applyTemplate(plan: Plan, rawInput: unknown, ctx: EditContext): 
   const template = getTemplate(input.templateId);
   if (!template) {
     const known = listNames(BUILT_IN.map((t) => t.id));
-    return err([problem('templateId', 'not_found', `There is no template ${quote(input.templateId)}; the templates are ${known}.`)]);
+    return err([
+      problem(
+        'templateId',
+        'not_found',
+        `There is no template ${quote(input.templateId)}; the templates are ${known}.`,
+      ),
+    ]);
   }
   if (plan.milestones.length > 0 && !input.replaceExisting) {
     const n = plan.milestones.length;
@@ -187,12 +222,28 @@ export function applyTemplate(plan: Plan, rawInput: unknown, ctx: EditContext): 
     const slot = slots.get(key);
     const person = plan.stakeholders.find((s) => s.id === stakeholderId);
     if (!slot) {
-      problems.push(problem(`assignees.${key}`, 'invalid_value', `The template ${quote(template.name)} has no stakeholder slot ${quote(key)}.`));
+      problems.push(
+        problem(
+          `assignees.${key}`,
+          'invalid_value',
+          `The template ${quote(template.name)} has no stakeholder slot ${quote(key)}.`,
+        ),
+      );
     } else if (!person) {
-      problems.push(problem(`assignees.${key}`, 'unknown_owner', `The stakeholder chosen as ${slot.label} is not one of the plan's stakeholders.`));
+      problems.push(
+        problem(
+          `assignees.${key}`,
+          'unknown_owner',
+          `The stakeholder chosen as ${slot.label} is not one of the plan's stakeholders.`,
+        ),
+      );
     } else if (person.side !== slot.side) {
       problems.push(
-        problem(`assignees.${key}`, 'owner_wrong_side', `${quote(person.name)} is on the ${person.side} side and cannot fill the ${slot.side}-side slot ${slot.label}.`),
+        problem(
+          `assignees.${key}`,
+          'owner_wrong_side',
+          `${quote(person.name)} is on the ${person.side} side and cannot fill the ${slot.side}-side slot ${slot.label}.`,
+        ),
       );
     }
   }
@@ -253,7 +304,13 @@ export function applyTemplate(plan: Plan, rawInput: unknown, ctx: EditContext): 
     };
   });
   // By due date; on the same day, in the template's order (which lists dependencies first).
-  created.sort((a, b) => (a.milestone.dueDate === b.milestone.dueDate ? a.index - b.index : a.milestone.dueDate < b.milestone.dueDate ? -1 : 1));
+  created.sort((a, b) =>
+    a.milestone.dueDate === b.milestone.dueDate
+      ? a.index - b.index
+      : a.milestone.dueDate < b.milestone.dueDate
+        ? -1
+        : 1,
+  );
   const milestones = created.map(({ milestone }, order) => ({ ...milestone, order }));
 
   const details = [
@@ -261,10 +318,22 @@ export function applyTemplate(plan: Plan, rawInput: unknown, ctx: EditContext): 
     targetAdjusted
       ? `close planned on ${closeDate}, the working day before the target ${input.targetCloseDate}, which falls on a weekend`
       : `close planned on ${closeDate}`,
-    ...(placeholders.length > 0 ? [`placeholder stakeholders added for ${listNames(placeholders.map(quote))}`] : []),
-    ...(plan.milestones.length > 0 ? [`replaced ${plan.milestones.length} earlier ${plan.milestones.length === 1 ? 'milestone' : 'milestones'}`] : []),
+    ...(placeholders.length > 0
+      ? [`placeholder stakeholders added for ${listNames(placeholders.map(quote))}`]
+      : []),
+    ...(plan.milestones.length > 0
+      ? [
+          `replaced ${plan.milestones.length} earlier ${plan.milestones.length === 1 ? 'milestone' : 'milestones'}`,
+        ]
+      : []),
   ];
   const text = `Applied the template ${quote(template.name)}: ${details.join('; ')}.`;
-  const after: Plan = { ...plan, stakeholders, milestones, targetCloseDate: closeDate, templateId: template.id };
+  const after: Plan = {
+    ...plan,
+    stakeholders,
+    milestones,
+    targetCloseDate: closeDate,
+    templateId: template.id,
+  };
   return finishEdit(plan, after, [activityEntry(ctx, 'template_applied', text)]);
 }

@@ -2,7 +2,16 @@
  * Builders for tests across the code base: a valid base plan, its parts, and a deterministic edit context.
  * Every builder returns a fresh object, so a test may change what it gets without affecting other tests.
  */
-import type { ActivityEntry, DealRef, EditContext, Goal, Milestone, Plan, Risk, Stakeholder } from './model.js';
+import type {
+  ActivityEntry,
+  DealRef,
+  EditContext,
+  Goal,
+  Milestone,
+  Plan,
+  Risk,
+  Stakeholder,
+} from './model.js';
 
 export const TEST_DEAL: DealRef = { crm: 'hubspot', portalId: '1001', dealId: '2001' };
 
@@ -91,16 +100,74 @@ export function aPlan(overrides: Partial<Plan> = {}): Plan {
     valueSummary: 'Acme closes its books in 5 days instead of 10, with one audited process.',
     goals: [aGoal()],
     stakeholders: [
-      aStakeholder({ id: 's-seller', side: 'seller', name: 'Sam Seller', email: 'sam@seller.example', title: 'Account Executive', role: 'account_executive', ownerId: 'owner-7' }),
+      aStakeholder({
+        id: 's-seller',
+        side: 'seller',
+        name: 'Sam Seller',
+        email: 'sam@seller.example',
+        title: 'Account Executive',
+        role: 'account_executive',
+        ownerId: 'owner-7',
+      }),
       aStakeholder({ id: 's-champion', name: 'Bea Buyer', role: 'champion', crmContactId: 'contact-1' }),
-      aStakeholder({ id: 's-legal', name: 'Lee Counsel', email: 'lee@buyer.example', title: 'General Counsel', role: 'legal', crmContactId: 'contact-2' }),
+      aStakeholder({
+        id: 's-legal',
+        name: 'Lee Counsel',
+        email: 'lee@buyer.example',
+        title: 'General Counsel',
+        role: 'legal',
+        crmContactId: 'contact-2',
+      }),
     ],
     milestones: [
-      aMilestone({ id: 'm-discovery', title: 'Discovery workshop', phase: 'Education and awareness', buyerOwnerId: 's-champion', dueDate: '2026-11-10', status: 'done', completedDate: '2026-11-10', order: 0 }),
-      aMilestone({ id: 'm-security', title: 'Security review', buyerOwnerId: 's-champion', dueDate: '2026-12-01', status: 'in_progress', dependsOn: ['m-discovery'], order: 1 }),
-      aMilestone({ id: 'm-legal', title: 'Legal sign-off', phase: 'Commercial agreement', buyerOwnerId: 's-legal', dueDate: '2026-12-04', dependsOn: ['m-discovery'], order: 2 }),
-      aMilestone({ id: 'm-signature', title: 'Contract signed', phase: 'Commercial agreement', buyerOwnerId: 's-legal', dueDate: '2026-12-11', dependsOn: ['m-security', 'm-legal'], isClose: true, weight: 3, order: 3 }),
-      aMilestone({ id: 'm-kickoff', title: 'Onboarding kickoff', phase: 'Onboarding', buyerOwnerId: 's-champion', dueDate: '2026-12-16', dependsOn: ['m-signature'], order: 4 }),
+      aMilestone({
+        id: 'm-discovery',
+        title: 'Discovery workshop',
+        phase: 'Education and awareness',
+        buyerOwnerId: 's-champion',
+        dueDate: '2026-11-10',
+        status: 'done',
+        completedDate: '2026-11-10',
+        order: 0,
+      }),
+      aMilestone({
+        id: 'm-security',
+        title: 'Security review',
+        buyerOwnerId: 's-champion',
+        dueDate: '2026-12-01',
+        status: 'in_progress',
+        dependsOn: ['m-discovery'],
+        order: 1,
+      }),
+      aMilestone({
+        id: 'm-legal',
+        title: 'Legal sign-off',
+        phase: 'Commercial agreement',
+        buyerOwnerId: 's-legal',
+        dueDate: '2026-12-04',
+        dependsOn: ['m-discovery'],
+        order: 2,
+      }),
+      aMilestone({
+        id: 'm-signature',
+        title: 'Contract signed',
+        phase: 'Commercial agreement',
+        buyerOwnerId: 's-legal',
+        dueDate: '2026-12-11',
+        dependsOn: ['m-security', 'm-legal'],
+        isClose: true,
+        weight: 3,
+        order: 3,
+      }),
+      aMilestone({
+        id: 'm-kickoff',
+        title: 'Onboarding kickoff',
+        phase: 'Onboarding',
+        buyerOwnerId: 's-champion',
+        dueDate: '2026-12-16',
+        dependsOn: ['m-signature'],
+        order: 4,
+      }),
     ],
     risks: [aRisk()],
     targetCloseDate: '2026-12-11',
@@ -117,7 +184,9 @@ export interface TestContext extends EditContext {
 }
 
 /** A deterministic edit context: fixed today/now/actor and counter ids (`id-1`, `id-2`, ...). */
-export function testContext(overrides: Partial<Omit<EditContext, 'newId'>> & { readonly idPrefix?: string } = {}): TestContext {
+export function testContext(
+  overrides: Partial<Omit<EditContext, 'newId'>> & { readonly idPrefix?: string } = {},
+): TestContext {
   const { idPrefix = 'id-', ...rest } = overrides;
   const issued: string[] = [];
   return {

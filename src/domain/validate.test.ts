@@ -3,11 +3,21 @@ import { z } from 'zod';
 import { LIMITS, emptyPlan } from './model.js';
 import type { Milestone, Plan } from './model.js';
 import type { Problem, ProblemCode } from './result.js';
-import { aGoal, aMilestone, aPlan, aRisk, aStakeholder, anActivityEntry, deepFreeze, TEST_DEAL } from './test-factories.js';
+import {
+  aGoal,
+  aMilestone,
+  aPlan,
+  aRisk,
+  aStakeholder,
+  anActivityEntry,
+  deepFreeze,
+  TEST_DEAL,
+} from './test-factories.js';
 import { checkPlan, findDependencyCycles, formatPath, validatePlan, zodErrorToProblems } from './validate.js';
 
 const codes = (problems: readonly Problem[]): ProblemCode[] => problems.map((p) => p.code);
-const only = (problems: readonly Problem[], code: ProblemCode): Problem[] => problems.filter((p) => p.code === code);
+const only = (problems: readonly Problem[], code: ProblemCode): Problem[] =>
+  problems.filter((p) => p.code === code);
 
 /** The base plan with its milestones replaced (ids m-*, all owned by the seller). */
 function withMilestones(milestones: Milestone[], overrides: Partial<Plan> = {}): Plan {
@@ -24,14 +34,31 @@ describe('checkPlan', () => {
     const plan = aPlan({ title: '' });
     plan.milestones[1] = { ...plan.milestones[1]!, title: '   ' };
     const problems = checkPlan(plan);
-    expect(problems).toEqual([expect.objectContaining({ path: 'milestones[1].title', code: 'required', message: 'Milestone 2 needs a title.' })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: 'milestones[1].title',
+        code: 'required',
+        message: 'Milestone 2 needs a title.',
+      }),
+    ]);
   });
 
   it('reports text over its limit with the limit and the current length', () => {
-    const plan = aPlan({ title: 'x'.repeat(LIMITS.title + 1), valueSummary: 'v'.repeat(LIMITS.valueSummary + 5) });
-    plan.milestones[1] = { ...plan.milestones[1]!, description: 'd'.repeat(LIMITS.description + 1), successCriteria: 's'.repeat(LIMITS.successCriteria + 1) };
+    const plan = aPlan({
+      title: 'x'.repeat(LIMITS.title + 1),
+      valueSummary: 'v'.repeat(LIMITS.valueSummary + 5),
+    });
+    plan.milestones[1] = {
+      ...plan.milestones[1]!,
+      description: 'd'.repeat(LIMITS.description + 1),
+      successCriteria: 's'.repeat(LIMITS.successCriteria + 1),
+    };
     plan.milestones[2] = { ...plan.milestones[2]!, phase: 'p'.repeat(LIMITS.phase + 1) };
-    plan.stakeholders[1] = { ...plan.stakeholders[1]!, name: 'n'.repeat(LIMITS.name + 1), email: 'e'.repeat(LIMITS.email + 1) };
+    plan.stakeholders[1] = {
+      ...plan.stakeholders[1]!,
+      name: 'n'.repeat(LIMITS.name + 1),
+      email: 'e'.repeat(LIMITS.email + 1),
+    };
     plan.goals[0] = { ...plan.goals[0]!, metric: 'g'.repeat(LIMITS.goalText + 1) };
     plan.risks[0] = { ...plan.risks[0]!, mitigation: 'r'.repeat(LIMITS.riskText + 1) };
     plan.activity[0] = { ...plan.activity[0]!, text: 'a'.repeat(LIMITS.activityText + 1) };
@@ -55,7 +82,9 @@ describe('checkPlan', () => {
     expect(description?.message).toBe(
       `The description of milestone “Security review” is ${LIMITS.description + 1} characters long; the limit is ${LIMITS.description}.`,
     );
-    expect(problems.find((p) => p.path === 'title')?.message).toBe(`The plan title is ${LIMITS.title + 1} characters long; the limit is ${LIMITS.title}.`);
+    expect(problems.find((p) => p.path === 'title')?.message).toBe(
+      `The plan title is ${LIMITS.title + 1} characters long; the limit is ${LIMITS.title}.`,
+    );
   });
 
   it('reports an id longer than the id limit', () => {
@@ -84,7 +113,9 @@ describe('checkPlan', () => {
       ['milestones[1].sellerOwnerId', 'owner_wrong_side'],
       ['milestones[1].buyerOwnerId', 'owner_wrong_side'],
     ]);
-    expect(problems[0]?.message).toBe('Milestone “Security review” has “Bea Buyer” as its seller-side owner, but “Bea Buyer” is on the buyer side.');
+    expect(problems[0]?.message).toBe(
+      'Milestone “Security review” has “Bea Buyer” as its seller-side owner, but “Bea Buyer” is on the buyer side.',
+    );
   });
 
   it('requires an owner on shared milestones but not on internal ones', () => {
@@ -112,14 +143,20 @@ describe('checkPlan', () => {
     const plan = aPlan();
     plan.milestones[1] = { ...plan.milestones[1]!, dependsOn: ['m-security'] };
     expect(checkPlan(plan)).toEqual([
-      { path: 'milestones[1].dependsOn[0]', code: 'self_dependency', message: 'Milestone “Security review” depends on itself; remove that dependency.' },
+      {
+        path: 'milestones[1].dependsOn[0]',
+        code: 'self_dependency',
+        message: 'Milestone “Security review” depends on itself; remove that dependency.',
+      },
     ]);
   });
 
   it('reports the same dependency listed twice', () => {
     const plan = aPlan();
     plan.milestones[1] = { ...plan.milestones[1]!, dependsOn: ['m-discovery', 'm-discovery'] };
-    expect(checkPlan(plan)).toEqual([expect.objectContaining({ path: 'milestones[1].dependsOn[1]', code: 'invalid_value' })]);
+    expect(checkPlan(plan)).toEqual([
+      expect.objectContaining({ path: 'milestones[1].dependsOn[1]', code: 'invalid_value' }),
+    ]);
   });
 
   it('reports a dependency loop once, naming it A → B → C → A', () => {
@@ -152,17 +189,30 @@ describe('checkPlan', () => {
   it('stops listing loops past the reporting limit and says so', () => {
     // A complete graph on 7 milestones has far more than 25 elementary loops.
     const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
-    const plan = withMilestones(ids.map((id, i) => aMilestone({ id, title: id.toUpperCase(), dependsOn: ids.filter((x) => x !== id), isClose: i === 0 })));
+    const plan = withMilestones(
+      ids.map((id, i) =>
+        aMilestone({ id, title: id.toUpperCase(), dependsOn: ids.filter((x) => x !== id), isClose: i === 0 }),
+      ),
+    );
     const loops = only(checkPlan(plan), 'dependency_cycle');
     expect(loops).toHaveLength(26);
-    expect(loops[25]).toEqual(expect.objectContaining({ path: 'milestones', message: expect.stringContaining('more than 25 dependency loops') }));
+    expect(loops[25]).toEqual(
+      expect.objectContaining({
+        path: 'milestones',
+        message: expect.stringContaining('more than 25 dependency loops'),
+      }),
+    );
   });
 
   it('requires exactly one close milestone in a plan with milestones', () => {
     const none = aPlan();
     none.milestones[3] = { ...none.milestones[3]!, isClose: false };
     expect(checkPlan(none)).toEqual([
-      { path: 'milestones', code: 'no_close_milestone', message: 'The plan has no close milestone: mark the milestone where the deal is signed as the close.' },
+      {
+        path: 'milestones',
+        code: 'no_close_milestone',
+        message: 'The plan has no close milestone: mark the milestone where the deal is signed as the close.',
+      },
     ]);
     const several = aPlan();
     several.milestones[1] = { ...several.milestones[1]!, isClose: true };
@@ -171,7 +221,8 @@ describe('checkPlan', () => {
       {
         path: 'milestones[3].isClose',
         code: 'several_close_milestones',
-        message: 'Only one milestone can be the close, but 3 are: “Security review”, “Contract signed” and “Onboarding kickoff”.',
+        message:
+          'Only one milestone can be the close, but 3 are: “Security review”, “Contract signed” and “Onboarding kickoff”.',
       },
     ]);
   });
@@ -183,7 +234,8 @@ describe('checkPlan', () => {
       {
         path: 'milestones[3].dueDate',
         code: 'due_before_dependency',
-        message: 'Milestone “Contract signed” is due 2026-12-02, before “Legal sign-off” (due 2026-12-04), which it depends on.',
+        message:
+          'Milestone “Contract signed” is due 2026-12-02, before “Legal sign-off” (due 2026-12-04), which it depends on.',
       },
     ]);
     plan.milestones[3] = { ...plan.milestones[3], dueDate: '2026-12-04' };
@@ -213,7 +265,11 @@ describe('checkPlan', () => {
       risks: many(LIMITS.risks + 1, (i) => aRisk({ id: `r-${i}` })),
       activity: many(LIMITS.activity + 1, () => anActivityEntry()),
     });
-    plan.milestones.push(...many(LIMITS.milestones - 4, (i) => aMilestone({ id: `extra-${i}`, title: `Extra ${i}`, dueDate: '2026-12-20' })));
+    plan.milestones.push(
+      ...many(LIMITS.milestones - 4, (i) =>
+        aMilestone({ id: `extra-${i}`, title: `Extra ${i}`, dueDate: '2026-12-20' }),
+      ),
+    );
     const problems = checkPlan(plan);
     expect(problems.map((p) => [p.path, p.code])).toEqual([
       ['stakeholders', 'too_many'],
@@ -222,30 +278,53 @@ describe('checkPlan', () => {
       ['risks', 'too_many'],
       ['activity', 'too_many'],
     ]);
-    expect(problems[1]?.message).toBe(`The plan has ${LIMITS.milestones + 1} milestones; the limit is ${LIMITS.milestones}.`);
+    expect(problems[1]?.message).toBe(
+      `The plan has ${LIMITS.milestones + 1} milestones; the limit is ${LIMITS.milestones}.`,
+    );
   });
 
   it('reports duplicate ids in milestones, stakeholders, goals and risks, naming the first holder', () => {
-    const plan = aPlan({ goals: [aGoal(), aGoal({ description: 'Second goal' })], risks: [aRisk(), aRisk()] });
+    const plan = aPlan({
+      goals: [aGoal(), aGoal({ description: 'Second goal' })],
+      risks: [aRisk(), aRisk()],
+    });
     plan.stakeholders.push(aStakeholder({ id: 's-legal', name: 'Lee Again' }));
     plan.milestones.push(aMilestone({ id: 'm-kickoff', title: 'Second kickoff', dueDate: '2026-12-20' }));
     const problems = only(checkPlan(plan), 'duplicate_id');
-    expect(problems.map((p) => p.path)).toEqual(['stakeholders[3].id', 'milestones[5].id', 'goals[1].id', 'risks[1].id']);
-    expect(problems[1]?.message).toBe('Milestone “Second kickoff” has the same id (m-kickoff) as milestone “Onboarding kickoff”; every id must be unique.');
+    expect(problems.map((p) => p.path)).toEqual([
+      'stakeholders[3].id',
+      'milestones[5].id',
+      'goals[1].id',
+      'risks[1].id',
+    ]);
+    expect(problems[1]?.message).toBe(
+      'Milestone “Second kickoff” has the same id (m-kickoff) as milestone “Onboarding kickoff”; every id must be unique.',
+    );
   });
 
   it('reports a milestone with more dependencies than the limit', () => {
-    const others = Array.from({ length: LIMITS.dependsOn + 1 }, (_, i) => aMilestone({ id: `d-${i}`, title: `Step ${i}` }));
-    const plan = withMilestones([...others, aMilestone({ id: 'close', title: 'Signature', isClose: true, dependsOn: others.map((m) => m.id) })]);
+    const others = Array.from({ length: LIMITS.dependsOn + 1 }, (_, i) =>
+      aMilestone({ id: `d-${i}`, title: `Step ${i}` }),
+    );
+    const plan = withMilestones([
+      ...others,
+      aMilestone({ id: 'close', title: 'Signature', isClose: true, dependsOn: others.map((m) => m.id) }),
+    ]);
     expect(checkPlan(plan)).toEqual([
-      expect.objectContaining({ path: `milestones[${others.length}].dependsOn`, code: 'too_many', message: expect.stringContaining(`limit is ${LIMITS.dependsOn}`) }),
+      expect.objectContaining({
+        path: `milestones[${others.length}].dependsOn`,
+        code: 'too_many',
+        message: expect.stringContaining(`limit is ${LIMITS.dependsOn}`),
+      }),
     ]);
   });
 
   it('reports a weight over the maximum weight', () => {
     const plan = aPlan();
     plan.milestones[3] = { ...plan.milestones[3]!, weight: LIMITS.maxWeight + 1 };
-    expect(checkPlan(plan)).toEqual([expect.objectContaining({ path: 'milestones[3].weight', code: 'invalid_value' })]);
+    expect(checkPlan(plan)).toEqual([
+      expect.objectContaining({ path: 'milestones[3].weight', code: 'invalid_value' }),
+    ]);
     plan.milestones[3] = { ...plan.milestones[3], weight: LIMITS.maxWeight };
     expect(checkPlan(plan)).toEqual([]);
   });
@@ -253,14 +332,25 @@ describe('checkPlan', () => {
   it('requires a name for every stakeholder', () => {
     const plan = aPlan();
     plan.stakeholders[2] = { ...plan.stakeholders[2]!, name: ' ' };
-    expect(checkPlan(plan)).toEqual([expect.objectContaining({ path: 'stakeholders[2].name', code: 'required' })]);
+    expect(checkPlan(plan)).toEqual([
+      expect.objectContaining({ path: 'stakeholders[2].name', code: 'required' }),
+    ]);
   });
 
   it('reports several different problems at once', () => {
     const plan = aPlan();
     plan.milestones[0] = { ...plan.milestones[0]!, title: '' };
-    plan.milestones[1] = { ...plan.milestones[1]!, buyerOwnerId: 's-seller', dependsOn: ['m-discovery', 'm-missing'] };
-    plan.milestones[2] = { ...plan.milestones[2]!, status: 'done', completedDate: null, dependsOn: ['m-signature'] };
+    plan.milestones[1] = {
+      ...plan.milestones[1]!,
+      buyerOwnerId: 's-seller',
+      dependsOn: ['m-discovery', 'm-missing'],
+    };
+    plan.milestones[2] = {
+      ...plan.milestones[2]!,
+      status: 'done',
+      completedDate: null,
+      dependsOn: ['m-signature'],
+    };
     plan.milestones[3] = { ...plan.milestones[3]!, dueDate: '2026-11-30' };
     plan.milestones[4] = { ...plan.milestones[4]!, isClose: true, weight: 500 };
     plan.stakeholders.push(aStakeholder({ id: 's-champion', name: 'Copy' }));
@@ -280,11 +370,20 @@ describe('checkPlan', () => {
       ].sort(),
     );
     // Milestones without a title are named by their position.
-    expect(problems.find((p) => p.code === 'dependency_cycle')?.message).toContain('“Legal sign-off” → “Contract signed” → “Legal sign-off”');
+    expect(problems.find((p) => p.code === 'dependency_cycle')?.message).toContain(
+      '“Legal sign-off” → “Contract signed” → “Legal sign-off”',
+    );
   });
 
   it('never changes the plan it checks', () => {
-    const plan = deepFreeze(aPlan({ milestones: [aMilestone({ id: 'a', dependsOn: ['a', 'b'] }), aMilestone({ id: 'b', dependsOn: ['a'] })] }));
+    const plan = deepFreeze(
+      aPlan({
+        milestones: [
+          aMilestone({ id: 'a', dependsOn: ['a', 'b'] }),
+          aMilestone({ id: 'b', dependsOn: ['a'] }),
+        ],
+      }),
+    );
     expect(() => checkPlan(plan)).not.toThrow();
   });
 });
@@ -297,7 +396,9 @@ describe('validatePlan', () => {
   });
 
   it('maps structure errors to problems with our path format and readable sentences', () => {
-    const input = JSON.parse(JSON.stringify(aPlan())) as Record<string, unknown> & { milestones: Record<string, unknown>[] };
+    const input = JSON.parse(JSON.stringify(aPlan())) as Record<string, unknown> & {
+      milestones: Record<string, unknown>[];
+    };
     input.milestones[1]!.dueDate = '2026-02-30';
     input.milestones[2]!.weight = 0;
     input.milestones[3]!.status = 'finished';
@@ -309,15 +410,32 @@ describe('validatePlan', () => {
     if (result.ok) return;
     expect(result.error).toEqual(
       expect.arrayContaining([
-        { path: 'milestones[1].dueDate', code: 'invalid_value', message: 'The due date of milestone “Security review” must be a calendar date written YYYY-MM-DD.' },
-        { path: 'milestones[2].weight', code: 'invalid_value', message: 'The weight of milestone “Legal sign-off” must be greater than 0.' },
+        {
+          path: 'milestones[1].dueDate',
+          code: 'invalid_value',
+          message: 'The due date of milestone “Security review” must be a calendar date written YYYY-MM-DD.',
+        },
+        {
+          path: 'milestones[2].weight',
+          code: 'invalid_value',
+          message: 'The weight of milestone “Legal sign-off” must be greater than 0.',
+        },
         {
           path: 'milestones[3].status',
           code: 'invalid_value',
-          message: 'The status of milestone “Contract signed” must be one of: not_started, in_progress, blocked, done, skipped.',
+          message:
+            'The status of milestone “Contract signed” must be one of: not_started, in_progress, blocked, done, skipped.',
         },
-        { path: 'milestones[4].visibility', code: 'required', message: 'The visibility of milestone “Onboarding kickoff” is missing.' },
-        { path: 'milestones[0].colour', code: 'invalid_value', message: 'Milestone “Discovery workshop” has a field “colour” that is not allowed here.' },
+        {
+          path: 'milestones[4].visibility',
+          code: 'required',
+          message: 'The visibility of milestone “Onboarding kickoff” is missing.',
+        },
+        {
+          path: 'milestones[0].colour',
+          code: 'invalid_value',
+          message: 'Milestone “Discovery workshop” has a field “colour” that is not allowed here.',
+        },
         { path: 'version', code: 'invalid_value', message: 'The version must be a number.' },
       ]),
     );
@@ -327,7 +445,10 @@ describe('validatePlan', () => {
   it('reports a non-object input as one problem about the input', () => {
     for (const input of [null, 42, 'plan', []]) {
       const result = validatePlan(input);
-      expect(result).toEqual({ ok: false, error: [{ path: '', code: 'invalid_value', message: 'The input must be an object.' }] });
+      expect(result).toEqual({
+        ok: false,
+        error: [{ path: '', code: 'invalid_value', message: 'The input must be an object.' }],
+      });
     }
   });
 
@@ -359,7 +480,8 @@ describe('validatePlan', () => {
     const walk = (value: unknown, path: (string | number)[]): void => {
       paths.push(path);
       if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
-      else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+      else if (value !== null && typeof value === 'object')
+        for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
     };
     walk(base, []);
     fc.assert(
@@ -385,7 +507,11 @@ describe('zodErrorToProblems', () => {
     expect(parsed.success).toBe(false);
     if (parsed.success) return;
     expect(zodErrorToProblems(parsed.error, input)).toEqual([
-      { path: 'goals[0].description', code: 'too_long', message: 'The description of goal “Halve churn” is 11 characters long; the limit is 5.' },
+      {
+        path: 'goals[0].description',
+        code: 'too_long',
+        message: 'The description of goal “Halve churn” is 11 characters long; the limit is 5.',
+      },
     ]);
   });
 
@@ -396,7 +522,11 @@ describe('zodErrorToProblems', () => {
     if (parsed.success) throw new Error('expected a failure');
     expect(zodErrorToProblems(parsed.error, input)).toEqual([
       { path: 'title', code: 'required', message: 'The title must not be empty.' },
-      { path: 'dependsOn', code: 'too_many', message: 'Too many items in the dependencies: 2; the limit is 1.' },
+      {
+        path: 'dependsOn',
+        code: 'too_many',
+        message: 'Too many items in the dependencies: 2; the limit is 1.',
+      },
     ]);
   });
 });
@@ -427,9 +557,11 @@ function bruteForceCycles(adjacency: readonly (readonly number[])[]): Set<string
   return found;
 }
 
-const graphArb = fc.integer({ min: 1, max: 7 }).chain((n) =>
-  fc.array(fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 4 }), { minLength: n, maxLength: n }),
-);
+const graphArb = fc
+  .integer({ min: 1, max: 7 })
+  .chain((n) =>
+    fc.array(fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 4 }), { minLength: n, maxLength: n }),
+  );
 
 /** A graph with known, node-disjoint cycles planted in it, plus random extra edges. */
 const plantedArb = fc
@@ -441,7 +573,9 @@ const plantedArb = fc
         { minLength: n, maxLength: n },
       ),
       cuts: fc.uniqueArray(fc.integer({ min: 1, max: n - 1 }), { maxLength: 4 }),
-      extra: fc.array(fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 0, max: n - 1 })), { maxLength: 2 * n }),
+      extra: fc.array(fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 0, max: n - 1 })), {
+        maxLength: 2 * n,
+      }),
       keep: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
     }),
   )
@@ -464,7 +598,8 @@ const canonical = (cycle: readonly number[]): string => {
   return [...cycle.slice(start), ...cycle.slice(0, start)].join(',');
 };
 
-const toNodes = (adjacency: readonly (readonly number[])[]) => adjacency.map((deps, i) => ({ id: `m${i}`, dependsOn: deps.map((d) => `m${d}`) }));
+const toNodes = (adjacency: readonly (readonly number[])[]) =>
+  adjacency.map((deps, i) => ({ id: `m${i}`, dependsOn: deps.map((d) => `m${d}`) }));
 
 describe('dependency loops (properties)', () => {
   it('finds exactly the elementary loops of any small graph, each once', () => {
@@ -484,10 +619,20 @@ describe('dependency loops (properties)', () => {
     fc.assert(
       fc.property(plantedArb, ({ adjacency, planted }) => {
         const milestones = adjacency.map((deps, i) =>
-          aMilestone({ id: `m${i}`, title: `M${i}`, dependsOn: [...new Set(deps)].map((d) => `m${d}`), isClose: i === 0, order: i }),
+          aMilestone({
+            id: `m${i}`,
+            title: `M${i}`,
+            dependsOn: [...new Set(deps)].map((d) => `m${d}`),
+            isClose: i === 0,
+            order: i,
+          }),
         );
-        const loops = only(checkPlan(withMilestones(milestones)), 'dependency_cycle').filter((p) => p.path !== 'milestones');
-        const truncated = only(checkPlan(withMilestones(milestones)), 'dependency_cycle').some((p) => p.path === 'milestones');
+        const loops = only(checkPlan(withMilestones(milestones)), 'dependency_cycle').filter(
+          (p) => p.path !== 'milestones',
+        );
+        const truncated = only(checkPlan(withMilestones(milestones)), 'dependency_cycle').some(
+          (p) => p.path === 'milestones',
+        );
         const messages = loops.map((p) => p.message);
         expect(new Set(messages).size).toBe(messages.length);
         if (truncated) return;

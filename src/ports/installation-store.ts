@@ -14,10 +14,17 @@ export const STORAGE_MODES = ['custom_object', 'document'] as const;
 export type StorageMode = (typeof STORAGE_MODES)[number];
 
 /** Why an installation stopped working; an active installation has none. */
-export const INACTIVE_REASONS = ['uninstalled', 'token_revoked', 'refresh_failed', 'scopes_missing', 'disabled_by_operator'] as const;
+export const INACTIVE_REASONS = [
+  'uninstalled',
+  'token_revoked',
+  'refresh_failed',
+  'scopes_missing',
+  'disabled_by_operator',
+] as const;
 export type InactiveReason = (typeof INACTIVE_REASONS)[number];
 
-export type InstallationStatus = { readonly state: 'active' } | { readonly state: 'inactive'; readonly reason: InactiveReason };
+export type InstallationStatus =
+  { readonly state: 'active' } | { readonly state: 'inactive'; readonly reason: InactiveReason };
 
 /** Admin settings of one portal. Every setting has a default, applied at install. */
 export const InstallationSettingsSchema = z.strictObject({

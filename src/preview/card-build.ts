@@ -55,15 +55,21 @@ export async function buildCardBundle(cardsDir: string, outputDir: string): Prom
 export async function buildDealCard(): Promise<Result<string, string>> {
   try {
     if (!existsSync(BACKEND_CONFIG)) {
-      await run(process.execPath, ['--import', 'tsx', 'scripts/hubspot-configure.ts', '--placeholder-if-missing'], {
-        cwd: REPO_ROOT,
-        timeout: 60_000,
-      });
+      await run(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/hubspot-configure.ts', '--placeholder-if-missing'],
+        {
+          cwd: REPO_ROOT,
+          timeout: 60_000,
+        },
+      );
     }
     await buildCardBundle(CARDS_DIR, join(CARDS_DIR, 'dist'));
   } catch (error) {
     // The preview still starts and says why the card is missing; the detail is for the log.
     return err(error instanceof Error ? error.message : String(error));
   }
-  return existsSync(DEFAULT_CARD_BUNDLE) ? ok(DEFAULT_CARD_BUNDLE) : err(`the build wrote no ${DEFAULT_CARD_BUNDLE}`);
+  return existsSync(DEFAULT_CARD_BUNDLE)
+    ? ok(DEFAULT_CARD_BUNDLE)
+    : err(`the build wrote no ${DEFAULT_CARD_BUNDLE}`);
 }

@@ -11,7 +11,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { err, ok, type Result } from '../domain/result.js';
 
-const blank = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const blank = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 const EnvSchema = z.object({
   PREVIEW_PORT: z.preprocess(blank, z.coerce.number().int().min(0).max(65_535).default(3001)),

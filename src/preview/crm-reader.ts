@@ -14,7 +14,14 @@ export interface CrmReaderOptions {
 }
 
 /** The deal fields the list and the record page show besides the map_* properties. */
-export const DEAL_FIELDS = ['dealname', 'dealstage', 'amount', 'closedate', 'pipeline', 'hubspot_owner_id'] as const;
+export const DEAL_FIELDS = [
+  'dealname',
+  'dealstage',
+  'amount',
+  'closedate',
+  'pipeline',
+  'hubspot_owner_id',
+] as const;
 
 const PropertyValues = z.record(z.string(), z.string().nullable());
 const DealSchema = z.object({ id: z.string(), properties: PropertyValues });
@@ -75,9 +82,11 @@ export class CrmReader {
       signal: AbortSignal.timeout(10_000),
     });
     if (res.status === 404) throw new CrmReadError('not found', 404);
-    if (!res.ok) throw new CrmReadError(`the CRM answered ${res.status} to GET ${path.split('?')[0] ?? ''}`, res.status);
+    if (!res.ok)
+      throw new CrmReadError(`the CRM answered ${res.status} to GET ${path.split('?')[0] ?? ''}`, res.status);
     const parsed = schema.safeParse(await res.json());
-    if (!parsed.success) throw new CrmReadError(`unexpected CRM answer to GET ${path.split('?')[0] ?? ''}`, 502);
+    if (!parsed.success)
+      throw new CrmReadError(`unexpected CRM answer to GET ${path.split('?')[0] ?? ''}`, 502);
     return parsed.data;
   }
 
@@ -123,7 +132,8 @@ export class CrmReader {
   async demoUser(): Promise<DemoUser> {
     const { results } = await this.get('/crm/v3/owners?limit=20', OwnerPage);
     const owner = results.find((o) => typeof o.userId === 'number' && o.userId > 0);
-    if (!owner || typeof owner.userId !== 'number') throw new CrmReadError('the portal has no owner with a user id', 502);
+    if (!owner || typeof owner.userId !== 'number')
+      throw new CrmReadError('the portal has no owner with a user id', 502);
     return {
       id: owner.userId,
       email: owner.email ?? '',

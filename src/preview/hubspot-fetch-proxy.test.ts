@@ -15,13 +15,28 @@ describe('the preview’s hubspot.fetch proxy', () => {
     const seen: { url: string; init: RequestInit }[] = [];
     const fetch = (url: string | URL | Request, init?: RequestInit) => {
       seen.push({ url: url instanceof Request ? url.url : url.toString(), init: init ?? {} });
-      return Promise.resolve(new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } }));
+      return Promise.resolve(
+        new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } }),
+      );
     };
     const body = '{"dealId":"10000013"}';
-    const result = await proxyCardFetch({ url: 'https://map.example.com/api/get-plan', method: 'POST', body }, { ...options, fetch });
-    expect(result).toEqual({ ok: true, value: { status: 200, statusText: '', headers: { 'content-type': 'application/json' }, body: '{"ok":true}' } });
+    const result = await proxyCardFetch(
+      { url: 'https://map.example.com/api/get-plan', method: 'POST', body },
+      { ...options, fetch },
+    );
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        status: 200,
+        statusText: '',
+        headers: { 'content-type': 'application/json' },
+        body: '{"ok":true}',
+      },
+    });
     const [call] = seen;
-    expect(call?.url).toBe('http://127.0.0.1:4567/api/get-plan?portalId=1000001&userId=9100101&userEmail=a%2Bb%40example.com&appId=1');
+    expect(call?.url).toBe(
+      'http://127.0.0.1:4567/api/get-plan?portalId=1000001&userId=9100101&userEmail=a%2Bb%40example.com&appId=1',
+    );
     const headers = call?.init.headers as Record<string, string>;
     const verified = verifySignatureV3({
       method: 'POST',
@@ -37,13 +52,22 @@ describe('the preview’s hubspot.fetch proxy', () => {
   });
 
   it('refuses an origin that permittedUrls.fetch does not list, as HubSpot does', () => {
-    expect(targetUrl('https://evil.example/api/get-plan', options)).toMatchObject({ ok: false, error: { code: 'NOT_PERMITTED' } });
-    expect(targetUrl('/api/get-plan', options)).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    expect(targetUrl('https://evil.example/api/get-plan', options)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_PERMITTED' },
+    });
+    expect(targetUrl('/api/get-plan', options)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST' },
+    });
   });
 
   it('says the backend was unreachable when no answer comes', async () => {
     const fetch = () => Promise.reject(new TypeError('connect ECONNREFUSED'));
-    const result = await proxyCardFetch({ url: 'https://map.example.com/api/x', method: 'POST', body: '{}' }, { ...options, fetch });
+    const result = await proxyCardFetch(
+      { url: 'https://map.example.com/api/x', method: 'POST', body: '{}' },
+      { ...options, fetch },
+    );
     expect(result).toMatchObject({ ok: false, error: { code: 'UNREACHABLE' } });
   });
 
@@ -57,7 +81,9 @@ describe('the preview’s hubspot.fetch proxy', () => {
     const request = { url: 'https://map.example.com/api/get-plan', method: 'POST', body: '{"dealId":"1"}' };
     await Promise.all([1, 2, 3].map(() => proxyCardFetch(request, { ...options, now: stamp, fetch })));
     expect(new Set(seen.map((h) => h['x-hubspot-signature-v3'])).size).toBe(3);
-    expect(seen.map((h) => Number(h['x-hubspot-request-timestamp'])).sort()).toEqual([0, 1, 2].map((i) => options.now() + i));
+    expect(seen.map((h) => Number(h['x-hubspot-request-timestamp'])).sort()).toEqual(
+      [0, 1, 2].map((i) => options.now() + i),
+    );
   });
 
   it('keeps the stamps on the clock: a clock that moves on is followed at once', () => {
@@ -72,11 +98,19 @@ describe('the preview’s hubspot.fetch proxy', () => {
     const inits: RequestInit[] = [];
     const fetch = (_url: string | URL | Request, init?: RequestInit) => {
       inits.push(init ?? {});
-      return Promise.resolve(new Response(null, { status: 302, headers: { location: 'https://elsewhere.example/steal' } }));
+      return Promise.resolve(
+        new Response(null, { status: 302, headers: { location: 'https://elsewhere.example/steal' } }),
+      );
     };
-    const result = await proxyCardFetch({ url: 'https://map.example.com/api/get-plan', method: 'POST', body: '{}' }, { ...options, fetch });
+    const result = await proxyCardFetch(
+      { url: 'https://map.example.com/api/get-plan', method: 'POST', body: '{}' },
+      { ...options, fetch },
+    );
     expect(inits[0]?.redirect).toBe('manual');
-    expect(result).toMatchObject({ ok: false, error: { code: 'REDIRECTED', message: expect.stringMatching(/302.*not redirected/) } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'REDIRECTED', message: expect.stringMatching(/302.*not redirected/) },
+    });
   });
 
   it('does not follow a real backend’s redirect to another server', async () => {
@@ -88,14 +122,25 @@ describe('the preview’s hubspot.fetch proxy', () => {
     });
     const backend = createServer((_req, res) => {
       const address = elsewhere.address();
-      res.writeHead(307, { location: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/get-plan` }).end();
+      res
+        .writeHead(307, {
+          location: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/get-plan`,
+        })
+        .end();
     });
-    await Promise.all([elsewhere, backend].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))));
+    await Promise.all(
+      [elsewhere, backend].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))),
+    );
     try {
       const address = backend.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       const result = await proxyCardFetch(
-        { url: 'https://map.example.com/api/get-plan', method: 'POST', body: '{}', authorization: 'Bearer secret' },
+        {
+          url: 'https://map.example.com/api/get-plan',
+          method: 'POST',
+          body: '{}',
+          authorization: 'Bearer secret',
+        },
         { ...options, backendUrl: `http://127.0.0.1:${port}` },
       );
       expect(result).toMatchObject({ ok: false, error: { code: 'REDIRECTED' } });

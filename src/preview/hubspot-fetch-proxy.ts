@@ -72,7 +72,10 @@ export function targetUrl(
     url = new URL(cardUrl);
   } catch {
     // An unparsable URL is the card's mistake, answered as hubspot.fetch would: a refused request.
-    return fail('INVALID_REQUEST', `hubspot.fetch needs an absolute URL; the card asked for "${cardUrl.slice(0, 200)}".`);
+    return fail(
+      'INVALID_REQUEST',
+      `hubspot.fetch needs an absolute URL; the card asked for "${cardUrl.slice(0, 200)}".`,
+    );
   }
   const permitted = options.permittedOrigins.some((o) => new URL(o).origin === url.origin);
   if (!permitted) {
@@ -92,7 +95,10 @@ export async function proxyCardFetch(
 ): Promise<Result<CardFetchResponse, CardFetchError>> {
   const parsed = CardFetchRequestSchema.safeParse(input);
   if (!parsed.success) {
-    return fail('INVALID_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
+    return fail(
+      'INVALID_REQUEST',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
+    );
   }
   const request = parsed.data;
   const target = targetUrl(request.url, options);
@@ -123,7 +129,10 @@ export async function proxyCardFetch(
     // fetch rejects only when there is no answer: the card's hubspot.fetch rejects the same way.
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     return timedOut
-      ? fail('TIMEOUT', `The backend did not answer within ${request.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS} ms.`)
+      ? fail(
+          'TIMEOUT',
+          `The backend did not answer within ${request.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS} ms.`,
+        )
       : fail('UNREACHABLE', 'The backend could not be reached.');
   }
   if (response.status >= 300 && response.status < 400) {
@@ -136,7 +145,10 @@ export async function proxyCardFetch(
   }
   const bytes = Buffer.from(await response.arrayBuffer());
   if (bytes.length > MAX_FETCH_BYTES) {
-    return fail('RESPONSE_TOO_LARGE', `The backend answered ${bytes.length} bytes; hubspot.fetch passes at most 1 MB.`);
+    return fail(
+      'RESPONSE_TOO_LARGE',
+      `The backend answered ${bytes.length} bytes; hubspot.fetch passes at most 1 MB.`,
+    );
   }
   const contentType = response.headers.get('content-type');
   return ok({

@@ -75,7 +75,12 @@ const DealId = z.string().regex(/^\d{1,20}$/);
 const PropertyNames = z
   .string()
   .max(4_000)
-  .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p !== ''))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
+  )
   .pipe(z.array(z.string().regex(/^[a-z0-9_]{1,100}$/)).max(200));
 
 const FETCH_ERROR_STATUS: Record<CardFetchErrorCode, number> = {
@@ -94,7 +99,10 @@ export function createPreviewApp(options: PreviewOptions, assets: PreviewAssets)
   // The preview signs requests with the app's client secret: only this machine's own pages may use it.
   app.use(
     localOnly((res) =>
-      res.status(403).type('text').send('The local preview answers only to this machine (http://127.0.0.1 or http://localhost).'),
+      res
+        .status(403)
+        .type('text')
+        .send('The local preview answers only to this machine (http://127.0.0.1 or http://localhost).'),
     ),
   );
   app.use((_req, res, next) => {
@@ -119,10 +127,16 @@ export function createPreviewApp(options: PreviewOptions, assets: PreviewAssets)
   app.get('/assets/worker.js', asset('worker.js', 'text/javascript'));
   app.get('/assets/card.js', (_req, res) => {
     if (!existsSync(options.cardBundle)) {
-      res.status(404).type('text').send(`The card bundle ${options.cardBundle} does not exist. ${options.buildHint}`);
+      res
+        .status(404)
+        .type('text')
+        .send(`The card bundle ${options.cardBundle} does not exist. ${options.buildHint}`);
       return;
     }
-    res.type('text/javascript').set('cache-control', 'no-store').send(readFileSync(options.cardBundle, 'utf8'));
+    res
+      .type('text/javascript')
+      .set('cache-control', 'no-store')
+      .send(readFileSync(options.cardBundle, 'utf8'));
   });
 
   /** Answers a CRM read, or the error the page shows. */
@@ -135,7 +149,9 @@ export function createPreviewApp(options: PreviewOptions, assets: PreviewAssets)
         // The page shows the status and message; the log keeps the detail.
         const status = error instanceof CrmReadError ? error.status : 500;
         if (status >= 500) logger.error({ err: error, path: req.path }, 'preview: CRM read failed');
-        res.status(status).json({ error: error instanceof CrmReadError ? error.message : 'preview server error' });
+        res
+          .status(status)
+          .json({ error: error instanceof CrmReadError ? error.message : 'preview server error' });
       }
     };
 
@@ -148,7 +164,11 @@ export function createPreviewApp(options: PreviewOptions, assets: PreviewAssets)
         portal: { id: options.portalId, timezone: 'UTC' },
         user,
         app: { id: PREVIEW_APP_ID, name: project.appName },
-        card: { title: project.cardTitle, bundleAvailable: existsSync(options.cardBundle), buildHint: options.buildHint },
+        card: {
+          title: project.cardTitle,
+          bundleAvailable: existsSync(options.cardBundle),
+          buildHint: options.buildHint,
+        },
       };
     }),
   );
@@ -187,7 +207,9 @@ export function createPreviewApp(options: PreviewOptions, assets: PreviewAssets)
   app.post('/preview-api/fetch', express.json({ limit: '1536kb' }), async (req, res) => {
     const session = await crm.demoUser().catch(() => undefined);
     if (!session) {
-      res.status(502).json({ error: { code: 'UNREACHABLE', message: 'The CRM could not be read for the signed-in user.' } });
+      res.status(502).json({
+        error: { code: 'UNREACHABLE', message: 'The CRM could not be read for the signed-in user.' },
+      });
       return;
     }
     const project = readCardProject();
@@ -195,7 +217,12 @@ export function createPreviewApp(options: PreviewOptions, assets: PreviewAssets)
       permittedOrigins: [...project.permittedOrigins, options.publicBaseUrl],
       backendUrl: options.backendUrl,
       clientSecret: options.clientSecret,
-      caller: { portalId: options.portalId, userId: session.id, userEmail: session.email, appId: PREVIEW_APP_ID },
+      caller: {
+        portalId: options.portalId,
+        userId: session.id,
+        userEmail: session.email,
+        appId: PREVIEW_APP_ID,
+      },
       now: stamp,
     });
     if (!result.ok) {
@@ -215,8 +242,13 @@ export interface RunningPreview {
 }
 
 /** Builds the browser assets and listens on 127.0.0.1:port (0 = any free port). */
-export async function startPreview(options: PreviewOptions & { readonly port: number }): Promise<RunningPreview> {
+export async function startPreview(
+  options: PreviewOptions & { readonly port: number },
+): Promise<RunningPreview> {
   const assets = await buildPreviewAssets();
-  const server: RunningServer = await listen(createPreviewApp(options, assets), { port: options.port, host: '127.0.0.1' });
+  const server: RunningServer = await listen(createPreviewApp(options, assets), {
+    port: options.port,
+    host: '127.0.0.1',
+  });
   return { url: server.url, close: () => server.close(2_000) };
 }

@@ -44,7 +44,10 @@ export async function startLocalPreview(input: LocalPreviewInput): Promise<Runni
   }
   return startPreview({
     port: config.port,
-    crm: new CrmReader({ baseUrl: input.sandbox.baseUrl, accessToken: () => Promise.resolve(input.sandbox.demoToken) }),
+    crm: new CrmReader({
+      baseUrl: input.sandbox.baseUrl,
+      accessToken: () => Promise.resolve(input.sandbox.demoToken),
+    }),
     portalId: input.portalId,
     backendUrl: input.backendUrl,
     publicBaseUrl: input.publicBaseUrl,

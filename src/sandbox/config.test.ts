@@ -46,8 +46,14 @@ describe('sandbox config', () => {
   });
 
   it('reads SANDBOX_SEARCH_LAG_MS from 0 to 3000 ms (HubSpot: new or changed records take "a few moments" to reach search)', () => {
-    expect(parseSandboxConfig({ SANDBOX_SEARCH_LAG_MS: '0' })).toMatchObject({ ok: true, config: { searchIndexLagMs: 0 } });
-    expect(parseSandboxConfig({ SANDBOX_SEARCH_LAG_MS: '3000' })).toMatchObject({ ok: true, config: { searchIndexLagMs: 3000 } });
+    expect(parseSandboxConfig({ SANDBOX_SEARCH_LAG_MS: '0' })).toMatchObject({
+      ok: true,
+      config: { searchIndexLagMs: 0 },
+    });
+    expect(parseSandboxConfig({ SANDBOX_SEARCH_LAG_MS: '3000' })).toMatchObject({
+      ok: true,
+      config: { searchIndexLagMs: 3000 },
+    });
     expect(parseSandboxConfig({ SANDBOX_SEARCH_LAG_MS: '3001' })).toMatchObject({ ok: false });
     expect(parseSandboxConfig({ SANDBOX_SEARCH_LAG_MS: 'soon' })).toMatchObject({ ok: false });
   });

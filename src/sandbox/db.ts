@@ -13,7 +13,9 @@ export function openSandboxDb(file: string): SandboxDb {
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL');
   }
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (namespace TEXT NOT NULL, step INTEGER NOT NULL, PRIMARY KEY (namespace, step))');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (namespace TEXT NOT NULL, step INTEGER NOT NULL, PRIMARY KEY (namespace, step))',
+  );
   return db;
 }
 

@@ -44,10 +44,14 @@ export function sendError(
 }
 
 /** 400 VALIDATION_ERROR with one detail per problem. */
-export const sendValidationError = (res: Response, message: string, errors: HubSpotErrorDetail[] = []): void =>
-  sendError(res, 400, 'VALIDATION_ERROR', message, errors.length > 0 ? { errors } : {});
+export const sendValidationError = (
+  res: Response,
+  message: string,
+  errors: HubSpotErrorDetail[] = [],
+): void => sendError(res, 400, 'VALIDATION_ERROR', message, errors.length > 0 ? { errors } : {});
 
 export const sendNotFound = (res: Response, message = 'resource not found'): void =>
   sendError(res, 404, 'OBJECT_NOT_FOUND', message);
 
-export const sendConflict = (res: Response, message: string): void => sendError(res, 409, 'CONFLICT', message);
+export const sendConflict = (res: Response, message: string): void =>
+  sendError(res, 409, 'CONFLICT', message);

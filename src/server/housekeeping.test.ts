@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../logger.js';
 import { pruneInstallationStore, startHousekeeping, WEBHOOK_EVENT_RETENTION_DAYS } from './housekeeping.js';
 
-const quiet = () => createLogger({ level: 'info', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const quiet = () =>
+  createLogger({ level: 'info', destination: new Writable({ write: (_c, _e, done) => done() }) });
 
 describe('installation store housekeeping', () => {
   it('prunes expired install states, webhook ids older than the retention and request signatures past their window', async () => {

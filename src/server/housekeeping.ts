@@ -18,7 +18,8 @@ export async function pruneInstallationStore(
   const states = await installations.pruneStates();
   const events = await installations.pruneEvents(WEBHOOK_EVENT_RETENTION_DAYS);
   const signatures = await installations.pruneSignatures();
-  if (states + events + signatures > 0) logger.info({ states, events, signatures }, 'installation store pruned');
+  if (states + events + signatures > 0)
+    logger.info({ states, events, signatures }, 'installation store pruned');
   return { states, events, signatures };
 }
 
@@ -31,7 +32,10 @@ export function startHousekeeping(
   const run = (): void => {
     pruneInstallationStore(installations, logger).catch((error: unknown) => {
       // A failed prune only delays the clean-up to the next run; the store's own errors are logged there.
-      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'installation store pruning failed');
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'installation store pruning failed',
+      );
     });
   };
   run();

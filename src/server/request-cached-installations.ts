@@ -18,7 +18,11 @@ export function requestCachedInstallations(store: InstallationStore): Installati
       if (typeof value !== 'function') return value;
       const method = value as (...args: unknown[]) => unknown;
       if (READS.has(property)) {
-        return (portalId: number) => memoInRequest(`${String(property)}:${portalId}`, () => method.call(target, portalId) as Promise<unknown>);
+        return (portalId: number) =>
+          memoInRequest(
+            `${String(property)}:${portalId}`,
+            () => method.call(target, portalId) as Promise<unknown>,
+          );
       }
       if (NEUTRAL.has(property)) return method.bind(target);
       return (...args: unknown[]) => {

@@ -14,14 +14,30 @@ import {
 
 const SECRET = 'b1d6e3a4-5c2f-4e8b-9a7d-0f1e2d3c4b5a';
 const NOW = Date.UTC(2026, 10, 2, 9, 0, 0);
-const URL_CALLED = 'https://map.example.com/api/functions/save-plan?dealId=123&portalId=62515&userId=9001&userEmail=rep%40example.com&appId=4242';
+const URL_CALLED =
+  'https://map.example.com/api/functions/save-plan?dealId=123&portalId=62515&userId=9001&userEmail=rep%40example.com&appId=4242';
 const BODY = Buffer.from('{"dealId":"123","edit":{"kind":"complete_milestone","milestoneId":"m1"}}', 'utf8');
 
 /** A request exactly as HubSpot would send it at `signedAt`, checked at `now`. */
 function request(overrides: Partial<VerifyInput> = {}, signedAt = NOW): VerifyInput {
   const timestamp = String(signedAt);
-  const signature = signRequestV3({ method: 'POST', url: URL_CALLED, rawBody: BODY, timestamp, clientSecret: SECRET });
-  return { method: 'POST', url: URL_CALLED, rawBody: BODY, signature, timestamp, clientSecret: SECRET, now: NOW, ...overrides };
+  const signature = signRequestV3({
+    method: 'POST',
+    url: URL_CALLED,
+    rawBody: BODY,
+    timestamp,
+    clientSecret: SECRET,
+  });
+  return {
+    method: 'POST',
+    url: URL_CALLED,
+    rawBody: BODY,
+    signature,
+    timestamp,
+    clientSecret: SECRET,
+    now: NOW,
+    ...overrides,
+  };
 }
 
 describe('signRequestV3', () => {
@@ -29,14 +45,30 @@ describe('signRequestV3', () => {
     const expected = createHmac('sha256', SECRET)
       .update(`POST${URL_CALLED.replace('%40', '@')}${BODY.toString('utf8')}${NOW}`, 'utf8')
       .digest('base64');
-    expect(signRequestV3({ method: 'POST', url: URL_CALLED, rawBody: BODY, timestamp: String(NOW), clientSecret: SECRET })).toBe(expected);
+    expect(
+      signRequestV3({
+        method: 'POST',
+        url: URL_CALLED,
+        rawBody: BODY,
+        timestamp: String(NOW),
+        clientSecret: SECRET,
+      }),
+    ).toBe(expected);
   });
 
   it('hashes the URI with HubSpot’s listed percent-encodings decoded, and nothing else', () => {
     const raw = 'https://h.example.com/a%2Fb?x=%3A%2F%3F%40%21%24%27%28%29%2A%2C%3B&y=%20%26%3D%2B%25%23';
     const decoded = "https://h.example.com/a/b?x=:/?@!$'()*,;&y=%20%26%3D%2B%25%23";
     const expected = createHmac('sha256', SECRET).update(`GET${decoded}${NOW}`).digest('base64');
-    expect(signRequestV3({ method: 'GET', url: raw, rawBody: Buffer.alloc(0), timestamp: String(NOW), clientSecret: SECRET })).toBe(expected);
+    expect(
+      signRequestV3({
+        method: 'GET',
+        url: raw,
+        rawBody: Buffer.alloc(0),
+        timestamp: String(NOW),
+        clientSecret: SECRET,
+      }),
+    ).toBe(expected);
     const undecoded = createHmac('sha256', SECRET).update(`GET${raw}${NOW}`).digest('base64');
     expect(undecoded).not.toBe(expected);
   });
@@ -64,7 +96,13 @@ describe('verifySignatureV3', () => {
 
   it('accepts the signing helper’s headers for a URL with encoded characters', () => {
     const url = 'https://map.example.com/api/x?note=a%3Ab%2Cc&portalId=1&userId=2';
-    const headers = signedRequestHeaders({ method: 'POST', url, rawBody: BODY, clientSecret: SECRET, now: NOW });
+    const headers = signedRequestHeaders({
+      method: 'POST',
+      url,
+      rawBody: BODY,
+      clientSecret: SECRET,
+      now: NOW,
+    });
     const result = verifySignatureV3({
       method: 'POST',
       url,
@@ -80,21 +118,33 @@ describe('verifySignatureV3', () => {
   it('refuses a tampered body (one byte changed)', () => {
     const body = Buffer.from(BODY);
     body[body.length - 3] = 'x'.charCodeAt(0);
-    expect(verifySignatureV3(request({ rawBody: body }))).toMatchObject({ ok: false, error: { code: 'BAD_SIGNATURE' } });
+    expect(verifySignatureV3(request({ rawBody: body }))).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_SIGNATURE' },
+    });
   });
 
   it('hashes the raw body bytes: the same JSON re-serialised is refused', () => {
     const pretty = Buffer.from(JSON.stringify(JSON.parse(BODY.toString('utf8')), null, 1));
-    expect(verifySignatureV3(request({ rawBody: pretty }))).toMatchObject({ ok: false, error: { code: 'BAD_SIGNATURE' } });
+    expect(verifySignatureV3(request({ rawBody: pretty }))).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_SIGNATURE' },
+    });
   });
 
   it('refuses a tampered query (another portal id)', () => {
     const url = URL_CALLED.replace('portalId=62515', 'portalId=62516');
-    expect(verifySignatureV3(request({ url }))).toMatchObject({ ok: false, error: { code: 'BAD_SIGNATURE' } });
+    expect(verifySignatureV3(request({ url }))).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_SIGNATURE' },
+    });
   });
 
   it('refuses a request whose method was changed', () => {
-    expect(verifySignatureV3(request({ method: 'PUT' }))).toMatchObject({ ok: false, error: { code: 'BAD_SIGNATURE' } });
+    expect(verifySignatureV3(request({ method: 'PUT' }))).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_SIGNATURE' },
+    });
   });
 
   it('refuses a signature made with another secret', () => {
@@ -106,36 +156,66 @@ describe('verifySignatureV3', () => {
 
   it('refuses a request whose timestamp header was replaced by a fresher one', () => {
     const signedEarlier = request({}, NOW - 60_000);
-    expect(verifySignatureV3({ ...signedEarlier, timestamp: String(NOW) })).toMatchObject({ ok: false, error: { code: 'BAD_SIGNATURE' } });
+    expect(verifySignatureV3({ ...signedEarlier, timestamp: String(NOW) })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_SIGNATURE' },
+    });
   });
 
   it('refuses a signature of another length or with junk, without throwing', () => {
     for (const signature of ['abc', `${request().signature}=`, 'é'.repeat(44)]) {
-      expect(verifySignatureV3(request({ signature }))).toMatchObject({ ok: false, error: { code: 'BAD_SIGNATURE' } });
+      expect(verifySignatureV3(request({ signature }))).toMatchObject({
+        ok: false,
+        error: { code: 'BAD_SIGNATURE' },
+      });
     }
   });
 
   it('accepts a request signed 4:59 ago and exactly 5:00 ago, refuses one signed 5:01 ago', () => {
     expect(verifySignatureV3(request({}, NOW - 299_000)).ok).toBe(true);
     expect(verifySignatureV3(request({}, NOW - 300_000)).ok).toBe(true);
-    expect(verifySignatureV3(request({}, NOW - 301_000))).toMatchObject({ ok: false, error: { code: 'STALE_TIMESTAMP' } });
+    expect(verifySignatureV3(request({}, NOW - 301_000))).toMatchObject({
+      ok: false,
+      error: { code: 'STALE_TIMESTAMP' },
+    });
   });
 
   it('accepts a timestamp 4:59 ahead of our clock, refuses one 5:01 ahead', () => {
     expect(verifySignatureV3(request({}, NOW + 299_000)).ok).toBe(true);
-    expect(verifySignatureV3(request({}, NOW + 301_000))).toMatchObject({ ok: false, error: { code: 'FUTURE_TIMESTAMP' } });
+    expect(verifySignatureV3(request({}, NOW + 301_000))).toMatchObject({
+      ok: false,
+      error: { code: 'FUTURE_TIMESTAMP' },
+    });
   });
 
   it('reports a missing signature header and a missing timestamp header', () => {
-    expect(verifySignatureV3(request({ signature: undefined }))).toMatchObject({ ok: false, error: { code: 'MISSING_SIGNATURE' } });
-    expect(verifySignatureV3(request({ signature: '' }))).toMatchObject({ ok: false, error: { code: 'MISSING_SIGNATURE' } });
-    expect(verifySignatureV3(request({ timestamp: undefined }))).toMatchObject({ ok: false, error: { code: 'MISSING_TIMESTAMP' } });
-    expect(verifySignatureV3(request({ timestamp: '' }))).toMatchObject({ ok: false, error: { code: 'MISSING_TIMESTAMP' } });
+    expect(verifySignatureV3(request({ signature: undefined }))).toMatchObject({
+      ok: false,
+      error: { code: 'MISSING_SIGNATURE' },
+    });
+    expect(verifySignatureV3(request({ signature: '' }))).toMatchObject({
+      ok: false,
+      error: { code: 'MISSING_SIGNATURE' },
+    });
+    expect(verifySignatureV3(request({ timestamp: undefined }))).toMatchObject({
+      ok: false,
+      error: { code: 'MISSING_TIMESTAMP' },
+    });
+    expect(verifySignatureV3(request({ timestamp: '' }))).toMatchObject({
+      ok: false,
+      error: { code: 'MISSING_TIMESTAMP' },
+    });
   });
 
-  it.each(['1.7e12', '-1', ' 1762074000000', '1762074000000.0', 'now'])('refuses timestamp %j as INVALID_TIMESTAMP', (timestamp) => {
-    expect(verifySignatureV3(request({ timestamp }))).toMatchObject({ ok: false, error: { code: 'INVALID_TIMESTAMP' } });
-  });
+  it.each(['1.7e12', '-1', ' 1762074000000', '1762074000000.0', 'now'])(
+    'refuses timestamp %j as INVALID_TIMESTAMP',
+    (timestamp) => {
+      expect(verifySignatureV3(request({ timestamp }))).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_TIMESTAMP' },
+      });
+    },
+  );
 
   it('never puts the expected signature in the problem message', () => {
     const good = request();
@@ -151,28 +231,48 @@ describe('fullRequestUrl', () => {
   it('without a trusted proxy, uses the Host header and the socket (plain http here) and ignores X-Forwarded-*', () => {
     const req = {
       originalUrl: path,
-      headers: { host: 'internal:3000', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example.com' },
+      headers: {
+        host: 'internal:3000',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'evil.example.com',
+      },
       socket: {},
     };
-    expect(fullRequestUrl(req, { trustProxy: false })).toEqual({ ok: true, value: `http://internal:3000${path}` });
+    expect(fullRequestUrl(req, { trustProxy: false })).toEqual({
+      ok: true,
+      value: `http://internal:3000${path}`,
+    });
   });
 
   it('without a proxy, a TLS socket gives https', () => {
     const req = { originalUrl: path, headers: { host: 'map.example.com' }, socket: { encrypted: true } };
-    expect(fullRequestUrl(req, { trustProxy: false })).toEqual({ ok: true, value: `https://map.example.com${path}` });
+    expect(fullRequestUrl(req, { trustProxy: false })).toEqual({
+      ok: true,
+      value: `https://map.example.com${path}`,
+    });
   });
 
   it('behind a trusted proxy, rebuilds the public URL from the first X-Forwarded-Proto and X-Forwarded-Host', () => {
     const req = {
       originalUrl: path,
-      headers: { host: 'internal:3000', 'x-forwarded-proto': 'https, http', 'x-forwarded-host': 'map.example.com, lb.internal' },
+      headers: {
+        host: 'internal:3000',
+        'x-forwarded-proto': 'https, http',
+        'x-forwarded-host': 'map.example.com, lb.internal',
+      },
     };
-    expect(fullRequestUrl(req, { trustProxy: true })).toEqual({ ok: true, value: `https://map.example.com${path}` });
+    expect(fullRequestUrl(req, { trustProxy: true })).toEqual({
+      ok: true,
+      value: `https://map.example.com${path}`,
+    });
   });
 
   it('behind a trusted proxy that sends no X-Forwarded-Host, falls back to Host', () => {
     const req = { originalUrl: path, headers: { host: 'map.example.com', 'x-forwarded-proto': 'https' } };
-    expect(fullRequestUrl(req, { trustProxy: true })).toEqual({ ok: true, value: `https://map.example.com${path}` });
+    expect(fullRequestUrl(req, { trustProxy: true })).toEqual({
+      ok: true,
+      value: `https://map.example.com${path}`,
+    });
   });
 
   it('refuses a host or protocol that could not have been called', () => {
@@ -187,7 +287,9 @@ describe('fullRequestUrl', () => {
         error: { code: 'INVALID_REQUEST_URL' },
       });
     }
-    expect(fullRequestUrl({ originalUrl: 'http://x/', headers: { host: 'a.b' } }, { trustProxy: false })).toMatchObject({ ok: false });
+    expect(
+      fullRequestUrl({ originalUrl: 'http://x/', headers: { host: 'a.b' } }, { trustProxy: false }),
+    ).toMatchObject({ ok: false });
   });
 });
 
@@ -200,12 +302,19 @@ describe('signedCaller', () => {
   });
 
   it('keeps a + in an e-mail address, encoded or not', () => {
-    expect(signedCaller('https://h/x?portalId=1&userId=2&userEmail=a+b@example.com')).toMatchObject({ value: { userEmail: 'a+b@example.com' } });
-    expect(signedCaller('https://h/x?portalId=1&userId=2&userEmail=a%2Bb%40example.com')).toMatchObject({ value: { userEmail: 'a+b@example.com' } });
+    expect(signedCaller('https://h/x?portalId=1&userId=2&userEmail=a+b@example.com')).toMatchObject({
+      value: { userEmail: 'a+b@example.com' },
+    });
+    expect(signedCaller('https://h/x?portalId=1&userId=2&userEmail=a%2Bb%40example.com')).toMatchObject({
+      value: { userEmail: 'a+b@example.com' },
+    });
   });
 
   it('treats userEmail and appId as optional', () => {
-    expect(signedCaller('https://h/x?portalId=1&userId=2')).toEqual({ ok: true, value: { portalId: 1, userId: 2 } });
+    expect(signedCaller('https://h/x?portalId=1&userId=2')).toEqual({
+      ok: true,
+      value: { portalId: 1, userId: 2 },
+    });
   });
 
   it('refuses a query that carries portalId twice (card code adding its own before HubSpot appends the real one)', () => {
@@ -214,7 +323,10 @@ describe('signedCaller', () => {
   });
 
   it('refuses a duplicate userId, and a duplicate spelled with a percent-encoded key', () => {
-    expect(signedCaller('https://h/x?portalId=1&userId=2&userId=3')).toMatchObject({ ok: false, error: { code: 'DUPLICATE_PARAM', param: 'userId' } });
+    expect(signedCaller('https://h/x?portalId=1&userId=2&userId=3')).toMatchObject({
+      ok: false,
+      error: { code: 'DUPLICATE_PARAM', param: 'userId' },
+    });
     expect(signedCaller('https://h/x?portal%49d=666&portalId=1&userId=2')).toMatchObject({
       ok: false,
       error: { code: 'DUPLICATE_PARAM', param: 'portalId' },
@@ -222,12 +334,21 @@ describe('signedCaller', () => {
   });
 
   it('refuses a duplicate even when both values are the same', () => {
-    expect(signedCaller('https://h/x?portalId=1&portalId=1&userId=2')).toMatchObject({ ok: false, error: { code: 'DUPLICATE_PARAM' } });
+    expect(signedCaller('https://h/x?portalId=1&portalId=1&userId=2')).toMatchObject({
+      ok: false,
+      error: { code: 'DUPLICATE_PARAM' },
+    });
   });
 
   it('reports a missing portalId or userId', () => {
-    expect(signedCaller('https://h/x?userId=2')).toMatchObject({ ok: false, error: { code: 'MISSING_PARAM', param: 'portalId' } });
-    expect(signedCaller('https://h/x?portalId=1')).toMatchObject({ ok: false, error: { code: 'MISSING_PARAM', param: 'userId' } });
+    expect(signedCaller('https://h/x?userId=2')).toMatchObject({
+      ok: false,
+      error: { code: 'MISSING_PARAM', param: 'portalId' },
+    });
+    expect(signedCaller('https://h/x?portalId=1')).toMatchObject({
+      ok: false,
+      error: { code: 'MISSING_PARAM', param: 'userId' },
+    });
   });
 
   it('says what is wrong with a caller parameter in a sentence, never zod’s default text', () => {
@@ -241,12 +362,21 @@ describe('signedCaller', () => {
     });
   });
 
-  it.each(['abc', '0', '007', '-5', '1.5', '99999999999999999', ''])('refuses portalId %j as INVALID_PARAM', (value) => {
-    expect(signedCaller(`https://h/x?portalId=${value}&userId=2`)).toMatchObject({ ok: false, error: { code: 'INVALID_PARAM', param: 'portalId' } });
-  });
+  it.each(['abc', '0', '007', '-5', '1.5', '99999999999999999', ''])(
+    'refuses portalId %j as INVALID_PARAM',
+    (value) => {
+      expect(signedCaller(`https://h/x?portalId=${value}&userId=2`)).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_PARAM', param: 'portalId' },
+      });
+    },
+  );
 
   it('refuses a malformed percent-escape and an unparsable URL', () => {
-    expect(signedCaller('https://h/x?portalId=1&userId=2&note=%zz')).toMatchObject({ ok: false, error: { code: 'MALFORMED_QUERY' } });
+    expect(signedCaller('https://h/x?portalId=1&userId=2&note=%zz')).toMatchObject({
+      ok: false,
+      error: { code: 'MALFORMED_QUERY' },
+    });
     expect(signedCaller('not a url')).toMatchObject({ ok: false, error: { code: 'INVALID_URL' } });
   });
 });
@@ -255,9 +385,13 @@ describe('withCallerQuery', () => {
   it('appends the caller as HubSpot does, and signedCaller reads it back', () => {
     const caller = { portalId: 62515, userId: 9001, userEmail: 'a+b@example.com', appId: 4242 };
     const url = withCallerQuery('https://map.example.com/api/x?dealId=1', caller);
-    expect(url).toBe('https://map.example.com/api/x?dealId=1&portalId=62515&userId=9001&userEmail=a%2Bb%40example.com&appId=4242');
+    expect(url).toBe(
+      'https://map.example.com/api/x?dealId=1&portalId=62515&userId=9001&userEmail=a%2Bb%40example.com&appId=4242',
+    );
     expect(signedCaller(url)).toEqual({ ok: true, value: caller });
-    expect(withCallerQuery('https://h/x', { portalId: 1, userId: 2 })).toBe('https://h/x?portalId=1&userId=2');
+    expect(withCallerQuery('https://h/x', { portalId: 1, userId: 2 })).toBe(
+      'https://h/x?portalId=1&userId=2',
+    );
   });
 });
 

@@ -41,7 +41,10 @@ export interface SignatureProblem {
   readonly message: string;
 }
 
-const signatureProblem = (code: SignatureProblemCode, message: string): SignatureProblem => ({ code, message });
+const signatureProblem = (code: SignatureProblemCode, message: string): SignatureProblem => ({
+  code,
+  message,
+});
 
 /** The encodings HubSpot decodes in the URI before signing (its table, verbatim). */
 const DECODED_FOR_SIGNING: Readonly<Record<string, string>> = {
@@ -86,7 +89,9 @@ export function signRequestV3(input: SignInput): string {
 }
 
 /** The headers HubSpot would add to a request sent at `now`: for tests and the local preview. */
-export function signedRequestHeaders(input: Omit<SignInput, 'timestamp'> & { readonly now: number }): Record<string, string> {
+export function signedRequestHeaders(
+  input: Omit<SignInput, 'timestamp'> & { readonly now: number },
+): Record<string, string> {
   const timestamp = String(input.now);
   return { [SIGNATURE_HEADER]: signRequestV3({ ...input, timestamp }), [TIMESTAMP_HEADER]: timestamp };
 }
@@ -125,14 +130,29 @@ export function verifySignatureV3(input: VerifyInput): Result<void, SignaturePro
     return err(signatureProblem('MISSING_TIMESTAMP', 'The X-HubSpot-Request-Timestamp header is missing.'));
   }
   if (!/^\d{1,15}$/.test(timestamp)) {
-    return err(signatureProblem('INVALID_TIMESTAMP', 'X-HubSpot-Request-Timestamp must be milliseconds since the epoch.'));
+    return err(
+      signatureProblem(
+        'INVALID_TIMESTAMP',
+        'X-HubSpot-Request-Timestamp must be milliseconds since the epoch.',
+      ),
+    );
   }
   const age = input.now - Number(timestamp);
   if (age > MAX_SIGNATURE_AGE_MS) {
-    return err(signatureProblem('STALE_TIMESTAMP', `The request was signed ${Math.round(age / 1000)} s ago; at most 300 s is accepted.`));
+    return err(
+      signatureProblem(
+        'STALE_TIMESTAMP',
+        `The request was signed ${Math.round(age / 1000)} s ago; at most 300 s is accepted.`,
+      ),
+    );
   }
   if (-age > MAX_SIGNATURE_AGE_MS) {
-    return err(signatureProblem('FUTURE_TIMESTAMP', `The request is dated ${Math.round(-age / 1000)} s ahead of this server's clock.`));
+    return err(
+      signatureProblem(
+        'FUTURE_TIMESTAMP',
+        `The request is dated ${Math.round(-age / 1000)} s ahead of this server's clock.`,
+      ),
+    );
   }
   const expected = Buffer.from(signRequestV3({ ...input, timestamp }), 'utf8');
   const given = Buffer.from(signature, 'utf8');
@@ -165,10 +185,15 @@ const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,
  * The URL HubSpot called, rebuilt from the request: scheme and host from X-Forwarded-Proto and
  * X-Forwarded-Host when `trustProxy` (a TLS-terminating proxy in front), else from the socket and Host.
  */
-export function fullRequestUrl(req: RequestLike, options: { readonly trustProxy: boolean }): Result<string, SignatureProblem> {
+export function fullRequestUrl(
+  req: RequestLike,
+  options: { readonly trustProxy: boolean },
+): Result<string, SignatureProblem> {
   const encrypted = req.socket !== undefined && 'encrypted' in req.socket && req.socket.encrypted === true;
   const direct = encrypted ? 'https' : 'http';
-  const proto = (options.trustProxy ? (firstHeader(req.headers['x-forwarded-proto']) ?? direct) : direct).toLowerCase();
+  const proto = (
+    options.trustProxy ? (firstHeader(req.headers['x-forwarded-proto']) ?? direct) : direct
+  ).toLowerCase();
   const host = options.trustProxy
     ? (firstHeader(req.headers['x-forwarded-host']) ?? firstHeader(req.headers.host))
     : firstHeader(req.headers.host);
@@ -187,7 +212,13 @@ export function fullRequestUrl(req: RequestLike, options: { readonly trustProxy:
 export const CALLER_PARAMS = ['portalId', 'userId', 'userEmail', 'appId'] as const;
 export type CallerParam = (typeof CALLER_PARAMS)[number];
 
-export const CALLER_PROBLEM_CODES = ['INVALID_URL', 'MALFORMED_QUERY', 'DUPLICATE_PARAM', 'MISSING_PARAM', 'INVALID_PARAM'] as const;
+export const CALLER_PROBLEM_CODES = [
+  'INVALID_URL',
+  'MALFORMED_QUERY',
+  'DUPLICATE_PARAM',
+  'MISSING_PARAM',
+  'INVALID_PARAM',
+] as const;
 export type CallerProblemCode = (typeof CALLER_PROBLEM_CODES)[number];
 
 export interface CallerProblem {
@@ -254,7 +285,13 @@ export function signedCaller(url: string): Result<SignedCaller, CallerProblem> {
   for (const param of CALLER_PARAMS) {
     const all = found.get(param) ?? [];
     if (all.length > 1) {
-      return err(callerProblem('DUPLICATE_PARAM', `The query names ${param} ${all.length} times; it must appear once.`, param));
+      return err(
+        callerProblem(
+          'DUPLICATE_PARAM',
+          `The query names ${param} ${all.length} times; it must appear once.`,
+          param,
+        ),
+      );
     }
     if (all[0] !== undefined) values[param] = all[0];
   }
@@ -266,13 +303,20 @@ export function signedCaller(url: string): Result<SignedCaller, CallerProblem> {
     return err(
       callerProblem(
         missing ? 'MISSING_PARAM' : 'INVALID_PARAM',
-        missing ? `The signed URL has no ${param}.` : `The signed URL's ${param ?? 'caller parameter'} ${param === 'userEmail' ? 'must be 1 to 320 characters' : 'must be a positive integer without leading zeros'}.`,
+        missing
+          ? `The signed URL has no ${param}.`
+          : `The signed URL's ${param ?? 'caller parameter'} ${param === 'userEmail' ? 'must be 1 to 320 characters' : 'must be a positive integer without leading zeros'}.`,
         param,
       ),
     );
   }
   const { portalId, userId, appId, userEmail } = parsed.data;
-  return ok({ portalId, userId, ...(appId === undefined ? {} : { appId }), ...(userEmail === undefined ? {} : { userEmail }) });
+  return ok({
+    portalId,
+    userId,
+    ...(appId === undefined ? {} : { appId }),
+    ...(userEmail === undefined ? {} : { userEmail }),
+  });
 }
 
 /**

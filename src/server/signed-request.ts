@@ -64,16 +64,21 @@ export function refuseEncodedBody(req: Request, res: Response, next: NextFunctio
   const charset = charsetOf(header(req, 'content-type'));
   let message: string | undefined;
   if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
-    message = 'The request body must not be compressed: send it without a Content-Encoding (or with identity).';
+    message =
+      'The request body must not be compressed: send it without a Content-Encoding (or with identity).';
   } else if (charset !== undefined && !UTF8_CHARSETS.has(charset)) {
-    message = 'The request body must be UTF-8 JSON: send Content-Type: application/json without a charset, or with charset=utf-8.';
+    message =
+      'The request body must be UTF-8 JSON: send Content-Type: application/json without a charset, or with charset=utf-8.';
   }
   if (message === undefined) {
     next();
     return;
   }
   ctx.log.warn(
-    { reason: encoding !== undefined && encoding !== '' && encoding !== 'identity' ? 'CONTENT_ENCODING' : 'CHARSET' },
+    {
+      reason:
+        encoding !== undefined && encoding !== '' && encoding !== 'identity' ? 'CONTENT_ENCODING' : 'CHARSET',
+    },
     'request refused: media type',
   );
   sendApiError(res, { code: 'UNSUPPORTED_MEDIA_TYPE', message }, ctx.requestId);
@@ -95,7 +100,11 @@ export function verifySignature(options: SignatureOptions) {
     const ctx = context(res);
     const refuse = (reason: string, detail: string): void => {
       ctx.log.warn({ reason }, 'request refused: signature');
-      sendApiError(res, { code: 'UNAUTHORIZED', message: `This request is not signed by HubSpot: ${detail}` }, ctx.requestId);
+      sendApiError(
+        res,
+        { code: 'UNAUTHORIZED', message: `This request is not signed by HubSpot: ${detail}` },
+        ctx.requestId,
+      );
     };
     const url = fullRequestUrl(req, { trustProxy: options.trustProxy });
     const signature = header(req, SIGNATURE_HEADER);
@@ -117,7 +126,11 @@ export function verifySignature(options: SignatureOptions) {
       return;
     }
     // Past the window the timestamp check refuses the signature anyway, so the record may go then.
-    const fresh = await options.seen.markSignatureSeen(signature, timestamp, Number(timestamp) + MAX_SIGNATURE_AGE_MS);
+    const fresh = await options.seen.markSignatureSeen(
+      signature,
+      timestamp,
+      Number(timestamp) + MAX_SIGNATURE_AGE_MS,
+    );
     if (!fresh) {
       refuse(
         'REPLAYED',

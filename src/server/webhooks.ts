@@ -19,7 +19,13 @@ import type { InstallationStore } from '../ports/installation-store.js';
 import type { PlanLifecycle } from '../ports/plan-lifecycle.js';
 import { INTERNAL_ERROR, sendApiError } from './errors.js';
 import { context, withinRequest } from './request-context.js';
-import { bodyBytes, rawBody, refuseEncodedBody, verifySignature, type SignatureOptions } from './signed-request.js';
+import {
+  bodyBytes,
+  rawBody,
+  refuseEncodedBody,
+  verifySignature,
+  type SignatureOptions,
+} from './signed-request.js';
 
 const Id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,19}$/)]).transform(String);
 
@@ -107,83 +113,89 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
     return 'ignored';
   }
 
-  router.post('/hubspot', refuseEncodedBody, rawBody, verifySignature(deps.signature), async (req: Request, res: Response) => {
-    const ctx = context(res);
-    // hubspot.fetch signs card calls with the same secret and scheme, and card code picks the path: a card
-    // call aimed here would verify, and its body could name any portal. HubSpot appends the caller to the query
-    // of every card call, and the webhook target URL has no query: a signed request with one is not a webhook.
-    if (req.originalUrl.includes('?')) {
-      ctx.log.warn({ reason: 'QUERY_ON_WEBHOOK' }, 'request refused: signature');
-      sendApiError(
-        res,
-        { code: 'UNAUTHORIZED', message: 'This request is not a HubSpot webhook delivery.' },
-        ctx.requestId,
-      );
-      return;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(bodyBytes(req).toString('utf8'));
-    } catch {
-      // Not JSON: nothing HubSpot would send; refused without detail.
-      json = undefined;
-    }
-    const batch = webhookBatchSchema.safeParse(json);
-    if (!batch.success) {
-      sendApiError(
-        res,
-        { code: 'INVALID_INPUT', message: 'The webhook body is not a batch of HubSpot events.' },
-        ctx.requestId,
-      );
-      return;
-    }
-    const counts: Record<Outcome | 'failed', number> = {
-      handled: 0,
-      duplicate: 0,
-      ignored: 0,
-      stale: 0,
-      inactive_portal: 0,
-      unsupported: 0,
-      failed: 0,
-    };
-    // In order: HubSpot's batch order is the closest thing to the order events happened in.
-    for (const event of batch.data) {
-      try {
-        counts[await withinRequest(res, () => handle(event))]++;
-      } catch (error) {
-        // One failing event must not stop the others; the batch is answered 503 so HubSpot redelivers it.
-        counts.failed++;
-        ctx.log.warn(
-          {
-            eventId: event.eventId,
-            type: event.subscriptionType,
-            portalId: event.portalId,
-            code: error instanceof WebhookHandlingError ? error.code : 'UNEXPECTED',
-          },
-          'webhook event failed',
+  router.post(
+    '/hubspot',
+    refuseEncodedBody,
+    rawBody,
+    verifySignature(deps.signature),
+    async (req: Request, res: Response) => {
+      const ctx = context(res);
+      // hubspot.fetch signs card calls with the same secret and scheme, and card code picks the path: a card
+      // call aimed here would verify, and its body could name any portal. HubSpot appends the caller to the query
+      // of every card call, and the webhook target URL has no query: a signed request with one is not a webhook.
+      if (req.originalUrl.includes('?')) {
+        ctx.log.warn({ reason: 'QUERY_ON_WEBHOOK' }, 'request refused: signature');
+        sendApiError(
+          res,
+          { code: 'UNAUTHORIZED', message: 'This request is not a HubSpot webhook delivery.' },
+          ctx.requestId,
         );
+        return;
       }
-    }
-    ctx.log.info(counts, 'webhook batch');
-    if (counts.unsupported > 0)
-      ctx.log.warn(
-        { unsupported: counts.unsupported },
-        'deal deletions/merges not applied: no PlanLifecycle is configured',
-      );
-    if (counts.failed > 0) {
-      sendApiError(
-        res,
-        {
-          code: 'CRM_UNAVAILABLE',
-          message: `${counts.failed} event(s) could not be handled yet; redeliver the batch.`,
-          retryAfterSeconds: 30,
-        },
-        ctx.requestId,
-      );
-      return;
-    }
-    res.status(200).json(counts);
-  });
+      let json: unknown;
+      try {
+        json = JSON.parse(bodyBytes(req).toString('utf8'));
+      } catch {
+        // Not JSON: nothing HubSpot would send; refused without detail.
+        json = undefined;
+      }
+      const batch = webhookBatchSchema.safeParse(json);
+      if (!batch.success) {
+        sendApiError(
+          res,
+          { code: 'INVALID_INPUT', message: 'The webhook body is not a batch of HubSpot events.' },
+          ctx.requestId,
+        );
+        return;
+      }
+      const counts: Record<Outcome | 'failed', number> = {
+        handled: 0,
+        duplicate: 0,
+        ignored: 0,
+        stale: 0,
+        inactive_portal: 0,
+        unsupported: 0,
+        failed: 0,
+      };
+      // In order: HubSpot's batch order is the closest thing to the order events happened in.
+      for (const event of batch.data) {
+        try {
+          counts[await withinRequest(res, () => handle(event))]++;
+        } catch (error) {
+          // One failing event must not stop the others; the batch is answered 503 so HubSpot redelivers it.
+          counts.failed++;
+          ctx.log.warn(
+            {
+              eventId: event.eventId,
+              type: event.subscriptionType,
+              portalId: event.portalId,
+              code: error instanceof WebhookHandlingError ? error.code : 'UNEXPECTED',
+            },
+            'webhook event failed',
+          );
+        }
+      }
+      ctx.log.info(counts, 'webhook batch');
+      if (counts.unsupported > 0)
+        ctx.log.warn(
+          { unsupported: counts.unsupported },
+          'deal deletions/merges not applied: no PlanLifecycle is configured',
+        );
+      if (counts.failed > 0) {
+        sendApiError(
+          res,
+          {
+            code: 'CRM_UNAVAILABLE',
+            message: `${counts.failed} event(s) could not be handled yet; redeliver the batch.`,
+            retryAfterSeconds: 30,
+          },
+          ctx.requestId,
+        );
+        return;
+      }
+      res.status(200).json(counts);
+    },
+  );
 
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) {

@@ -22,7 +22,8 @@ function must<T>(res: { ok: true; value: T } | { ok: false; error: unknown }): T
   if (!res.ok) throw new Error(`expected success, got ${JSON.stringify(res.error)}`);
   return res.value;
 }
-const edited = (res: { ok: true; value: { plan: Plan } } | { ok: false; error: unknown }): Plan => must(res).plan;
+const edited = (res: { ok: true; value: { plan: Plan } } | { ok: false; error: unknown }): Plan =>
+  must(res).plan;
 
 export function planStoreContract(name: string, open: () => Promise<PlanStoreFixture>): void {
   describe(`PlanStore contract: ${name}`, () => {
@@ -33,7 +34,13 @@ export function planStoreContract(name: string, open: () => Promise<PlanStoreFix
     afterAll(() => f.close());
 
     const save = async (plan: Plan, requestDigest?: string): Promise<StoredPlan> =>
-      must(await f.store.save({ plan, projection: project(plan, TODAY), ...(requestDigest === undefined ? {} : { requestDigest }) }));
+      must(
+        await f.store.save({
+          plan,
+          projection: project(plan, TODAY),
+          ...(requestDigest === undefined ? {} : { requestDigest }),
+        }),
+      );
     async function saved(n = 3): Promise<{ deal: DealRef; stored: StoredPlan }> {
       const deal = await f.newDeal();
       return { deal, stored: await save(planWith(deal, n)) };
@@ -67,7 +74,10 @@ export function planStoreContract(name: string, open: () => Promise<PlanStoreFix
       expect(refused.ok).toBe(false);
       if (!refused.ok && refused.error.code === 'VERSION_CONFLICT') {
         expect(refused.error.currentVersion).toBe(3);
-        expect(refused.error.changesSince.map((a) => a.kind)).toEqual(['plan_title_changed', 'value_summary_edited']);
+        expect(refused.error.changesSince.map((a) => a.kind)).toEqual([
+          'plan_title_changed',
+          'value_summary_edited',
+        ]);
         expect(refused.error.changesSinceComplete).toBe(true);
       } else {
         throw new Error(`expected VERSION_CONFLICT, got ${JSON.stringify(refused)}`);
@@ -77,19 +87,34 @@ export function planStoreContract(name: string, open: () => Promise<PlanStoreFix
 
     test('the same request sent again after it committed answers the stored success and writes no new version', async () => {
       const { deal, stored } = await saved();
-      const next = edited(addMilestone(stored.plan, { id: 'again', title: 'Sent twice', dueDate: '2026-11-25', sellerOwnerId: 's-seller' }, ctx()));
+      const next = edited(
+        addMilestone(
+          stored.plan,
+          { id: 'again', title: 'Sent twice', dueDate: '2026-11-25', sellerOwnerId: 's-seller' },
+          ctx(),
+        ),
+      );
       const first = await save(next, 'digest-1');
       const again = await save(next, 'digest-1');
       expect(again.plan).toEqual(first.plan);
       expect(must(await f.store.load(deal))?.plan.version).toBe(first.plan.version);
-      expect(must(await f.store.load(deal))?.lastRequest).toEqual({ base: stored.plan.version, digest: 'digest-1' });
-      const other = await f.store.save({ plan: next, projection: project(next, TODAY), requestDigest: 'digest-2' });
+      expect(must(await f.store.load(deal))?.lastRequest).toEqual({
+        base: stored.plan.version,
+        digest: 'digest-1',
+      });
+      const other = await f.store.save({
+        plan: next,
+        projection: project(next, TODAY),
+        requestDigest: 'digest-2',
+      });
       expect(!other.ok && other.error.code).toBe('VERSION_CONFLICT');
     });
 
     test('writeProjection writes only the changed forecast fields, returns their names, and never changes the version', async () => {
       const { deal, stored } = await saved();
-      const unchanged = must(await f.store.writeProjection(deal, project(stored.plan, TODAY), stored.writtenProjection));
+      const unchanged = must(
+        await f.store.writeProjection(deal, project(stored.plan, TODAY), stored.writtenProjection),
+      );
       expect(unchanged).toEqual([]);
       const later = project(stored.plan, '2027-03-01');
       const fields = must(await f.store.writeProjection(deal, later, stored.writtenProjection));
@@ -101,7 +126,10 @@ export function planStoreContract(name: string, open: () => Promise<PlanStoreFix
 
     test('a plan that does not pass validation is refused and nothing is written', async () => {
       const { deal, stored } = await saved();
-      const broken: Plan = { ...stored.plan, milestones: stored.plan.milestones.map((m) => ({ ...m, dependsOn: ['nowhere'] })) };
+      const broken: Plan = {
+        ...stored.plan,
+        milestones: stored.plan.milestones.map((m) => ({ ...m, dependsOn: ['nowhere'] })),
+      };
       const refused = await f.store.save({ plan: broken, projection: project(stored.plan, TODAY) });
       expect(!refused.ok && refused.error.code).toBe('CRM_VALIDATION');
       expect(must(await f.store.load(deal))?.plan).toEqual(stored.plan);

@@ -28,12 +28,16 @@ for (const mode of ['custom_object', 'document'] as const) {
     const h = await startHarness({}, FAST_RETRY, { perWindow: 10_000, windowMs: 10_000, searchPerSecond: 4 });
     const portal = mode === 'custom_object' ? h.demoPortalId : await h.newPortal('professional');
     const other = await h.newPortal('professional');
-    const report = await provisionPortal(h.transport, portal, { scopes: mode === 'custom_object' ? ENTERPRISE_SCOPES : PROFESSIONAL_SCOPES });
+    const report = await provisionPortal(h.transport, portal, {
+      scopes: mode === 'custom_object' ? ENTERPRISE_SCOPES : PROFESSIONAL_SCOPES,
+    });
     if (!report.ok) throw new Error(JSON.stringify(report.error));
     const config: PortalStoreConfig = {
       storageMode: mode,
       writeNativeForecast: false,
-      ...(report.value.milestoneObjectTypeId ? { milestoneObjectType: report.value.milestoneObjectTypeId } : {}),
+      ...(report.value.milestoneObjectTypeId
+        ? { milestoneObjectType: report.value.milestoneObjectTypeId }
+        : {}),
     };
     return {
       store: new HubSpotPlanStore({ transport: h.transport, portalConfig: () => Promise.resolve(config) }),

@@ -91,7 +91,11 @@ export function installationStoreContract(harness: DatabaseHarness): void {
       await store.deactivate(102, 'uninstalled');
       clock.advance(DAY);
       const again = await store.install(
-        installInput(102, { scopes: ['oauth', 'crm.objects.custom.read'], storageMode: 'custom_object', tokens: tokens('second') }),
+        installInput(102, {
+          scopes: ['oauth', 'crm.objects.custom.read'],
+          storageMode: 'custom_object',
+          tokens: tokens('second'),
+        }),
       );
       expect(again).toMatchObject({
         status: { state: 'active' },
@@ -108,22 +112,31 @@ export function installationStoreContract(harness: DatabaseHarness): void {
       await store.install(installInput(103));
       clock.advance(1_000);
       expect(await store.deactivate(103, 'token_revoked')).toBe(true);
-      expect(await store.getInstallation(103)).toMatchObject({ status: { state: 'inactive', reason: 'token_revoked' }, updatedAt: T0 + 1_000 });
+      expect(await store.getInstallation(103)).toMatchObject({
+        status: { state: 'inactive', reason: 'token_revoked' },
+        updatedAt: T0 + 1_000,
+      });
       expect(await store.getTokens(103)).toBeUndefined();
       expect(await store.deactivate(404, 'uninstalled')).toBe(false);
     });
 
     it('updates settings by patch: a left-out setting keeps its value; an unknown portal gives undefined', async () => {
       await store.install(installInput(104));
-      expect((await store.updateSettings(104, { writeNativeForecast: true }))?.settings).toEqual({ writeNativeForecast: true });
+      expect((await store.updateSettings(104, { writeNativeForecast: true }))?.settings).toEqual({
+        writeNativeForecast: true,
+      });
       expect((await store.updateSettings(104, {}))?.settings).toEqual({ writeNativeForecast: true });
-      expect((await store.updateSettings(104, { writeNativeForecast: false }))?.settings).toEqual({ writeNativeForecast: false });
+      expect((await store.updateSettings(104, { writeNativeForecast: false }))?.settings).toEqual({
+        writeNativeForecast: false,
+      });
       expect(await store.updateSettings(404, { writeNativeForecast: true })).toBeUndefined();
     });
 
     it('refuses arguments that are bugs (portal id 0, a scope with a space) with INVALID_ARGUMENT', async () => {
       await expect(store.install(installInput(0))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-      await expect(store.install(installInput(105, { scopes: ['two words'] }))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      await expect(store.install(installInput(105, { scopes: ['two words'] }))).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      });
       expect(await store.getInstallation(105)).toBeUndefined();
     });
   });
@@ -131,7 +144,10 @@ export function installationStoreContract(harness: DatabaseHarness): void {
   describe('tokens', () => {
     it('stores tokens encrypted: the database holds ciphertext, getTokens gives the plaintext back', async () => {
       await store.install(installInput(201));
-      const { rows } = await db.query('SELECT access_token, refresh_token FROM oauth_tokens WHERE portal_id = $1', [201]);
+      const { rows } = await db.query(
+        'SELECT access_token, refresh_token FROM oauth_tokens WHERE portal_id = $1',
+        [201],
+      );
       const row = rows[0]!;
       for (const column of ['access_token', 'refresh_token']) {
         expect(String(row[column])).toMatch(/^enc1:k1:/);
@@ -144,7 +160,11 @@ export function installationStoreContract(harness: DatabaseHarness): void {
       await store.install(installInput(202));
       expect(await store.saveTokens(202, tokens('refreshed', T0 + 99))).toBe(true);
       expect(await store.getTokens(202)).toEqual(tokens('refreshed', T0 + 99));
-      expect((await store.getInstallation(202))?.scopes).toEqual(['crm.objects.deals.read', 'crm.objects.deals.write', 'oauth']);
+      expect((await store.getInstallation(202))?.scopes).toEqual([
+        'crm.objects.deals.read',
+        'crm.objects.deals.write',
+        'oauth',
+      ]);
       await store.saveTokens(202, tokens('again'), ['oauth']);
       expect((await store.getInstallation(202))?.scopes).toEqual(['oauth']);
     });
@@ -164,15 +184,24 @@ export function installationStoreContract(harness: DatabaseHarness): void {
       const body = Buffer.from(parts[3]!, 'base64url');
       body[0] = body[0]! ^ 0xff;
       parts[3] = body.toString('base64url');
-      await db.query('UPDATE oauth_tokens SET access_token = $1 WHERE portal_id = $2', [parts.join(':'), 204]);
-      await expect(store.getTokens(204)).rejects.toMatchObject({ name: 'InstallationStoreError', code: 'TOKEN_UNREADABLE' });
+      await db.query('UPDATE oauth_tokens SET access_token = $1 WHERE portal_id = $2', [
+        parts.join(':'),
+        204,
+      ]);
+      await expect(store.getTokens(204)).rejects.toMatchObject({
+        name: 'InstallationStoreError',
+        code: 'TOKEN_UNREADABLE',
+      });
     });
 
     it("throws TOKEN_UNREADABLE when one portal's ciphertext is copied into another portal's row", async () => {
       await store.install(installInput(205));
       await store.install(installInput(206));
       const { rows } = await db.query('SELECT access_token FROM oauth_tokens WHERE portal_id = $1', [205]);
-      await db.query('UPDATE oauth_tokens SET access_token = $1 WHERE portal_id = $2', [rows[0]!.access_token as string, 206]);
+      await db.query('UPDATE oauth_tokens SET access_token = $1 WHERE portal_id = $2', [
+        rows[0]!.access_token as string,
+        206,
+      ]);
       await expect(store.getTokens(206)).rejects.toMatchObject({ code: 'TOKEN_UNREADABLE' });
     });
 
@@ -241,7 +270,9 @@ export function installationStoreContract(harness: DatabaseHarness): void {
     });
 
     it('lets exactly one of many concurrent deliveries of the same signed request through', async () => {
-      const results = await Promise.all(Array.from({ length: 25 }, () => store.markSignatureSeen(sig, ts, T0 + 300_000)));
+      const results = await Promise.all(
+        Array.from({ length: 25 }, () => store.markSignatureSeen(sig, ts, T0 + 300_000)),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
@@ -314,8 +345,14 @@ export function installationStoreContract(harness: DatabaseHarness): void {
       for (let i = 0; i < 10; i++) {
         const portalId = 400 + i;
         await store.install(installInput(portalId));
-        await Promise.all([store.saveTokens(portalId, tokens('refresh')), store.deactivate(portalId, 'uninstalled')]);
-        expect((await store.getInstallation(portalId))?.status).toEqual({ state: 'inactive', reason: 'uninstalled' });
+        await Promise.all([
+          store.saveTokens(portalId, tokens('refresh')),
+          store.deactivate(portalId, 'uninstalled'),
+        ]);
+        expect((await store.getInstallation(portalId))?.status).toEqual({
+          state: 'inactive',
+          reason: 'uninstalled',
+        });
         expect(await store.getTokens(portalId)).toBeUndefined();
       }
     });
@@ -329,7 +366,9 @@ export function installationStoreContract(harness: DatabaseHarness): void {
     });
 
     it('refuses to start when a shipped migration was edited', async () => {
-      const edited: Migration[] = MIGRATIONS.map((m, i) => (i === 0 ? { ...m, statements: [...m.statements, 'SELECT 1'] } : m));
+      const edited: Migration[] = MIGRATIONS.map((m, i) =>
+        i === 0 ? { ...m, statements: [...m.statements, 'SELECT 1'] } : m,
+      );
       await expect(migrate(db, clock.now(), edited)).rejects.toThrow(MigrationError);
     });
 
@@ -344,12 +383,19 @@ export function installationStoreContract(harness: DatabaseHarness): void {
     });
 
     it('applies a new migration appended to the list, and rolls back one that fails part-way', async () => {
-      const good: Migration = { id: MIGRATIONS.length + 1, name: 'good', statements: ['CREATE TABLE extra_a (id INTEGER PRIMARY KEY)'] };
+      const good: Migration = {
+        id: MIGRATIONS.length + 1,
+        name: 'good',
+        statements: ['CREATE TABLE extra_a (id INTEGER PRIMARY KEY)'],
+      };
       expect(await migrate(db, clock.now(), [...MIGRATIONS, good])).toEqual([good.id]);
       const bad: Migration = {
         id: MIGRATIONS.length + 2,
         name: 'bad',
-        statements: ['CREATE TABLE extra_b (id INTEGER PRIMARY KEY)', 'CREATE TABLE extra_a (id INTEGER PRIMARY KEY)'],
+        statements: [
+          'CREATE TABLE extra_b (id INTEGER PRIMARY KEY)',
+          'CREATE TABLE extra_a (id INTEGER PRIMARY KEY)',
+        ],
       };
       await expect(migrate(db, clock.now(), [...MIGRATIONS, good, bad])).rejects.toThrow();
       const { rows } = await db.query('SELECT id FROM app_migrations WHERE id = $1', [bad.id]);

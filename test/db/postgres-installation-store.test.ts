@@ -76,7 +76,9 @@ describe('several backend instances sharing one PostgreSQL database', () => {
     for (const db of dbs) stores.push(await SqlInstallationStore.open({ db, cipher, clock }));
     const ts = String(clock.now());
     const seen = await Promise.all(
-      stores.flatMap((s) => [0, 1, 2].map(() => s.markSignatureSeen('sig-shared-by-instances', ts, clock.now() + 300_000))),
+      stores.flatMap((s) =>
+        [0, 1, 2].map(() => s.markSignatureSeen('sig-shared-by-instances', ts, clock.now() + 300_000)),
+      ),
     );
     expect(seen.filter(Boolean)).toHaveLength(1);
   });
@@ -88,11 +90,18 @@ describe('several backend instances sharing one PostgreSQL database', () => {
     const stores: SqlInstallationStore[] = [];
     for (const db of dbs) stores.push(await SqlInstallationStore.open({ db, cipher, clock }));
 
-    const seen = await Promise.all(stores.flatMap((s) => [s.markEventSeen('evt-x'), s.markEventSeen('evt-x')]));
+    const seen = await Promise.all(
+      stores.flatMap((s) => [s.markEventSeen('evt-x'), s.markEventSeen('evt-x')]),
+    );
     expect(seen.filter(Boolean)).toHaveLength(1);
 
     await stores[0]!.saveState('nonce-shared-by-instances-01', clock.now() + 60_000);
-    const consumed = await Promise.all(stores.flatMap((s) => [s.consumeState('nonce-shared-by-instances-01'), s.consumeState('nonce-shared-by-instances-01')]));
+    const consumed = await Promise.all(
+      stores.flatMap((s) => [
+        s.consumeState('nonce-shared-by-instances-01'),
+        s.consumeState('nonce-shared-by-instances-01'),
+      ]),
+    );
     expect(consumed.filter(Boolean)).toHaveLength(1);
   });
 
@@ -152,6 +161,8 @@ describe('openInstallationStore', () => {
   });
 
   it('refuses a schema name that is not a plain identifier', async () => {
-    await expect(openPostgres({ connectionString: DATABASE_URL, schema: 'x; DROP TABLE y' })).rejects.toThrow(/schema/);
+    await expect(openPostgres({ connectionString: DATABASE_URL, schema: 'x; DROP TABLE y' })).rejects.toThrow(
+      /schema/,
+    );
   });
 });

@@ -60,7 +60,11 @@ export async function startCrmServer(tokens: Record<string, TokenGrant>): Promis
     const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
     const grant = token === undefined ? undefined : tokens[token];
     if (!grant) return sendError(res, 401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found.');
-    const ctx: CallerContext = { portalId: grant.portalId, tier: grant.tier, scopes: new Set(grant.scopes ?? ALL_SCOPES) };
+    const ctx: CallerContext = {
+      portalId: grant.portalId,
+      tier: grant.tier,
+      scopes: new Set(grant.scopes ?? ALL_SCOPES),
+    };
     res.locals.sandbox = ctx;
     next();
   });
@@ -75,7 +79,8 @@ export async function startCrmServer(tokens: Record<string, TokenGrant>): Promis
     db,
     clock,
     // numberOfApiCallRetries 0: a test must see the first answer, not a retried one.
-    client: (token, base = baseUrl) => new Client({ accessToken: token, basePath: base, numberOfApiCallRetries: 0 }),
+    client: (token, base = baseUrl) =>
+      new Client({ accessToken: token, basePath: base, numberOfApiCallRetries: 0 }),
     close: () =>
       new Promise<void>((ok, fail) => {
         server.close((e) => {
@@ -97,7 +102,10 @@ export async function call(
   // Bodies are HubSpot JSON that tests check field by field with expect(); typing each one adds nothing.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): Promise<{ status: number; body: any }> {
-  const init: RequestInit = { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } };
+  const init: RequestInit = {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  };
   if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
   const res = await fetch(`${server.baseUrl}${path}`, init);
   const text = await res.text();

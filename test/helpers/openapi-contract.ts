@@ -62,7 +62,9 @@ export class ContractChecker {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
     const backends: { file: string; api: Backend }[] = [];
     for (const file of files) {
-      const definition = normaliseResponses(JSON.parse(readFileSync(join(dir, file), 'utf8')) as SpecDocument);
+      const definition = normaliseResponses(
+        JSON.parse(readFileSync(join(dir, file), 'utf8')) as SpecDocument,
+      );
       // `quick` skips validating the spec documents themselves: HubSpot's use `$ref` beside `description`
       // in `default` responses, which strict OpenAPI 3.0 validation rejects although every tool reads it.
       const api = new OpenAPIBackend({

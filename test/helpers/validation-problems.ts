@@ -17,6 +17,7 @@ const PREFIX = 'Property values were not valid: ';
 
 export function problems(body: unknown): EmbeddedProblem[] {
   const message = (body as { message?: unknown } | undefined)?.message;
-  if (typeof message !== 'string' || !message.startsWith(PREFIX)) throw new Error(`not a property validation message: ${String(message)}`);
+  if (typeof message !== 'string' || !message.startsWith(PREFIX))
+    throw new Error(`not a property validation message: ${String(message)}`);
   return JSON.parse(message.slice(PREFIX.length)) as EmbeddedProblem[];
 }

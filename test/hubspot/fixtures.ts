@@ -2,7 +2,7 @@
 import { aGoal, aMilestone, aRisk, aStakeholder, anActivityEntry } from '../../src/domain/test-factories.js';
 import type { DealRef, EditContext, Plan } from '../../src/domain/model.js';
 import { addDays } from '../../src/domain/dates.js';
-import type { HubSpotTransport} from '../../src/adapters/hubspot/transport.js';
+import type { HubSpotTransport } from '../../src/adapters/hubspot/transport.js';
 import { type CrmRequest } from '../../src/adapters/hubspot/transport.js';
 
 export const TODAY = '2026-11-16';
@@ -30,7 +30,13 @@ export function planWith(deal: DealRef, n: number, overrides: Partial<Plan> = {}
     valueSummary: 'Acme closes its books in 5 days instead of 10.',
     goals: [aGoal()],
     stakeholders: [
-      aStakeholder({ id: 's-seller', side: 'seller', name: 'Sam Seller', role: 'account_executive', ownerId: '1' }),
+      aStakeholder({
+        id: 's-seller',
+        side: 'seller',
+        name: 'Sam Seller',
+        role: 'account_executive',
+        ownerId: '1',
+      }),
       aStakeholder({ id: 's-champion', name: 'Bea Buyer', role: 'champion' }),
     ],
     milestones,

@@ -5,7 +5,11 @@
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/platform/server.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { HubSpotTransport, type AttemptEvent } from '../../src/adapters/hubspot/transport.js';
-import { DEFAULT_THROTTLE, PortalThrottle, type ThrottleSettings } from '../../src/adapters/hubspot/throttle.js';
+import {
+  DEFAULT_THROTTLE,
+  PortalThrottle,
+  type ThrottleSettings,
+} from '../../src/adapters/hubspot/throttle.js';
 import type { RetrySettings } from '../../src/adapters/hubspot/retry-policy.js';
 import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES } from '../../src/server/oauth/scopes.js';
 
@@ -24,7 +28,12 @@ export const realClock: Clock = {
 };
 
 /** Retries that are quick enough for tests but keep the policy's shape. */
-export const FAST_RETRY: RetrySettings = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 40, rateLimitWaitMs: 20 };
+export const FAST_RETRY: RetrySettings = {
+  maxAttempts: 4,
+  baseDelayMs: 5,
+  maxDelayMs: 40,
+  rateLimitWaitMs: 20,
+};
 
 export interface Harness {
   sandbox: Sandbox;
@@ -53,7 +62,11 @@ export async function startHarness(
   retry: RetrySettings = FAST_RETRY,
   throttle: ThrottleSettings = DEFAULT_THROTTLE,
 ): Promise<Harness> {
-  const sandbox = await createSandbox({ dataFile: ':memory:', rateLimit: { perTenSeconds: null }, ...options });
+  const sandbox = await createSandbox({
+    dataFile: ':memory:',
+    rateLimit: { perTenSeconds: null },
+    ...options,
+  });
   const tokens = new Map<string, string>([[String(sandbox.demoPortalId), sandbox.demoToken]]);
   const attempts: AttemptEvent[] = [];
   const transport = new HubSpotTransport({
@@ -68,12 +81,21 @@ export async function startHarness(
     onAttempt: (e) => attempts.push(e),
   });
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const raw = async (portalId: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+  const raw = async (
+    portalId: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- HubSpot JSON, checked field by field with expect()
+  ): Promise<{ status: number; body: any }> => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     const token = tokens.get(portalId);
     if (token && !path.startsWith('/_sandbox')) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${sandbox.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${sandbox.baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
@@ -93,13 +115,18 @@ export async function startHarness(
     },
     async newDeal(portalId, name = 'Test deal') {
       const res = await raw(portalId, 'POST', '/crm/v3/objects/deals', { properties: { dealname: name } });
-      if (res.status !== 201) throw new Error(`could not create a deal: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 201)
+        throw new Error(`could not create a deal: ${res.status} ${JSON.stringify(res.body)}`);
       return String(res.body.id);
     },
     raw,
     async setFaults(portalId, faults) {
-      const res = faults === null ? await raw('', 'DELETE', `/_sandbox/portals/${portalId}/faults`) : await raw('', 'PUT', `/_sandbox/portals/${portalId}/faults`, faults);
-      if (res.status >= 300) throw new Error(`could not set faults: ${res.status} ${JSON.stringify(res.body)}`);
+      const res =
+        faults === null
+          ? await raw('', 'DELETE', `/_sandbox/portals/${portalId}/faults`)
+          : await raw('', 'PUT', `/_sandbox/portals/${portalId}/faults`, faults);
+      if (res.status >= 300)
+        throw new Error(`could not set faults: ${res.status} ${JSON.stringify(res.body)}`);
     },
     async waitForSearchIndex(portalId) {
       const res = await raw('', 'GET', `/_sandbox/portals/${portalId}/search-lag`);
@@ -111,7 +138,10 @@ export async function startHarness(
 }
 
 /** Attempts grouped as `METHOD path` → count. */
-export function countBy(attempts: readonly AttemptEvent[], key: (a: AttemptEvent) => string = (a) => a.method): Record<string, number> {
+export function countBy(
+  attempts: readonly AttemptEvent[],
+  key: (a: AttemptEvent) => string = (a) => a.method,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const a of attempts) out[key(a)] = (out[key(a)] ?? 0) + 1;
   return out;

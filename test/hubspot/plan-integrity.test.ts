@@ -29,19 +29,37 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
     h = await startHarness({}, FAST_RETRY, { perWindow: 10_000, windowMs: 10_000, searchPerSecond: 4 });
     const report = must(await provisionPortal(h.transport, h.demoPortalId, { scopes: ENTERPRISE_SCOPES }));
     objectType = report.milestoneObjectTypeId ?? '';
-    const config: PortalStoreConfig = { storageMode: 'custom_object', writeNativeForecast: false, milestoneObjectType: objectType };
+    const config: PortalStoreConfig = {
+      storageMode: 'custom_object',
+      writeNativeForecast: false,
+      milestoneObjectType: objectType,
+    };
     store = new HubSpotPlanStore({ transport: h.transport, portalConfig: () => Promise.resolve(config) });
-    lifecycle = new HubSpotPlanLifecycle({ transport: h.transport, portalConfig: () => Promise.resolve(config) });
+    lifecycle = new HubSpotPlanLifecycle({
+      transport: h.transport,
+      portalConfig: () => Promise.resolve(config),
+    });
   });
   afterAll(() => h.close());
 
   /** A saved plan of a chain of `n` milestones plus one, `extra`, that nothing depends on. */
   async function newPlan(n = 5): Promise<{ deal: DealRef; plan: Plan }> {
-    const deal: DealRef = { crm: 'hubspot', portalId: h.demoPortalId, dealId: await h.newDeal(h.demoPortalId) };
-    const first = must(addMilestone(planWith(deal, n), { id: 'extra', title: 'Extra step', dueDate: '2026-11-19', sellerOwnerId: 's-seller' }, ctx())).plan;
+    const deal: DealRef = {
+      crm: 'hubspot',
+      portalId: h.demoPortalId,
+      dealId: await h.newDeal(h.demoPortalId),
+    };
+    const first = must(
+      addMilestone(
+        planWith(deal, n),
+        { id: 'extra', title: 'Extra step', dueDate: '2026-11-19', sellerOwnerId: 's-seller' },
+        ctx(),
+      ),
+    ).plan;
     return { deal, plan: must(await store.save({ plan: first, projection: project(first, TODAY) })).plan };
   }
-  const save = async (plan: Plan): Promise<Plan> => must(await store.save({ plan, projection: project(plan, TODAY) })).plan;
+  const save = async (plan: Plan): Promise<Plan> =>
+    must(await store.save({ plan, projection: project(plan, TODAY) })).plan;
   const loaded = async (deal: DealRef): Promise<Plan> => {
     const stored = must(await store.load(deal));
     if (stored === null) throw new Error('no plan');
@@ -52,7 +70,11 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
     retired: string[];
   }
   const header = async (deal: DealRef): Promise<RawHeader> => {
-    const res = await h.raw(h.demoPortalId, 'GET', `/crm/v3/objects/deals/${deal.dealId}?properties=map_plan,map_plan_version`);
+    const res = await h.raw(
+      h.demoPortalId,
+      'GET',
+      `/crm/v3/objects/deals/${deal.dealId}?properties=map_plan,map_plan_version`,
+    );
     return JSON.parse(String(res.body.properties.map_plan)) as RawHeader;
   };
   const setHeader = async (deal: DealRef, value: unknown, version?: string): Promise<void> => {
@@ -64,7 +86,10 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
   const liveRecordIds = async (deal: DealRef): Promise<string[]> => {
     const h1 = await header(deal);
     const ids = h1.milestones.map((m) => m.recordId);
-    const res = await h.raw(h.demoPortalId, 'POST', `/crm/v3/objects/${objectType}/batch/read`, { properties: ['map_key'], inputs: ids.map((id) => ({ id })) });
+    const res = await h.raw(h.demoPortalId, 'POST', `/crm/v3/objects/${objectType}/batch/read`, {
+      properties: ['map_key'],
+      inputs: ids.map((id) => ({ id })),
+    });
     return (res.body.results as { id: string }[]).map((r) => r.id).sort();
   };
 
@@ -104,7 +129,13 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
   it('removing a milestone and adding it back with the same id in the next save keeps the plan readable', async () => {
     const { deal, plan } = await newPlan(4);
     const removed = await save(must(removeMilestone(plan, { milestoneId: 'extra' }, ctx())).plan);
-    const readded = must(addMilestone(removed, { id: 'extra', title: 'Back again', dueDate: '2026-11-24', sellerOwnerId: 's-seller' }, ctx())).plan;
+    const readded = must(
+      addMilestone(
+        removed,
+        { id: 'extra', title: 'Back again', dueDate: '2026-11-24', sellerOwnerId: 's-seller' },
+        ctx(),
+      ),
+    ).plan;
     const saved = await save(readded);
     expect(await loaded(deal)).toEqual(saved);
     // And once more, so that a later save's archive pass runs over the same record.
@@ -122,7 +153,9 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
     tampered.retired = victimIds;
     tampered.milestones[0]!.recordId = victimIds[0]!;
     await setHeader(doomed.deal, tampered);
-    expect((await h.raw(h.demoPortalId, 'DELETE', `/crm/v3/objects/deals/${doomed.deal.dealId}`)).status).toBe(204);
+    expect(
+      (await h.raw(h.demoPortalId, 'DELETE', `/crm/v3/objects/deals/${doomed.deal.dealId}`)).status,
+    ).toBe(204);
     const outcome = must(await lifecycle.archiveDealPlan(doomed.deal));
     expect(outcome.archivedMilestones).toBe(2); // m-2's and extra's own records; m-1's slot points at the victim's
     expect(await liveRecordIds(victim.deal)).toEqual(victimIds);
@@ -137,7 +170,13 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
     const tampered = await header(merged.deal);
     tampered.milestones[0]!.recordId = victimIds[0]!;
     await setHeader(merged.deal, tampered);
-    must(await lifecycle.reconcileMerge({ survivor, primaryDealId: merged.deal.dealId, mergedDealIds: [merged.deal.dealId] }));
+    must(
+      await lifecycle.reconcileMerge({
+        survivor,
+        primaryDealId: merged.deal.dealId,
+        mergedDealIds: [merged.deal.dealId],
+      }),
+    );
     expect(await liveRecordIds(victim.deal)).toEqual(victimIds);
     expect(await loaded(victim.deal)).toEqual(victim.plan);
   });
@@ -154,7 +193,10 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
       expect(stored?.plan.version).toBe(3);
       expect(stored?.problems.join(' ')).toMatch(/map_plan_version/);
       // A save based on an older version is still a conflict; one based on 3 writes 4.
-      const stale = await store.save({ plan: { ...v2, valueSummary: 'Stale.' }, projection: project(v2, TODAY) });
+      const stale = await store.save({
+        plan: { ...v2, valueSummary: 'Stale.' },
+        projection: project(v2, TODAY),
+      });
       expect(!stale.ok && stale.error.code).toBe('VERSION_CONFLICT');
       const v4 = await save(must(setValueSummary(stored!.plan, { valueSummary: 'Four.' }, ctx())).plan);
       expect(v4.version).toBe(4);
@@ -168,7 +210,9 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
     const h1 = await header(deal);
     const m2 = h1.milestones.find((m) => m.id === 'm-2')!.recordId;
     expect(ids).toContain(m2);
-    await h.raw(h.demoPortalId, 'PATCH', `/crm/v3/objects/${objectType}/${m2}`, { properties: { map_deal_id: '1' } });
+    await h.raw(h.demoPortalId, 'PATCH', `/crm/v3/objects/${objectType}/${m2}`, {
+      properties: { map_deal_id: '1' },
+    });
     const partial = must(await store.load(deal));
     expect(partial?.plan.milestones.map((m) => m.id)).toEqual(['m-1', 'm-3', 'm-4', 'extra']);
     // m-3 depended on m-2: it depends on nothing left out.
@@ -186,13 +230,31 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
     const target = await newPlan(2);
     const otherIds = await liveRecordIds(other.deal);
     const taken = otherIds[0]!;
-    const before = await h.raw(h.demoPortalId, 'GET', `/crm/v3/objects/${objectType}/${taken}?properties=map_key,map_deal_id,map_title`);
-    await h.raw(h.demoPortalId, 'PATCH', `/crm/v3/objects/${objectType}/${taken}`, { properties: { map_key: `${target.deal.dealId}:newstep` } });
-    const added = must(addMilestone(target.plan, { id: 'newstep', title: 'Written by the target', dueDate: '2026-11-25', sellerOwnerId: 's-seller' }, ctx())).plan;
+    const before = await h.raw(
+      h.demoPortalId,
+      'GET',
+      `/crm/v3/objects/${objectType}/${taken}?properties=map_key,map_deal_id,map_title`,
+    );
+    await h.raw(h.demoPortalId, 'PATCH', `/crm/v3/objects/${objectType}/${taken}`, {
+      properties: { map_key: `${target.deal.dealId}:newstep` },
+    });
+    const added = must(
+      addMilestone(
+        target.plan,
+        { id: 'newstep', title: 'Written by the target', dueDate: '2026-11-25', sellerOwnerId: 's-seller' },
+        ctx(),
+      ),
+    ).plan;
     const refused = await store.save({ plan: added, projection: project(added, TODAY) });
     expect(!refused.ok && refused.error.code).toBe('CRM_CONFLICT');
-    expect(!refused.ok && refused.error.message).toMatch(new RegExp(`belong to another deal.*record ${taken}, map_deal_id ${other.deal.dealId}`));
-    const after = await h.raw(h.demoPortalId, 'GET', `/crm/v3/objects/${objectType}/${taken}?properties=map_key,map_deal_id,map_title`);
+    expect(!refused.ok && refused.error.message).toMatch(
+      new RegExp(`belong to another deal.*record ${taken}, map_deal_id ${other.deal.dealId}`),
+    );
+    const after = await h.raw(
+      h.demoPortalId,
+      'GET',
+      `/crm/v3/objects/${objectType}/${taken}?properties=map_key,map_deal_id,map_title`,
+    );
     expect(after.body.properties.map_title).toBe(before.body.properties.map_title);
     expect(after.body.properties.map_deal_id).toBe(other.deal.dealId);
     expect(await loaded(target.deal)).toEqual(target.plan);

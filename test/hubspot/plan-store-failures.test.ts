@@ -1,7 +1,13 @@
 import { HubSpotPlanStore, type PortalStoreConfig } from '../../src/adapters/hubspot/plan-store.js';
 import { provisionPortal } from '../../src/adapters/hubspot/provision.js';
 import type { CrmRequest } from '../../src/adapters/hubspot/transport.js';
-import { addMilestone, removeMilestone, setMilestoneStatus, setValueSummary, updateMilestone } from '../../src/domain/edits.js';
+import {
+  addMilestone,
+  removeMilestone,
+  setMilestoneStatus,
+  setValueSummary,
+  updateMilestone,
+} from '../../src/domain/edits.js';
 import type { DealRef, Plan } from '../../src/domain/model.js';
 import { project } from '../../src/domain/project.js';
 import { err } from '../../src/domain/result.js';
@@ -28,32 +34,57 @@ describe('HubSpotPlanStore when a save fails part-way', () => {
     h = await startHarness();
     const report = must(await provisionPortal(h.transport, h.demoPortalId, { scopes: ENTERPRISE_SCOPES }));
     objectType = report.milestoneObjectTypeId ?? '';
-    config.set(h.demoPortalId, { storageMode: 'custom_object', writeNativeForecast: false, milestoneObjectType: objectType });
-    store = new HubSpotPlanStore({ transport: h.transport, portalConfig: (id) => Promise.resolve(config.get(id)!) });
+    config.set(h.demoPortalId, {
+      storageMode: 'custom_object',
+      writeNativeForecast: false,
+      milestoneObjectType: objectType,
+    });
+    store = new HubSpotPlanStore({
+      transport: h.transport,
+      portalConfig: (id) => Promise.resolve(config.get(id)!),
+    });
     const original = h.transport.request.bind(h.transport);
-    h.transport.request = (<T>(req: CrmRequest<T>) => {
+    h.transport.request = <T>(req: CrmRequest<T>) => {
       const send = () => original(req);
       return (intercept?.(req, send) ?? send()) as ReturnType<typeof original<T>>;
-    });
+    };
     intercept = undefined;
   });
   afterEach(() => h.close());
 
-  const isDealPatch = (req: CrmRequest<unknown>) => req.method === 'PATCH' && req.path.startsWith('/crm/v3/objects/deals/');
+  const isDealPatch = (req: CrmRequest<unknown>) =>
+    req.method === 'PATCH' && req.path.startsWith('/crm/v3/objects/deals/');
   const unavailable = err(crmError('CRM_UNAVAILABLE', 'HubSpot is having trouble right now.', 503));
 
   async function liveKeys(deal: DealRef): Promise<string[]> {
-    const res = await h.raw(h.demoPortalId, 'GET', `/crm/v3/objects/${objectType}?properties=map_key&limit=100`);
+    const res = await h.raw(
+      h.demoPortalId,
+      'GET',
+      `/crm/v3/objects/${objectType}?properties=map_key&limit=100`,
+    );
     const results: { properties: { map_key: string } }[] = res.body.results;
-    return results.map((r) => r.properties.map_key).filter((k) => k.startsWith(`${deal.dealId}:`)).sort();
+    return results
+      .map((r) => r.properties.map_key)
+      .filter((k) => k.startsWith(`${deal.dealId}:`))
+      .sort();
   }
 
   async function setup(): Promise<{ deal: DealRef; base: Plan; edited: Plan }> {
-    const deal: DealRef = { crm: 'hubspot', portalId: h.demoPortalId, dealId: await h.newDeal(h.demoPortalId) };
+    const deal: DealRef = {
+      crm: 'hubspot',
+      portalId: h.demoPortalId,
+      dealId: await h.newDeal(h.demoPortalId),
+    };
     const first = planWith(deal, 4);
     const base = must(await store.save({ plan: first, projection: project(first, TODAY) })).plan;
     let edited = edit(setMilestoneStatus(base, { milestoneId: 'm-2', status: 'blocked' }, ctx()));
-    edited = edit(addMilestone(edited, { id: 'm-new', title: 'Procurement', dueDate: '2026-12-20', sellerOwnerId: 's-seller' }, ctx()));
+    edited = edit(
+      addMilestone(
+        edited,
+        { id: 'm-new', title: 'Procurement', dueDate: '2026-12-20', sellerOwnerId: 's-seller' },
+        ctx(),
+      ),
+    );
     return { deal, base, edited };
   }
 
@@ -78,7 +109,13 @@ describe('HubSpotPlanStore when a save fails part-way', () => {
     const saved = must(await store.save({ plan: edited, projection: project(edited, TODAY) }));
     expect(saved.plan.version).toBe(base.version + 1);
     expect(must(await store.load(deal))?.plan).toEqual(saved.plan);
-    expect(await liveKeys(deal)).toEqual([`${deal.dealId}:m-1`, `${deal.dealId}:m-2`, `${deal.dealId}:m-3`, `${deal.dealId}:m-4`, `${deal.dealId}:m-new`]);
+    expect(await liveKeys(deal)).toEqual([
+      `${deal.dealId}:m-1`,
+      `${deal.dealId}:m-2`,
+      `${deal.dealId}:m-3`,
+      `${deal.dealId}:m-4`,
+      `${deal.dealId}:m-new`,
+    ]);
   });
 
   it('keeps the old plan when a milestone write fails, and writes no deal property', async () => {
@@ -95,8 +132,20 @@ describe('HubSpotPlanStore when a save fails part-way', () => {
     // HubSpot answers a batch upsert input by input: the valid inputs are written and the refused ones come
     // back in `errors` with a 207 (captured answer in HubSpot/hubspot-api-ruby#403); the sandbox does the same.
     const { deal, base } = await setup();
-    let edited = edit(addMilestone(base, { id: 'm-new', title: 'Procurement', dueDate: '2026-12-20', sellerOwnerId: 's-seller' }, ctx()));
-    edited = edit(addMilestone(edited, { id: 'm-new2', title: 'Legal review', dueDate: '2026-12-21', sellerOwnerId: 's-seller' }, ctx()));
+    let edited = edit(
+      addMilestone(
+        base,
+        { id: 'm-new', title: 'Procurement', dueDate: '2026-12-20', sellerOwnerId: 's-seller' },
+        ctx(),
+      ),
+    );
+    edited = edit(
+      addMilestone(
+        edited,
+        { id: 'm-new2', title: 'Legal review', dueDate: '2026-12-21', sellerOwnerId: 's-seller' },
+        ctx(),
+      ),
+    );
     const seen = captureRequests(h.transport);
     intercept = (req, send) => {
       if (!req.path.endsWith('/batch/upsert')) return undefined;
@@ -119,7 +168,13 @@ describe('HubSpotPlanStore when a save fails part-way', () => {
     expect(seen.filter((x) => isDealPatch(x.req))).toEqual([]);
     expect(must(await store.load(deal))?.plan).toEqual(base);
     // Part of the batch did land: m-new has a record, which the header does not know.
-    expect(await liveKeys(deal)).toEqual([`${deal.dealId}:m-1`, `${deal.dealId}:m-2`, `${deal.dealId}:m-3`, `${deal.dealId}:m-4`, `${deal.dealId}:m-new`]);
+    expect(await liveKeys(deal)).toEqual([
+      `${deal.dealId}:m-1`,
+      `${deal.dealId}:m-2`,
+      `${deal.dealId}:m-3`,
+      `${deal.dealId}:m-4`,
+      `${deal.dealId}:m-new`,
+    ]);
 
     intercept = undefined;
     const saved = must(await store.save({ plan: edited, projection: project(edited, TODAY) }));
@@ -148,19 +203,31 @@ describe('HubSpotPlanStore when a save fails part-way', () => {
     const seen = captureRequests(h.transport);
     const again = must(await store.save({ plan: edited, projection: project(edited, TODAY) }));
     expect(again.plan.version).toBe(edited.version + 1);
-    expect(seen.map((s) => s.req.method === 'GET' || s.req.path.endsWith('/batch/read'))).toEqual([true, true]);
+    expect(seen.map((s) => s.req.method === 'GET' || s.req.path.endsWith('/batch/read'))).toEqual([
+      true,
+      true,
+    ]);
   });
 
   it('loads what is consistent when a milestone record was deleted in HubSpot, reports it, and a save based on the full plan recreates it', async () => {
     const { deal, base } = await setup();
-    const read = await h.raw(h.demoPortalId, 'POST', `/crm/v3/objects/${objectType}/batch/read`, { idProperty: 'map_key', properties: [], inputs: [{ id: `${deal.dealId}:m-3` }] });
+    const read = await h.raw(h.demoPortalId, 'POST', `/crm/v3/objects/${objectType}/batch/read`, {
+      idProperty: 'map_key',
+      properties: [],
+      inputs: [{ id: `${deal.dealId}:m-3` }],
+    });
     await h.raw(h.demoPortalId, 'DELETE', `/crm/v3/objects/${objectType}/${String(read.body.results[0].id)}`);
     const partial = must(await store.load(deal));
     expect(partial?.plan.milestones.map((m) => m.id)).toEqual(['m-1', 'm-2', 'm-4']);
     expect(partial?.problems.join(' ')).toMatch(/milestone m-3: its record .* is missing from HubSpot/);
     const healed = edit(setValueSummary(base, { valueSummary: 'Rewritten.' }, ctx()));
     must(await store.save({ plan: healed, projection: project(healed, TODAY) }));
-    expect(must(await store.load(deal))?.plan.milestones.map((m) => m.id)).toEqual(['m-1', 'm-2', 'm-3', 'm-4']);
+    expect(must(await store.load(deal))?.plan.milestones.map((m) => m.id)).toEqual([
+      'm-1',
+      'm-2',
+      'm-3',
+      'm-4',
+    ]);
   });
 });
 
@@ -173,18 +240,38 @@ describe('HubSpotPlanStore under injected faults (500, 502, 503, 429, dropped co
     async (mode) => {
       // Two attempts per request, so that some faults get through to the store; the sandbox's own rate limit
       // is off, and so is most of our throttle, because this run makes about 800 calls.
-      h = await startHarness({}, { maxAttempts: 2, baseDelayMs: 2, maxDelayMs: 10, rateLimitWaitMs: 5 }, { perWindow: 10_000, windowMs: 10_000, searchPerSecond: 4 });
+      h = await startHarness(
+        {},
+        { maxAttempts: 2, baseDelayMs: 2, maxDelayMs: 10, rateLimitWaitMs: 5 },
+        { perWindow: 10_000, windowMs: 10_000, searchPerSecond: 4 },
+      );
       const portal = mode === 'custom_object' ? h.demoPortalId : await h.newPortal('professional');
-      const report = must(await provisionPortal(h.transport, portal, { scopes: mode === 'custom_object' ? ENTERPRISE_SCOPES : PROFESSIONAL_SCOPES }));
+      const report = must(
+        await provisionPortal(h.transport, portal, {
+          scopes: mode === 'custom_object' ? ENTERPRISE_SCOPES : PROFESSIONAL_SCOPES,
+        }),
+      );
       expect(report.storageMode).toBe(mode);
       const store = new HubSpotPlanStore({
         transport: h.transport,
-        portalConfig: () => Promise.resolve({ storageMode: mode, writeNativeForecast: true, ...(report.milestoneObjectTypeId ? { milestoneObjectType: report.milestoneObjectTypeId } : {}) }),
+        portalConfig: () =>
+          Promise.resolve({
+            storageMode: mode,
+            writeNativeForecast: true,
+            ...(report.milestoneObjectTypeId ? { milestoneObjectType: report.milestoneObjectTypeId } : {}),
+          }),
       });
       const deal: DealRef = { crm: 'hubspot', portalId: portal, dealId: await h.newDeal(portal) };
       const initial = planWith(deal, 6);
       let truth = must(await store.save({ plan: initial, projection: project(initial, TODAY) })).plan;
-      const faults = { seed: 20261116, rateLimit: 0.07, serverError: 0.07, badGateway: 0.06, unavailable: 0.06, drop: 0.06 };
+      const faults = {
+        seed: 20261116,
+        rateLimit: 0.07,
+        serverError: 0.07,
+        badGateway: 0.06,
+        unavailable: 0.06,
+        drop: 0.06,
+      };
       await h.setFaults(portal, faults);
 
       const outcomes = { saved: 0, failed: 0, loadFailed: 0 };
@@ -193,12 +280,40 @@ describe('HubSpotPlanStore under injected faults (500, 502, 503, 429, dropped co
         const c = ctx();
         const target = `m-${(i % 5) + 2}`;
         const choices: (() => Plan)[] = [
-          () => edit(setMilestoneStatus(truth, { milestoneId: target, status: truth.milestones.find((m) => m.id === target)?.status === 'blocked' ? 'in_progress' : 'blocked' }, c)),
-          () => edit(updateMilestone(truth, { milestoneId: target, patch: { description: `Revision ${i}` } }, c)),
-          () => edit(addMilestone(truth, { id: `m-add-${++added}`, title: `Added ${added}`, dueDate: '2026-12-28', sellerOwnerId: 's-seller' }, c)),
+          () =>
+            edit(
+              setMilestoneStatus(
+                truth,
+                {
+                  milestoneId: target,
+                  status:
+                    truth.milestones.find((m) => m.id === target)?.status === 'blocked'
+                      ? 'in_progress'
+                      : 'blocked',
+                },
+                c,
+              ),
+            ),
+          () =>
+            edit(updateMilestone(truth, { milestoneId: target, patch: { description: `Revision ${i}` } }, c)),
+          () =>
+            edit(
+              addMilestone(
+                truth,
+                {
+                  id: `m-add-${++added}`,
+                  title: `Added ${added}`,
+                  dueDate: '2026-12-28',
+                  sellerOwnerId: 's-seller',
+                },
+                c,
+              ),
+            ),
           () => {
             const extra = truth.milestones.find((m) => m.id.startsWith('m-add-'));
-            return extra ? edit(removeMilestone(truth, { milestoneId: extra.id }, c)) : edit(setValueSummary(truth, { valueSummary: `Summary ${i}` }, c));
+            return extra
+              ? edit(removeMilestone(truth, { milestoneId: extra.id }, c))
+              : edit(setValueSummary(truth, { valueSummary: `Summary ${i}` }, c));
           },
           () => edit(setValueSummary(truth, { valueSummary: `Summary ${i}` }, c)),
         ];
@@ -231,8 +346,14 @@ describe('HubSpotPlanStore under injected faults (500, 502, 503, 429, dropped co
       expect(outcomes.failed).toBeGreaterThan(3);
 
       if (mode === 'custom_object') {
-        const res = await h.raw(portal, 'GET', `/crm/v3/objects/${report.milestoneObjectTypeId}?properties=map_key&limit=100`);
-        const keys: string[] = (res.body.results as { properties: { map_key: string } }[]).map((r) => r.properties.map_key);
+        const res = await h.raw(
+          portal,
+          'GET',
+          `/crm/v3/objects/${report.milestoneObjectTypeId}?properties=map_key&limit=100`,
+        );
+        const keys: string[] = (res.body.results as { properties: { map_key: string } }[]).map(
+          (r) => r.properties.map_key,
+        );
         expect(new Set(keys).size).toBe(keys.length);
         const inPlan = new Set(truth.milestones.map((m) => `${deal.dealId}:${m.id}`));
         for (const key of inPlan) expect(keys).toContain(key);

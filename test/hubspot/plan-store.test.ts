@@ -1,12 +1,26 @@
 import { HubSpotPlanStore, type PortalStoreConfig } from '../../src/adapters/hubspot/plan-store.js';
 import { provisionPortal } from '../../src/adapters/hubspot/provision.js';
 import { PROPERTY_VALUE_LIMIT } from '../../src/adapters/hubspot/stored-plan.js';
-import { setMilestoneStatus, updateMilestone, addMilestone, removeMilestone, setValueSummary } from '../../src/domain/edits.js';
+import {
+  setMilestoneStatus,
+  updateMilestone,
+  addMilestone,
+  removeMilestone,
+  setValueSummary,
+} from '../../src/domain/edits.js';
 import type { DealRef, Plan } from '../../src/domain/model.js';
 import { project } from '../../src/domain/project.js';
 import { changesSince, type StoredPlan } from '../../src/ports/plan-store.js';
 import { anActivityEntry } from '../../src/domain/test-factories.js';
-import { callsByKind, captureRequests, ctx, planWith, roundTrips, TODAY, type SeenRequest } from './fixtures.js';
+import {
+  callsByKind,
+  captureRequests,
+  ctx,
+  planWith,
+  roundTrips,
+  TODAY,
+  type SeenRequest,
+} from './fixtures.js';
 import { ENTERPRISE_SCOPES, PROFESSIONAL_SCOPES, startHarness, type Harness } from './harness.js';
 
 function must<T>(res: { ok: true; value: T } | { ok: false; error: unknown }): T {
@@ -28,13 +42,20 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
     h = await startHarness();
     const co = must(await provisionPortal(h.transport, h.demoPortalId, { scopes: ENTERPRISE_SCOPES }));
     if (co.milestoneObjectTypeId === null) throw new Error('the demo portal should get the milestone object');
-    coConfig = { storageMode: 'custom_object', writeNativeForecast: false, milestoneObjectType: co.milestoneObjectTypeId };
+    coConfig = {
+      storageMode: 'custom_object',
+      writeNativeForecast: false,
+      milestoneObjectType: co.milestoneObjectTypeId,
+    };
     config.set(h.demoPortalId, coConfig);
     docPortal = await h.newPortal('professional');
     const doc = must(await provisionPortal(h.transport, docPortal, { scopes: PROFESSIONAL_SCOPES }));
     expect(doc.storageMode).toBe('document');
     config.set(docPortal, { storageMode: 'document', writeNativeForecast: false });
-    store = new HubSpotPlanStore({ transport: h.transport, portalConfig: (id) => Promise.resolve(config.get(id)!) });
+    store = new HubSpotPlanStore({
+      transport: h.transport,
+      portalConfig: (id) => Promise.resolve(config.get(id)!),
+    });
     seen = captureRequests(h.transport);
   });
   afterEach(() => h.close());
@@ -54,7 +75,9 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
   }
 
   const patchBodies = (): Record<string, string>[] =>
-    seen.filter((s) => s.req.method === 'PATCH').map((s) => (s.req.body as { properties: Record<string, string> }).properties);
+    seen
+      .filter((s) => s.req.method === 'PATCH')
+      .map((s) => (s.req.body as { properties: Record<string, string> }).properties);
 
   describe.each([
     ['custom_object', () => h.demoPortalId],
@@ -68,7 +91,9 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
       const loaded = must(await store.load(deal));
       expect(loaded?.plan).toEqual({ ...plan, version: 1 });
       expect(loaded?.writtenProjection).toEqual(saved.writtenProjection);
-      expect(seen.some((s) => s.req.path.includes('map_milestone') || /2-\d+/.test(s.req.path))).toBe(mode === 'custom_object');
+      expect(seen.some((s) => s.req.path.includes('map_milestone') || /2-\d+/.test(s.req.path))).toBe(
+        mode === 'custom_object',
+      );
     });
 
     it('loads null for a deal without a plan and DEAL_NOT_FOUND for a deal that does not exist', async () => {
@@ -83,8 +108,16 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
       let plan = (await save(planWith(deal, 4))).plan;
       const edits = [
         (p: Plan) => edit(setMilestoneStatus(p, { milestoneId: 'm-2', status: 'in_progress' }, ctx())),
-        (p: Plan) => edit(updateMilestone(p, { milestoneId: 'm-3', patch: { description: 'Longer text' } }, ctx())),
-        (p: Plan) => edit(addMilestone(p, { id: 'm-extra', title: 'Extra', dueDate: '2026-12-30', sellerOwnerId: 's-seller' }, ctx())),
+        (p: Plan) =>
+          edit(updateMilestone(p, { milestoneId: 'm-3', patch: { description: 'Longer text' } }, ctx())),
+        (p: Plan) =>
+          edit(
+            addMilestone(
+              p,
+              { id: 'm-extra', title: 'Extra', dueDate: '2026-12-30', sellerOwnerId: 's-seller' },
+              ctx(),
+            ),
+          ),
         (p: Plan) => edit(removeMilestone(p, { milestoneId: 'm-extra' }, ctx())),
         (p: Plan) => edit(setValueSummary(p, { valueSummary: 'A new summary.' }, ctx())),
       ];
@@ -101,7 +134,11 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
     const deal = await newDeal(h.demoPortalId);
     let plan = (await save(planWith(deal, 3))).plan;
     const type = coConfig.milestoneObjectType!;
-    const assoc = await h.raw(h.demoPortalId, 'GET', `/crm/v4/objects/deals/${deal.dealId}/associations/${type}`);
+    const assoc = await h.raw(
+      h.demoPortalId,
+      'GET',
+      `/crm/v4/objects/deals/${deal.dealId}/associations/${type}`,
+    );
     expect(assoc.body.results).toHaveLength(3);
     const read = await h.raw(h.demoPortalId, 'POST', `/crm/v3/objects/${type}/batch/read`, {
       idProperty: 'map_key',
@@ -111,56 +148,90 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
     expect(read.body.results[0].properties.map_title).toBe('Milestone 2');
 
     // m-3 is the close milestone and m-2 has a dependent: make m-2 removable first.
-    plan = (await save(edit(updateMilestone(plan, { milestoneId: 'm-3', patch: { dependsOn: [] } }, ctx())))).plan;
+    plan = (await save(edit(updateMilestone(plan, { milestoneId: 'm-3', patch: { dependsOn: [] } }, ctx()))))
+      .plan;
     plan = (await save(edit(removeMilestone(plan, { milestoneId: 'm-2' }, ctx())))).plan;
-    const afterRemove = await h.raw(h.demoPortalId, 'GET', `/crm/v4/objects/deals/${deal.dealId}/associations/${type}`);
+    const afterRemove = await h.raw(
+      h.demoPortalId,
+      'GET',
+      `/crm/v4/objects/deals/${deal.dealId}/associations/${type}`,
+    );
     expect(afterRemove.body.results).toHaveLength(2);
     const removedId = String(read.body.results[0].id);
     expect((await h.raw(h.demoPortalId, 'GET', `/crm/v3/objects/${type}/${removedId}`)).status).toBe(200);
-    await save(edit(setValueSummary(plan, { valueSummary: 'Next edit archives the retired record.' }, ctx())));
+    await save(
+      edit(setValueSummary(plan, { valueSummary: 'Next edit archives the retired record.' }, ctx())),
+    );
     expect((await h.raw(h.demoPortalId, 'GET', `/crm/v3/objects/${type}/${removedId}`)).status).toBe(404);
   });
 
-  it.each([10, 30, 100])('loads %i milestones in 2 round trips and 1 + ceil(N/100) calls, and saves a one-milestone edit in 3 round trips', async (n) => {
-    const deal = await newDeal(h.demoPortalId);
-    const plan = (await save(planWith(deal, n))).plan;
-    seen.length = 0;
-    await load(deal);
-    expect(seen).toHaveLength(1 + Math.ceil(n / 100));
-    expect(roundTrips(seen)).toBe(2);
+  it.each([10, 30, 100])(
+    'loads %i milestones in 2 round trips and 1 + ceil(N/100) calls, and saves a one-milestone edit in 3 round trips',
+    async (n) => {
+      const deal = await newDeal(h.demoPortalId);
+      const plan = (await save(planWith(deal, n))).plan;
+      seen.length = 0;
+      await load(deal);
+      expect(seen).toHaveLength(1 + Math.ceil(n / 100));
+      expect(roundTrips(seen)).toBe(2);
 
-    seen.length = 0;
-    await save(edit(setMilestoneStatus(plan, { milestoneId: 'm-2', status: 'in_progress' }, ctx())));
-    expect(callsByKind(seen)).toEqual({
-      'GET /crm/v3/objects/deals/{id}': 1,
-      'POST /crm/v3/objects/{milestone}/batch/read': Math.ceil(n / 100),
-      'POST /crm/v3/objects/{milestone}/batch/update': 1,
-      'PATCH /crm/v3/objects/deals/{id}': 1,
-    });
-    expect(roundTrips(seen)).toBe(3);
-    const updates = seen.find((s) => s.req.path.endsWith('/batch/update'))?.req.body as { inputs: unknown[] };
-    expect(updates.inputs).toHaveLength(1);
-  });
+      seen.length = 0;
+      await save(edit(setMilestoneStatus(plan, { milestoneId: 'm-2', status: 'in_progress' }, ctx())));
+      expect(callsByKind(seen)).toEqual({
+        'GET /crm/v3/objects/deals/{id}': 1,
+        'POST /crm/v3/objects/{milestone}/batch/read': Math.ceil(n / 100),
+        'POST /crm/v3/objects/{milestone}/batch/update': 1,
+        'PATCH /crm/v3/objects/deals/{id}': 1,
+      });
+      expect(roundTrips(seen)).toBe(3);
+      const updates = seen.find((s) => s.req.path.endsWith('/batch/update'))?.req.body as {
+        inputs: unknown[];
+      };
+      expect(updates.inputs).toHaveLength(1);
+    },
+  );
 
   it('writes only the forecast fields whose value changed, and none when the edit changes no projected value', async () => {
     const deal = await newDeal(h.demoPortalId);
     let plan = (await save(planWith(deal, 5))).plan;
-    expect(Object.keys(patchBodies()[0]!).filter((k) => k.startsWith('map_') && !['map_plan', 'map_plan_version', 'map_value_summary'].includes(k))).toHaveLength(14);
+    expect(
+      Object.keys(patchBodies()[0]!).filter(
+        (k) => k.startsWith('map_') && !['map_plan', 'map_plan_version', 'map_value_summary'].includes(k),
+      ),
+    ).toHaveLength(14);
 
     seen.length = 0;
-    plan = (await save(edit(updateMilestone(plan, { milestoneId: 'm-4', patch: { description: 'Reworded.' } }, ctx())))).plan;
+    plan = (
+      await save(
+        edit(updateMilestone(plan, { milestoneId: 'm-4', patch: { description: 'Reworded.' } }, ctx())),
+      )
+    ).plan;
     expect(Object.keys(patchBodies()[0]!).sort()).toEqual(['map_plan', 'map_plan_version', 'map_updated_at']);
 
     seen.length = 0;
     const before = project(plan, TODAY);
-    plan = (await save(edit(setMilestoneStatus(plan, { milestoneId: 'm-2', status: 'done', completedDate: TODAY }, ctx())))).plan;
+    plan = (
+      await save(
+        edit(setMilestoneStatus(plan, { milestoneId: 'm-2', status: 'done', completedDate: TODAY }, ctx())),
+      )
+    ).plan;
     const after = project(plan, TODAY);
-    const changed = Object.keys(patchBodies()[0]!).filter((k) => !['map_plan', 'map_plan_version'].includes(k)).sort();
+    const changed = Object.keys(patchBodies()[0]!)
+      .filter((k) => !['map_plan', 'map_plan_version'].includes(k))
+      .sort();
     expect(changed).toContain('map_progress');
     expect(changed).not.toContain('map_health');
     expect(before.health).toBe(after.health);
-    const deal2 = await h.raw(h.demoPortalId, 'GET', `/crm/v3/objects/deals/${deal.dealId}?properties=map_progress,map_milestones_done,map_next_step_due`);
-    expect(deal2.body.properties).toMatchObject({ map_progress: String(after.progress), map_milestones_done: String(after.milestonesDone), map_next_step_due: after.nextStepDue });
+    const deal2 = await h.raw(
+      h.demoPortalId,
+      'GET',
+      `/crm/v3/objects/deals/${deal.dealId}?properties=map_progress,map_milestones_done,map_next_step_due`,
+    );
+    expect(deal2.body.properties).toMatchObject({
+      map_progress: String(after.progress),
+      map_milestones_done: String(after.milestonesDone),
+      map_next_step_due: after.nextStepDue,
+    });
 
     // A save of the same plan (no activity entry, nothing projected changed) writes no forecast field at all.
     seen.length = 0;
@@ -177,7 +248,11 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
     expect(fields.length).toBeGreaterThan(0);
     expect(patchBodies()).toHaveLength(1);
     const written = Object.keys(patchBodies()[0]!);
-    expect(written.every((k) => k.startsWith('map_') && !['map_plan', 'map_plan_version', 'map_value_summary'].includes(k))).toBe(true);
+    expect(
+      written.every(
+        (k) => k.startsWith('map_') && !['map_plan', 'map_plan_version', 'map_value_summary'].includes(k),
+      ),
+    ).toBe(true);
     const reloaded = must(await store.load(deal));
     expect(reloaded?.plan.version).toBe(saved.plan.version);
     expect(reloaded?.writtenProjection).toEqual(later);
@@ -192,11 +267,17 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
     expect(patchBodies()[0]).not.toHaveProperty('hs_forecast_probability');
     config.set(h.demoPortalId, { ...coConfig, writeNativeForecast: true });
     seen.length = 0;
-    const next = edit(setMilestoneStatus(plan, { milestoneId: 'm-2', status: 'done', completedDate: TODAY }, ctx()));
+    const next = edit(
+      setMilestoneStatus(plan, { milestoneId: 'm-2', status: 'done', completedDate: TODAY }, ctx()),
+    );
     await save(next);
     const p = project(next, TODAY).closeProbability;
     expect(patchBodies()[0]?.hs_forecast_probability).toBe(String(p / 100));
-    const stored = await h.raw(h.demoPortalId, 'GET', `/crm/v3/objects/deals/${deal.dealId}?properties=hs_forecast_probability`);
+    const stored = await h.raw(
+      h.demoPortalId,
+      'GET',
+      `/crm/v3/objects/deals/${deal.dealId}?properties=hs_forecast_probability`,
+    );
     expect(Number(stored.body.properties.hs_forecast_probability)).toBeCloseTo(p / 100, 6);
   });
 
@@ -221,7 +302,9 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
     const current = await load(deal);
     expect(current.milestones.find((m) => m.id === 'm-2')?.status).toBe('in_progress');
     expect(current.milestones.find((m) => m.id === 'm-3')?.title).toBe('Milestone 3');
-    const redone = edit(updateMilestone(current, { milestoneId: 'm-3', patch: { title: 'Security review' } }, ctx()));
+    const redone = edit(
+      updateMilestone(current, { milestoneId: 'm-3', patch: { title: 'Security review' } }, ctx()),
+    );
     await save(redone);
     const final = await load(deal);
     expect(final.milestones.find((m) => m.id === 'm-2')?.status).toBe('in_progress');
@@ -232,7 +315,10 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
   it('refuses a stale save from another process with VERSION_CONFLICT and writes nothing', async () => {
     const deal = await newDeal(h.demoPortalId);
     const base = (await save(planWith(deal, 3))).plan;
-    const other = new HubSpotPlanStore({ transport: h.transport, portalConfig: (id) => Promise.resolve(config.get(id)!) });
+    const other = new HubSpotPlanStore({
+      transport: h.transport,
+      portalConfig: (id) => Promise.resolve(config.get(id)!),
+    });
     const first = edit(setMilestoneStatus(base, { milestoneId: 'm-2', status: 'blocked' }, ctx()));
     must(await other.save({ plan: first, projection: project(first, TODAY) }));
     seen.length = 0;
@@ -245,7 +331,14 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
   describe('the 65,536-character limit of map_plan', () => {
     const bigPlan = (deal: DealRef, descriptionLength: number): Plan => {
       const plan = planWith(deal, 40);
-      return { ...plan, milestones: plan.milestones.map((m) => ({ ...m, description: 'x'.repeat(descriptionLength), successCriteria: 'y'.repeat(400) })) };
+      return {
+        ...plan,
+        milestones: plan.milestones.map((m) => ({
+          ...m,
+          description: 'x'.repeat(descriptionLength),
+          successCriteria: 'y'.repeat(400),
+        })),
+      };
     };
 
     it('saves a document-mode plan just under the limit, whole', async () => {
@@ -261,7 +354,10 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
     it('refuses a document-mode plan over the limit with PLAN_TOO_LARGE, says what to trim, and writes nothing', async () => {
       const deal = await newDeal(docPortal);
       seen.length = 0;
-      const res = await store.save({ plan: bigPlan(deal, 1_200), projection: project(bigPlan(deal, 1_200), TODAY) });
+      const res = await store.save({
+        plan: bigPlan(deal, 1_200),
+        projection: project(bigPlan(deal, 1_200), TODAY),
+      });
       expect(res.ok).toBe(false);
       if (res.ok || res.error.code !== 'PLAN_TOO_LARGE') throw new Error('expected PLAN_TOO_LARGE');
       expect(res.error.limit).toBe(65_536);
@@ -275,46 +371,52 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
     it.each([
       ['document', () => docPortal],
       ['custom_object', () => h.demoPortalId],
-    ])('in %s mode, drops the oldest activity entries so that a plan with a full log still saves, and a conflict based on an older version says its list is incomplete', async (_mode, portal) => {
-      const deal = await newDeal(portal());
-      const first = (await save(bigPlan(deal, 600))).plan;
-      const log = Array.from({ length: 200 }, (_, i) =>
-        anActivityEntry({ at: new Date(Date.UTC(2026, 10, 16, 12, 0, i)).toISOString(), text: `Entry ${i} `.padEnd(1_000, '.') }),
-      );
-      const saved = await save({ ...first, activity: log });
-      expect(saved.plan.version).toBe(2);
-      const stored = patchBodies().at(-1)?.map_plan ?? '';
-      expect(stored.length).toBeLessThanOrEqual(PROPERTY_VALUE_LIMIT);
-      const loaded = await load(deal);
-      // Only activity was cut, oldest first: the newest entries and every milestone are there.
-      expect(loaded.activity.length).toBeLessThan(200);
-      expect(loaded.activity.length).toBeGreaterThan(0);
-      expect(loaded.activity).toEqual(log.slice(200 - loaded.activity.length));
-      expect(saved.plan).toEqual(loaded);
-      expect(loaded.milestones).toEqual(first.milestones);
-      // The load carries the history the functions answer stale edits with, without a probe save.
-      const withHistory = must(await store.load(deal))!;
-      expect(withHistory.history.versions).toEqual(loaded.activity.map(() => 2));
-      expect(withHistory.history.trimmedThrough).toBe(2);
-      expect(changesSince(withHistory, 1)).toEqual({ changes: loaded.activity, complete: false });
-      expect(changesSince(withHistory, 2)).toEqual({ changes: [], complete: true });
+    ])(
+      'in %s mode, drops the oldest activity entries so that a plan with a full log still saves, and a conflict based on an older version says its list is incomplete',
+      async (_mode, portal) => {
+        const deal = await newDeal(portal());
+        const first = (await save(bigPlan(deal, 600))).plan;
+        const log = Array.from({ length: 200 }, (_, i) =>
+          anActivityEntry({
+            at: new Date(Date.UTC(2026, 10, 16, 12, 0, i)).toISOString(),
+            text: `Entry ${i} `.padEnd(1_000, '.'),
+          }),
+        );
+        const saved = await save({ ...first, activity: log });
+        expect(saved.plan.version).toBe(2);
+        const stored = patchBodies().at(-1)?.map_plan ?? '';
+        expect(stored.length).toBeLessThanOrEqual(PROPERTY_VALUE_LIMIT);
+        const loaded = await load(deal);
+        // Only activity was cut, oldest first: the newest entries and every milestone are there.
+        expect(loaded.activity.length).toBeLessThan(200);
+        expect(loaded.activity.length).toBeGreaterThan(0);
+        expect(loaded.activity).toEqual(log.slice(200 - loaded.activity.length));
+        expect(saved.plan).toEqual(loaded);
+        expect(loaded.milestones).toEqual(first.milestones);
+        // The load carries the history the functions answer stale edits with, without a probe save.
+        const withHistory = must(await store.load(deal))!;
+        expect(withHistory.history.versions).toEqual(loaded.activity.map(() => 2));
+        expect(withHistory.history.trimmedThrough).toBe(2);
+        expect(changesSince(withHistory, 1)).toEqual({ changes: loaded.activity, complete: false });
+        expect(changesSince(withHistory, 2)).toEqual({ changes: [], complete: true });
 
-      const stale = edit(setValueSummary(first, { valueSummary: 'Stale edit.' }, ctx()));
-      const res = await store.save({ plan: stale, projection: project(stale, TODAY) });
-      if (res.ok || res.error.code !== 'VERSION_CONFLICT') throw new Error('expected VERSION_CONFLICT');
-      expect(res.error.currentVersion).toBe(2);
-      expect(res.error.changesSinceComplete).toBe(false);
-      expect(res.error.changesSince).toEqual(loaded.activity);
-      expect(res.error.message).toMatch(/list is incomplete/);
+        const stale = edit(setValueSummary(first, { valueSummary: 'Stale edit.' }, ctx()));
+        const res = await store.save({ plan: stale, projection: project(stale, TODAY) });
+        if (res.ok || res.error.code !== 'VERSION_CONFLICT') throw new Error('expected VERSION_CONFLICT');
+        expect(res.error.currentVersion).toBe(2);
+        expect(res.error.changesSinceComplete).toBe(false);
+        expect(res.error.changesSince).toEqual(loaded.activity);
+        expect(res.error.message).toMatch(/list is incomplete/);
 
-      // A conflict based on a version the log still covers is complete.
-      const next = (await save(edit(setValueSummary(loaded, { valueSummary: 'Fresh.' }, ctx())))).plan;
-      const stale2 = edit(setValueSummary(loaded, { valueSummary: 'Stale again.' }, ctx()));
-      const res2 = await store.save({ plan: stale2, projection: project(stale2, TODAY) });
-      if (res2.ok || res2.error.code !== 'VERSION_CONFLICT') throw new Error('expected VERSION_CONFLICT');
-      expect(res2.error.changesSinceComplete).toBe(true);
-      expect(res2.error.changesSince).toEqual([next.activity.at(-1)]);
-    });
+        // A conflict based on a version the log still covers is complete.
+        const next = (await save(edit(setValueSummary(loaded, { valueSummary: 'Fresh.' }, ctx())))).plan;
+        const stale2 = edit(setValueSummary(loaded, { valueSummary: 'Stale again.' }, ctx()));
+        const res2 = await store.save({ plan: stale2, projection: project(stale2, TODAY) });
+        if (res2.ok || res2.error.code !== 'VERSION_CONFLICT') throw new Error('expected VERSION_CONFLICT');
+        expect(res2.error.changesSinceComplete).toBe(true);
+        expect(res2.error.changesSince).toEqual([next.activity.at(-1)]);
+      },
+    );
 
     it('keeps the same plan well under the limit in custom-object mode, where milestones are records', async () => {
       const deal = await newDeal(h.demoPortalId);

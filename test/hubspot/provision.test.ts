@@ -1,4 +1,8 @@
-import { propertyRepair, provisionPortal, type ProvisionReport } from '../../src/adapters/hubspot/provision.js';
+import {
+  propertyRepair,
+  provisionPortal,
+  type ProvisionReport,
+} from '../../src/adapters/hubspot/provision.js';
 import { DEAL_PROPERTIES, MILESTONE_PROPERTIES } from '../../src/adapters/hubspot/definitions.js';
 import { countBy, ENTERPRISE_SCOPES, PROFESSIONAL_SCOPES, startHarness, type Harness } from './harness.js';
 
@@ -11,7 +15,10 @@ describe('provisionPortal against the sandbox CRM', () => {
 
   async function provision(portalId: string, scopes: readonly string[]): Promise<ProvisionReport> {
     const res = await provisionPortal(h.transport, portalId, { scopes });
-    if (!res.ok) throw new Error(`provisioning failed: ${res.error.code} ${res.error.message} ${JSON.stringify(res.error.details)}`);
+    if (!res.ok)
+      throw new Error(
+        `provisioning failed: ${res.error.code} ${res.error.message} ${JSON.stringify(res.error.details)}`,
+      );
     return res.value;
   }
 
@@ -28,7 +35,11 @@ describe('provisionPortal against the sandbox CRM', () => {
     const results: { name: string; hasUniqueValue: boolean }[] = props.body.results;
     for (const p of MILESTONE_PROPERTIES) expect(results.map((r) => r.name)).toContain(p.name);
     expect(results.find((p) => p.name === 'map_key')?.hasUniqueValue).toBe(true);
-    const schema = await h.raw(h.demoPortalId, 'GET', `/crm-object-schemas/v3/schemas/${first.milestoneObjectTypeId}`);
+    const schema = await h.raw(
+      h.demoPortalId,
+      'GET',
+      `/crm-object-schemas/v3/schemas/${first.milestoneObjectTypeId}`,
+    );
     const associations: { toObjectTypeId: string }[] = schema.body.associations;
     expect(associations.map((a) => a.toObjectTypeId).sort()).toEqual(['0-1', '0-3']);
 
@@ -57,7 +68,9 @@ describe('provisionPortal against the sandbox CRM', () => {
     const report = await provision(portal, ENTERPRISE_SCOPES);
     expect(report.storageMode).toBe('document');
     expect(report.storageReason).toMatch(/does not allow this account to use custom objects/);
-    expect(h.attempts.some((a) => a.path === '/crm/v3/limits/custom-object-types' && a.status === 403)).toBe(true);
+    expect(h.attempts.some((a) => a.path === '/crm/v3/limits/custom-object-types' && a.status === 403)).toBe(
+      true,
+    );
     expect(report.created).toContain('deal property map_plan');
     h.attempts.length = 0;
     const again = await provision(portal, ENTERPRISE_SCOPES);
@@ -76,16 +89,28 @@ describe('provisionPortal against the sandbox CRM', () => {
       ],
     });
     const report = await provision(h.demoPortalId, ENTERPRISE_SCOPES);
-    expect(report.updated).toEqual([{ subject: 'deal property map_health', changes: ['label', 'group', 'options'] }]);
+    expect(report.updated).toEqual([
+      { subject: 'deal property map_health', changes: ['label', 'group', 'options'] },
+    ]);
     const health = await h.raw(h.demoPortalId, 'GET', '/crm/v3/properties/deals/map_health');
     expect(health.body.label).toBe('MAP health');
     expect(health.body.groupName).toBe('mutual_action_plan');
     const options: { value: string }[] = health.body.options;
-    expect(options.map((o) => o.value)).toEqual(['not_started', 'on_track', 'at_risk', 'off_track', 'complete', 'escalated']);
+    expect(options.map((o) => o.value)).toEqual([
+      'not_started',
+      'on_track',
+      'at_risk',
+      'off_track',
+      'complete',
+      'escalated',
+    ]);
   });
 
   it('reports a map_progress that exists with the wrong type in words an admin can act on, and leaves it alone', async () => {
-    await h.raw(h.demoPortalId, 'POST', '/crm/v3/properties/deals/groups', { name: 'mutual_action_plan', label: 'Mutual Action Plan' });
+    await h.raw(h.demoPortalId, 'POST', '/crm/v3/properties/deals/groups', {
+      name: 'mutual_action_plan',
+      label: 'Mutual Action Plan',
+    });
     await h.raw(h.demoPortalId, 'POST', '/crm/v3/properties/deals', {
       name: 'map_progress',
       label: 'Progress',
@@ -144,7 +169,9 @@ describe('provisionPortal against the sandbox CRM', () => {
     });
     const report = await provision(h.demoPortalId, ENTERPRISE_SCOPES);
     expect(report.storageMode).toBe('document');
-    expect(report.problems.find((p) => p.subject === 'map_milestone property map_key')?.message).toMatch(/unique values/);
+    expect(report.problems.find((p) => p.subject === 'map_milestone property map_key')?.message).toMatch(
+      /unique values/,
+    );
   });
 
   // HubSpot refuses to delete a property an object requires (the sandbox likewise), and hasUniqueValue cannot be
@@ -167,12 +194,20 @@ describe('provisionPortal against the sandbox CRM', () => {
     expect(first.storageMode).toBe('document');
     const problem = first.problems.find((p) => p.subject === 'map_milestone property map_key');
     expect(problem?.blocking).toBe(true);
-    expect(problem?.message).toMatch(/first remove it from the map_milestone object's required properties .* then delete it/);
+    expect(problem?.message).toMatch(
+      /first remove it from the map_milestone object's required properties .* then delete it/,
+    );
     expect(h.attempts.some((a) => a.method === 'PATCH' && a.path.includes('map_key'))).toBe(false);
 
     // Deleting first is refused, as the report warned; un-requiring, then deleting, works.
     expect((await h.raw(h.demoPortalId, 'DELETE', `/crm/v3/properties/${typeId}/map_key`)).status).toBe(400);
-    expect((await h.raw(h.demoPortalId, 'PATCH', `/crm-object-schemas/v3/schemas/${typeId}`, { requiredProperties: ['map_title'] })).status).toBe(200);
+    expect(
+      (
+        await h.raw(h.demoPortalId, 'PATCH', `/crm-object-schemas/v3/schemas/${typeId}`, {
+          requiredProperties: ['map_title'],
+        })
+      ).status,
+    ).toBe(200);
     expect((await h.raw(h.demoPortalId, 'DELETE', `/crm/v3/properties/${typeId}/map_key`)).status).toBe(204);
     const second = await provision(h.demoPortalId, ENTERPRISE_SCOPES);
     expect(second.problems).toEqual([]);
@@ -197,14 +232,29 @@ describe('provisionPortal against the sandbox CRM', () => {
       groupName: 'dealinformation',
       options: [{ label: 'On track', value: 'on_track', hidden: false }],
     };
-    const readOnly = propertyRepair({ ...existing, modificationMetadata: { readOnlyDefinition: true, readOnlyOptions: false } }, health);
+    const readOnly = propertyRepair(
+      { ...existing, modificationMetadata: { readOnlyDefinition: true, readOnlyOptions: false } },
+      health,
+    );
     expect(readOnly?.body).toEqual({ options: expect.any(Array) });
     expect(readOnly?.locked).toEqual(['label', 'description', 'group', 'field type']);
-    const optionsToo = propertyRepair({ ...existing, modificationMetadata: { readOnlyDefinition: true, readOnlyOptions: true } }, health);
+    const optionsToo = propertyRepair(
+      { ...existing, modificationMetadata: { readOnlyDefinition: true, readOnlyOptions: true } },
+      health,
+    );
     expect(optionsToo?.body).toEqual({});
     expect(optionsToo?.locked).toEqual(['label', 'description', 'group', 'field type', 'options']);
-    const writable = propertyRepair({ ...existing, modificationMetadata: { readOnlyDefinition: false } }, health);
-    expect(Object.keys(writable?.body ?? {}).sort()).toEqual(['description', 'fieldType', 'groupName', 'label', 'options']);
+    const writable = propertyRepair(
+      { ...existing, modificationMetadata: { readOnlyDefinition: false } },
+      health,
+    );
+    expect(Object.keys(writable?.body ?? {}).sort()).toEqual([
+      'description',
+      'fieldType',
+      'groupName',
+      'label',
+      'options',
+    ]);
     expect(writable?.locked).toEqual([]);
   });
 });

@@ -5,7 +5,11 @@
  */
 import { HubSpotPlanStore, type PortalStoreConfig } from '../../src/adapters/hubspot/plan-store.js';
 import { provisionPortal } from '../../src/adapters/hubspot/provision.js';
-import { formatProgress, reprojectPortal, type ReprojectProgress } from '../../src/adapters/hubspot/reproject.js';
+import {
+  formatProgress,
+  reprojectPortal,
+  type ReprojectProgress,
+} from '../../src/adapters/hubspot/reproject.js';
 import { addDays } from '../../src/domain/dates.js';
 import type { DealRef, Plan } from '../../src/domain/model.js';
 import { changedFields, project } from '../../src/domain/project.js';
@@ -45,7 +49,11 @@ beforeEach(async () => {
   // for the index before it compares the count search's estimate, only for less time.
   h = await startHarness({ searchIndexLagMs: 250 });
   const co = must(await provisionPortal(h.transport, h.demoPortalId, { scopes: ENTERPRISE_SCOPES }));
-  config.set(h.demoPortalId, { storageMode: 'custom_object', writeNativeForecast: false, milestoneObjectType: co.milestoneObjectTypeId! });
+  config.set(h.demoPortalId, {
+    storageMode: 'custom_object',
+    writeNativeForecast: false,
+    milestoneObjectType: co.milestoneObjectTypeId!,
+  });
   docPortal = await h.newPortal('professional');
   must(await provisionPortal(h.transport, docPortal, { scopes: PROFESSIONAL_SCOPES }));
   config.set(docPortal, { storageMode: 'document', writeNativeForecast: false });
@@ -55,7 +63,10 @@ afterEach(() => h.close());
 
 /** PLANS deals with plans saved (projected for TODAY), dates 0, 3, 6, … days later, and 3 deals without a plan. */
 async function seed(portalId: string): Promise<Plan[]> {
-  const store = new HubSpotPlanStore({ transport: h.transport, portalConfig: (id) => Promise.resolve(config.get(id)!) });
+  const store = new HubSpotPlanStore({
+    transport: h.transport,
+    portalConfig: (id) => Promise.resolve(config.get(id)!),
+  });
   const plans: Plan[] = [];
   for (let i = 0; i < PLANS; i++) {
     const deal: DealRef = { crm: 'hubspot', portalId, dealId: await h.newDeal(portalId, `Deal ${i}`) };
@@ -90,9 +101,24 @@ describe.each([
 
     seen.length = 0;
     const progress: ReprojectProgress[] = [];
-    const options = { transport: h.transport, portalId: portal(), config: config.get(portal())!, today: LATER, clock: realClock, writeBatchSize: 3, pageSize: 4 };
+    const options = {
+      transport: h.transport,
+      portalId: portal(),
+      config: config.get(portal())!,
+      today: LATER,
+      clock: realClock,
+      writeBatchSize: 3,
+      pageSize: 4,
+    };
     const first = await reprojectPortal({ ...options, onProgress: (p) => void progress.push(p) });
-    expect(first).toMatchObject({ withPlans: PLANS, changed: expected.length, written: expected.length, failed: 0, aborted: null, failures: [] });
+    expect(first).toMatchObject({
+      withPlans: PLANS,
+      changed: expected.length,
+      written: expected.length,
+      failed: 0,
+      aborted: null,
+      failures: [],
+    });
     expect(first.scanned).toBeGreaterThanOrEqual(PLANS + 3);
     expect(first.totalEstimate).toBe(first.scanned);
     expect(writtenDealIds()).toEqual(expected);
@@ -101,7 +127,9 @@ describe.each([
     // Custom-object mode reads the milestones of each page's plans in one batch across its deals.
     const pages = seen.filter((s) => s.req.method === 'GET' && s.req.path === '/crm/v3/objects/deals');
     expect(pages).toHaveLength(Math.ceil(first.scanned / 4));
-    const reads = seen.filter((s) => s.req.path.endsWith('/batch/read')).map((s) => (s.req.body as { inputs: unknown[] }).inputs.length);
+    const reads = seen
+      .filter((s) => s.req.path.endsWith('/batch/read'))
+      .map((s) => (s.req.body as { inputs: unknown[] }).inputs.length);
     expect(reads.reduce((a, b) => a + b, 0)).toBe(mode === 'custom_object' ? PLANS * 5 : 0);
     expect(reads.length).toBeLessThanOrEqual(pages.length);
     expect(seen.some((s) => s.req.method === 'PATCH')).toBe(false);
@@ -110,7 +138,11 @@ describe.each([
 
     // The deals hold the new projection, and the plans were not touched (same version).
     for (const plan of plans) {
-      const deal = await h.raw(portal(), 'GET', `/crm/v3/objects/deals/${plan.deal.dealId}?properties=map_overdue_count,map_health,map_plan_version`);
+      const deal = await h.raw(
+        portal(),
+        'GET',
+        `/crm/v3/objects/deals/${plan.deal.dealId}?properties=map_overdue_count,map_health,map_plan_version`,
+      );
       expect(deal.body.properties.map_overdue_count).toBe(String(project(plan, LATER).overdueCount));
       expect(deal.body.properties.map_health).toBe(project(plan, LATER).health);
       expect(deal.body.properties.map_plan_version).toBe('1');
@@ -126,7 +158,9 @@ describe.each([
 it('reports a write batch that fails (sandbox 503s) with its deals, writes the other batches, and the next run writes only the failed ones', async () => {
   const portalId = h.demoPortalId;
   const plans = await seed(portalId);
-  const expected = plans.filter((p) => Object.keys(changedFields(project(p, TODAY), project(p, LATER))).length > 0).map((p) => p.deal.dealId);
+  const expected = plans
+    .filter((p) => Object.keys(changedFields(project(p, TODAY), project(p, LATER))).length > 0)
+    .map((p) => p.deal.dealId);
   expect(expected.length).toBeGreaterThanOrEqual(3);
 
   // The second batch update meets a sandbox that answers 503 to everything until it has failed for good.
@@ -141,11 +175,20 @@ it('reports a write batch that fails (sandbox 503s) with its deals, writes the o
       await h.setFaults(portalId, null);
     }
   };
-  const options = { transport: h.transport, portalId, config: config.get(portalId)!, today: LATER, clock: realClock, writeBatchSize: 2 };
+  const options = {
+    transport: h.transport,
+    portalId,
+    config: config.get(portalId)!,
+    today: LATER,
+    clock: realClock,
+    writeBatchSize: 2,
+  };
   const first = await reprojectPortal(options);
   expect(first.failed).toBe(2);
   expect(first.written).toBe(expected.length - 2);
-  expect(first.failures).toEqual([{ dealIds: expect.any(Array), reason: expect.stringMatching(/^CRM_UNAVAILABLE/) }]);
+  expect(first.failures).toEqual([
+    { dealIds: expect.any(Array), reason: expect.stringMatching(/^CRM_UNAVAILABLE/) },
+  ]);
   const failedIds = [...first.failures[0]!.dealIds].sort();
   expect(failedIds).toEqual(expect.arrayContaining([expect.any(String)]));
   expect(failedIds.every((id) => expected.includes(id))).toBe(true);

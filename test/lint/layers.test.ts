@@ -16,13 +16,29 @@ async function problems(filePath: string, code: string): Promise<string[]> {
 jest.setTimeout(60_000);
 
 test.each([
-  ['src/ports/plan-store.ts', "import { listen } from '../server/http-server.js';", /src\/ports imports only/],
+  [
+    'src/ports/plan-store.ts',
+    "import { listen } from '../server/http-server.js';",
+    /src\/ports imports only/,
+  ],
   ['src/ports/plan-store.ts', "import express from 'express';", /src\/ports imports only/],
-  ['functions/save-plan.ts', "import { HubSpotPlanStore } from '../src/adapters/hubspot/plan-store.js';", /functions\/ imports only/],
+  [
+    'functions/save-plan.ts',
+    "import { HubSpotPlanStore } from '../src/adapters/hubspot/plan-store.js';",
+    /functions\/ imports only/,
+  ],
   ['functions/save-plan.ts', "import express from 'express';", /functions\/ imports only/],
   ['functions/save-plan.ts', "import { loadConfig } from '../src/config.js';", /functions\/ imports only/],
-  ['src/adapters/hubspot/plan-store.ts', "import { createApp } from '../../server/app.js';", /src\/adapters implements/],
-  ['src/adapters/hubspot/plan-store.ts', "import { FUNCTIONS } from '../../../functions/index.js';", /src\/adapters implements/],
+  [
+    'src/adapters/hubspot/plan-store.ts',
+    "import { createApp } from '../../server/app.js';",
+    /src\/adapters implements/,
+  ],
+  [
+    'src/adapters/hubspot/plan-store.ts',
+    "import { FUNCTIONS } from '../../../functions/index.js';",
+    /src\/adapters implements/,
+  ],
   ['src/adapters/db/open.ts', "import { loadConfig } from '../../config.js';", /src\/adapters implements/],
   ['src/domain/model.ts', "import { readFileSync } from 'node:fs';", /src\/domain is pure/],
 ])('%s may not %s', async (file, line, message) => {

@@ -18,7 +18,12 @@ let page: Page;
 let dealId: string;
 
 /** Polls until `read` returns a value `ok` accepts; fails with the last value seen. */
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeout = TIMEOUT): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  what: string,
+  timeout = TIMEOUT,
+): Promise<T> {
   const deadline = Date.now() + timeout;
   let last: T | undefined;
   while (Date.now() < deadline) {
@@ -29,16 +34,20 @@ async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
 }
 
-const text = async (l: Locator): Promise<string> => ((await l.count()) > 0 ? ((await l.first().textContent()) ?? '') : '');
-const panelValue = (p: Page, name: string) => text(p.locator(`[data-testid=property-panel] [data-property=${name}] dd`));
+const text = async (l: Locator): Promise<string> =>
+  (await l.count()) > 0 ? ((await l.first().textContent()) ?? '') : '';
+const panelValue = (p: Page, name: string) =>
+  text(p.locator(`[data-testid=property-panel] [data-property=${name}] dd`));
 /** The label of the chosen option of every milestone status select, in page order. */
 async function statusLabels(p: Page): Promise<string[]> {
   const selects = p.locator('[data-testid^="status-"] select');
   const labels: string[] = [];
-  for (let i = 0; i < (await selects.count()); i++) labels.push(await text(selects.nth(i).locator('option:checked')));
+  for (let i = 0; i < (await selects.count()); i++)
+    labels.push(await text(selects.nth(i).locator('option:checked')));
   return labels;
 }
-const isoDaysFromNow = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const isoDaysFromNow = (days: number): string =>
+  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 async function openDeal(p: Page): Promise<void> {
   await p.goto(`${app.previewUrl}/deals/${dealId}`);
@@ -98,7 +107,11 @@ test('the deal page runs the real card in a worker: an empty plan offers the tem
   await page.locator('[data-testid=empty-plan]').waitFor({ timeout: TIMEOUT });
   expect(await text(page.locator('[data-testid=deal-name]'))).toBe(DEAL_NAME);
   // The templates came from the backend through hubspot.fetch, signed by the preview server.
-  await eventually(() => page.locator('[data-testid=template-select] option').count(), (n) => n >= 3, 'the template options');
+  await eventually(
+    () => page.locator('[data-testid=template-select] option').count(),
+    (n) => n >= 3,
+    'the template options',
+  );
   expect(await page.locator('[data-testid=card-error]').count()).toBe(0);
   expect(await page.locator('[data-hs=Unimplemented]').count()).toBe(0);
   expect(await panelValue(page, 'map_plan_version')).toBe('—');
@@ -108,7 +121,9 @@ test('the deal page runs the real card in a worker: an empty plan offers the tem
 test('applying the enterprise template with a target close date creates the plan and writes the map_* properties', async () => {
   const refreshes = Number(await page.locator('[data-testid=property-panel]').getAttribute('data-refreshes'));
   const select = page.locator('[data-testid=template-select] select');
-  const enterprise = (await select.locator('option').allTextContents()).find((t) => t.startsWith('Enterprise deal'));
+  const enterprise = (await select.locator('option').allTextContents()).find((t) =>
+    t.startsWith('Enterprise deal'),
+  );
   expect(enterprise).toBeDefined();
   await select.selectOption({ label: enterprise ?? '' });
   await page.locator('[data-testid=target-close-date] input').fill(isoDaysFromNow(150));
@@ -116,8 +131,14 @@ test('applying the enterprise template with a target close date creates the plan
   await page.locator('[data-testid=create-plan]').click();
   await page.locator('[data-testid=health-tag]').waitFor({ timeout: TIMEOUT });
   // refreshObjectProperties re-read the record: the panel shows what the backend wrote.
-  await eventually(() => panelValue(page, 'map_plan_version'), (v) => v === '1', 'map_plan_version 1 in the panel');
-  expect(Number(await page.locator('[data-testid=property-panel]').getAttribute('data-refreshes'))).toBeGreaterThan(refreshes);
+  await eventually(
+    () => panelValue(page, 'map_plan_version'),
+    (v) => v === '1',
+    'map_plan_version 1 in the panel',
+  );
+  expect(
+    Number(await page.locator('[data-testid=property-panel]').getAttribute('data-refreshes')),
+  ).toBeGreaterThan(refreshes);
   expect(Number(await panelValue(page, 'map_milestones_total'))).toBeGreaterThanOrEqual(8);
   expect(await panelValue(page, 'map_milestones_done')).toBe('0');
   expect(await panelValue(page, 'map_health')).not.toBe('—');
@@ -128,14 +149,22 @@ test('applying the enterprise template with a target close date creates the plan
 
 test('marking the first milestone done moves the header and the deal properties', async () => {
   const progressBefore = await panelValue(page, 'map_progress');
-  const headerBefore = await page.locator('[data-testid=plan-progress] [role=progressbar]').getAttribute('aria-valuenow');
+  const headerBefore = await page
+    .locator('[data-testid=plan-progress] [role=progressbar]')
+    .getAttribute('aria-valuenow');
   const first = page.locator('[data-testid^="status-"] select').first();
   await first.selectOption({ label: 'Done' });
-  await eventually(() => panelValue(page, 'map_milestones_done'), (v) => v === '1', 'map_milestones_done 1');
+  await eventually(
+    () => panelValue(page, 'map_milestones_done'),
+    (v) => v === '1',
+    'map_milestones_done 1',
+  );
   expect(await panelValue(page, 'map_plan_version')).toBe('2');
   expect(await panelValue(page, 'map_progress')).not.toBe(progressBefore);
   await eventually(
-    async () => (await page.locator('[data-testid=plan-progress] [role=progressbar]').getAttribute('aria-valuenow')) ?? '',
+    async () =>
+      (await page.locator('[data-testid=plan-progress] [role=progressbar]').getAttribute('aria-valuenow')) ??
+      '',
     (v) => v !== headerBefore && Number(v) > 0,
     'the header progress bar to move',
   );
@@ -157,15 +186,25 @@ test('moving a due date with a reason updates the projection and the deal proper
   expect(current).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   const earlier = new Date(Date.parse(`${current}T00:00:00Z`) - 3 * 86_400_000).toISOString().slice(0, 10);
   await input.fill(earlier);
-  await form.locator('[data-testid=move-date-reason] textarea').fill('The buyer’s board meets three days earlier');
+  await form
+    .locator('[data-testid=move-date-reason] textarea')
+    .fill('The buyer’s board meets three days earlier');
   await screenshot(page, '05a-move-date-form');
   await form.locator('[data-testid=move-date-save]').click();
   await form.waitFor({ state: 'detached', timeout: TIMEOUT });
-  await eventually(() => panelValue(page, 'map_plan_version'), (v) => v === '3', 'map_plan_version 3');
+  await eventually(
+    () => panelValue(page, 'map_plan_version'),
+    (v) => v === '3',
+    'map_plan_version 3',
+  );
   expect(await panelValue(page, 'map_projected_close_date')).not.toBe(projectedBefore);
   const crm = await crmDeal(app.sandboxUrl, dealId, ['map_projected_close_date']);
   expect(crm.map_projected_close_date?.slice(0, 10)).toBe(earlier);
-  await eventually(() => text(page.locator('[data-testid=projected-close]')), (v) => v !== headerBefore && v !== '', 'the header’s projected close');
+  await eventually(
+    () => text(page.locator('[data-testid=projected-close]')),
+    (v) => v !== headerBefore && v !== '',
+    'the header’s projected close',
+  );
   await screenshot(page, '05-date-moved');
 });
 
@@ -174,7 +213,11 @@ test('after a reload the same plan comes back from the sandbox CRM', async () =>
   const statuses = await statusLabels(page);
   await page.reload();
   await page.locator('[data-testid=health-tag]').waitFor({ timeout: TIMEOUT });
-  await eventually(() => panelValue(page, 'map_plan_version'), (v) => v === version, 'the same version after reload');
+  await eventually(
+    () => panelValue(page, 'map_plan_version'),
+    (v) => v === version,
+    'the same version after reload',
+  );
   const after = await statusLabels(page);
   expect(after).toEqual(statuses);
   expect(after[0]).toBe('Done');
@@ -189,13 +232,21 @@ test('a stale tab’s quick edit of another milestone applies on top of the othe
     await second.locator('[data-testid=health-tag]').waitFor({ timeout: TIMEOUT });
     // Second tab: the second milestone becomes "In progress" (version 4).
     await second.locator('[data-testid^="status-"] select').nth(1).selectOption({ label: 'In progress' });
-    await eventually(() => panelValue(second, 'map_plan_version'), (v) => v === '4', 'the second tab saving version 4');
+    await eventually(
+      () => panelValue(second, 'map_plan_version'),
+      (v) => v === '4',
+      'the second tab saving version 4',
+    );
     await screenshot(second, '07a-second-tab-saved');
 
     // First tab still shows version 3; its edit of another milestone is rebased onto version 4 (version 5),
     // and the card then shows both edits.
     await page.locator('[data-testid^="status-"] select').nth(2).selectOption({ label: 'Done' });
-    await eventually(() => panelValue(page, 'map_plan_version'), (v) => v === '5', 'the stale tab’s edit saved as version 5');
+    await eventually(
+      () => panelValue(page, 'map_plan_version'),
+      (v) => v === '5',
+      'the stale tab’s edit saved as version 5',
+    );
     await eventually(
       () => text(page.locator('[data-testid^="status-"] select').nth(1).locator('option:checked')),
       (v) => v === 'In progress',
@@ -222,7 +273,11 @@ test('a stale tab’s quick edit of another milestone applies on top of the othe
       'the other tab’s edit after reload',
     );
     await second.locator('[data-testid^="status-"] select').nth(2).selectOption({ label: 'In progress' });
-    await eventually(() => panelValue(second, 'map_plan_version'), (v) => v === '6', 'version 6 after re-applying');
+    await eventually(
+      () => panelValue(second, 'map_plan_version'),
+      (v) => v === '6',
+      'version 6 after re-applying',
+    );
     crm = await crmDeal(app.sandboxUrl, dealId, ['map_plan_version', 'map_milestones_done']);
     expect(crm).toMatchObject({ map_plan_version: '6', map_milestones_done: '1' });
     await screenshot(second, '08-conflict-resolved');

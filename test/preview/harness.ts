@@ -98,7 +98,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Reads a deal's properties straight from the sandbox CRM with the demo portal's static token. */
-export async function crmDeal(sandboxUrl: string, dealId: string, properties: string[]): Promise<Record<string, string | null>> {
+export async function crmDeal(
+  sandboxUrl: string,
+  dealId: string,
+  properties: string[],
+): Promise<Record<string, string | null>> {
   const res = await fetch(`${sandboxUrl}/crm/v3/objects/deals/${dealId}?properties=${properties.join(',')}`, {
     headers: { authorization: 'Bearer sandbox-demo-token' },
   });

@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { buildSingleExtension } from '@hubspot/ui-extensions-dev-server/build';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, launchBrowser, REPO_ROOT, requireChromium, screenshot, startApp, type RunningApp } from './harness.js';
+import {
+  ARTIFACTS,
+  launchBrowser,
+  REPO_ROOT,
+  requireChromium,
+  screenshot,
+  startApp,
+  type RunningApp,
+} from './harness.js';
 
 jest.setTimeout(180_000);
 const TIMEOUT = 20_000;
@@ -18,7 +26,8 @@ let app: RunningApp;
 let browser: Browser;
 let page: Page;
 
-const text = async (p: Page, testId: string): Promise<string> => (await p.locator(`[data-testid="${testId}"]`).first().textContent()) ?? '';
+const text = async (p: Page, testId: string): Promise<string> =>
+  (await p.locator(`[data-testid="${testId}"]`).first().textContent()) ?? '';
 async function waitForText(p: Page, testId: string, expected: RegExp): Promise<void> {
   await p.locator(`[data-testid="${testId}"]`, { hasText: expected }).first().waitFor({ timeout: TIMEOUT });
 }
@@ -59,7 +68,9 @@ afterAll(async () => {
 
 test('the card gets the crm.record.tab context of the deal, the portal and the signed-in user', async () => {
   const dealId = /\/deals\/(\d+)/.exec(page.url())?.[1];
-  expect(await text(page, 'ctx')).toMatch(new RegExp(`^crm\\.record\\.tab deal ${dealId} portal 1000001 user \\S+@\\S+$`));
+  expect(await text(page, 'ctx')).toMatch(
+    new RegExp(`^crm\\.record\\.tab deal ${dealId} portal 1000001 user \\S+@\\S+$`),
+  );
 });
 
 test('hubspot.fetch reaches the backend with a valid v3 signature; an unlisted origin is refused', async () => {
@@ -75,7 +86,9 @@ test('useCrmProperties and fetchCrmObjectProperties read the record; addAlert sh
   await page.locator('[data-testid=fetch-props]').click();
   await waitForText(page, 'fetched-name', new RegExp(`fetched: ${name.slice(0, 10)}`));
   await page.locator('[data-testid=alert]').click();
-  await page.locator('[data-testid=host-alerts] [data-alert-type=success]', { hasText: 'From the card' }).waitFor();
+  await page
+    .locator('[data-testid=host-alerts] [data-alert-type=success]', { hasText: 'From the card' })
+    .waitFor();
 });
 
 test('Input calls onInput while typing and onChange on blur; DateInput commits a 0-based month', async () => {

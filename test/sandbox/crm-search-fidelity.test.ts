@@ -44,7 +44,9 @@ describe('search index lag', () => {
   // results." The sandbox default is 1 s by its own clock (here a test clock that only moves when told).
   it('does not find a record created less than the lag ago, and finds it once the lag has passed', async () => {
     expect(searchLag(server.db, PORTAL)).toBe(1000);
-    const created = await call(server, T, 'POST', '/crm/v3/objects/deals', { properties: { dealname: 'Lag create', dealstage: 'appointmentscheduled' } });
+    const created = await call(server, T, 'POST', '/crm/v3/objects/deals', {
+      properties: { dealname: 'Lag create', dealstage: 'appointmentscheduled' },
+    });
     expect(created.status).toBe(201);
     expect((await search(byName('Lag create'))).body).toEqual({ total: 0, results: [] });
     server.clock.now += 999;
@@ -57,11 +59,17 @@ describe('search index lag', () => {
   });
 
   it('shows an updated record as it was before the update until the lag has passed', async () => {
-    const created = await call(server, T, 'POST', '/crm/v3/objects/deals', { properties: { dealname: 'Lag update', dealstage: 'appointmentscheduled' } });
+    const created = await call(server, T, 'POST', '/crm/v3/objects/deals', {
+      properties: { dealname: 'Lag update', dealstage: 'appointmentscheduled' },
+    });
     server.clock.now += 1000;
-    await call(server, T, 'PATCH', `/crm/v3/objects/deals/${created.body.id}`, { properties: { dealstage: 'qualifiedtobuy' } });
+    await call(server, T, 'PATCH', `/crm/v3/objects/deals/${created.body.id}`, {
+      properties: { dealstage: 'qualifiedtobuy' },
+    });
     server.clock.now += 400;
-    await call(server, T, 'PATCH', `/crm/v3/objects/deals/${created.body.id}`, { properties: { dealstage: 'contractsent' } });
+    await call(server, T, 'PATCH', `/crm/v3/objects/deals/${created.body.id}`, {
+      properties: { dealstage: 'contractsent' },
+    });
     expect((await search(byStage('Lag update', 'appointmentscheduled'))).body.total).toBe(1);
     expect((await search(byStage('Lag update', 'qualifiedtobuy'))).body.total).toBe(0);
     const stale = await search(byName('Lag update'));
@@ -75,7 +83,9 @@ describe('search index lag', () => {
   });
 
   it('still finds an archived record until the lag has passed', async () => {
-    const created = await call(server, T, 'POST', '/crm/v3/objects/deals', { properties: { dealname: 'Lag archive' } });
+    const created = await call(server, T, 'POST', '/crm/v3/objects/deals', {
+      properties: { dealname: 'Lag archive' },
+    });
     server.clock.now += 1000;
     expect((await call(server, T, 'DELETE', `/crm/v3/objects/deals/${created.body.id}`)).status).toBe(204);
     expect((await search(byName('Lag archive'))).body.total).toBe(1);
@@ -100,11 +110,19 @@ describe('search index lag', () => {
 describe('search index lag in the sandbox server (real clock, admin API)', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
-    sandbox = await createSandbox({ dataFile: ':memory:', rateLimit: { perTenSeconds: null, searchPerSecond: null }, searchIndexLagMs: 300 });
+    sandbox = await createSandbox({
+      dataFile: ':memory:',
+      rateLimit: { perTenSeconds: null, searchPerSecond: null },
+      searchIndexLagMs: 300,
+    });
   });
   afterAll(async () => sandbox.close());
 
-  const admin = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+  const admin = async (
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any }> => {
     const res = await fetch(`${sandbox.baseUrl}/_sandbox${path}`, {
       method,
       headers: { 'content-type': 'application/json' },
@@ -126,10 +144,21 @@ describe('search index lag in the sandbox server (real clock, admin API)', () =>
 
   it('finds a new record only after the lag, so a caller has to wait as it must against HubSpot', async () => {
     const crm = (method: string, path: string, body: unknown): Promise<Response> =>
-      fetch(`${sandbox.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${sandbox.demoToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${sandbox.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${sandbox.demoToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const started = Date.now();
-    expect((await crm('POST', '/crm/v3/objects/deals', { properties: { dealname: 'Real clock lag' } })).status).toBe(201);
-    const find = async (): Promise<number> => ((await (await crm('POST', '/crm/v3/objects/deals/search', byName('Real clock lag'))).json()) as { total: number }).total;
+    expect(
+      (await crm('POST', '/crm/v3/objects/deals', { properties: { dealname: 'Real clock lag' } })).status,
+    ).toBe(201);
+    const find = async (): Promise<number> =>
+      (
+        (await (await crm('POST', '/crm/v3/objects/deals/search', byName('Real clock lag'))).json()) as {
+          total: number;
+        }
+      ).total;
     expect(await find()).toBe(0);
     let total = 0;
     while (total === 0 && Date.now() - started < 5000) {
@@ -142,7 +171,10 @@ describe('search index lag in the sandbox server (real clock, admin API)', () =>
 });
 
 describe('filters and letter case', () => {
-  const count = async (filter: Record<string, unknown>, type = 'deals'): Promise<{ status: number; total: number | undefined }> => {
+  const count = async (
+    filter: Record<string, unknown>,
+    type = 'deals',
+  ): Promise<{ status: number; total: number | undefined }> => {
     const res = await search({ filterGroups: [{ filters: [filter] }] }, type);
     return { status: res.status, total: res.body.total };
   };
@@ -152,15 +184,34 @@ describe('filters and letter case', () => {
   it('matches enumeration values with their exact case only', async () => {
     expect((await count({ propertyName: 'dealstage', operator: 'EQ', value: 'closedwon' })).total).toBe(1);
     expect((await count({ propertyName: 'dealstage', operator: 'EQ', value: 'ClosedWon' })).total).toBe(0);
-    expect((await count({ propertyName: 'hs_manual_forecast_category', operator: 'EQ', value: 'CLOSED' })).total).toBe(1);
-    expect((await count({ propertyName: 'hs_manual_forecast_category', operator: 'EQ', value: 'closed' })).total).toBe(0);
-    expect((await count({ propertyName: 'hs_manual_forecast_category', operator: 'IN', values: ['CLOSED', 'OMIT'] })).total).toBe(2);
-    expect((await count({ propertyName: 'dealstage', operator: 'IN', values: ['ClosedWon', 'ClosedLost'] })).total).toBe(0);
-    expect((await count({ propertyName: 'dealstage', operator: 'NEQ', value: 'ClosedWon' })).total).toBeGreaterThanOrEqual(8);
+    expect(
+      (await count({ propertyName: 'hs_manual_forecast_category', operator: 'EQ', value: 'CLOSED' })).total,
+    ).toBe(1);
+    expect(
+      (await count({ propertyName: 'hs_manual_forecast_category', operator: 'EQ', value: 'closed' })).total,
+    ).toBe(0);
+    expect(
+      (
+        await count({
+          propertyName: 'hs_manual_forecast_category',
+          operator: 'IN',
+          values: ['CLOSED', 'OMIT'],
+        })
+      ).total,
+    ).toBe(2);
+    expect(
+      (await count({ propertyName: 'dealstage', operator: 'IN', values: ['ClosedWon', 'ClosedLost'] })).total,
+    ).toBe(0);
+    expect(
+      (await count({ propertyName: 'dealstage', operator: 'NEQ', value: 'ClosedWon' })).total,
+    ).toBeGreaterThanOrEqual(8);
   });
 
   it('still ignores case on text (string) properties for EQ', async () => {
-    const { total } = await count({ propertyName: 'name', operator: 'EQ', value: 'ACME LOGISTICS' }, 'companies');
+    const { total } = await count(
+      { propertyName: 'name', operator: 'EQ', value: 'ACME LOGISTICS' },
+      'companies',
+    );
     const lower = await count({ propertyName: 'name', operator: 'EQ', value: 'acme logistics' }, 'companies');
     expect(total).toBe(lower.total);
     expect(total).toBe(1);
@@ -169,12 +220,24 @@ describe('filters and letter case', () => {
   // "IN ... When searching a string property with this operator, values must be lowercase" (and likewise
   // NOT_IN): the guide's operator table. HubSpot then matches nothing; the sandbox refuses the filter (stricter).
   it('refuses IN / NOT_IN values of a string property that are not lowercase, and matches lowercase ones', async () => {
-    const mixed = await search({ filterGroups: [{ filters: [{ propertyName: 'name', operator: 'IN', values: ['acme logistics', 'Helio Health'] }] }] }, 'companies');
+    const mixed = await search(
+      {
+        filterGroups: [
+          { filters: [{ propertyName: 'name', operator: 'IN', values: ['acme logistics', 'Helio Health'] }] },
+        ],
+      },
+      'companies',
+    );
     expect(mixed.status).toBe(400);
     expect(mixed.body).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR' });
     expect(mixed.body.message).toContain('lowercase');
-    expect((await count({ propertyName: 'name', operator: 'NOT_IN', values: ['ACME LOGISTICS'] }, 'companies')).status).toBe(400);
-    expect((await count({ propertyName: 'name', operator: 'IN', values: ['acme logistics'] }, 'companies')).total).toBe(1);
+    expect(
+      (await count({ propertyName: 'name', operator: 'NOT_IN', values: ['ACME LOGISTICS'] }, 'companies'))
+        .status,
+    ).toBe(400);
+    expect(
+      (await count({ propertyName: 'name', operator: 'IN', values: ['acme logistics'] }, 'companies')).total,
+    ).toBe(1);
   });
 });
 
@@ -190,13 +253,28 @@ describe('associations, sorts, query and limit', () => {
       associatedObjects: ['DEAL'],
     });
     expect(schema.status).toBe(201);
-    const fromCustom = await search({ filterGroups: [{ filters: [{ propertyName: 'associations.deal', operator: 'EQ', value: '1' }] }] }, schema.body.objectTypeId);
+    const fromCustom = await search(
+      { filterGroups: [{ filters: [{ propertyName: 'associations.deal', operator: 'EQ', value: '1' }] }] },
+      schema.body.objectTypeId,
+    );
     expect(fromCustom.status).toBe(400);
     expect(fromCustom.body.message).toContain('not supported for custom objects');
-    const toCustom = await search({ filterGroups: [{ filters: [{ propertyName: `associations.${schema.body.objectTypeId}`, operator: 'EQ', value: '1' }] }] });
+    const toCustom = await search({
+      filterGroups: [
+        {
+          filters: [{ propertyName: `associations.${schema.body.objectTypeId}`, operator: 'EQ', value: '1' }],
+        },
+      ],
+    });
     expect(toCustom.status).toBe(400);
     // Between standard objects it works.
-    expect((await search({ filterGroups: [{ filters: [{ propertyName: 'associations.contact', operator: 'EQ', value: '1' }] }] })).status).toBe(200);
+    expect(
+      (
+        await search({
+          filterGroups: [{ filters: [{ propertyName: 'associations.contact', operator: 'EQ', value: '1' }] }],
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('takes one sorting rule and refuses two', async () => {

@@ -31,15 +31,24 @@ describe('sandbox admin API', () => {
     const url = new URL(`${sandbox.baseUrl}/_sandbox/portals`);
     const status = (method: string, headers: Record<string, string>): Promise<number> =>
       new Promise((resolve, reject) => {
-        const r = request({ host: url.hostname, port: url.port, path: url.pathname, method, headers }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const r = request(
+          { host: url.hostname, port: url.port, path: url.pathname, method, headers },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         r.on('error', reject);
         r.end(method === 'POST' ? JSON.stringify({ tier: 'free' }) : undefined);
       });
     expect(await status('GET', { host: `attacker.example:${url.port}` })).toBe(403);
-    expect(await status('POST', { host: url.host, origin: 'https://attacker.example', 'content-type': 'application/json' })).toBe(403);
+    expect(
+      await status('POST', {
+        host: url.host,
+        origin: 'https://attacker.example',
+        'content-type': 'application/json',
+      }),
+    ).toBe(403);
     expect(await status('GET', { host: url.host })).toBe(200);
     expect(await status('GET', { host: `localhost:${url.port}` })).toBe(200);
   });

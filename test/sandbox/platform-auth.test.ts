@@ -179,7 +179,8 @@ function specOperations(file: string): { method: string; path: string; alternati
         // Each requirement of these specs names one scope; a requirement with several would need all of them.
         alternatives: (op.security ?? []).map((r) => {
           const scopes = r.oauth2 ?? [];
-          if (scopes.length !== 1) throw new Error(`${file} ${method} ${path}: requirement of ${scopes.length} scopes`);
+          if (scopes.length !== 1)
+            throw new Error(`${file} ${method} ${path}: requirement of ${scopes.length} scopes`);
           return scopes[0] ?? '';
         }),
       })),
@@ -202,16 +203,19 @@ const TYPE_SAMPLES: [family: string, objectType: string][] = [
   ['custom', '2-123'],
 ];
 const familyOf = (scope: string, family: string): boolean => scope.split('.').includes(family);
-const accessMatches = (scope: string, access: string): boolean => new RegExp(`\\.${access}(\\.v2)?$`).test(scope);
+const accessMatches = (scope: string, access: string): boolean =>
+  new RegExp(`\\.${access}(\\.v2)?$`).test(scope);
 const fill = (template: string, objectType: string): string =>
-  template.replace(/\{(\w+)\}/g, (_m, name: string) => (/ObjectType$|^objectType$/.test(name) ? objectType : '1'));
+  template.replace(/\{(\w+)\}/g, (_m, name: string) =>
+    /ObjectType$|^objectType$/.test(name) ? objectType : '1',
+  );
 const sorted = (list: readonly string[]): string[] => [...list].sort();
 
 describe('scopes per endpoint, from the OpenAPI specs', () => {
   const served = new Set(ENDPOINT_TEMPLATES);
-  const operations = GENERIC_SPECS.flatMap((file) => specOperations(file).map((op) => ({ file, ...op }))).filter((op) =>
-    served.has(op.path),
-  );
+  const operations = GENERIC_SPECS.flatMap((file) =>
+    specOperations(file).map((op) => ({ file, ...op })),
+  ).filter((op) => served.has(op.path));
 
   it('has a rule for every operation the sandbox serves', () => {
     expect(operations.length).toBeGreaterThan(60);
@@ -237,7 +241,9 @@ describe('scopes per endpoint, from the OpenAPI specs', () => {
       if (!TYPED_OPERATIONS.has(key)) continue;
       const access = accessOf(op.method, op.path);
       for (const [family, objectType] of TYPE_SAMPLES) {
-        const expected = sorted(op.alternatives.filter((s) => familyOf(s, family) && accessMatches(s, access)));
+        const expected = sorted(
+          op.alternatives.filter((s) => familyOf(s, family) && accessMatches(s, access)),
+        );
         const groups = requiredScopeGroups(op.method, fill(op.path, objectType)) ?? [];
         expect([key, family, groups.map(sorted)]).toEqual([key, family, [expected]]);
       }
@@ -267,8 +273,16 @@ describe('scopes per endpoint, from the OpenAPI specs', () => {
 
   it('asks an association between two types for a scope of each', () => {
     expect(requiredScopeGroups('POST', '/crm/v4/associations/deals/2-123/batch/associate/default')).toEqual([
-      ['crm.objects.deals.write', 'crm.objects.deals.sensitive.write.v2', 'crm.objects.deals.highly_sensitive.write.v2'],
-      ['crm.objects.custom.write', 'crm.objects.custom.sensitive.write.v2', 'crm.objects.custom.highly_sensitive.write.v2'],
+      [
+        'crm.objects.deals.write',
+        'crm.objects.deals.sensitive.write.v2',
+        'crm.objects.deals.highly_sensitive.write.v2',
+      ],
+      [
+        'crm.objects.custom.write',
+        'crm.objects.custom.sensitive.write.v2',
+        'crm.objects.custom.highly_sensitive.write.v2',
+      ],
     ]);
   });
 
@@ -303,12 +317,23 @@ describe('sandbox gate: 403 MISSING_SCOPES', () => {
 
   async function tokenWith(scope: string): Promise<string> {
     const authorize = new URL(`${sandbox.baseUrl}/oauth/authorize`);
-    authorize.search = new URLSearchParams({ client_id: 'client-a', redirect_uri: REDIRECT, scope, auto: '1' }).toString();
+    authorize.search = new URLSearchParams({
+      client_id: 'client-a',
+      redirect_uri: REDIRECT,
+      scope,
+      auto: '1',
+    }).toString();
     const redirect = await fetch(authorize, { redirect: 'manual' });
     const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code') ?? '';
     const token = await fetch(`${sandbox.baseUrl}/oauth/v1/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'client-a', client_secret: 'secret-a', redirect_uri: REDIRECT, code }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: 'client-a',
+        client_secret: 'secret-a',
+        redirect_uri: REDIRECT,
+        code,
+      }),
     });
     return ((await token.json()) as { access_token: string }).access_token;
   }
@@ -325,14 +350,23 @@ describe('sandbox gate: 403 MISSING_SCOPES', () => {
     const token = await tokenWith('oauth crm.objects.deals.read');
     const res = await call('PATCH', '/crm/v3/objects/deals/1', token);
     expect(res.status).toBe(403);
-    const required = ['crm.objects.deals.write', 'crm.objects.deals.sensitive.write.v2', 'crm.objects.deals.highly_sensitive.write.v2'];
+    const required = [
+      'crm.objects.deals.write',
+      'crm.objects.deals.sensitive.write.v2',
+      'crm.objects.deals.highly_sensitive.write.v2',
+    ];
     expect(await res.json()).toEqual({
       status: 'error',
       message:
         "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
       correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       category: 'MISSING_SCOPES',
-      errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: required } }],
+      errors: [
+        {
+          message: 'One or more of the following scopes are required.',
+          context: { requiredGranularScopes: required },
+        },
+      ],
       context: { requiredScopes: required },
       links: { scopes: 'https://developers.hubspot.com/scopes' },
     });
@@ -344,10 +378,15 @@ describe('sandbox gate: 403 MISSING_SCOPES', () => {
     const token = await tokenWith('oauth crm.objects.deals.read crm.objects.deals.write');
     const contact = await call('GET', '/crm/v3/objects/contacts/1', token);
     expect(contact.status).toBe(403);
-    expect(await contact.json()).toMatchObject({ category: 'MISSING_SCOPES', context: { requiredScopes: expect.arrayContaining(['crm.objects.contacts.read']) } });
+    expect(await contact.json()).toMatchObject({
+      category: 'MISSING_SCOPES',
+      context: { requiredScopes: expect.arrayContaining(['crm.objects.contacts.read']) },
+    });
     const owners = await call('GET', '/crm/v3/owners', token);
     expect(owners.status).toBe(403);
-    expect(await owners.json()).toMatchObject({ context: { requiredScopes: ['crm.objects.owners.read', 'automation'] } });
+    expect(await owners.json()).toMatchObject({
+      context: { requiredScopes: ['crm.objects.owners.read', 'automation'] },
+    });
     const withOwners = await tokenWith('oauth crm.objects.owners.read');
     expect((await call('GET', '/crm/v3/owners', withOwners)).status).not.toBe(403);
   });

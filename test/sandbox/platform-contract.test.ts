@@ -36,7 +36,8 @@ afterAll(async () => {
  */
 function knownSpecGap(x: Exchange, error: string): boolean {
   const missingCategory = error.startsWith("/ must have required property 'category'");
-  const rateLimited = x.status === 429 && (x.responseBody as { errorType?: string } | undefined)?.errorType === 'RATE_LIMIT';
+  const rateLimited =
+    x.status === 429 && (x.responseBody as { errorType?: string } | undefined)?.errorType === 'RATE_LIMIT';
   const oauthError = x.path.startsWith('/oauth/') && x.status >= 400;
   return missingCategory && (rateLimited || oauthError);
 }
@@ -47,9 +48,10 @@ function checkAll(exchanges: readonly Exchange[]): string[] {
     if (verdict.operation === null) return [`${x.method} ${x.path}: no operation in the specs`];
     const responseErrors = x.status === 204 && x.responseBody === undefined ? [] : verdict.responseErrors;
     const unexpected = responseErrors.filter((e) => !knownSpecGap(x, e));
-    return [...verdict.requestErrors.map((e) => `request ${e}`), ...unexpected.map((e) => `response ${e}`)].map(
-      (e) => `${x.method} ${x.path} ${x.status}: ${e}`,
-    );
+    return [
+      ...verdict.requestErrors.map((e) => `request ${e}`),
+      ...unexpected.map((e) => `response ${e}`),
+    ].map((e) => `${x.method} ${x.path} ${x.status}: ${e}`);
   });
 }
 
@@ -134,7 +136,11 @@ it('answers 401 (missing and invalid tokens) and 429 with bodies that match the 
     body: JSON.stringify({ perTenSeconds: 1 }),
   });
   expect(limits.status).toBe(200);
-  const client = new Client({ accessToken: sandbox.demoToken, basePath: proxy.baseUrl, numberOfApiCallRetries: 0 });
+  const client = new Client({
+    accessToken: sandbox.demoToken,
+    basePath: proxy.baseUrl,
+    numberOfApiCallRetries: 0,
+  });
   await client.crm.deals.basicApi.getPage(1);
   await expect(client.crm.deals.basicApi.getPage(1)).rejects.toMatchObject({ code: 429 });
   const last = proxy.exchanges.at(-1)!;
@@ -152,7 +158,11 @@ it('answers 401 (missing and invalid tokens) and 429 with bodies that match the 
 
 it('answers the custom-object limits and owners endpoints as the specs say', async () => {
   const start = proxy.exchanges.length;
-  const client = new Client({ accessToken: sandbox.demoToken, basePath: proxy.baseUrl, numberOfApiCallRetries: 0 });
+  const client = new Client({
+    accessToken: sandbox.demoToken,
+    basePath: proxy.baseUrl,
+    numberOfApiCallRetries: 0,
+  });
   const owners = await client.crm.owners.ownersApi.getPage(undefined, undefined, 10);
   expect(owners.results.length).toBeGreaterThan(0);
   await client.crm.owners.ownersApi.getById(Number(owners.results[0]!.id));

@@ -160,7 +160,9 @@ describe('sandbox rate limits', () => {
     });
     const { access_token: oauthToken } = (await tokenRes.json()) as { access_token: string };
     for (let i = 0; i < 3; i += 1) {
-      const res = await fetch(`${sandbox.baseUrl}/crm/v3/whoami`, { headers: { authorization: `Bearer ${oauthToken}` } });
+      const res = await fetch(`${sandbox.baseUrl}/crm/v3/whoami`, {
+        headers: { authorization: `Bearer ${oauthToken}` },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('x-hubspot-ratelimit-max')).toBe('110');
       expect(res.headers.get('x-hubspot-ratelimit-daily')).toBeNull();
@@ -198,7 +200,8 @@ describe('sandbox rate limits', () => {
 describe('daily limit by the portal’s time zone', () => {
   const at = (iso: string): number => Date.parse(iso);
   let clock = 0;
-  const limiter = (): RateLimiter => new RateLimiter({ perTenSeconds: null, searchPerSecond: null, daily: 1 }, 1, () => clock);
+  const limiter = (): RateLimiter =>
+    new RateLimiter({ perTenSeconds: null, searchPerSecond: null, daily: 1 }, 1, () => clock);
   const privateApp = (timeZone: string): RateRequest => ({ search: false, oauth: false, timeZone });
 
   it('gives new portals America/New_York (US/Eastern, the spec example’s zone) unless told otherwise', () => {
@@ -206,7 +209,10 @@ describe('daily limit by the portal’s time zone', () => {
     expect(DEFAULT_PORTAL_TIME_ZONE).toBe('America/New_York');
     expect(store.createPortal({ name: 'a', tier: 'starter' }).portal.timeZone).toBe('America/New_York');
     const tokyo = store.createPortal({ name: 'b', tier: 'starter', timeZone: 'Asia/Tokyo' });
-    expect(store.lookupAccessToken(tokyo.token)).toMatchObject({ kind: 'static', portal: { timeZone: 'Asia/Tokyo' } });
+    expect(store.lookupAccessToken(tokyo.token)).toMatchObject({
+      kind: 'static',
+      portal: { timeZone: 'Asia/Tokyo' },
+    });
   });
 
   it('knows the offsets, summer and winter', () => {
@@ -221,7 +227,10 @@ describe('daily limit by the portal’s time zone', () => {
     clock = at('2020-04-09T23:30:00Z');
     expect(l.take(1, privateApp('America/New_York')).ok).toBe(true);
     clock = at('2020-04-10T00:30:00Z'); // a new UTC day, still 20:30 on the 9th in New York
-    expect(l.take(1, privateApp('America/New_York'))).toMatchObject({ ok: false, body: { policyName: 'DAILY' } });
+    expect(l.take(1, privateApp('America/New_York'))).toMatchObject({
+      ok: false,
+      body: { policyName: 'DAILY' },
+    });
     clock = at('2020-04-10T03:59:59Z');
     expect(l.take(1, privateApp('America/New_York')).ok).toBe(false);
     clock = at('2020-04-10T04:00:00Z');
@@ -248,6 +257,8 @@ describe('daily limit by the portal’s time zone', () => {
       expect(d.ok).toBe(true);
       expect(d.headers).not.toHaveProperty('X-HubSpot-RateLimit-Daily');
     }
-    expect(l.take(4, privateApp('America/New_York')).headers).toMatchObject({ 'X-HubSpot-RateLimit-Daily-Remaining': '0' });
+    expect(l.take(4, privateApp('America/New_York')).headers).toMatchObject({
+      'X-HubSpot-RateLimit-Daily-Remaining': '0',
+    });
   });
 });

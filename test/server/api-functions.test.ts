@@ -84,7 +84,10 @@ describe('get-plan', () => {
       const error = expectError(await callFunction(h, 'get-plan', { dealId }), 400, 'INVALID_INPUT');
       const texts = [error.message, ...(error.problems ?? []).map((p) => p.message)];
       for (const text of texts) expect(text).not.toMatch(/regex|pattern|Invalid/);
-      if (dealId !== '') expect(error.message).toBe('The deal id must be a HubSpot record id: digits only, not starting with 0.');
+      if (dealId !== '')
+        expect(error.message).toBe(
+          'The deal id must be a HubSpot record id: digits only, not starting with 0.',
+        );
     },
   );
 
@@ -92,9 +95,22 @@ describe('get-plan', () => {
     const bad: [string, unknown][] = [
       ['get-plan', { dealId: 'x1' }],
       ['update-milestone', { dealId: '1x', milestoneId: '', status: 'finished', dueDate: '2026-02-30' }],
-      ['apply-template', { dealId: DEAL, baseVersion: -1, templateId: 'Not A Template', targetCloseDate: 'soon' }],
-      ['add-stakeholder', { dealId: DEAL, baseVersion: 0, side: 'vendor', name: 'x'.repeat(500), email: 'nope' }],
-      ['save-plan', { dealId: DEAL, baseVersion: 0, edits: [{ edit: 'addMilestone', input: { id: 7, dueDate: 1 } }, { edit: 'nope' }] }],
+      [
+        'apply-template',
+        { dealId: DEAL, baseVersion: -1, templateId: 'Not A Template', targetCloseDate: 'soon' },
+      ],
+      [
+        'add-stakeholder',
+        { dealId: DEAL, baseVersion: 0, side: 'vendor', name: 'x'.repeat(500), email: 'nope' },
+      ],
+      [
+        'save-plan',
+        {
+          dealId: DEAL,
+          baseVersion: 0,
+          edits: [{ edit: 'addMilestone', input: { id: 7, dueDate: 1 } }, { edit: 'nope' }],
+        },
+      ],
       ['remove-stakeholder', { dealId: DEAL, baseVersion: 'one', stakeholderId: null }],
       ['reproject-deal', { dealId: [] }],
     ];
@@ -102,7 +118,10 @@ describe('get-plan', () => {
       const error = expectError(await callFunction(h, fn, input), 400, 'INVALID_INPUT');
       for (const text of [error.message, ...(error.problems ?? []).map((p) => p.message)]) {
         expect([fn, text]).toEqual([fn, expect.stringMatching(/^[A-Z“].*[.!?]$/)]);
-        expect([fn, text]).toEqual([fn, expect.not.stringMatching(/regex|pattern|Invalid (input|string|option)|expected/)]);
+        expect([fn, text]).toEqual([
+          fn,
+          expect.not.stringMatching(/regex|pattern|Invalid (input|string|option)|expected/),
+        ]);
       }
     }
   });

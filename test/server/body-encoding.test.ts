@@ -4,7 +4,16 @@
  * at warn without a stack — never an unauthenticated 500.
  */
 import { apiErrorBodySchema } from '../../functions/contract.js';
-import { callFunction, installPortal, PORTAL_A, signedPost, startHarness, TestClock, type CallResult, type Harness } from './harness.js';
+import {
+  callFunction,
+  installPortal,
+  PORTAL_A,
+  signedPost,
+  startHarness,
+  TestClock,
+  type CallResult,
+  type Harness,
+} from './harness.js';
 
 let h: Harness;
 
@@ -18,7 +27,12 @@ afterAll(async () => h.close());
 const input = { dealId: '5001' };
 const api = (headers: Record<string, string>) => callFunction(h, 'get-plan', input, { headers });
 const webhook = (headers: Record<string, string>) =>
-  signedPost(h, `${h.url}/webhooks/hubspot`, Buffer.from(JSON.stringify([{ eventId: 1, subscriptionType: 'x', portalId: PORTAL_A, occurredAt: 1 }])), { headers });
+  signedPost(
+    h,
+    `${h.url}/webhooks/hubspot`,
+    Buffer.from(JSON.stringify([{ eventId: 1, subscriptionType: 'x', portalId: PORTAL_A, occurredAt: 1 }])),
+    { headers },
+  );
 
 function unsupported(res: CallResult, sentence: RegExp): void {
   expect(res.status).toBe(415);
@@ -42,18 +56,21 @@ describe.each([
     async (encoding) => {
       const before = h.logs.length;
       unsupported(await send({ 'content-encoding': encoding }), /must not be compressed/);
-      expect(h.logs.slice(before)).toContainEqual(expect.objectContaining({ level: 'warn', reason: 'CONTENT_ENCODING' }));
+      expect(h.logs.slice(before)).toContainEqual(
+        expect.objectContaining({ level: 'warn', reason: 'CONTENT_ENCODING' }),
+      );
       noErrorLogged();
     },
   );
 
-  test.each(['application/json; charset=utf-16', 'application/json; charset="UTF-16LE"', 'application/json;charset=iso-8859-1'])(
-    'Content-Type %s is 415 with a sentence',
-    async (contentType) => {
-      unsupported(await send({ 'content-type': contentType }), /must be UTF-8 JSON/);
-      noErrorLogged();
-    },
-  );
+  test.each([
+    'application/json; charset=utf-16',
+    'application/json; charset="UTF-16LE"',
+    'application/json;charset=iso-8859-1',
+  ])('Content-Type %s is 415 with a sentence', async (contentType) => {
+    unsupported(await send({ 'content-type': contentType }), /must be UTF-8 JSON/);
+    noErrorLogged();
+  });
 
   test.each(['identity', ''])('Content-Encoding "%s" passes the gate', async (encoding) => {
     expect((await send({ 'content-encoding': encoding })).status).toBe(200);

@@ -35,18 +35,22 @@ afterAll(async () => {
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/cli.ts', ...args], {
-      env: {
-        PATH: process.env.PATH,
-        CRM_MODE: 'sandbox',
-        SQLITE_PATH: join(dir, 'app.sqlite'),
-        HUBSPOT_API_BASE: sandbox.baseUrl,
-        HUBSPOT_OAUTH_BASE: sandbox.baseUrl,
-        HUBSPOT_CLIENT_ID: b.clientId,
-        HUBSPOT_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
-        LOG_LEVEL: 'silent',
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['node_modules/tsx/dist/cli.mjs', 'scripts/cli.ts', ...args],
+      {
+        env: {
+          PATH: process.env.PATH,
+          CRM_MODE: 'sandbox',
+          SQLITE_PATH: join(dir, 'app.sqlite'),
+          HUBSPOT_API_BASE: sandbox.baseUrl,
+          HUBSPOT_OAUTH_BASE: sandbox.baseUrl,
+          HUBSPOT_CLIENT_ID: b.clientId,
+          HUBSPOT_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
+          LOG_LEVEL: 'silent',
+        },
       },
-    });
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -57,23 +61,43 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 test('show lists the problems of a plan that loads partly; repair rewrites it; an unreadable plan shows its reasons', async () => {
   const { portalId } = await b.install({ new_portal_tier: 'enterprise' });
   const dealId = await b.newDeal(portalId);
-  const call = (fn: string, input: unknown) => callFunction(b.h, fn, input, { caller: { portalId, userId: 5 }, now: Date.now() });
-  const applied = planResponseSchema.parse((await call('apply-template', { dealId, baseVersion: 0, templateId: 'smb-quick-close', targetCloseDate: '2027-06-25' })).body);
+  const call = (fn: string, input: unknown) =>
+    callFunction(b.h, fn, input, { caller: { portalId, userId: 5 }, now: Date.now() });
+  const applied = planResponseSchema.parse(
+    (
+      await call('apply-template', {
+        dealId,
+        baseVersion: 0,
+        templateId: 'smb-quick-close',
+        targetCloseDate: '2027-06-25',
+      })
+    ).body,
+  );
   const token = await b.h.backend.tokens.accessToken(String(portalId));
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
   // A hand edit of the version: the plan loads, with a problem the admin sees and repairs.
-  await fetch(`${sandbox.baseUrl}/crm/v3/objects/deals/${dealId}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ properties: { map_plan_version: '-5' } }) });
+  await fetch(`${sandbox.baseUrl}/crm/v3/objects/deals/${dealId}`, {
+    method: 'PATCH',
+    headers: auth,
+    body: JSON.stringify({ properties: { map_plan_version: '-5' } }),
+  });
   const shown = await cli('show', String(portalId), dealId);
   expect(shown.code).toBe(0);
   expect(shown.stdout).toMatch(/loads with 1 problem\(s\)/);
   expect(shown.stdout).toMatch(/map_plan_version holds “-5”/);
   const repaired = await cli('repair', String(portalId), dealId);
-  expect(repaired.stdout).toMatch(new RegExp(`Repaired the plan on deal ${dealId} \\(now version ${applied.version + 1}\\)`));
+  expect(repaired.stdout).toMatch(
+    new RegExp(`Repaired the plan on deal ${dealId} \\(now version ${applied.version + 1}\\)`),
+  );
   expect((await cli('repair', String(portalId), dealId)).stdout).toMatch(/loads whole: nothing to repair/);
 
   // A header that is not JSON: unreadable, and `show` says why.
-  await fetch(`${sandbox.baseUrl}/crm/v3/objects/deals/${dealId}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ properties: { map_plan: '{oops' } }) });
+  await fetch(`${sandbox.baseUrl}/crm/v3/objects/deals/${dealId}`, {
+    method: 'PATCH',
+    headers: auth,
+    body: JSON.stringify({ properties: { map_plan: '{oops' } }),
+  });
   const broken = await cli('show', String(portalId), dealId);
   expect(broken.code).toBe(2);
   expect(broken.stderr).toMatch(/cannot be read, so it was left untouched/);

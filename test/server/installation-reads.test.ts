@@ -19,7 +19,11 @@ beforeAll(async () => {
   sandbox = await createSandbox({ dataFile: ':memory:', rateLimit: { perTenSeconds: null } });
   const config = loadConfig({ CRM_MODE: 'sandbox' });
   if (!config.ok) throw new Error('config');
-  const real = await openInstallationStore({ sqlitePath: ':memory:', cipher: new TokenCipher(config.value.tokenEncryptionKeys), clock: systemClock });
+  const real = await openInstallationStore({
+    sqlitePath: ':memory:',
+    cipher: new TokenCipher(config.value.tokenEncryptionKeys),
+    clock: systemClock,
+  });
   // Counts the reads that reach the database.
   const counted = new Proxy(real, {
     get(target, property, receiver) {
@@ -41,9 +45,15 @@ afterAll(async () => {
 test('a save reads the installation once and the tokens once, whatever the number of CRM calls', async () => {
   const { portalId } = await b.install({ new_portal_tier: 'enterprise' });
   const dealId = await b.newDeal(portalId);
-  const call = (fn: string, input: unknown) => callFunction(b.h, fn, input, { caller: { portalId, userId: 5 }, now: Date.now() });
+  const call = (fn: string, input: unknown) =>
+    callFunction(b.h, fn, input, { caller: { portalId, userId: 5 }, now: Date.now() });
   reads.length = 0;
-  const applied = await call('apply-template', { dealId, baseVersion: 0, templateId: 'enterprise-deal', targetCloseDate: '2027-06-25' });
+  const applied = await call('apply-template', {
+    dealId,
+    baseVersion: 0,
+    templateId: 'enterprise-deal',
+    targetCloseDate: '2027-06-25',
+  });
   expect(applied.status).toBe(200);
   expect(reads.filter((r) => r === 'getInstallation')).toHaveLength(1);
   expect(reads.filter((r) => r === 'getTokens')).toHaveLength(1);

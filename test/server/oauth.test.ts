@@ -91,7 +91,9 @@ afterEach(async () => h.close());
 const cookieOf = (res: Response): string => res.headers.getSetCookie()[0]?.split(';')[0] ?? '';
 
 /** Begins an install as a browser would: the callback URL the consent page sends it to, and its cookie. */
-async function beginInstall(extra: Record<string, string> = {}): Promise<{ callbackUrl: string; cookie: string }> {
+async function beginInstall(
+  extra: Record<string, string> = {},
+): Promise<{ callbackUrl: string; cookie: string }> {
   const install = await fetch(`${h.url}/oauth/install`, { redirect: 'manual' });
   expect(install.status).toBe(302);
   const authorize = new URL(install.headers.get('location') ?? '');
@@ -106,7 +108,13 @@ async function followInstall(
 ): Promise<{ status: number; html: string; callbackUrl: string; cookie: string; headers: Headers }> {
   const { callbackUrl, cookie } = await beginInstall(extra);
   const callback = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie } });
-  return { status: callback.status, html: await callback.text(), callbackUrl, cookie, headers: callback.headers };
+  return {
+    status: callback.status,
+    html: await callback.text(),
+    callbackUrl,
+    cookie,
+    headers: callback.headers,
+  };
 }
 
 test('install redirects to the authorize page with the required scopes, the custom-object scopes as optional, and a state', async () => {
@@ -199,7 +207,10 @@ test('a state is finished only in the browser that began the install: another br
   const mine = await beginInstall();
   const theirs = await beginInstall();
   for (const cookie of [undefined, theirs.cookie, 'map_oauth_install=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA']) {
-    const res = await fetch(mine.callbackUrl, { redirect: 'manual', ...(cookie === undefined ? {} : { headers: { cookie } }) });
+    const res = await fetch(mine.callbackUrl, {
+      redirect: 'manual',
+      ...(cookie === undefined ? {} : { headers: { cookie } }),
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     expect(await res.text()).toContain('started in another browser');
@@ -220,9 +231,16 @@ test('the install cookie is HttpOnly, SameSite=Lax, Path=/oauth, lives as long a
   const install = await fetch(`${h.url}/oauth/install`, { redirect: 'manual' });
   const [setCookie] = install.headers.getSetCookie();
   expect(setCookie).toMatch(/^map_oauth_install=[\w-]{16,}; /);
-  expect(setCookie?.split('; ').slice(1).sort()).toEqual(['HttpOnly', 'Max-Age=600', 'Path=/oauth', 'SameSite=Lax']);
+  expect(setCookie?.split('; ').slice(1).sort()).toEqual([
+    'HttpOnly',
+    'Max-Age=600',
+    'Path=/oauth',
+    'SameSite=Lax',
+  ]);
   const { headers } = await followInstall();
-  expect(headers.getSetCookie()[0]).toMatch(/^map_oauth_install=; Path=\/oauth; HttpOnly; SameSite=Lax; Max-Age=0$/);
+  expect(headers.getSetCookie()[0]).toMatch(
+    /^map_oauth_install=; Path=\/oauth; HttpOnly; SameSite=Lax; Max-Age=0$/,
+  );
   // Served over https, the cookie is Secure.
   expect(installCookie('v'.repeat(32), 'https://map.example.com', 600)).toMatch(/; Secure$/);
   expect(installCookie('v'.repeat(32), 'http://localhost:3000', 600)).not.toMatch(/Secure/);
@@ -264,7 +282,8 @@ test('every page the backend sends carries CSP (no script, no framing), X-Frame-
     expect(headers.get('referrer-policy')).toBe('no-referrer');
     // The page's own inline style is the one the policy allows (by hash), so it still renders styled.
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1];
-    if (style !== undefined) expect(csp).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+    if (style !== undefined)
+      expect(csp).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
   }
 });
 

@@ -206,7 +206,10 @@ describe('replayed requests', () => {
       baseVersion: 0,
       edits: [
         { edit: 'addStakeholder', input: { id: 's1', side: 'seller', name: 'Sam' } },
-        { edit: 'addMilestone', input: { id: 'm1', title: 'Sign', dueDate: '2026-12-18', sellerOwnerId: 's1' } },
+        {
+          edit: 'addMilestone',
+          input: { id: 'm1', title: 'Sign', dueDate: '2026-12-18', sellerOwnerId: 's1' },
+        },
       ],
     });
     expect(res.status).toBe(200);
@@ -215,12 +218,25 @@ describe('replayed requests', () => {
 
   test('a signed request replayed within its 5-minute window is 401 and does not revert a later change', async () => {
     const signedAt = clock.now() - 1_000;
-    const first = await callFunction(h, 'update-milestone', { dealId: DEAL_R, milestoneId: 'm1', status: 'in_progress' }, { signedAt });
+    const first = await callFunction(
+      h,
+      'update-milestone',
+      { dealId: DEAL_R, milestoneId: 'm1', status: 'in_progress' },
+      { signedAt },
+    );
     expect(first.status).toBe(200);
-    expect((await callFunction(h, 'update-milestone', { dealId: DEAL_R, milestoneId: 'm1', status: 'done' })).status).toBe(200);
+    expect(
+      (await callFunction(h, 'update-milestone', { dealId: DEAL_R, milestoneId: 'm1', status: 'done' }))
+        .status,
+    ).toBe(200);
     // The same bytes, URL and headers again, two minutes later: well inside the window.
     clock.ms += 2 * 60 * 1000;
-    const replay = await callFunction(h, 'update-milestone', { dealId: DEAL_R, milestoneId: 'm1', status: 'in_progress' }, { signedAt });
+    const replay = await callFunction(
+      h,
+      'update-milestone',
+      { dealId: DEAL_R, milestoneId: 'm1', status: 'in_progress' },
+      { signedAt },
+    );
     unauthorized(replay);
     expect(replay.body.error.message).toMatch(/already received/);
     expect(status()).toBe('done');
@@ -231,13 +247,20 @@ describe('replayed requests', () => {
     const signedAt = clock.now();
     expect((await callFunction(h, 'get-plan', { dealId: DEAL_R }, { signedAt })).status).toBe(200);
     unauthorized(await callFunction(h, 'get-plan', { dealId: DEAL_R }, { signedAt }));
-    expect((await callFunction(h, 'get-plan', { dealId: DEAL_R }, { signedAt: signedAt + 1 })).status).toBe(200);
+    expect((await callFunction(h, 'get-plan', { dealId: DEAL_R }, { signedAt: signedAt + 1 })).status).toBe(
+      200,
+    );
   });
 
   test('a request refused for its signature is not recorded: the correctly signed original still goes through', async () => {
     const signedAt = clock.now() - 5;
     unauthorized(
-      await callFunction(h, 'get-plan', { dealId: DEAL_R }, { signedAt, tamper: (req) => void (req.headers[SIGNATURE_HEADER] = 'AAAA') }),
+      await callFunction(
+        h,
+        'get-plan',
+        { dealId: DEAL_R },
+        { signedAt, tamper: (req) => void (req.headers[SIGNATURE_HEADER] = 'AAAA') },
+      ),
     );
     expect((await callFunction(h, 'get-plan', { dealId: DEAL_R }, { signedAt })).status).toBe(200);
   });
@@ -245,7 +268,9 @@ describe('replayed requests', () => {
   test('a replay sent to another instance sharing the installation database is refused there', async () => {
     // Two instances behind one load balancer (same public URL), on one installation database.
     const [one, two] = await Promise.all(
-      [1, 2].map(() => startHarness({ clock, plans: h.plans, installations: h.installations, env: { TRUST_PROXY: 'true' } })),
+      [1, 2].map(() =>
+        startHarness({ clock, plans: h.plans, installations: h.installations, env: { TRUST_PROXY: 'true' } }),
+      ),
     );
     try {
       const body = Buffer.from(JSON.stringify({ dealId: DEAL_R }));

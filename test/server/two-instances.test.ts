@@ -33,7 +33,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -63,7 +65,10 @@ async function startInstance(port: number): Promise<{ url: string; child: ChildP
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`instance on ${port} exited: ${output.join('')}`);
-    const ready = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return { url, child, output };
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -80,7 +85,12 @@ beforeAll(async () => {
   const registered = await fetch(`${sandbox.baseUrl}/_sandbox/oauth/apps`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'two instances', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: ports.map((p) => `http://127.0.0.1:${p}/oauth/callback`) }),
+    body: JSON.stringify({
+      name: 'two instances',
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      redirectUris: ports.map((p) => `http://127.0.0.1:${p}/oauth/callback`),
+    }),
   });
   expect(registered.status).toBe(201);
   // One after the other: both run the migrations on the shared database.
@@ -114,24 +124,46 @@ async function installPortal(portalId: number): Promise<number> {
   authorize.searchParams.set('auto', '1');
   authorize.searchParams.set('portal_id', String(portalId));
   const consent = await fetch(authorize, { redirect: 'manual' });
-  const callback = await fetch(consent.headers.get('location') ?? '', { redirect: 'manual', headers: cookie ? { cookie } : {} });
+  const callback = await fetch(consent.headers.get('location') ?? '', {
+    redirect: 'manual',
+    headers: cookie ? { cookie } : {},
+  });
   const html = await callback.text();
   const id = /HubSpot account <strong>(\d+)<\/strong>/.exec(html)?.[1];
-  if (callback.status !== 200 || id === undefined) throw new Error(`install failed: ${callback.status} ${html.slice(0, 300)}`);
+  if (callback.status !== 200 || id === undefined)
+    throw new Error(`install failed: ${callback.status} ${html.slice(0, 300)}`);
   return Number(id);
 }
 
 let n = 0;
-async function call(instance: number, portalId: number, fn: string, input: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+async function call(
+  instance: number,
+  portalId: number,
+  fn: string,
+  input: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const url = withCallerQuery(`${instances[instance]!.url}/api/${fn}`, { portalId, userId: 9 });
   const body = Buffer.from(JSON.stringify(input));
-  const headers = { 'content-type': 'application/json', ...signedRequestHeaders({ method: 'POST', url, rawBody: body, clientSecret: CLIENT_SECRET, now: Date.now() + (++n % 1000) }) };
+  const headers = {
+    'content-type': 'application/json',
+    ...signedRequestHeaders({
+      method: 'POST',
+      url,
+      rawBody: body,
+      clientSecret: CLIENT_SECRET,
+      now: Date.now() + (++n % 1000),
+    }),
+  };
   const res = await fetch(url, { method: 'POST', headers, body });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 test(`${EDITS} parallel edits of one deal over two instances: every 200 is in the plan, every other answer is a conflict`, async () => {
-  const portal = await fetch(`${sandbox.baseUrl}/_sandbox/portals`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tier: 'enterprise' }) });
+  const portal = await fetch(`${sandbox.baseUrl}/_sandbox/portals`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tier: 'enterprise' }),
+  });
   expect(portal.status).toBe(201);
   const { id, token } = (await portal.json()) as { id: number; token: string };
   const portalId = await installPortal(id);
@@ -142,7 +174,12 @@ test(`${EDITS} parallel edits of one deal over two instances: every 200 is in th
   });
   expect(deal.status).toBe(201);
   const dealId = ((await deal.json()) as { id: string }).id;
-  const start = await call(0, portalId, 'apply-template', { dealId, baseVersion: 0, templateId: 'smb-quick-close', targetCloseDate: '2027-06-25' });
+  const start = await call(0, portalId, 'apply-template', {
+    dealId,
+    baseVersion: 0,
+    templateId: 'smb-quick-close',
+    targetCloseDate: '2027-06-25',
+  });
   expect(start.status).toBe(200);
   const v0 = start.body.version as number;
 
@@ -154,11 +191,26 @@ test(`${EDITS} parallel edits of one deal over two instances: every 200 is in th
       const i = next++;
       const edit =
         i % 2 === 0
-          ? { edit: 'addMilestone', input: { id: `e-${i}`, title: `Edit ${i}`, dueDate: '2027-03-01', visibility: 'internal' } }
+          ? {
+              edit: 'addMilestone',
+              input: { id: `e-${i}`, title: `Edit ${i}`, dueDate: '2027-03-01', visibility: 'internal' },
+            }
           : { edit: 'addStakeholder', input: { id: `p-${i}`, side: 'buyer', name: `Person ${i}` } };
-      const res = await call((c + i) % 2, portalId, 'save-plan', { dealId, baseVersion: version, edits: [edit] });
-      const error = res.body.error as { code?: string; message?: string; currentVersion?: number } | undefined;
-      answers.push({ i, status: res.status, ...(error?.code === undefined ? {} : { code: error.code }), ...(error?.code === 'VERSION_CONFLICT' || error?.message === undefined ? {} : { message: error.message }) });
+      const res = await call((c + i) % 2, portalId, 'save-plan', {
+        dealId,
+        baseVersion: version,
+        edits: [edit],
+      });
+      const error = res.body.error as
+        { code?: string; message?: string; currentVersion?: number } | undefined;
+      answers.push({
+        i,
+        status: res.status,
+        ...(error?.code === undefined ? {} : { code: error.code }),
+        ...(error?.code === 'VERSION_CONFLICT' || error?.message === undefined
+          ? {}
+          : { message: error.message }),
+      });
       if (res.status === 200) version = res.body.version as number;
       else if (error?.currentVersion !== undefined) version = error.currentVersion;
     }
@@ -180,5 +232,7 @@ test(`${EDITS} parallel edits of one deal over two instances: every 200 is in th
   expect(acknowledged.filter((i) => !present.has(itemOf(i)))).toEqual([]);
   expect(conflicts.filter((i) => present.has(itemOf(i)))).toEqual([]);
   expect(final.body.version).toBe(v0 + acknowledged.length);
-  process.stdout.write(`two instances: ${acknowledged.length} edits acknowledged, ${conflicts.length} conflicts, final version ${String(final.body.version)}\n`);
+  process.stdout.write(
+    `two instances: ${acknowledged.length} edits acknowledged, ${conflicts.length} conflicts, final version ${String(final.body.version)}\n`,
+  );
 });

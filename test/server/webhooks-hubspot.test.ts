@@ -40,9 +40,16 @@ async function crm(method: string, path: string, body?: unknown): Promise<{ stat
 const call = (fn: string, input: unknown) =>
   callFunction(b.h, fn, input, { caller: { portalId, userId: 5 }, now: Date.now() });
 
-async function dealWithPlan(template = 'smb-quick-close'): Promise<{ dealId: string; milestoneIds: string[]; version: number }> {
+async function dealWithPlan(
+  template = 'smb-quick-close',
+): Promise<{ dealId: string; milestoneIds: string[]; version: number }> {
   const dealId = await b.newDeal(portalId);
-  const res = await call('apply-template', { dealId, baseVersion: 0, templateId: template, targetCloseDate: '2027-06-25' });
+  const res = await call('apply-template', {
+    dealId,
+    baseVersion: 0,
+    templateId: template,
+    targetCloseDate: '2027-06-25',
+  });
   expect(res.status).toBe(200);
   const plan = planResponseSchema.parse(res.body);
   return { dealId, milestoneIds: plan.plan.milestones.map((m) => m.id), version: plan.version };
@@ -60,8 +67,16 @@ async function liveKeys(dealId: string, milestoneIds: readonly string[]): Promis
 }
 
 function deliver(events: Record<string, unknown>[]) {
-  const body = events.map((e) => ({ eventId: ++eventId, portalId, occurredAt: Date.now(), attemptNumber: 0, ...e }));
-  return signedPost(b.h, `${b.h.url}/webhooks/hubspot`, Buffer.from(JSON.stringify(body)), { now: Date.now() });
+  const body = events.map((e) => ({
+    eventId: ++eventId,
+    portalId,
+    occurredAt: Date.now(),
+    attemptNumber: 0,
+    ...e,
+  }));
+  return signedPost(b.h, `${b.h.url}/webhooks/hubspot`, Buffer.from(JSON.stringify(body)), {
+    now: Date.now(),
+  });
 }
 
 test('a deleted deal’s milestone records are archived; a deletion event for a deal that is live again archives nothing', async () => {
@@ -90,7 +105,12 @@ test('a merge keeps the primary deal’s plan and archives the milestone records
   expect((await crm('DELETE', `/crm/v3/objects/deals/${merged.dealId}`)).status).toBe(204);
 
   const res = await deliver([
-    { subscriptionType: 'deal.merge', primaryObjectId: Number(primary.dealId), mergedObjectIds: [Number(merged.dealId)], newObjectId: Number(primary.dealId) },
+    {
+      subscriptionType: 'deal.merge',
+      primaryObjectId: Number(primary.dealId),
+      mergedObjectIds: [Number(merged.dealId)],
+      newObjectId: Number(primary.dealId),
+    },
   ]);
   expect(res.body).toMatchObject({ handled: 1, failed: 0 });
   const plan = planResponseSchema.parse((await call('get-plan', { dealId: primary.dealId })).body);
@@ -103,12 +123,22 @@ test('a merge keeps the primary deal’s plan and archives the milestone records
 test('when only the merged deal has a plan, the surviving deal gets it (records re-keyed, a higher version), and a redelivery changes nothing', async () => {
   const survivor = await b.newDeal(portalId);
   const merged = await dealWithPlan();
-  const done = await call('update-milestone', { dealId: merged.dealId, baseVersion: merged.version, milestoneId: merged.milestoneIds[0], status: 'done' });
+  const done = await call('update-milestone', {
+    dealId: merged.dealId,
+    baseVersion: merged.version,
+    milestoneId: merged.milestoneIds[0],
+    status: 'done',
+  });
   expect(done.status).toBe(200);
   const before = planResponseSchema.parse(done.body);
   expect((await crm('DELETE', `/crm/v3/objects/deals/${merged.dealId}`)).status).toBe(204);
 
-  const merge = { subscriptionType: 'deal.merge', primaryObjectId: Number(survivor), mergedObjectIds: [Number(merged.dealId)], newObjectId: Number(survivor) };
+  const merge = {
+    subscriptionType: 'deal.merge',
+    primaryObjectId: Number(survivor),
+    mergedObjectIds: [Number(merged.dealId)],
+    newObjectId: Number(survivor),
+  };
   expect((await deliver([merge])).body).toMatchObject({ handled: 1, failed: 0 });
   const after = planResponseSchema.parse((await call('get-plan', { dealId: survivor })).body);
   expect(after.version).toBe(before.version + 1);
@@ -116,13 +146,23 @@ test('when only the merged deal has a plan, the surviving deal gets it (records 
   expect(after.plan.deal.dealId).toBe(survivor);
   expect(await liveKeys(survivor, merged.milestoneIds)).toHaveLength(merged.milestoneIds.length);
   expect(await liveKeys(merged.dealId, merged.milestoneIds)).toEqual([]);
-  const fields = await crm('GET', `/crm/v3/objects/deals/${survivor}?properties=map_milestones_done,map_progress`);
+  const fields = await crm(
+    'GET',
+    `/crm/v3/objects/deals/${survivor}?properties=map_milestones_done,map_progress`,
+  );
   expect(fields.body.properties.map_milestones_done).toBe('1');
 
   expect((await deliver([merge])).body).toMatchObject({ handled: 1, failed: 0 });
-  expect(planResponseSchema.parse((await call('get-plan', { dealId: survivor })).body).version).toBe(after.version);
+  expect(planResponseSchema.parse((await call('get-plan', { dealId: survivor })).body).version).toBe(
+    after.version,
+  );
 
   // The moved plan is the survivor's own now: it can be edited.
-  const edited = await call('update-milestone', { dealId: survivor, baseVersion: after.version, milestoneId: merged.milestoneIds[1], status: 'in_progress' });
+  const edited = await call('update-milestone', {
+    dealId: survivor,
+    baseVersion: after.version,
+    milestoneId: merged.milestoneIds[1],
+    status: 'in_progress',
+  });
   expect(edited.status).toBe(200);
 });

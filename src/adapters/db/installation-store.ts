@@ -23,7 +23,11 @@ import type { TokenCipher } from './token-cipher.js';
 
 const DAY_MS = 86_400_000;
 
-export const INSTALLATION_STORE_ERROR_CODES = ['TOKEN_UNREADABLE', 'ROW_UNREADABLE', 'INVALID_ARGUMENT'] as const;
+export const INSTALLATION_STORE_ERROR_CODES = [
+  'TOKEN_UNREADABLE',
+  'ROW_UNREADABLE',
+  'INVALID_ARGUMENT',
+] as const;
 export type InstallationStoreErrorCode = (typeof INSTALLATION_STORE_ERROR_CODES)[number];
 
 /** Stored data the store cannot read (a missing encryption key, tampering) or a call that is a bug. */
@@ -67,7 +71,8 @@ const EventId = z.string().min(1).max(200);
 
 function parseArg<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new InstallationStoreError('INVALID_ARGUMENT', `${what}: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new InstallationStoreError('INVALID_ARGUMENT', `${what}: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 
@@ -81,7 +86,11 @@ function toInstallation(row: SqlRow | undefined): Installation | undefined {
   let status: Installation['status'];
   if (r.status === 'active') status = { state: 'active' };
   else if (r.inactive_reason !== null) status = { state: 'inactive', reason: r.inactive_reason };
-  else throw new InstallationStoreError('ROW_UNREADABLE', `installations row of portal ${r.portal_id}: inactive without a reason`);
+  else
+    throw new InstallationStoreError(
+      'ROW_UNREADABLE',
+      `installations row of portal ${r.portal_id}: inactive without a reason`,
+    );
   return {
     portalId: r.portal_id,
     appId: r.app_id,
@@ -94,7 +103,8 @@ function toInstallation(row: SqlRow | undefined): Installation | undefined {
   };
 }
 
-const tokenContext = (portalId: number, which: 'access_token' | 'refresh_token'): string => `portal:${portalId}:${which}`;
+const tokenContext = (portalId: number, which: 'access_token' | 'refresh_token'): string =>
+  `portal:${portalId}:${which}`;
 const hashNonce = (nonce: string): string => createHash('sha256').update(nonce, 'utf8').digest('hex');
 const hashSignature = (signature: string, timestamp: string): string =>
   createHash('sha256').update(`${timestamp}\n${signature}`, 'utf8').digest('hex');
@@ -191,16 +201,29 @@ export class SqlInstallationStore implements InstallationStore {
   }
 
   async getTokens(portalId: number): Promise<OAuthTokens | undefined> {
-    const { rows } = await this.db.query('SELECT access_token, refresh_token, expires_at FROM oauth_tokens WHERE portal_id = $1', [
-      portalId,
-    ]);
+    const { rows } = await this.db.query(
+      'SELECT access_token, refresh_token, expires_at FROM oauth_tokens WHERE portal_id = $1',
+      [portalId],
+    );
     if (!rows[0]) return undefined;
     const parsed = TokenRow.safeParse(rows[0]);
-    if (!parsed.success) throw new InstallationStoreError('ROW_UNREADABLE', `oauth_tokens row: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success)
+      throw new InstallationStoreError(
+        'ROW_UNREADABLE',
+        `oauth_tokens row: ${z.prettifyError(parsed.error)}`,
+      );
     const access = this.cipher.decrypt(parsed.data.access_token, tokenContext(portalId, 'access_token'));
     const refresh = this.cipher.decrypt(parsed.data.refresh_token, tokenContext(portalId, 'refresh_token'));
-    if (!access.ok) throw new InstallationStoreError('TOKEN_UNREADABLE', `access token of portal ${portalId}: ${access.error.message}`);
-    if (!refresh.ok) throw new InstallationStoreError('TOKEN_UNREADABLE', `refresh token of portal ${portalId}: ${refresh.error.message}`);
+    if (!access.ok)
+      throw new InstallationStoreError(
+        'TOKEN_UNREADABLE',
+        `access token of portal ${portalId}: ${access.error.message}`,
+      );
+    if (!refresh.ok)
+      throw new InstallationStoreError(
+        'TOKEN_UNREADABLE',
+        `refresh token of portal ${portalId}: ${refresh.error.message}`,
+      );
     return { accessToken: access.value, refreshToken: refresh.value, expiresAt: parsed.data.expires_at };
   }
 
@@ -220,12 +243,17 @@ export class SqlInstallationStore implements InstallationStore {
 
   async pruneEvents(days: number): Promise<number> {
     const d = parseArg(z.number().nonnegative().finite(), days, 'days');
-    const { rowCount } = await this.db.query('DELETE FROM webhook_events WHERE seen_at < $1', [this.clock.now() - Math.round(d * DAY_MS)]);
+    const { rowCount } = await this.db.query('DELETE FROM webhook_events WHERE seen_at < $1', [
+      this.clock.now() - Math.round(d * DAY_MS),
+    ]);
     return rowCount;
   }
 
   async markSignatureSeen(signature: string, timestamp: string, expiresAt: number): Promise<boolean> {
-    const key = hashSignature(parseArg(SignatureText, signature, 'signature'), parseArg(SignatureText, timestamp, 'timestamp'));
+    const key = hashSignature(
+      parseArg(SignatureText, signature, 'signature'),
+      parseArg(SignatureText, timestamp, 'timestamp'),
+    );
     // One statement: of two instances receiving the same request at once, exactly one inserts the row.
     const { rowCount } = await this.db.query(
       'INSERT INTO seen_signatures (signature_hash, expires_at) VALUES ($1, $2) ON CONFLICT (signature_hash) DO NOTHING',
@@ -235,7 +263,9 @@ export class SqlInstallationStore implements InstallationStore {
   }
 
   async pruneSignatures(): Promise<number> {
-    const { rowCount } = await this.db.query('DELETE FROM seen_signatures WHERE expires_at <= $1', [this.clock.now()]);
+    const { rowCount } = await this.db.query('DELETE FROM seen_signatures WHERE expires_at <= $1', [
+      this.clock.now(),
+    ]);
     return rowCount;
   }
 
@@ -251,14 +281,19 @@ export class SqlInstallationStore implements InstallationStore {
   async consumeState(nonce: string): Promise<boolean> {
     // Delete-and-return is atomic: of two concurrent callers only one gets the row. An expired nonce is
     // deleted too, and refused.
-    const { rows } = await this.db.query('DELETE FROM oauth_states WHERE nonce_hash = $1 RETURNING expires_at', [hashNonce(nonce)]);
+    const { rows } = await this.db.query(
+      'DELETE FROM oauth_states WHERE nonce_hash = $1 RETURNING expires_at',
+      [hashNonce(nonce)],
+    );
     const [row] = rows;
     if (!row) return false;
     return Int.parse(row.expires_at) > this.clock.now();
   }
 
   async pruneStates(): Promise<number> {
-    const { rowCount } = await this.db.query('DELETE FROM oauth_states WHERE expires_at <= $1', [this.clock.now()]);
+    const { rowCount } = await this.db.query('DELETE FROM oauth_states WHERE expires_at <= $1', [
+      this.clock.now(),
+    ]);
     return rowCount;
   }
 
@@ -266,7 +301,12 @@ export class SqlInstallationStore implements InstallationStore {
     return this.db.close();
   }
 
-  private async writeTokens(tx: SqlExecutor, portalId: number, tokens: OAuthTokens, now: number): Promise<void> {
+  private async writeTokens(
+    tx: SqlExecutor,
+    portalId: number,
+    tokens: OAuthTokens,
+    now: number,
+  ): Promise<void> {
     const expiresAt = parseArg(z.number().int().safe(), tokens.expiresAt, 'expiresAt');
     await tx.query(
       `INSERT INTO oauth_tokens (portal_id, access_token, refresh_token, expires_at, updated_at) VALUES ($1, $2, $3, $4, $5)

@@ -86,7 +86,8 @@ export class MigrationError extends Error {
 /** Checks that ids run 1, 2, 3, ... with no gap or repeat (a bug in this file otherwise). */
 export function checkMigrationList(migrations: readonly Migration[]): void {
   migrations.forEach((m, index) => {
-    if (m.id !== index + 1) throw new MigrationError(`migration #${index + 1} has id ${m.id}: ids must be 1, 2, 3, ...`);
+    if (m.id !== index + 1)
+      throw new MigrationError(`migration #${index + 1} has id ${m.id}: ids must be 1, 2, 3, ...`);
     if (m.statements.length === 0) throw new MigrationError(`migration ${m.id} has no statements`);
   });
 }
@@ -99,7 +100,11 @@ async function lock(db: SqlDatabase, tx: SqlExecutor): Promise<void> {
  * Applies the migrations the database has not seen, each in its own transaction, under a lock that makes
  * concurrent start-ups take turns. Returns the ids applied now.
  */
-export async function migrate(db: SqlDatabase, now: number, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+export async function migrate(
+  db: SqlDatabase,
+  now: number,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
   checkMigrationList(migrations);
   await db.transaction(async (tx) => {
     await lock(db, tx);
@@ -114,7 +119,9 @@ export async function migrate(db: SqlDatabase, now: number, migrations: readonly
       const [row] = rows;
       if (row) {
         if (row.checksum !== sum) {
-          throw new MigrationError(`migration ${migration.id} (${migration.name}) was changed after it was applied`);
+          throw new MigrationError(
+            `migration ${migration.id} (${migration.name}) was changed after it was applied`,
+          );
         }
         return false;
       }
@@ -129,7 +136,9 @@ export async function migrate(db: SqlDatabase, now: number, migrations: readonly
     });
     if (ran) applied.push(migration.id);
   }
-  const { rows } = await db.query('SELECT id FROM app_migrations WHERE id > $1 ORDER BY id', [migrations.length]);
+  const { rows } = await db.query('SELECT id FROM app_migrations WHERE id > $1 ORDER BY id', [
+    migrations.length,
+  ]);
   if (rows.length > 0) {
     throw new MigrationError(
       `the database has migrations this code does not know (${rows.map((r) => String(r.id)).join(', ')}): a newer version ran against it`,

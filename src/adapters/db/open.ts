@@ -20,7 +20,9 @@ export interface InstallationStoreOptions {
   readonly clock: Pick<Clock, 'now'>;
 }
 
-export async function openDatabase(options: Pick<InstallationStoreOptions, 'databaseUrl' | 'sqlitePath' | 'pgSchema'>): Promise<SqlDatabase> {
+export async function openDatabase(
+  options: Pick<InstallationStoreOptions, 'databaseUrl' | 'sqlitePath' | 'pgSchema'>,
+): Promise<SqlDatabase> {
   if (options.databaseUrl) {
     return openPostgres({
       connectionString: options.databaseUrl,
@@ -30,7 +32,9 @@ export async function openDatabase(options: Pick<InstallationStoreOptions, 'data
   return openSqlite(options.sqlitePath);
 }
 
-export async function openInstallationStore(options: InstallationStoreOptions): Promise<SqlInstallationStore> {
+export async function openInstallationStore(
+  options: InstallationStoreOptions,
+): Promise<SqlInstallationStore> {
   const db = await openDatabase(options);
   try {
     return await SqlInstallationStore.open({ db, cipher: options.cipher, clock: options.clock });

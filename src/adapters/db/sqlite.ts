@@ -6,7 +6,15 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Mutex, toSqliteParams, type Dialect, type QueryResult, type SqlDatabase, type SqlExecutor, type SqlValue } from './sql.js';
+import {
+  Mutex,
+  toSqliteParams,
+  type Dialect,
+  type QueryResult,
+  type SqlDatabase,
+  type SqlExecutor,
+  type SqlValue,
+} from './sql.js';
 
 export const sqliteDialect: Dialect = { name: 'sqlite', begin: 'BEGIN IMMEDIATE', migrationLock: null };
 

@@ -23,7 +23,11 @@ describe('TokenCipher', () => {
   const cipher = new TokenCipher([k1]);
 
   it('round-trips a token, including non-ASCII text', () => {
-    for (const token of ['CJSP5qf1KhICAQEYs-gDIIGOBii1hQIyGQAf3xBKmlwHjX7OIpuIFEavB2-qYAGQsF4', 'émoji ✓ token', '']) {
+    for (const token of [
+      'CJSP5qf1KhICAQEYs-gDIIGOBii1hQIyGQAf3xBKmlwHjX7OIpuIFEavB2-qYAGQsF4',
+      'émoji ✓ token',
+      '',
+    ]) {
       const sealed = cipher.encrypt(token, CONTEXT);
       expect(sealed).not.toContain(token || '\u0000');
       expect(cipher.decrypt(sealed, CONTEXT)).toEqual({ ok: true, value: token });
@@ -39,33 +43,49 @@ describe('TokenCipher', () => {
   });
 
   it('prefixes the ciphertext with the format and the current key id', () => {
-    expect(cipher.encrypt('t', CONTEXT)).toMatch(/^enc1:k1:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]*:[A-Za-z0-9_-]{22}$/);
+    expect(cipher.encrypt('t', CONTEXT)).toMatch(
+      /^enc1:k1:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]*:[A-Za-z0-9_-]{22}$/,
+    );
   });
 
   it.each([
     ['encrypted body', 3],
     ['IV', 2],
     ['auth tag', 4],
-  ])('refuses a ciphertext with an altered %s (AUTHENTICATION_FAILED), never returning garbage', (_what, index) => {
-    const sealed = cipher.encrypt('secret-refresh-token', CONTEXT);
-    const result = cipher.decrypt(alterPart(sealed, index, flipBit), CONTEXT);
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.error.code).toBe('AUTHENTICATION_FAILED');
-      expect(result.error.message).not.toContain('secret-refresh-token');
-    }
-  });
+  ])(
+    'refuses a ciphertext with an altered %s (AUTHENTICATION_FAILED), never returning garbage',
+    (_what, index) => {
+      const sealed = cipher.encrypt('secret-refresh-token', CONTEXT);
+      const result = cipher.decrypt(alterPart(sealed, index, flipBit), CONTEXT);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe('AUTHENTICATION_FAILED');
+        expect(result.error.message).not.toContain('secret-refresh-token');
+      }
+    },
+  );
 
   it('refuses a ciphertext moved to another context (another portal or column)', () => {
     const sealed = cipher.encrypt('token-of-portal-123', CONTEXT);
-    expect(cipher.decrypt(sealed, 'portal:456:access_token')).toMatchObject({ ok: false, error: { code: 'AUTHENTICATION_FAILED' } });
-    expect(cipher.decrypt(sealed, 'portal:123:refresh_token')).toMatchObject({ ok: false, error: { code: 'AUTHENTICATION_FAILED' } });
+    expect(cipher.decrypt(sealed, 'portal:456:access_token')).toMatchObject({
+      ok: false,
+      error: { code: 'AUTHENTICATION_FAILED' },
+    });
+    expect(cipher.decrypt(sealed, 'portal:123:refresh_token')).toMatchObject({
+      ok: false,
+      error: { code: 'AUTHENTICATION_FAILED' },
+    });
   });
 
   it('refuses a ciphertext relabelled with another configured key id', () => {
     const two = new TokenCipher([k1, key('k2')]);
     const sealed = two.encrypt('t', CONTEXT);
-    expect(two.decrypt(alterPart(sealed, 1, () => 'k2'), CONTEXT)).toMatchObject({ ok: false, error: { code: 'AUTHENTICATION_FAILED' } });
+    expect(
+      two.decrypt(
+        alterPart(sealed, 1, () => 'k2'),
+        CONTEXT,
+      ),
+    ).toMatchObject({ ok: false, error: { code: 'AUTHENTICATION_FAILED' } });
   });
 
   it('reports UNKNOWN_KEY for a ciphertext made with a key that is no longer configured', () => {
@@ -83,7 +103,10 @@ describe('TokenCipher', () => {
     ['a short tag', 'enc1:k1:AAAAAAAAAAAAAAAA:AA:AAAA'],
     ['non-base64url characters', 'enc1:k1:AAAAAAAAAAAAAAAA:A+/=:AAAAAAAAAAAAAAAAAAAAAA'],
   ])('reports MALFORMED_CIPHERTEXT for %s', (_what, text) => {
-    expect(cipher.decrypt(text, CONTEXT)).toMatchObject({ ok: false, error: { code: 'MALFORMED_CIPHERTEXT' } });
+    expect(cipher.decrypt(text, CONTEXT)).toMatchObject({
+      ok: false,
+      error: { code: 'MALFORMED_CIPHERTEXT' },
+    });
   });
 
   describe('key rotation', () => {
@@ -133,7 +156,9 @@ describe('parseTokenKeys', () => {
   });
 
   it('reports every bad entry at once', () => {
-    const result = parseTokenKeys(`nocolon,short:${randomBytes(16).toString('base64')},bad id!:${b64},dup:${b64},dup:${b64},x:%%%`);
+    const result = parseTokenKeys(
+      `nocolon,short:${randomBytes(16).toString('base64')},bad id!:${b64},dup:${b64},dup:${b64},x:%%%`,
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error).toEqual([

@@ -28,7 +28,11 @@ export interface TokenKey {
   readonly key: Buffer;
 }
 
-export const TOKEN_CIPHER_PROBLEM_CODES = ['MALFORMED_CIPHERTEXT', 'UNKNOWN_KEY', 'AUTHENTICATION_FAILED'] as const;
+export const TOKEN_CIPHER_PROBLEM_CODES = [
+  'MALFORMED_CIPHERTEXT',
+  'UNKNOWN_KEY',
+  'AUTHENTICATION_FAILED',
+] as const;
 export type TokenCipherProblemCode = (typeof TOKEN_CIPHER_PROBLEM_CODES)[number];
 
 export interface TokenCipherProblem {
@@ -48,8 +52,10 @@ export class TokenCipher {
     if (!current) throw new Error('TokenCipher: at least one key is required');
     const byId = new Map<string, Buffer>();
     for (const { id, key } of keys) {
-      if (!KEY_ID_PATTERN.test(id)) throw new Error(`TokenCipher: key id "${id}" must match ${KEY_ID_PATTERN.source}`);
-      if (key.length !== TOKEN_KEY_BYTES) throw new Error(`TokenCipher: key "${id}" must be ${TOKEN_KEY_BYTES} bytes`);
+      if (!KEY_ID_PATTERN.test(id))
+        throw new Error(`TokenCipher: key id "${id}" must match ${KEY_ID_PATTERN.source}`);
+      if (key.length !== TOKEN_KEY_BYTES)
+        throw new Error(`TokenCipher: key "${id}" must be ${TOKEN_KEY_BYTES} bytes`);
       if (byId.has(id)) throw new Error(`TokenCipher: key id "${id}" appears twice`);
       byId.set(id, Buffer.from(key));
     }
@@ -67,7 +73,13 @@ export class TokenCipher {
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [FORMAT, this.current.id, iv.toString('base64url'), body.toString('base64url'), tag.toString('base64url')].join(':');
+    return [
+      FORMAT,
+      this.current.id,
+      iv.toString('base64url'),
+      body.toString('base64url'),
+      tag.toString('base64url'),
+    ].join(':');
   }
 
   decrypt(ciphertext: string, context: string): Result<string, TokenCipherProblem> {
@@ -86,7 +98,9 @@ export class TokenCipher {
     }
     const key = this.byId.get(keyId);
     if (!key) {
-      return err(problem('UNKNOWN_KEY', `The token was encrypted with key "${keyId}", which is not configured.`));
+      return err(
+        problem('UNKNOWN_KEY', `The token was encrypted with key "${keyId}", which is not configured.`),
+      );
     }
     const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(context, 'utf8'));
@@ -97,7 +111,12 @@ export class TokenCipher {
     } catch {
       // GCM's final() throws exactly when the tag does not match: the value, its IV, its tag or its context
       // was altered, or another key with the same id made it. Never return the unauthenticated bytes.
-      return err(problem('AUTHENTICATION_FAILED', 'The token ciphertext failed authentication (tampered, or wrong key or context).'));
+      return err(
+        problem(
+          'AUTHENTICATION_FAILED',
+          'The token ciphertext failed authentication (tampered, or wrong key or context).',
+        ),
+      );
     }
   }
 
@@ -134,7 +153,9 @@ export function parseTokenKeys(text: string): Result<TokenKey[], string[]> {
     }
     const key = Buffer.from(encoded, encoded.includes('-') || encoded.includes('_') ? 'base64url' : 'base64');
     if (key.length !== TOKEN_KEY_BYTES) {
-      problems.push(`entry ${index + 1} (${id}): key must decode to ${TOKEN_KEY_BYTES} bytes, got ${key.length}`);
+      problems.push(
+        `entry ${index + 1} (${id}): key must decode to ${TOKEN_KEY_BYTES} bytes, got ${key.length}`,
+      );
       return;
     }
     if (keys.some((k) => k.id === id)) problems.push(`entry ${index + 1}: key id "${id}" appears twice`);

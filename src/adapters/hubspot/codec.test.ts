@@ -55,7 +55,9 @@ describe('HubSpot value codec', () => {
     // HubSpot stores nothing for an empty string: an empty phase reads back as null.
     const read = { ...stored, map_phase: null };
     expect(changedFields(decodeProjection(read), canonicalProjection(projection))).toEqual({});
-    expect(changedFields(decodeProjection(read), canonicalProjection({ ...projection, progress: 60 }))).toEqual({ progress: 60 });
+    expect(
+      changedFields(decodeProjection(read), canonicalProjection({ ...projection, progress: 60 })),
+    ).toEqual({ progress: 60 });
   });
 
   it('treats forecast fields that were never written, or were edited into nonsense, as unknown (all written again)', () => {
@@ -64,7 +66,16 @@ describe('HubSpot value codec', () => {
   });
 
   it('round-trips every milestone field through record properties, including ids with commas', () => {
-    const m = aMilestone({ id: 'm,1', dependsOn: ['a,b', 'c'], description: '', completedDate: '2026-11-10', status: 'done', weight: 2.5, isClose: true, buyerOwnerId: 's-b' });
+    const m = aMilestone({
+      id: 'm,1',
+      dependsOn: ['a,b', 'c'],
+      description: '',
+      completedDate: '2026-11-10',
+      status: 'done',
+      weight: 2.5,
+      isClose: true,
+      buyerOwnerId: 's-b',
+    });
     const props = milestoneToProperties('7', m, 'stamp', '');
     expect(props.map_key).toBe('7:m,1');
     const read = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, v === '' ? null : v]));
@@ -72,7 +83,11 @@ describe('HubSpot value codec', () => {
   });
 
   it('says which milestone fields a record holds in a shape the app cannot read', () => {
-    const props = { ...milestoneToProperties('7', aMilestone(), 's', ''), map_status: 'finished', map_due_date: 'soon' };
+    const props = {
+      ...milestoneToProperties('7', aMilestone(), 's', ''),
+      map_status: 'finished',
+      map_due_date: 'soon',
+    };
     const res = propertiesToMilestone(props);
     expect(res.ok).toBe(false);
     if (!res.ok) expect(res.problems.join(' ')).toMatch(/dueDate.*status|status.*dueDate/s);

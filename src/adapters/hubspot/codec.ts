@@ -10,7 +10,12 @@
  */
 import { isIsoDate } from '../../domain/dates.js';
 import { milestoneSchema, type Milestone } from '../../domain/model.js';
-import { MAP_DEAL_PROPERTIES, PROJECTION_FIELDS, projectionSchema, type Projection } from '../../domain/project.js';
+import {
+  MAP_DEAL_PROPERTIES,
+  PROJECTION_FIELDS,
+  projectionSchema,
+  type Projection,
+} from '../../domain/project.js';
 
 /** A property map as HubSpot returns it. */
 export type HubSpotProperties = Readonly<Record<string, string | null | undefined>>;
@@ -20,7 +25,8 @@ const DAY_MS = 86_400_000;
 export const encodeText = (value: string | null): string => value ?? '';
 export const decodeText = (raw: string | null | undefined): string => raw ?? '';
 /** Empty and absent read as null: HubSpot never stores an empty string. */
-export const decodeOptionalText = (raw: string | null | undefined): string | null => (raw === null || raw === undefined || raw === '' ? null : raw);
+export const decodeOptionalText = (raw: string | null | undefined): string | null =>
+  raw === null || raw === undefined || raw === '' ? null : raw;
 
 export function encodeNumber(value: number | null): string {
   if (value === null) return '';
@@ -192,7 +198,12 @@ export const MILESTONE_RECORD_PROPERTIES = [
 ] as const;
 
 /** A milestone's content as record properties (full values: every property is written). */
-export function milestoneToProperties(dealId: string, m: Milestone, stamp: string, previous: string): Record<string, string> {
+export function milestoneToProperties(
+  dealId: string,
+  m: Milestone,
+  stamp: string,
+  previous: string,
+): Record<string, string> {
   return {
     [MILESTONE_KEY]: milestoneKey(dealId, m.id),
     map_deal_id: dealId,
@@ -228,7 +239,9 @@ function parseJson(raw: string): unknown {
 }
 
 /** A record's milestone, or the problems that stop it from being one (for an admin-facing message). */
-export function propertiesToMilestone(props: HubSpotProperties): { ok: true; value: Milestone } | { ok: false; problems: string[] } {
+export function propertiesToMilestone(
+  props: HubSpotProperties,
+): { ok: true; value: Milestone } | { ok: false; problems: string[] } {
   const dependsRaw = decodeOptionalText(props.map_depends_on);
   const candidate = {
     id: decodeText(props.map_milestone_id),
@@ -250,14 +263,19 @@ export function propertiesToMilestone(props: HubSpotProperties): { ok: true; val
   };
   const parsed = milestoneSchema.safeParse(candidate);
   if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, problems: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) };
+  return {
+    ok: false,
+    problems: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+  };
 }
 
 /** Stable JSON (sorted keys), so that two equal milestones always compare equal. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }

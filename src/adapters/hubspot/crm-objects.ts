@@ -16,7 +16,12 @@ export const simpleObjectSchema = z
     id: z.string(),
     properties: z.record(z.string(), z.string().nullable()),
     associations: z
-      .record(z.string(), z.object({ results: z.array(z.object({ id: z.string(), type: z.string().optional() }).loose()) }).loose())
+      .record(
+        z.string(),
+        z
+          .object({ results: z.array(z.object({ id: z.string(), type: z.string().optional() }).loose()) })
+          .loose(),
+      )
       .optional(),
   })
   .loose();
@@ -32,12 +37,22 @@ const batchErrorSchema = z
 type BatchError = z.infer<typeof batchErrorSchema>;
 
 const batchObjectsSchema = z
-  .object({ status: z.string(), results: z.array(simpleObjectSchema), errors: z.array(batchErrorSchema).optional() })
+  .object({
+    status: z.string(),
+    results: z.array(simpleObjectSchema),
+    errors: z.array(batchErrorSchema).optional(),
+  })
   .loose();
 const batchUpsertSchema = z
-  .object({ status: z.string(), results: z.array(simpleObjectSchema.extend({ new: z.boolean().optional() })), errors: z.array(batchErrorSchema).optional() })
+  .object({
+    status: z.string(),
+    results: z.array(simpleObjectSchema.extend({ new: z.boolean().optional() })),
+    errors: z.array(batchErrorSchema).optional(),
+  })
   .loose();
-const batchAssociationsSchema = z.object({ status: z.string(), errors: z.array(batchErrorSchema).optional() }).loose();
+const batchAssociationsSchema = z
+  .object({ status: z.string(), errors: z.array(batchErrorSchema).optional() })
+  .loose();
 const emptySchema = z.unknown();
 
 export function chunks<T>(items: readonly T[], size = BATCH_SIZE): T[][] {
@@ -47,7 +62,13 @@ export function chunks<T>(items: readonly T[], size = BATCH_SIZE): T[][] {
 }
 
 const pageSchema = z
-  .object({ results: z.array(simpleObjectSchema), paging: z.object({ next: z.object({ after: z.string() }).loose().optional() }).loose().optional() })
+  .object({
+    results: z.array(simpleObjectSchema),
+    paging: z
+      .object({ next: z.object({ after: z.string() }).loose().optional() })
+      .loose()
+      .optional(),
+  })
   .loose();
 
 /**
@@ -80,7 +101,11 @@ export async function listPage(
  * estimate (progress, ETA), never for correctness.
  * https://developers.hubspot.com/docs/api-reference/crm-objects-v3/search/post-crm-v3-objects-objectType-search
  */
-export async function countRecords(t: HubSpotTransport, portalId: string, objectType: string): Promise<Result<number, CrmError>> {
+export async function countRecords(
+  t: HubSpotTransport,
+  portalId: string,
+  objectType: string,
+): Promise<Result<number, CrmError>> {
   const res = await t.request({
     portalId,
     method: 'POST',
@@ -104,7 +129,8 @@ export async function batchUpdateSettled(
   objectType: string,
   inputs: readonly { id: string; properties: Record<string, string> }[],
 ): Promise<Result<{ updated: string[]; refused: { ids: string[]; reason: string }[] }, CrmError>> {
-  if (inputs.length > BATCH_SIZE) throw new RangeError(`at most ${BATCH_SIZE} inputs per batch, got ${inputs.length}`);
+  if (inputs.length > BATCH_SIZE)
+    throw new RangeError(`at most ${BATCH_SIZE} inputs per batch, got ${inputs.length}`);
   const res = await t.request({
     portalId,
     method: 'POST',
@@ -117,14 +143,19 @@ export async function batchUpdateSettled(
   const updated = res.value.results.map((r) => r.id);
   const done = new Set(updated);
   const refused = (res.value.errors ?? []).map((e) => ({
-    ids: Object.values(e.context ?? {}).flat().filter((id) => !done.has(id)),
+    ids: Object.values(e.context ?? {})
+      .flat()
+      .filter((id) => !done.has(id)),
     reason: `${e.category ?? 'ERROR'}: ${embeddedProblems(e.message)?.join('; ') ?? e.message ?? 'no message'}`,
   }));
   return ok({ updated, refused });
 }
 
 /** Runs every chunk in parallel; the first failure (in chunk order) is the result, after all have ended. */
-async function allChunks<T, R>(items: readonly T[], run: (chunk: T[]) => Promise<Result<R[], CrmError>>): Promise<Result<R[], CrmError>> {
+async function allChunks<T, R>(
+  items: readonly T[],
+  run: (chunk: T[]) => Promise<Result<R[], CrmError>>,
+): Promise<Result<R[], CrmError>> {
   const results = await Promise.all(chunks(items).map(run));
   const out: R[] = [];
   for (const r of results) {
@@ -137,13 +168,18 @@ async function allChunks<T, R>(items: readonly T[], run: (chunk: T[]) => Promise
 /** Per-item errors of a batch answer as one CrmError an admin can read (ids included, nothing else). */
 function batchFailure(what: string, errors: readonly BatchError[]): CrmError {
   const details = errors.slice(0, 10).map((e) => {
-    const ids = Object.values(e.context ?? {}).flat().slice(0, 10).join(', ');
+    const ids = Object.values(e.context ?? {})
+      .flat()
+      .slice(0, 10)
+      .join(', ');
     // A VALIDATION_ERROR's problems come as a JSON list inside its message; show them, not the JSON.
     const message = embeddedProblems(e.message)?.join('; ') ?? e.message ?? 'no message';
     return `${e.category ?? 'ERROR'}: ${message}${ids ? ` (${ids})` : ''}`;
   });
   const notFound = errors.every((e) => e.category === 'OBJECT_NOT_FOUND');
-  return crmError(notFound ? 'CRM_NOT_FOUND' : 'CRM_VALIDATION', `HubSpot refused part of ${what}.`, 207, { details });
+  return crmError(notFound ? 'CRM_NOT_FOUND' : 'CRM_VALIDATION', `HubSpot refused part of ${what}.`, 207, {
+    details,
+  });
 }
 
 /**
@@ -165,7 +201,11 @@ export function getObject(
     portalId,
     method: 'GET',
     path: `/crm/v3/objects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`,
-    query: { properties, ...(associations ? { associations: [associations] } : {}), ...(archived ? { archived: 'true' } : {}) },
+    query: {
+      properties,
+      ...(associations ? { associations: [associations] } : {}),
+      ...(archived ? { archived: 'true' } : {}),
+    },
     idempotent: true,
     schema: simpleObjectSchema,
   });
@@ -192,7 +232,12 @@ function batchRead(
       portalId,
       method: 'POST',
       path: `/crm/v3/objects/${encodeURIComponent(objectType)}/batch/read`,
-      body: { ...(idProperty === undefined ? {} : { idProperty }), properties, propertiesWithHistory: [], inputs: chunk.map((id) => ({ id })) },
+      body: {
+        ...(idProperty === undefined ? {} : { idProperty }),
+        properties,
+        propertiesWithHistory: [],
+        inputs: chunk.map((id) => ({ id })),
+      },
       idempotent: true,
       schema: batchObjectsSchema,
     });
@@ -265,7 +310,8 @@ export function batchUpsert(
       schema: batchUpsertSchema,
     });
     if (!res.ok) return res;
-    if ((res.value.errors ?? []).length > 0) return err(batchFailure('a batch upsert', res.value.errors ?? []));
+    if ((res.value.errors ?? []).length > 0)
+      return err(batchFailure('a batch upsert', res.value.errors ?? []));
     return ok(res.value.results);
   });
 }
@@ -290,7 +336,8 @@ export function batchUpdate(
       schema: batchObjectsSchema,
     });
     if (!res.ok) return res;
-    if ((res.value.errors ?? []).length > 0) return err(batchFailure('a batch update', res.value.errors ?? []));
+    if ((res.value.errors ?? []).length > 0)
+      return err(batchFailure('a batch update', res.value.errors ?? []));
     return ok(res.value.results);
   });
 }
@@ -299,7 +346,12 @@ export function batchUpdate(
  * Archives records by id. HubSpot answers 204 for ids already archived, so it is safe to repeat.
  * https://developers.hubspot.com/docs/api-reference/crm-objects-v3/batch/post-crm-v3-objects-objectType-batch-archive
  */
-export function batchArchive(t: HubSpotTransport, portalId: string, objectType: string, ids: readonly string[]): Promise<Result<unknown[], CrmError>> {
+export function batchArchive(
+  t: HubSpotTransport,
+  portalId: string,
+  objectType: string,
+  ids: readonly string[],
+): Promise<Result<unknown[], CrmError>> {
   return allChunks(ids, async (chunk) => {
     const res = await t.request({
       portalId,
@@ -356,7 +408,8 @@ export function associateDefault(
       schema: batchAssociationsSchema,
     });
     if (!res.ok) return res;
-    if ((res.value.errors ?? []).length > 0) return err(batchFailure('creating associations', res.value.errors ?? []));
+    if ((res.value.errors ?? []).length > 0)
+      return err(batchFailure('creating associations', res.value.errors ?? []));
     return ok([]);
   });
 }

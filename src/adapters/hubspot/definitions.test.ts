@@ -3,10 +3,23 @@ import { DEAL_PROPERTIES, MILESTONE_OBJECT, MILESTONE_PROPERTIES } from './defin
 
 /** DESIGN.md's deal-property contract, written out again here on purpose: a rename must fail this test. */
 const CONTRACT = [
-  'map_value_summary', 'map_plan', 'map_plan_version',
-  'map_progress', 'map_health', 'map_phase', 'map_next_step', 'map_next_step_due', 'map_next_step_owner_side',
-  'map_overdue_count', 'map_buyer_overdue_count', 'map_slip_days', 'map_projected_close_date',
-  'map_close_probability', 'map_milestones_total', 'map_milestones_done', 'map_updated_at',
+  'map_value_summary',
+  'map_plan',
+  'map_plan_version',
+  'map_progress',
+  'map_health',
+  'map_phase',
+  'map_next_step',
+  'map_next_step_due',
+  'map_next_step_owner_side',
+  'map_overdue_count',
+  'map_buyer_overdue_count',
+  'map_slip_days',
+  'map_projected_close_date',
+  'map_close_probability',
+  'map_milestones_total',
+  'map_milestones_done',
+  'map_updated_at',
 ];
 
 const VALID_FIELD_TYPES: Record<string, string[]> = {

@@ -15,7 +15,8 @@ export const DEAL_PROPERTY_GROUP = {
 } as const;
 
 export type HubSpotPropertyType = 'bool' | 'date' | 'datetime' | 'enumeration' | 'number' | 'string';
-export type HubSpotFieldType = 'booleancheckbox' | 'date' | 'number' | 'radio' | 'select' | 'text' | 'textarea';
+export type HubSpotFieldType =
+  'booleancheckbox' | 'date' | 'number' | 'radio' | 'select' | 'text' | 'textarea';
 
 export interface PropertyOption {
   readonly label: string;
@@ -40,24 +41,39 @@ export interface PropertyDefinition {
 
 const label = (value: string): string => value.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 const options = (values: readonly string[], labels: Record<string, string> = {}): PropertyOption[] =>
-  values.map((value, displayOrder) => ({ label: labels[value] ?? label(value), value, displayOrder, hidden: false }));
+  values.map((value, displayOrder) => ({
+    label: labels[value] ?? label(value),
+    value,
+    displayOrder,
+    hidden: false,
+  }));
 
 const GROUP = DEAL_PROPERTY_GROUP.name;
 
 /** The forecast fields, keyed by the projection field each one carries. */
-const projectionProperties: Record<ProjectionField, Omit<PropertyDefinition, 'name' | 'groupName' | 'formField'>> = {
+const projectionProperties: Record<
+  ProjectionField,
+  Omit<PropertyDefinition, 'name' | 'groupName' | 'formField'>
+> = {
   progress: {
     label: 'MAP progress (%)',
-    description: 'Share of the mutual action plan completed, weighted by milestone; skipped milestones are left out.',
+    description:
+      'Share of the mutual action plan completed, weighted by milestone; skipped milestones are left out.',
     type: 'number',
     fieldType: 'number',
   },
   health: {
     label: 'MAP health',
-    description: 'Complete, on track, at risk (a step 1–6 days overdue, a blocked step, or 1–13 days of slip), off track (7+ days overdue or 14+ days of slip), or not started.',
+    description:
+      'Complete, on track, at risk (a step 1–6 days overdue, a blocked step, or 1–13 days of slip), off track (7+ days overdue or 14+ days of slip), or not started.',
     type: 'enumeration',
     fieldType: 'select',
-    options: options(HEALTHS, { on_track: 'On track', at_risk: 'At risk', off_track: 'Off track', not_started: 'Not started' }),
+    options: options(HEALTHS, {
+      on_track: 'On track',
+      at_risk: 'At risk',
+      off_track: 'Off track',
+      not_started: 'Not started',
+    }),
   },
   phase: {
     label: 'MAP phase',
@@ -104,13 +120,15 @@ const projectionProperties: Record<ProjectionField, Omit<PropertyDefinition, 'na
   },
   projectedCloseDate: {
     label: 'MAP projected close date',
-    description: 'When the close milestone will be done at the current pace: overdue steps are assumed to finish today and push the steps that depend on them.',
+    description:
+      'When the close milestone will be done at the current pace: overdue steps are assumed to finish today and push the steps that depend on them.',
     type: 'date',
     fieldType: 'date',
   },
   closeProbability: {
     label: 'MAP close probability (%)',
-    description: "Plan-implied chance to close (0–100): rises with progress, falls with overdue steps, blocked steps and slip. See the app's forecast documentation for the formula.",
+    description:
+      "Plan-implied chance to close (0–100): rises with progress, falls with overdue steps, blocked steps and slip. See the app's forecast documentation for the formula.",
     type: 'number',
     fieldType: 'number',
   },
@@ -154,7 +172,8 @@ export const DEAL_PROPERTIES: readonly PropertyDefinition[] = [
   {
     name: PLAN_HEADER_PROPERTIES.plan,
     label: 'MAP plan (app data)',
-    description: 'The mutual action plan as the app stores it (JSON). Edit the plan on the deal card, not here.',
+    description:
+      'The mutual action plan as the app stores it (JSON). Edit the plan on the deal card, not here.',
     type: 'string',
     fieldType: 'textarea',
     groupName: GROUP,
@@ -163,7 +182,8 @@ export const DEAL_PROPERTIES: readonly PropertyDefinition[] = [
   {
     name: PLAN_HEADER_PROPERTIES.version,
     label: 'MAP plan version',
-    description: 'Increases with every saved change to the plan; the app uses it to avoid overwriting a colleague’s edit.',
+    description:
+      'Increases with every saved change to the plan; the app uses it to avoid overwriting a colleague’s edit.',
     type: 'number',
     fieldType: 'number',
     groupName: GROUP,
@@ -196,36 +216,133 @@ const milestoneProperty = (
   fieldType: HubSpotFieldType,
   description: string,
   extra: Partial<PropertyDefinition> = {},
-): PropertyDefinition => ({ name, label: lbl, type, fieldType, description, groupName: 'map_milestone_information', formField: false, ...extra });
+): PropertyDefinition => ({
+  name,
+  label: lbl,
+  type,
+  fieldType,
+  description,
+  groupName: 'map_milestone_information',
+  formField: false,
+  ...extra,
+});
 
 export const MILESTONE_PROPERTIES: readonly PropertyDefinition[] = [
-  milestoneProperty('map_key', 'Key', 'string', 'text', 'Deal id and milestone id; unique, so a retried create cannot make a duplicate.', { hasUniqueValue: true }),
+  milestoneProperty(
+    'map_key',
+    'Key',
+    'string',
+    'text',
+    'Deal id and milestone id; unique, so a retried create cannot make a duplicate.',
+    { hasUniqueValue: true },
+  ),
   milestoneProperty('map_title', 'Title', 'string', 'text', 'What gets done.'),
-  milestoneProperty('map_deal_id', 'Deal id', 'string', 'text', 'The deal whose plan this milestone belongs to.'),
-  milestoneProperty('map_milestone_id', 'Milestone id', 'string', 'text', 'The id of the milestone inside its plan.'),
+  milestoneProperty(
+    'map_deal_id',
+    'Deal id',
+    'string',
+    'text',
+    'The deal whose plan this milestone belongs to.',
+  ),
+  milestoneProperty(
+    'map_milestone_id',
+    'Milestone id',
+    'string',
+    'text',
+    'The id of the milestone inside its plan.',
+  ),
   milestoneProperty('map_description', 'Description', 'string', 'textarea', 'Details of the milestone.'),
   milestoneProperty('map_phase', 'Phase', 'string', 'text', 'The plan phase, named as the buyer names it.'),
-  milestoneProperty('map_seller_owner_id', 'Seller owner', 'string', 'text', 'The seller-side stakeholder who owns it.'),
-  milestoneProperty('map_buyer_owner_id', 'Buyer owner', 'string', 'text', 'The buyer-side stakeholder who owns it.'),
+  milestoneProperty(
+    'map_seller_owner_id',
+    'Seller owner',
+    'string',
+    'text',
+    'The seller-side stakeholder who owns it.',
+  ),
+  milestoneProperty(
+    'map_buyer_owner_id',
+    'Buyer owner',
+    'string',
+    'text',
+    'The buyer-side stakeholder who owns it.',
+  ),
   milestoneProperty('map_due_date', 'Due date', 'date', 'date', 'When it is due now.'),
-  milestoneProperty('map_baseline_due_date', 'Agreed due date', 'date', 'date', 'The due date first agreed with the buyer.'),
-  milestoneProperty('map_status', 'Status', 'enumeration', 'select', 'Not started, in progress, blocked, done or skipped.', {
-    options: options(MILESTONE_STATUSES),
-  }),
+  milestoneProperty(
+    'map_baseline_due_date',
+    'Agreed due date',
+    'date',
+    'date',
+    'The due date first agreed with the buyer.',
+  ),
+  milestoneProperty(
+    'map_status',
+    'Status',
+    'enumeration',
+    'select',
+    'Not started, in progress, blocked, done or skipped.',
+    {
+      options: options(MILESTONE_STATUSES),
+    },
+  ),
   milestoneProperty('map_completed_date', 'Completed date', 'date', 'date', 'When it was done.'),
-  milestoneProperty('map_depends_on', 'Depends on', 'string', 'text', 'Ids of the milestones that must be done first (a JSON list).'),
-  milestoneProperty('map_is_close', 'Close milestone', 'bool', 'booleancheckbox', 'The milestone that marks signature.', {
-    options: [
-      { label: 'Yes', value: 'true', displayOrder: 0, hidden: false },
-      { label: 'No', value: 'false', displayOrder: 1, hidden: false },
-    ],
-  }),
-  milestoneProperty('map_visibility', 'Visibility', 'enumeration', 'select', 'Shared with the buyer, or internal to the seller team.', {
-    options: options(VISIBILITIES),
-  }),
-  milestoneProperty('map_success_criteria', 'Success criteria', 'string', 'textarea', 'How both sides know it is done.'),
-  milestoneProperty('map_weight', 'Weight', 'number', 'number', 'How much it counts toward progress (default 1).'),
+  milestoneProperty(
+    'map_depends_on',
+    'Depends on',
+    'string',
+    'text',
+    'Ids of the milestones that must be done first (a JSON list).',
+  ),
+  milestoneProperty(
+    'map_is_close',
+    'Close milestone',
+    'bool',
+    'booleancheckbox',
+    'The milestone that marks signature.',
+    {
+      options: [
+        { label: 'Yes', value: 'true', displayOrder: 0, hidden: false },
+        { label: 'No', value: 'false', displayOrder: 1, hidden: false },
+      ],
+    },
+  ),
+  milestoneProperty(
+    'map_visibility',
+    'Visibility',
+    'enumeration',
+    'select',
+    'Shared with the buyer, or internal to the seller team.',
+    {
+      options: options(VISIBILITIES),
+    },
+  ),
+  milestoneProperty(
+    'map_success_criteria',
+    'Success criteria',
+    'string',
+    'textarea',
+    'How both sides know it is done.',
+  ),
+  milestoneProperty(
+    'map_weight',
+    'Weight',
+    'number',
+    'number',
+    'How much it counts toward progress (default 1).',
+  ),
   milestoneProperty('map_order', 'Order', 'number', 'number', 'Position in the plan.'),
-  milestoneProperty('map_write_stamp', 'Write stamp (app data)', 'string', 'text', 'Which save of the plan last wrote this record; the deal’s plan names the stamp it trusts.'),
-  milestoneProperty('map_previous', 'Previous content (app data)', 'string', 'textarea', 'The milestone as it was before the last write, kept until the plan confirms that write (JSON).'),
+  milestoneProperty(
+    'map_write_stamp',
+    'Write stamp (app data)',
+    'string',
+    'text',
+    'Which save of the plan last wrote this record; the deal’s plan names the stamp it trusts.',
+  ),
+  milestoneProperty(
+    'map_previous',
+    'Previous content (app data)',
+    'string',
+    'textarea',
+    'The milestone as it was before the last write, kept until the plan confirms that write (JSON).',
+  ),
 ];

@@ -15,10 +15,24 @@ import { err, ok, type Result } from '../../domain/result.js';
 import type { MergeOutcome, PlanLifecycle } from '../../ports/plan-lifecycle.js';
 import type { PlanStoreError } from '../../ports/plan-store.js';
 import { canonicalJson, MILESTONE_KEY, milestoneKey } from './codec.js';
-import { associateDefault, batchArchive, batchReadByIds, batchUpdate, getObject, patchObject } from './crm-objects.js';
+import {
+  associateDefault,
+  batchArchive,
+  batchReadByIds,
+  batchUpdate,
+  getObject,
+  patchObject,
+} from './crm-objects.js';
 import { DEAL_ID_PROPERTY, ownedMilestoneId, recordsOwnedBy } from './record-ownership.js';
 import { PLAN_HEADER_PROPERTIES } from './definitions.js';
-import { DEAL_READ_PROPERTIES, MAX_PLAN_VERSION, milestoneType, readDealState, type DealState, type PortalStoreConfig } from './plan-store.js';
+import {
+  DEAL_READ_PROPERTIES,
+  MAX_PLAN_VERSION,
+  milestoneType,
+  readDealState,
+  type DealState,
+  type PortalStoreConfig,
+} from './plan-store.js';
 import type { StoredHeader } from './stored-plan.js';
 import type { HubSpotTransport } from './transport.js';
 
@@ -30,7 +44,8 @@ export interface HubSpotPlanLifecycleOptions {
 }
 
 /** A deal as read for the lifecycle: live, archived, or gone (purged, or never existed). */
-type DealRead = { readonly where: 'live' | 'archived'; readonly state: DealState } | { readonly where: 'gone' };
+type DealRead =
+  { readonly where: 'live' | 'archived'; readonly state: DealState } | { readonly where: 'gone' };
 
 /** The milestone records a header names: those of its milestones and those still to be archived. */
 function recordsOf(header: StoredHeader | null): string[] {
@@ -45,14 +60,21 @@ export class HubSpotPlanLifecycle implements PlanLifecycle {
     this.t = options.transport;
   }
 
-  async archiveDealPlan(deal: DealRef): Promise<Result<{ readonly archivedMilestones: number }, PlanStoreError>> {
+  async archiveDealPlan(
+    deal: DealRef,
+  ): Promise<Result<{ readonly archivedMilestones: number }, PlanStoreError>> {
     const read = await this.readDeal(deal.portalId, deal.dealId);
     if (!read.ok) return read;
     // A live deal was restored after the deletion (or the event is stale): its plan is in use.
     if (read.value.where !== 'archived') return ok({ archivedMilestones: 0 });
     const config = await this.options.portalConfig(deal.portalId);
     const objectType = milestoneType(config, deal.portalId);
-    const owned = await this.owned(deal.portalId, objectType, deal.dealId, recordsOf(read.value.state.header));
+    const owned = await this.owned(
+      deal.portalId,
+      objectType,
+      deal.dealId,
+      recordsOf(read.value.state.header),
+    );
     if (!owned.ok) return owned;
     const archived = await batchArchive(this.t, deal.portalId, objectType, owned.value);
     if (!archived.ok) return archived;
@@ -60,7 +82,12 @@ export class HubSpotPlanLifecycle implements PlanLifecycle {
   }
 
   /** Those of `ids` that HubSpot says are milestone records of `dealId`. */
-  private async owned(portalId: string, objectType: string, dealId: string, ids: readonly string[]): Promise<Result<string[], PlanStoreError>> {
+  private async owned(
+    portalId: string,
+    objectType: string,
+    dealId: string,
+    ids: readonly string[],
+  ): Promise<Result<string[], PlanStoreError>> {
     const read = await recordsOwnedBy(this.t, portalId, objectType, dealId, ids);
     return read.ok ? ok([...read.value.owned.keys()]) : read;
   }
@@ -81,12 +108,17 @@ export class HubSpotPlanLifecycle implements PlanLifecycle {
     }
     const plans = candidates.flatMap((dealId) => {
       const read = byId.get(dealId);
-      return read?.where !== 'gone' && read?.state.header ? [{ dealId, state: read.state, header: read.state.header }] : [];
+      return read?.where !== 'gone' && read?.state.header
+        ? [{ dealId, state: read.state, header: read.state.header }]
+        : [];
     });
     // The rule of the port: the primary's plan, else the highest version (ties: the first listed).
     const kept =
       plans.find((p) => p.dealId === input.primaryDealId) ??
-      plans.reduce<(typeof plans)[number] | undefined>((best, p) => (best === undefined || p.state.storedVersion > best.state.storedVersion ? p : best), undefined);
+      plans.reduce<(typeof plans)[number] | undefined>(
+        (best, p) => (best === undefined || p.state.storedVersion > best.state.storedVersion ? p : best),
+        undefined,
+      );
     const config = await this.options.portalConfig(portalId);
     const objectType = milestoneType(config, portalId);
 
@@ -98,7 +130,12 @@ export class HubSpotPlanLifecycle implements PlanLifecycle {
     const discard: string[] = [];
     for (const p of plans) {
       if (p === kept) continue;
-      const owned = await this.owned(portalId, objectType, p.dealId, recordsOf(p.header).filter((id) => !keep.has(id)));
+      const owned = await this.owned(
+        portalId,
+        objectType,
+        p.dealId,
+        recordsOf(p.header).filter((id) => !keep.has(id)),
+      );
       if (!owned.ok) return owned;
       discard.push(...owned.value);
     }
@@ -107,10 +144,19 @@ export class HubSpotPlanLifecycle implements PlanLifecycle {
     if (!kept) return ok({ keptPlanOf: null, archivedMilestones: discard.length });
 
     const survivor = byId.get(survivorId);
-    if (survivor?.where !== 'live') return ok({ keptPlanOf: kept.dealId, archivedMilestones: discard.length });
-    const alreadyThere = survivor.state.header !== null && canonicalJson(survivor.state.header) === canonicalJson(kept.header);
+    if (survivor?.where !== 'live')
+      return ok({ keptPlanOf: kept.dealId, archivedMilestones: discard.length });
+    const alreadyThere =
+      survivor.state.header !== null && canonicalJson(survivor.state.header) === canonicalJson(kept.header);
     if (kept.dealId !== survivorId && !alreadyThere) {
-      const moved = await this.movePlan(portalId, objectType, kept.header, kept.state, survivorId, survivor.state);
+      const moved = await this.movePlan(
+        portalId,
+        objectType,
+        kept.header,
+        kept.state,
+        survivorId,
+        survivor.state,
+      );
       if (!moved.ok) return moved;
     }
     return ok({ keptPlanOf: kept.dealId, archivedMilestones: discard.length });
@@ -133,30 +179,51 @@ export class HubSpotPlanLifecycle implements PlanLifecycle {
     if (header.storage === 'custom_object' && header.milestones.length > 0) {
       // Only records that are the moved plan's own (or already moved, when a merge event is redelivered), by
       // what HubSpot holds; a header naming another deal's records moves none of them.
-      const read = await batchReadByIds(this.t, portalId, objectType, header.milestones.map((m) => m.recordId), [MILESTONE_KEY, DEAL_ID_PROPERTY]);
+      const read = await batchReadByIds(
+        this.t,
+        portalId,
+        objectType,
+        header.milestones.map((m) => m.recordId),
+        [MILESTONE_KEY, DEAL_ID_PROPERTY],
+      );
       if (!read.ok) return read;
       const movable = header.milestones.filter((m) => {
         const record = read.value.get(m.recordId);
-        return record !== undefined && [from.object.id, toDealId].some((dealId) => ownedMilestoneId(record, dealId) === m.id);
+        return (
+          record !== undefined &&
+          [from.object.id, toDealId].some((dealId) => ownedMilestoneId(record, dealId) === m.id)
+        );
       });
       if (movable.length > 0) {
         const rekeyed = await batchUpdate(
           this.t,
           portalId,
           objectType,
-          movable.map((m) => ({ id: m.recordId, properties: { [MILESTONE_KEY]: milestoneKey(toDealId, m.id), [DEAL_ID_PROPERTY]: toDealId } })),
+          movable.map((m) => ({
+            id: m.recordId,
+            properties: { [MILESTONE_KEY]: milestoneKey(toDealId, m.id), [DEAL_ID_PROPERTY]: toDealId },
+          })),
         );
         if (!rekeyed.ok) return rekeyed;
-        const linked = await associateDefault(this.t, portalId, DEALS, objectType, movable.map((m) => ({ from: toDealId, to: m.recordId })));
+        const linked = await associateDefault(
+          this.t,
+          portalId,
+          DEALS,
+          objectType,
+          movable.map((m) => ({ from: toDealId, to: m.recordId })),
+        );
         if (!linked.ok) return linked;
       }
     }
     const properties: Record<string, string> = {
       [PLAN_HEADER_PROPERTIES.plan]: JSON.stringify(header),
-      [PLAN_HEADER_PROPERTIES.version]: String(Math.min(MAX_PLAN_VERSION, Math.max(from.storedVersion, to.storedVersion) + 1)),
+      [PLAN_HEADER_PROPERTIES.version]: String(
+        Math.min(MAX_PLAN_VERSION, Math.max(from.storedVersion, to.storedVersion) + 1),
+      ),
       [PLAN_HEADER_PROPERTIES.valueSummary]: from.valueSummary,
     };
-    for (const name of Object.values(MAP_DEAL_PROPERTIES)) properties[name] = from.object.properties[name] ?? '';
+    for (const name of Object.values(MAP_DEAL_PROPERTIES))
+      properties[name] = from.object.properties[name] ?? '';
     const patched = await patchObject(this.t, portalId, DEALS, toDealId, properties);
     return patched.ok ? ok(undefined) : patched;
   }

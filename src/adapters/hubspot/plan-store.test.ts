@@ -39,7 +39,8 @@ function setup(storageMode: 'custom_object' | 'document' = 'custom_object') {
   });
   const store = new HubSpotPlanStore({
     transport,
-    portalConfig: () => Promise.resolve({ storageMode, writeNativeForecast: false, milestoneObjectType: TYPE }),
+    portalConfig: () =>
+      Promise.resolve({ storageMode, writeNativeForecast: false, milestoneObjectType: TYPE }),
     newStamp: (v) => `${v}-test`,
   });
   const calls = () => attempts.map((a) => `${a.method} ${a.path} ${a.status}`);
@@ -47,18 +48,34 @@ function setup(storageMode: 'custom_object' | 'document' = 'custom_object') {
 }
 
 const basePlan = (): Plan =>
-  aPlan({ deal: { ...DEAL }, version: 1, milestones: [aMilestone({ id: 'm-1', title: 'Contract signed', isClose: true })] });
+  aPlan({
+    deal: { ...DEAL },
+    version: 1,
+    milestones: [aMilestone({ id: 'm-1', title: 'Contract signed', isClose: true })],
+  });
 
 /** The deal as HubSpot returns it with the plan of basePlan() stored in custom-object mode. */
 function storedDeal(plan: Plan) {
-  const header = { ...headerCommon(plan, versionActivity(plan.activity, [], 1)), storage: 'custom_object', milestones: [{ id: 'm-1', recordId: '501', stamp: 's1' }], retired: [] };
+  const header = {
+    ...headerCommon(plan, versionActivity(plan.activity, [], 1)),
+    storage: 'custom_object',
+    milestones: [{ id: 'm-1', recordId: '501', stamp: 's1' }],
+    retired: [],
+  };
   return {
     id: '7',
-    properties: { map_plan: JSON.stringify(header), map_plan_version: '1', map_value_summary: plan.valueSummary },
+    properties: {
+      map_plan: JSON.stringify(header),
+      map_plan_version: '1',
+      map_value_summary: plan.valueSummary,
+    },
     associations: { p1_map_milestone: { results: [{ id: '501', type: 'deal_to_map_milestone' }] } },
   };
 }
-const storedRecord = (plan: Plan) => ({ id: '501', properties: milestoneToProperties('7', plan.milestones[0]!, 's1', '') });
+const storedRecord = (plan: Plan) => ({
+  id: '501',
+  properties: milestoneToProperties('7', plan.milestones[0]!, 's1', ''),
+});
 
 const edited = (plan: Plan): Plan => {
   const res = setMilestoneStatus(plan, { milestoneId: 'm-1', status: 'in_progress' }, testContext());
@@ -89,13 +106,21 @@ describe('HubSpotPlanStore with exact HubSpot replies', () => {
         status: 'COMPLETE',
         results: [],
         numErrors: 1,
-        errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not update some MAP_MILESTONE objects.', context: { ids: ['501'] } }],
+        errors: [
+          {
+            status: 'error',
+            category: 'OBJECT_NOT_FOUND',
+            message: 'Could not update some MAP_MILESTONE objects.',
+            context: { ids: ['501'] },
+          },
+        ],
       });
     const { store, calls } = setup();
     const next = edited(plan);
     const res = await store.save({ plan: next, projection: project(next, '2026-11-16') });
     expect(res.ok).toBe(false);
-    if (res.ok || res.error.code !== 'CRM_NOT_FOUND') throw new Error(`expected CRM_NOT_FOUND, got ${JSON.stringify(res)}`);
+    if (res.ok || res.error.code !== 'CRM_NOT_FOUND')
+      throw new Error(`expected CRM_NOT_FOUND, got ${JSON.stringify(res)}`);
     expect(res.error.details?.[0]).toMatch(/OBJECT_NOT_FOUND.*\(501\)/);
     expect(res.error.message).toMatch(/not saved/);
     expect(calls().some((c) => c.startsWith('PATCH'))).toBe(false);
@@ -108,13 +133,24 @@ describe('HubSpotPlanStore with exact HubSpot replies', () => {
       .query(true)
       .reply(200, { id: '7', properties: {} })
       .post(`/crm/v3/objects/${TYPE}/batch/read`)
-      .reply(207, { status: 'COMPLETE', results: [], errors: [{ category: 'OBJECT_NOT_FOUND', message: 'not found', context: { ids: ['7:m-1'] } }] })
+      .reply(207, {
+        status: 'COMPLETE',
+        results: [],
+        errors: [{ category: 'OBJECT_NOT_FOUND', message: 'not found', context: { ids: ['7:m-1'] } }],
+      })
       .post(`/crm/v3/objects/${TYPE}/batch/upsert`)
-      .reply(409, { status: 'error', category: 'CONFLICT', message: 'A MAP milestone with map_key "7:m-1" already exists. Existing ID: 77', correlationId: 'c-409' });
+      .reply(409, {
+        status: 'error',
+        category: 'CONFLICT',
+        message: 'A MAP milestone with map_key "7:m-1" already exists. Existing ID: 77',
+        correlationId: 'c-409',
+      });
     const { store, calls } = setup();
     const res = await store.save({ plan, projection: project(plan, '2026-11-16') });
     expect(!res.ok && res.error.code).toBe('CRM_CONFLICT');
-    expect(calls().filter((c) => c.includes('batch/upsert'))).toEqual([`POST /crm/v3/objects/${TYPE}/batch/upsert 409`]);
+    expect(calls().filter((c) => c.includes('batch/upsert'))).toEqual([
+      `POST /crm/v3/objects/${TYPE}/batch/upsert 409`,
+    ]);
     expect(calls().some((c) => c.startsWith('PATCH'))).toBe(false);
   });
 
@@ -126,11 +162,18 @@ describe('HubSpotPlanStore with exact HubSpot replies', () => {
       .query(true)
       .reply(200, { id: '7', properties: {} })
       .post(`/crm/v3/objects/${TYPE}/batch/read`)
-      .reply(207, { status: 'COMPLETE', results: [], errors: [{ category: 'OBJECT_NOT_FOUND', context: { ids: ['7:m-1'] } }] })
+      .reply(207, {
+        status: 'COMPLETE',
+        results: [],
+        errors: [{ category: 'OBJECT_NOT_FOUND', context: { ids: ['7:m-1'] } }],
+      })
       .post(`/crm/v3/objects/${TYPE}/batch/upsert`)
       .reply(502, '<html>Bad Gateway</html>')
       .post(`/crm/v3/objects/${TYPE}/batch/upsert`)
-      .reply(200, { status: 'COMPLETE', results: [{ id: '900', new: true, properties: { map_key: '7:m-1' } }] })
+      .reply(200, {
+        status: 'COMPLETE',
+        results: [{ id: '900', new: true, properties: { map_key: '7:m-1' } }],
+      })
       .post(`/crm/v4/associations/deals/${TYPE}/batch/associate/default`)
       .reply(200, { status: 'COMPLETE', results: [] })
       .patch('/crm/v3/objects/deals/7', (body: { properties: Record<string, string> }) => {
@@ -141,9 +184,14 @@ describe('HubSpotPlanStore with exact HubSpot replies', () => {
     const { store, calls } = setup();
     const res = await store.save({ plan, projection: project(plan, '2026-11-16') });
     expect(res.ok).toBe(true);
-    expect(calls().filter((c) => c.includes('batch/upsert'))).toEqual([`POST /crm/v3/objects/${TYPE}/batch/upsert 502`, `POST /crm/v3/objects/${TYPE}/batch/upsert 200`]);
+    expect(calls().filter((c) => c.includes('batch/upsert'))).toEqual([
+      `POST /crm/v3/objects/${TYPE}/batch/upsert 502`,
+      `POST /crm/v3/objects/${TYPE}/batch/upsert 200`,
+    ]);
     expect(calls().filter((c) => c.startsWith('PATCH'))).toHaveLength(1);
-    expect(JSON.parse(patchBody?.properties.map_plan ?? '{}')).toMatchObject({ milestones: [{ id: 'm-1', recordId: '900', stamp: '1-test' }] });
+    expect(JSON.parse(patchBody?.properties.map_plan ?? '{}')).toMatchObject({
+      milestones: [{ id: 'm-1', recordId: '900', stamp: '1-test' }],
+    });
     expect(patchBody?.properties.map_plan_version).toBe('1');
   });
 
@@ -156,7 +204,12 @@ describe('HubSpotPlanStore with exact HubSpot replies', () => {
       .post(`/crm/v3/objects/${TYPE}/batch/read`)
       .reply(200, { status: 'COMPLETE', results: [storedRecord(plan)] })
       .post(`/crm/v3/objects/${TYPE}/batch/update`)
-      .reply(429, { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', policyName: 'DAILY' });
+      .reply(429, {
+        status: 'error',
+        message: 'You have reached your daily limit.',
+        errorType: 'RATE_LIMIT',
+        policyName: 'DAILY',
+      });
     const { store, calls } = setup();
     const next = edited(plan);
     const res = await store.save({ plan: next, projection: project(next, '2026-11-16') });
@@ -171,7 +224,12 @@ describe('HubSpotPlanStore with exact HubSpot replies', () => {
     nock(BASE)
       .get('/crm/v3/objects/deals/7')
       .query(true)
-      .reply(429, { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' })
+      .reply(429, {
+        status: 'error',
+        message: 'You have reached your ten_secondly_rolling limit.',
+        errorType: 'RATE_LIMIT',
+        policyName: 'TEN_SECONDLY_ROLLING',
+      })
       .get('/crm/v3/objects/deals/7')
       .query(true)
       .reply(200, storedDeal(plan))
@@ -183,7 +241,11 @@ describe('HubSpotPlanStore with exact HubSpot replies', () => {
   });
 
   it('maps a 401 on load to CRM_UNAUTHORIZED and calls nothing else', async () => {
-    nock(BASE).get('/crm/v3/objects/deals/7').query(true).reply(401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
+    nock(BASE).get('/crm/v3/objects/deals/7').query(true).reply(401, {
+      status: 'error',
+      message: 'Authentication credentials not found.',
+      category: 'INVALID_AUTHENTICATION',
+    });
     const { store, calls } = setup();
     const res = await store.load(DEAL);
     expect(!res.ok && res.error.code).toBe('CRM_UNAUTHORIZED');
@@ -195,11 +257,16 @@ describe('HubSpotPlanStore with exact HubSpot replies', () => {
       .get('/crm/v3/objects/deals/7')
       .query(true)
       .times(2)
-      .reply(200, { id: '7', properties: { map_plan: '{"format": 1, "title": "cut off', map_plan_version: '4' } });
+      .reply(200, {
+        id: '7',
+        properties: { map_plan: '{"format": 1, "title": "cut off', map_plan_version: '4' },
+      });
     const { store } = setup('document');
     const loaded = await store.load(DEAL);
     expect(!loaded.ok && loaded.error.code).toBe('CRM_BAD_RESPONSE');
-    expect(!loaded.ok && 'details' in loaded.error ? loaded.error.details : []).toEqual([expect.stringMatching(/not hold valid JSON/)]);
+    expect(!loaded.ok && 'details' in loaded.error ? loaded.error.details : []).toEqual([
+      expect.stringMatching(/not hold valid JSON/),
+    ]);
     const plan = { ...basePlan(), version: 4 };
     const saved = await store.save({ plan, projection: project(plan, '2026-11-16') });
     expect(!saved.ok && saved.error.code).toBe('CRM_BAD_RESPONSE');

@@ -22,7 +22,13 @@ import { err, ok, type Result } from '../../domain/result.js';
 import { validatePlan } from '../../domain/validate.js';
 import { crmError, type CrmError } from '../../ports/crm-error.js';
 import type { StorageMode } from '../../ports/installation-store.js';
-import type { ActivityHistory, PlanStore, PlanStoreError, SaveRequest, StoredPlan } from '../../ports/plan-store.js';
+import type {
+  ActivityHistory,
+  PlanStore,
+  PlanStoreError,
+  SaveRequest,
+  StoredPlan,
+} from '../../ports/plan-store.js';
 import {
   canonicalJson,
   canonicalProjection,
@@ -121,7 +127,11 @@ export interface DealState {
 
 /** The version a header itself vouches for: the one it was written as, else the newest in its activity log. */
 function headerVersion(header: StoredHeader): number {
-  return Math.max(header.version ?? 0, header.activityTrimmedThrough ?? 0, ...header.activity.map((a) => a.v));
+  return Math.max(
+    header.version ?? 0,
+    header.activityTrimmedThrough ?? 0,
+    ...header.activity.map((a) => a.v),
+  );
 }
 
 /**
@@ -136,7 +146,10 @@ export function readDealState(object: SimpleObject): DealState {
   const rawPlan = props[PLAN_HEADER_PROPERTIES.plan];
   const rawVersion = props[PLAN_HEADER_PROPERTIES.version];
   const version = decodeNumber(rawVersion);
-  const validVersion = typeof version === 'number' && Number.isSafeInteger(version) && version >= 0 && version < MAX_PLAN_VERSION ? version : null;
+  const validVersion =
+    typeof version === 'number' && Number.isSafeInteger(version) && version >= 0 && version < MAX_PLAN_VERSION
+      ? version
+      : null;
   let header: StoredHeader | null = null;
   let headerProblem: string | null = null;
   const repairable: string[] = [];
@@ -147,9 +160,13 @@ export function readDealState(object: SimpleObject): DealState {
       header = parsed.value;
       const floor = headerVersion(header);
       if (validVersion === null) {
-        repairable.push(`map_plan_version holds “${(rawVersion ?? '').slice(0, 40)}”, which is not a version number; the plan's own header says version ${floor}, which is used`);
+        repairable.push(
+          `map_plan_version holds “${(rawVersion ?? '').slice(0, 40)}”, which is not a version number; the plan's own header says version ${floor}, which is used`,
+        );
       } else if (validVersion < floor) {
-        repairable.push(`map_plan_version holds ${validVersion}, lower than the version ${floor} the plan's header records (edited by hand?); ${floor} is used`);
+        repairable.push(
+          `map_plan_version holds ${validVersion}, lower than the version ${floor} the plan's header records (edited by hand?); ${floor} is used`,
+        );
       }
       storedVersion = Math.max(validVersion ?? 0, floor);
     } else {
@@ -174,13 +191,19 @@ function committedContent(record: SimpleObject, stamp: string): Committed {
   const props: HubSpotProperties = record.properties;
   if (props[WRITE_STAMP] === stamp) {
     const m = propertiesToMilestone(props);
-    return m.ok ? { ok: true, milestone: m.value } : { ok: false, problem: `its record ${record.id} holds values this app cannot read (${m.problems.join('; ')})` };
+    return m.ok
+      ? { ok: true, milestone: m.value }
+      : {
+          ok: false,
+          problem: `its record ${record.id} holds values this app cannot read (${m.problems.join('; ')})`,
+        };
   }
   const raw = props[PREVIOUS_CONTENT];
   if (raw) {
     try {
       const previous = previousSchema.safeParse(JSON.parse(raw));
-      if (previous.success && previous.data.stamp === stamp) return { ok: true, milestone: previous.data.milestone };
+      if (previous.success && previous.data.stamp === stamp)
+        return { ok: true, milestone: previous.data.milestone };
     } catch {
       // An unreadable copy is the same as no copy: reported below.
     }
@@ -247,10 +270,16 @@ export class HubSpotPlanStore implements PlanStore {
         ),
       );
     }
-    return this.locks.run(`${deal.portalId}:${deal.dealId}`, () => this.saveLocked(valid.value, request.projection, request.requestDigest, request.requestBase));
+    return this.locks.run(`${deal.portalId}:${deal.dealId}`, () =>
+      this.saveLocked(valid.value, request.projection, request.requestDigest, request.requestBase),
+    );
   }
 
-  writeProjection(deal: DealRef, projection: Projection, written: Projection | null): Promise<Result<readonly string[], PlanStoreError>> {
+  writeProjection(
+    deal: DealRef,
+    projection: Projection,
+    written: Projection | null,
+  ): Promise<Result<readonly string[], PlanStoreError>> {
     const changed = changedFields(written, projection);
     const fields = Object.keys(changed);
     if (fields.length === 0) return Promise.resolve(ok([]));
@@ -259,19 +288,29 @@ export class HubSpotPlanStore implements PlanStore {
       const config = await this.options.portalConfig(deal.portalId);
       const properties = encodeProjection(changed);
       if (config.writeNativeForecast && changed.closeProbability !== undefined) {
-        properties[NATIVE_FORECAST_PROBABILITY] = encodeNativeForecastProbability(projection.closeProbability);
+        properties[NATIVE_FORECAST_PROBABILITY] = encodeNativeForecastProbability(
+          projection.closeProbability,
+        );
       }
       const patched = await patchObject(this.t, deal.portalId, DEALS, deal.dealId, properties);
       if (!patched.ok) {
         return patched.error.code === 'CRM_NOT_FOUND'
-          ? err({ code: 'DEAL_NOT_FOUND', message: `Deal ${deal.dealId} was not found in HubSpot account ${deal.portalId}.` })
+          ? err({
+              code: 'DEAL_NOT_FOUND',
+              message: `Deal ${deal.dealId} was not found in HubSpot account ${deal.portalId}.`,
+            })
           : err(patched.error);
       }
       return ok(fields);
     });
   }
 
-  private async saveLocked(plan: Plan, projection: Projection, requestDigest: string | undefined, requestBase: number | undefined): Promise<Result<StoredPlan, PlanStoreError>> {
+  private async saveLocked(
+    plan: Plan,
+    projection: Projection,
+    requestDigest: string | undefined,
+    requestBase: number | undefined,
+  ): Promise<Result<StoredPlan, PlanStoreError>> {
     const deal = plan.deal;
     const config = await this.options.portalConfig(deal.portalId);
     const customObjects = config.storageMode === 'custom_object';
@@ -282,7 +321,14 @@ export class HubSpotPlanStore implements PlanStore {
     const [read, records] = await Promise.all([
       this.readDeal(deal, config, customObjects),
       customObjects && plan.milestones.length > 0
-        ? batchReadByProperty(this.t, deal.portalId, objectType, MILESTONE_KEY, plan.milestones.map((m) => milestoneKey(deal.dealId, m.id)), MILESTONE_RECORD_PROPERTIES)
+        ? batchReadByProperty(
+            this.t,
+            deal.portalId,
+            objectType,
+            MILESTONE_KEY,
+            plan.milestones.map((m) => milestoneKey(deal.dealId, m.id)),
+            MILESTONE_RECORD_PROPERTIES,
+          )
         : Promise.resolve(ok(new Map<string, SimpleObject>())),
     ]);
     if (!read.ok) return read;
@@ -290,12 +336,22 @@ export class HubSpotPlanStore implements PlanStore {
     if (state.headerProblem !== null) return err(unreadable(deal, [state.headerProblem]));
     const currentVersion = state.header === null ? 0 : state.storedVersion;
     if (!records.ok) return records;
-    const foreign = [...records.value].filter(([key, record]) => ownedMilestoneId(record, deal.dealId) !== key.slice(deal.dealId.length + 1));
-    if (foreign.length > 0) return err(keyTaken(deal, foreign.map(([key, record]) => ({ key, record }))));
+    const foreign = [...records.value].filter(
+      ([key, record]) => ownedMilestoneId(record, deal.dealId) !== key.slice(deal.dealId.length + 1),
+    );
+    if (foreign.length > 0)
+      return err(
+        keyTaken(
+          deal,
+          foreign.map(([key, record]) => ({ key, record })),
+        ),
+      );
     if (plan.version !== currentVersion) {
       // The same save sent again after its answer was lost (it did commit): report the success it had.
       const resent =
-        requestDigest !== undefined || currentVersion === plan.version + 1 ? storedIfResent(plan, state, records.value, requestDigest, requestBase) : null;
+        requestDigest !== undefined || currentVersion === plan.version + 1
+          ? storedIfResent(plan, state, records.value, requestDigest, requestBase)
+          : null;
       if (resent !== null) return ok(storedPlan(resent.plan, state.written, resent.header, []));
       return err(conflict(plan.version, currentVersion, state.header));
     }
@@ -303,18 +359,44 @@ export class HubSpotPlanStore implements PlanStore {
     // The version number never goes back, even over a plan an admin cleared by hand.
     const newVersion = state.storedVersion + 1;
     if (newVersion > MAX_PLAN_VERSION) return err(versionExhausted(deal, state.storedVersion));
-    const activity = nextActivity(plan.activity, state.header?.activity ?? [], state.header?.activityTrimmedThrough ?? 0, newVersion);
-    const lastRequest = requestDigest === undefined ? undefined : { base: requestBase ?? plan.version, digest: requestDigest };
-    const common = headerCommon(plan, activity.activity, activity.trimmedThrough, { version: newVersion, lastRequest });
+    const activity = nextActivity(
+      plan.activity,
+      state.header?.activity ?? [],
+      state.header?.activityTrimmedThrough ?? 0,
+      newVersion,
+    );
+    const lastRequest =
+      requestDigest === undefined ? undefined : { base: requestBase ?? plan.version, digest: requestDigest };
+    const common = headerCommon(plan, activity.activity, activity.trimmedThrough, {
+      version: newVersion,
+      lastRequest,
+    });
     const next = canonicalProjection(projection);
-    const dealProperties = (serialised: string): Record<string, string> => this.dealChanges(config, state, plan, next, serialised, newVersion);
+    const dealProperties = (serialised: string): Record<string, string> =>
+      this.dealChanges(config, state, plan, next, serialised, newVersion);
     /** The plan as saved: its new version, and its log without the oldest entries dropped to fit. */
-    const savedPlan = (header: StoredHeader): Plan => ({ ...plan, version: newVersion, activity: header.activity.map(stripVersion) });
+    const savedPlan = (header: StoredHeader): Plan => ({
+      ...plan,
+      version: newVersion,
+      activity: header.activity.map(stripVersion),
+    });
 
     if (!customObjects) {
       const fitted = fitHeader<StoredHeader>({ ...common, storage: 'document', milestones: plan.milestones });
-      if (!fitted.ok) return err({ code: 'PLAN_TOO_LARGE', message: fitted.message, size: fitted.size, limit: fitted.limit });
-      const patched = await patchObject(this.t, deal.portalId, DEALS, deal.dealId, dealProperties(fitted.serialised));
+      if (!fitted.ok)
+        return err({
+          code: 'PLAN_TOO_LARGE',
+          message: fitted.message,
+          size: fitted.size,
+          limit: fitted.limit,
+        });
+      const patched = await patchObject(
+        this.t,
+        deal.portalId,
+        DEALS,
+        deal.dealId,
+        dealProperties(fitted.serialised),
+      );
       if (!patched.ok) return err(notSaved(patched.error));
       return ok(storedPlan(savedPlan(fitted.header), next, fitted.header, []));
     }
@@ -325,17 +407,33 @@ export class HubSpotPlanStore implements PlanStore {
     // Records retired by earlier saves, still to be archived: checked against HubSpot before any is touched.
     const inPlan = new Set(plan.milestones.map((m) => m.id));
     const referenced = new Set(plan2.refs.flatMap((r) => (r.recordId === null ? [] : [r.recordId])));
-    const candidates = [...new Set(previous?.retired ?? [])].filter((id) => !referenced.has(id) && !plan2.retire.includes(id));
+    const candidates = [...new Set(previous?.retired ?? [])].filter(
+      (id) => !referenced.has(id) && !plan2.retire.includes(id),
+    );
     // Sized with a worst-case id for records not created yet: the header written later is never larger.
     const estimate = fitHeader<CustomObjectHeader>({
       ...common,
       storage: 'custom_object',
-      milestones: plan2.refs.map((r) => ({ id: r.id, recordId: r.recordId ?? MAX_RECORD_ID, stamp: r.stamp })),
+      milestones: plan2.refs.map((r) => ({
+        id: r.id,
+        recordId: r.recordId ?? MAX_RECORD_ID,
+        stamp: r.stamp,
+      })),
       retired: [...plan2.retire, ...candidates],
     });
-    if (!estimate.ok) return err({ code: 'PLAN_TOO_LARGE', message: estimate.message, size: estimate.size, limit: estimate.limit });
+    if (!estimate.ok)
+      return err({
+        code: 'PLAN_TOO_LARGE',
+        message: estimate.message,
+        size: estimate.size,
+        limit: estimate.limit,
+      });
     const { activity: keptActivity, activityTrimmedThrough } = estimate.header;
-    const fittedCommon = { ...common, activity: keptActivity, ...(activityTrimmedThrough === undefined ? {} : { activityTrimmedThrough }) };
+    const fittedCommon = {
+      ...common,
+      activity: keptActivity,
+      ...(activityTrimmedThrough === undefined ? {} : { activityTrimmedThrough }),
+    };
 
     // Round trip 2: the milestone writes, independent of each other, and which retired records are this deal's.
     const [upserted, updated, ownership] = await Promise.all([
@@ -354,50 +452,87 @@ export class HubSpotPlanStore implements PlanStore {
     for (const r of plan2.refs) {
       const recordId = r.recordId ?? createdIds.get(milestoneKey(deal.dealId, r.id));
       if (recordId === undefined) {
-        return err(notSaved(crmError('CRM_BAD_RESPONSE', `HubSpot did not return the record it created for milestone ${r.id}.`, 200)));
+        return err(
+          notSaved(
+            crmError(
+              'CRM_BAD_RESPONSE',
+              `HubSpot did not return the record it created for milestone ${r.id}.`,
+              200,
+            ),
+          ),
+        );
       }
       refs.push({ id: r.id, recordId, stamp: r.stamp });
     }
     const inUse = new Set(refs.map((r) => r.recordId));
     // Archived now: retired records that are this deal's and not in use again (a milestone removed, then added
     // back with the same id, takes its old record back through the upsert by map_key).
-    const toArchive = ownership.ok ? [...ownership.value.owned].filter(([id, milestoneId]) => !inUse.has(id) && !inPlan.has(milestoneId)).map(([id]) => id) : [];
+    const toArchive = ownership.ok
+      ? [...ownership.value.owned]
+          .filter(([id, milestoneId]) => !inUse.has(id) && !inPlan.has(milestoneId))
+          .map(([id]) => id)
+      : [];
     // They stay listed until a later save finds them gone (the archive runs beside the commit, so this save
     // cannot know whether it worked); records of other deals and records already gone are dropped.
-    const retired = [...new Set([...plan2.retire, ...(ownership.ok ? toArchive : candidates)])].filter((id) => !inUse.has(id));
+    const retired = [...new Set([...plan2.retire, ...(ownership.ok ? toArchive : candidates)])].filter(
+      (id) => !inUse.has(id),
+    );
     const header: StoredHeader = { ...fittedCommon, storage: 'custom_object', milestones: refs, retired };
     const serialised = JSON.stringify(header);
 
     // Round trip 3: the commit, with association repairs and archives beside it (they do not decide what loads).
     const linked = associatedIds(state.object);
-    const toLink = refs.filter((r) => !linked.has(r.recordId)).map((r) => ({ from: deal.dealId, to: r.recordId }));
-    const toUnlink = [...plan2.retire, ...toArchive].filter((id) => linked.has(id) && !inUse.has(id)).map((id) => ({ from: deal.dealId, to: id }));
+    const toLink = refs
+      .filter((r) => !linked.has(r.recordId))
+      .map((r) => ({ from: deal.dealId, to: r.recordId }));
+    const toUnlink = [...plan2.retire, ...toArchive]
+      .filter((id) => linked.has(id) && !inUse.has(id))
+      .map((id) => ({ from: deal.dealId, to: id }));
     const [patched] = await Promise.all([
       patchObject(this.t, deal.portalId, DEALS, deal.dealId, dealProperties(serialised)),
-      toLink.length > 0 ? associateDefault(this.t, deal.portalId, DEALS, objectType, toLink) : Promise.resolve(ok([])),
-      toUnlink.length > 0 ? removeAssociations(this.t, deal.portalId, DEALS, objectType, toUnlink) : Promise.resolve(ok([])),
-      toArchive.length > 0 ? batchArchive(this.t, deal.portalId, objectType, toArchive) : Promise.resolve(ok([])),
+      toLink.length > 0
+        ? associateDefault(this.t, deal.portalId, DEALS, objectType, toLink)
+        : Promise.resolve(ok([])),
+      toUnlink.length > 0
+        ? removeAssociations(this.t, deal.portalId, DEALS, objectType, toUnlink)
+        : Promise.resolve(ok([])),
+      toArchive.length > 0
+        ? batchArchive(this.t, deal.portalId, objectType, toArchive)
+        : Promise.resolve(ok([])),
     ]);
     if (!patched.ok) return err(notSaved(patched.error));
     return ok(storedPlan(savedPlan(header), next, header, []));
   }
 
   /** The deal PATCH: header and version always; value summary, forecast fields and the native field only when changed. */
-  private dealChanges(config: PortalStoreConfig, state: DealState, plan: Plan, next: Projection, serialised: string, version: number): Record<string, string> {
+  private dealChanges(
+    config: PortalStoreConfig,
+    state: DealState,
+    plan: Plan,
+    next: Projection,
+    serialised: string,
+    version: number,
+  ): Record<string, string> {
     const properties: Record<string, string> = {
       [PLAN_HEADER_PROPERTIES.plan]: serialised,
       [PLAN_HEADER_PROPERTIES.version]: String(version),
     };
-    if (plan.valueSummary !== state.valueSummary) properties[PLAN_HEADER_PROPERTIES.valueSummary] = encodeText(plan.valueSummary);
+    if (plan.valueSummary !== state.valueSummary)
+      properties[PLAN_HEADER_PROPERTIES.valueSummary] = encodeText(plan.valueSummary);
     Object.assign(properties, encodeProjection(changedFields(state.written, next)));
     if (config.writeNativeForecast) {
       const value = encodeNativeForecastProbability(next.closeProbability);
-      if (decodeNumber(state.object.properties[NATIVE_FORECAST_PROBABILITY]) !== Number(value)) properties[NATIVE_FORECAST_PROBABILITY] = value;
+      if (decodeNumber(state.object.properties[NATIVE_FORECAST_PROBABILITY]) !== Number(value))
+        properties[NATIVE_FORECAST_PROBABILITY] = value;
     }
     return properties;
   }
 
-  private async readDeal(deal: DealRef, config: PortalStoreConfig, withAssociations: boolean): Promise<Result<DealState, PlanStoreError>> {
+  private async readDeal(
+    deal: DealRef,
+    config: PortalStoreConfig,
+    withAssociations: boolean,
+  ): Promise<Result<DealState, PlanStoreError>> {
     const res = await getObject(
       this.t,
       deal.portalId,
@@ -408,7 +543,10 @@ export class HubSpotPlanStore implements PlanStore {
     );
     if (!res.ok) {
       if (res.error.code === 'CRM_NOT_FOUND') {
-        return err({ code: 'DEAL_NOT_FOUND', message: `Deal ${deal.dealId} was not found in HubSpot account ${deal.portalId}.` });
+        return err({
+          code: 'DEAL_NOT_FOUND',
+          message: `Deal ${deal.dealId} was not found in HubSpot account ${deal.portalId}.`,
+        });
       }
       return res;
     }
@@ -431,7 +569,12 @@ function storedIfResent(
   const header = state.header;
   if (header === null) return null;
   // The header records the request that wrote the version in force: the same request (same base) is this one.
-  if (requestDigest !== undefined && (header.lastRequest?.base !== (requestBase ?? plan.version) || header.lastRequest.digest !== requestDigest)) return null;
+  if (
+    requestDigest !== undefined &&
+    (header.lastRequest?.base !== (requestBase ?? plan.version) ||
+      header.lastRequest.digest !== requestDigest)
+  )
+    return null;
   let milestones: Milestone[];
   if (header.storage === 'document') {
     milestones = header.milestones;
@@ -448,10 +591,17 @@ function storedIfResent(
   if (requestDigest !== undefined) return { plan: stored, header };
   // The save may have dropped the oldest activity entries to fit: the stored log is then a suffix of the plan's.
   const activity = plan.activity.slice(plan.activity.length - stored.activity.length);
-  return canonicalJson(stored) === canonicalJson({ ...plan, activity, version: state.storedVersion }) ? { plan: stored, header } : null;
+  return canonicalJson(stored) === canonicalJson({ ...plan, activity, version: state.storedVersion })
+    ? { plan: stored, header }
+    : null;
 }
 
-function storedPlan(plan: Plan, written: Projection | null, header: StoredHeader, problems: readonly string[]): StoredPlan {
+function storedPlan(
+  plan: Plan,
+  written: Projection | null,
+  header: StoredHeader,
+  problems: readonly string[],
+): StoredPlan {
   return {
     plan,
     writtenProjection: written,
@@ -489,11 +639,15 @@ export function planOf(
         continue;
       }
       if (!record) {
-        problems.push(`milestone ${ref.id}: its record (map_key ${key}) is missing from HubSpot (deleted or archived there?), so the milestone was left out`);
+        problems.push(
+          `milestone ${ref.id}: its record (map_key ${key}) is missing from HubSpot (deleted or archived there?), so the milestone was left out`,
+        );
         continue;
       }
       if (ownedMilestoneId(record, deal.dealId) !== ref.id) {
-        problems.push(`milestone ${ref.id}: record ${record.id} does not belong to this deal's milestone (its map_deal_id or map_key was changed), so the milestone was left out`);
+        problems.push(
+          `milestone ${ref.id}: record ${record.id} does not belong to this deal's milestone (its map_deal_id or map_key was changed), so the milestone was left out`,
+        );
         continue;
       }
       const content = committedContent(record, ref.stamp);
@@ -504,23 +658,31 @@ export function planOf(
       }
       const current = propertiesToMilestone(record.properties);
       if (current.ok && current.value.id === ref.id) {
-        problems.push(`milestone ${ref.id}: record ${record.id} holds a change that no save confirmed (a save that did not finish, or an edit in HubSpot); it is shown as it is now`);
+        problems.push(
+          `milestone ${ref.id}: record ${record.id} holds a change that no save confirmed (a save that did not finish, or an edit in HubSpot); it is shown as it is now`,
+        );
         milestones.push(current.value);
         seen.add(ref.id);
         continue;
       }
-      problems.push(`milestone ${ref.id}: ${content.ok ? `its record ${record.id} names another milestone (${content.milestone.id})` : content.problem}, so the milestone was left out`);
+      problems.push(
+        `milestone ${ref.id}: ${content.ok ? `its record ${record.id} names another milestone (${content.milestone.id})` : content.problem}, so the milestone was left out`,
+      );
     }
   }
   const kept = new Set(milestones.map((m) => m.id));
   const left = header.storage === 'custom_object' && kept.size < header.milestones.length;
   if (left) {
     // What depended on a milestone that was left out depends on it no longer.
-    milestones = milestones.map((m) => (m.dependsOn.every((d) => kept.has(d)) ? m : { ...m, dependsOn: m.dependsOn.filter((d) => kept.has(d)) }));
+    milestones = milestones.map((m) =>
+      m.dependsOn.every((d) => kept.has(d)) ? m : { ...m, dependsOn: m.dependsOn.filter((d) => kept.has(d)) },
+    );
     if (milestones.length > 0 && !milestones.some((m) => m.isClose)) {
       const last = milestones.reduce((a, b) => (b.dueDate > a.dueDate ? b : a));
       milestones = milestones.map((m) => (m === last ? { ...m, isClose: true } : m));
-      problems.push(`the close milestone was left out; milestone ${last.id} (the latest) is now the close milestone`);
+      problems.push(
+        `the close milestone was left out; milestone ${last.id} (the latest) is now the close milestone`,
+      );
     }
   }
   const valid = validatePlan(assemble(deal, header, state, milestones));
@@ -607,8 +769,15 @@ export function planWrites(
 }
 
 function conflict(base: number, current: number, header: StoredHeader | null): PlanStoreError {
-  const { changes, complete } = header === null ? { changes: [], complete: true } : changesSinceVersion(header, base);
-  const what = changes.length === 0 ? '' : ` Since then: ${changes.slice(-5).map((a) => a.text).join(' ')}`;
+  const { changes, complete } =
+    header === null ? { changes: [], complete: true } : changesSinceVersion(header, base);
+  const what =
+    changes.length === 0
+      ? ''
+      : ` Since then: ${changes
+          .slice(-5)
+          .map((a) => a.text)
+          .join(' ')}`;
   return {
     code: 'VERSION_CONFLICT',
     message: `Someone else changed this plan while you were editing it (it is now at version ${current}; your edit was based on version ${base}). Nothing was saved: reload the plan and make your change again.${what}${complete ? '' : INCOMPLETE_NOTE}`,
@@ -619,7 +788,8 @@ function conflict(base: number, current: number, header: StoredHeader | null): P
 }
 
 /** Said when the activity log no longer reaches back to the version an edit was based on. */
-export const INCOMPLETE_NOTE = ' (Older changes are no longer in the activity log, which keeps only the most recent entries: the list is incomplete.)';
+export const INCOMPLETE_NOTE =
+  ' (Older changes are no longer in the activity log, which keeps only the most recent entries: the list is incomplete.)';
 
 function unreadable(deal: DealRef, problems: readonly string[]): CrmError {
   return crmError(
@@ -647,7 +817,12 @@ function versionExhausted(deal: DealRef, version: number): CrmError {
  * was when their map_key was edited in HubSpot): never overwritten; an admin decides.
  */
 function keyTaken(deal: DealRef, taken: readonly { key: string; record: SimpleObject }[]): CrmError {
-  const list = taken.slice(0, 5).map((t) => `${t.key} (record ${t.record.id}, map_deal_id ${t.record.properties[DEAL_ID_PROPERTY] ?? 'empty'})`);
+  const list = taken
+    .slice(0, 5)
+    .map(
+      (t) =>
+        `${t.key} (record ${t.record.id}, map_deal_id ${t.record.properties[DEAL_ID_PROPERTY] ?? 'empty'})`,
+    );
   return crmError(
     'CRM_CONFLICT',
     `The change was not saved: HubSpot has MAP milestone records with this deal's milestone keys that belong to another deal, ` +

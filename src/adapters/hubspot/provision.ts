@@ -42,7 +42,14 @@ export interface ProvisionOptions {
 
 export type { ProvisionProblem, ProvisionReport } from '../../ports/provisioning.js';
 
-const optionSchema = z.object({ label: z.string(), value: z.string(), displayOrder: z.number().optional(), hidden: z.boolean().optional() }).loose();
+const optionSchema = z
+  .object({
+    label: z.string(),
+    value: z.string(),
+    displayOrder: z.number().optional(),
+    hidden: z.boolean().optional(),
+  })
+  .loose();
 const propertySchema = z
   .object({
     name: z.string(),
@@ -54,7 +61,10 @@ const propertySchema = z
     options: z.array(optionSchema).optional(),
     hasUniqueValue: z.boolean().optional(),
     formField: z.boolean().optional(),
-    modificationMetadata: z.object({ readOnlyDefinition: z.boolean().optional(), readOnlyOptions: z.boolean().optional() }).loose().optional(),
+    modificationMetadata: z
+      .object({ readOnlyDefinition: z.boolean().optional(), readOnlyOptions: z.boolean().optional() })
+      .loose()
+      .optional(),
   })
   .loose();
 type Property = z.infer<typeof propertySchema>;
@@ -62,12 +72,23 @@ const propertiesSchema = z.object({ results: z.array(propertySchema) }).loose();
 const batchPropertiesSchema = z
   .object({
     results: z.array(propertySchema),
-    errors: z.array(z.object({ message: z.string().optional(), context: z.record(z.string(), z.array(z.string())).optional() }).loose()).optional(),
+    errors: z
+      .array(
+        z
+          .object({
+            message: z.string().optional(),
+            context: z.record(z.string(), z.array(z.string())).optional(),
+          })
+          .loose(),
+      )
+      .optional(),
   })
   .loose();
 const groupSchema = z.object({ name: z.string(), label: z.string() }).loose();
 const limitSchema = z.object({ limit: z.number(), usage: z.number() }).loose();
-const associationDefinitionSchema = z.object({ id: z.string(), fromObjectTypeId: z.string(), toObjectTypeId: z.string() }).loose();
+const associationDefinitionSchema = z
+  .object({ id: z.string(), fromObjectTypeId: z.string(), toObjectTypeId: z.string() })
+  .loose();
 const objectSchemaSchema = z
   .object({
     objectTypeId: z.string(),
@@ -138,19 +159,29 @@ export function propertyRepair(existing: Property, wanted: PropertyDefinition): 
     changes.push(words);
   };
   if (existing.label !== wanted.label) change('label', wanted.label, 'label', definitionLocked);
-  if ((existing.description ?? '') !== wanted.description) change('description', wanted.description, 'description', definitionLocked);
-  if (existing.groupName !== wanted.groupName) change('groupName', wanted.groupName, 'group', definitionLocked);
-  if (existing.fieldType !== wanted.fieldType) change('fieldType', wanted.fieldType, 'field type', definitionLocked);
+  if ((existing.description ?? '') !== wanted.description)
+    change('description', wanted.description, 'description', definitionLocked);
+  if (existing.groupName !== wanted.groupName)
+    change('groupName', wanted.groupName, 'group', definitionLocked);
+  if (existing.fieldType !== wanted.fieldType)
+    change('fieldType', wanted.fieldType, 'field type', definitionLocked);
   if (wanted.options && wanted.options.length > 0) {
     const theirs = new Map((existing.options ?? []).map((o) => [o.value, o] as const));
-    const differs = wanted.options.some((o) => theirs.get(o.value)?.label !== o.label || theirs.get(o.value)?.hidden === true);
+    const differs = wanted.options.some(
+      (o) => theirs.get(o.value)?.label !== o.label || theirs.get(o.value)?.hidden === true,
+    );
     if (differs) {
       // HubSpot replaces the whole option list on PATCH: keep the options an admin added after ours.
       const ours = new Set(wanted.options.map((o) => o.value));
       const extra = (existing.options ?? []).filter((o) => !ours.has(o.value));
       const options = [
         ...wanted.options,
-        ...extra.map((o, i) => ({ label: o.label, value: o.value, displayOrder: wanted.options!.length + i, hidden: o.hidden ?? false })),
+        ...extra.map((o, i) => ({
+          label: o.label,
+          value: o.value,
+          displayOrder: wanted.options!.length + i,
+          hidden: o.hidden ?? false,
+        })),
       ];
       change('options', options, 'options', optionsLocked);
     }
@@ -161,7 +192,9 @@ export function propertyRepair(existing: Property, wanted: PropertyDefinition): 
 /** Whether some of our option values are missing (or hidden) on the existing property: the app cannot write them. */
 function lacksOptions(existing: Property, wanted: PropertyDefinition): boolean {
   const theirs = new Map((existing.options ?? []).map((o) => [o.value, o] as const));
-  return (wanted.options ?? []).some((o) => theirs.get(o.value) === undefined || theirs.get(o.value)?.hidden === true);
+  return (wanted.options ?? []).some(
+    (o) => theirs.get(o.value) === undefined || theirs.get(o.value)?.hidden === true,
+  );
 }
 
 function createBody(p: PropertyDefinition): Record<string, unknown> {
@@ -261,7 +294,11 @@ async function syncProperties(
     for (const e of res.value.errors ?? []) {
       const names = Object.values(e.context ?? {}).flat();
       for (const name of names) unusable.add(name);
-      report.problem(`${what} properties ${names.join(', ')}`, `HubSpot refused to create them: ${e.message ?? 'no reason given'}.`, true);
+      report.problem(
+        `${what} properties ${names.join(', ')}`,
+        `HubSpot refused to create them: ${e.message ?? 'no reason given'}.`,
+        true,
+      );
     }
   }
 
@@ -283,12 +320,21 @@ async function syncProperties(
     if (!r) continue;
     const subject = `${what} property ${r.name}`;
     if (res.ok) report.updated.push({ subject, changes: r.changes });
-    else report.problem(subject, `Its ${r.changes.join(', ')} could not be updated (${res.error.message}); the app still works, but HubSpot shows the old wording.`, false);
+    else
+      report.problem(
+        subject,
+        `Its ${r.changes.join(', ')} could not be updated (${res.error.message}); the app still works, but HubSpot shows the old wording.`,
+        false,
+      );
   }
   return ok(unusable);
 }
 
-async function ensureDealGroup(t: HubSpotTransport, portalId: string, report: Report): Promise<Result<void, CrmError>> {
+async function ensureDealGroup(
+  t: HubSpotTransport,
+  portalId: string,
+  report: Report,
+): Promise<Result<void, CrmError>> {
   const subject = `deal property group ${DEAL_PROPERTY_GROUP.name}`;
   // https://developers.hubspot.com/docs/api-reference/crm-properties-v3/groups/get-crm-v3-properties-objectType-groups-groupName
   const found = await t.request({
@@ -332,27 +378,56 @@ async function ensureDealGroup(t: HubSpotTransport, portalId: string, report: Re
   return ok(undefined);
 }
 
-type Capability = { readonly can: true; readonly schemas: ObjectSchema[]; readonly limit: number; readonly usage: number } | { readonly can: false; readonly reason: string };
+type Capability =
+  | { readonly can: true; readonly schemas: ObjectSchema[]; readonly limit: number; readonly usage: number }
+  | { readonly can: false; readonly reason: string };
 
-async function customObjectCapability(t: HubSpotTransport, portalId: string, scopes: readonly string[]): Promise<Result<Capability, CrmError>> {
+async function customObjectCapability(
+  t: HubSpotTransport,
+  portalId: string,
+  scopes: readonly string[],
+): Promise<Result<Capability, CrmError>> {
   const missing = CUSTOM_OBJECT_SCOPES.filter((s) => !scopes.includes(s));
   if (missing.length > 0) {
-    return ok({ can: false, reason: `the app was not granted ${missing.join(', ')} (custom objects need HubSpot Enterprise)` });
+    return ok({
+      can: false,
+      reason: `the app was not granted ${missing.join(', ')} (custom objects need HubSpot Enterprise)`,
+    });
   }
   // https://developers.hubspot.com/docs/api-reference/crm-limits-tracking-v3/limits/get-crm-v3-limits-custom-object-types
-  const limits = await t.request({ portalId, method: 'GET', path: '/crm/v3/limits/custom-object-types', idempotent: true, schema: limitSchema });
+  const limits = await t.request({
+    portalId,
+    method: 'GET',
+    path: '/crm/v3/limits/custom-object-types',
+    idempotent: true,
+    schema: limitSchema,
+  });
   if (!limits.ok) {
-    if (limits.error.code === 'CRM_FORBIDDEN') return ok({ can: false, reason: 'HubSpot does not allow this account to use custom objects' });
+    if (limits.error.code === 'CRM_FORBIDDEN')
+      return ok({ can: false, reason: 'HubSpot does not allow this account to use custom objects' });
     return limits;
   }
-  if (limits.value.limit <= 0) return ok({ can: false, reason: 'this HubSpot account’s subscription allows no custom objects' });
+  if (limits.value.limit <= 0)
+    return ok({ can: false, reason: 'this HubSpot account’s subscription allows no custom objects' });
   // https://developers.hubspot.com/docs/api-reference/crm-custom-objects-schemas-v3/core/get-crm-object-schemas-v3-schemas
-  const schemas = await t.request({ portalId, method: 'GET', path: '/crm-object-schemas/v3/schemas', idempotent: true, schema: schemasSchema });
+  const schemas = await t.request({
+    portalId,
+    method: 'GET',
+    path: '/crm-object-schemas/v3/schemas',
+    idempotent: true,
+    schema: schemasSchema,
+  });
   if (!schemas.ok) {
-    if (schemas.error.code === 'CRM_FORBIDDEN') return ok({ can: false, reason: 'HubSpot refused access to custom object schemas (403)' });
+    if (schemas.error.code === 'CRM_FORBIDDEN')
+      return ok({ can: false, reason: 'HubSpot refused access to custom object schemas (403)' });
     return schemas;
   }
-  return ok({ can: true, schemas: schemas.value.results, limit: limits.value.limit, usage: limits.value.usage });
+  return ok({
+    can: true,
+    schemas: schemas.value.results,
+    limit: limits.value.limit,
+    usage: limits.value.usage,
+  });
 }
 
 function schemaRepair(existing: ObjectSchema): { body: Record<string, unknown>; changes: string[] } | null {
@@ -372,8 +447,18 @@ function schemaRepair(existing: ObjectSchema): { body: Record<string, unknown>; 
     changes.push('primary display property');
   }
   const lists = [
-    ['secondaryDisplayProperties', 'secondary display properties', existing.secondaryDisplayProperties, want.secondaryDisplayProperties],
-    ['searchableProperties', 'searchable properties', existing.searchableProperties, want.searchableProperties],
+    [
+      'secondaryDisplayProperties',
+      'secondary display properties',
+      existing.secondaryDisplayProperties,
+      want.secondaryDisplayProperties,
+    ],
+    [
+      'searchableProperties',
+      'searchable properties',
+      existing.searchableProperties,
+      want.searchableProperties,
+    ],
     ['requiredProperties', 'required properties', existing.requiredProperties, want.requiredProperties],
   ] as const;
   for (const [field, words, theirs, ours] of lists) {
@@ -420,23 +505,53 @@ async function ensureMilestoneObject(
       schema: objectSchemaSchema,
     });
     if (!created.ok) return created;
-    report.created.push(subject, ...MILESTONE_PROPERTIES.map((p) => `${MILESTONE_OBJECT.name} property ${p.name}`));
-    report.created.push(`association ${MILESTONE_OBJECT.name} → deals`, `association ${MILESTONE_OBJECT.name} → contacts`);
-    return ok({ objectTypeId: created.value.objectTypeId, reason: 'the account can have custom objects; the milestone object was created' });
+    report.created.push(
+      subject,
+      ...MILESTONE_PROPERTIES.map((p) => `${MILESTONE_OBJECT.name} property ${p.name}`),
+    );
+    report.created.push(
+      `association ${MILESTONE_OBJECT.name} → deals`,
+      `association ${MILESTONE_OBJECT.name} → contacts`,
+    );
+    return ok({
+      objectTypeId: created.value.objectTypeId,
+      reason: 'the account can have custom objects; the milestone object was created',
+    });
   }
 
   const typeId = existing.objectTypeId;
   // Properties first: the schema's display, searchable and required lists may name properties created here.
   const required = new Set(existing.requiredProperties ?? []);
-  const unusable = await syncProperties(t, portalId, typeId, MILESTONE_OBJECT.name, existing.properties ?? [], MILESTONE_PROPERTIES, report, required);
+  const unusable = await syncProperties(
+    t,
+    portalId,
+    typeId,
+    MILESTONE_OBJECT.name,
+    existing.properties ?? [],
+    MILESTONE_PROPERTIES,
+    report,
+    required,
+  );
   if (!unusable.ok) return unusable;
 
   const repair = schemaRepair(existing);
   if (repair) {
     // https://developers.hubspot.com/docs/api-reference/crm-custom-objects-schemas-v3/core/patch-crm-object-schemas-v3-schemas-objectType
-    const patched = await t.request({ portalId, method: 'PATCH', path: `/crm-object-schemas/v3/schemas/${typeId}`, body: repair.body, idempotent: true, schema: anySchema });
+    const patched = await t.request({
+      portalId,
+      method: 'PATCH',
+      path: `/crm-object-schemas/v3/schemas/${typeId}`,
+      body: repair.body,
+      idempotent: true,
+      schema: anySchema,
+    });
     if (patched.ok) report.updated.push({ subject, changes: repair.changes });
-    else report.problem(subject, `Its ${repair.changes.join(', ')} could not be updated (${patched.error.message}).`, false);
+    else
+      report.problem(
+        subject,
+        `Its ${repair.changes.join(', ')} could not be updated (${patched.error.message}).`,
+        false,
+      );
   } else {
     report.unchanged.push(subject);
   }
@@ -448,7 +563,9 @@ async function ensureMilestoneObject(
   ] as const) {
     const assoc = `association ${MILESTONE_OBJECT.name} → ${words}`;
     const has = (existing.associations ?? []).some(
-      (a) => (a.fromObjectTypeId === typeId && a.toObjectTypeId === to) || (a.fromObjectTypeId === to && a.toObjectTypeId === typeId),
+      (a) =>
+        (a.fromObjectTypeId === typeId && a.toObjectTypeId === to) ||
+        (a.fromObjectTypeId === to && a.toObjectTypeId === typeId),
     );
     if (has) {
       report.unchanged.push(assoc);
@@ -473,23 +590,50 @@ async function ensureMilestoneObject(
   }
 
   if (unusable.value.size > 0 || !linkedToDeals) {
-    const why = unusable.value.size > 0 ? `its properties ${[...unusable.value].join(', ')} cannot be used` : 'it cannot be associated with deals';
-    return ok({ objectTypeId: null, reason: `the existing ${MILESTONE_OBJECT.name} object is not usable: ${why}` });
+    const why =
+      unusable.value.size > 0
+        ? `its properties ${[...unusable.value].join(', ')} cannot be used`
+        : 'it cannot be associated with deals';
+    return ok({
+      objectTypeId: null,
+      reason: `the existing ${MILESTONE_OBJECT.name} object is not usable: ${why}`,
+    });
   }
-  return ok({ objectTypeId: typeId, reason: 'the account can have custom objects and the milestone object is ready' });
+  return ok({
+    objectTypeId: typeId,
+    reason: 'the account can have custom objects and the milestone object is ready',
+  });
 }
 
 /** Makes the portal ready and says which storage mode it supports; see the file comment. */
-export async function provisionPortal(t: HubSpotTransport, portalId: string, options: ProvisionOptions): Promise<Result<ProvisionReport, CrmError>> {
+export async function provisionPortal(
+  t: HubSpotTransport,
+  portalId: string,
+  options: ProvisionOptions,
+): Promise<Result<ProvisionReport, CrmError>> {
   const report = new Report();
 
   const group = await ensureDealGroup(t, portalId, report);
   if (!group.ok) return err(group.error);
 
   // https://developers.hubspot.com/docs/api-reference/crm-properties-v3/core/get-crm-v3-properties-objectType
-  const dealProps = await t.request({ portalId, method: 'GET', path: '/crm/v3/properties/deals', idempotent: true, schema: propertiesSchema });
+  const dealProps = await t.request({
+    portalId,
+    method: 'GET',
+    path: '/crm/v3/properties/deals',
+    idempotent: true,
+    schema: propertiesSchema,
+  });
   if (!dealProps.ok) return err(dealProps.error);
-  const dealSync = await syncProperties(t, portalId, 'deals', 'deal', dealProps.value.results, DEAL_PROPERTIES, report);
+  const dealSync = await syncProperties(
+    t,
+    portalId,
+    'deals',
+    'deal',
+    dealProps.value.results,
+    DEAL_PROPERTIES,
+    report,
+  );
   if (!dealSync.ok) return err(dealSync.error);
 
   const capability = await customObjectCapability(t, portalId, options.scopes);
@@ -532,8 +676,14 @@ export function formatProvisionReport(report: ProvisionReport): string {
   const lines = [`Storage mode: ${report.storageMode}. ${report.storageReason}`];
   if (report.milestoneObjectTypeId) lines.push(`Milestone object type id: ${report.milestoneObjectTypeId}`);
   lines.push(`Created (${report.created.length}):`, ...report.created.map((c) => `  + ${c}`));
-  lines.push(`Updated (${report.updated.length}):`, ...report.updated.map((u) => `  ~ ${u.subject}: ${u.changes.join(', ')}`));
+  lines.push(
+    `Updated (${report.updated.length}):`,
+    ...report.updated.map((u) => `  ~ ${u.subject}: ${u.changes.join(', ')}`),
+  );
   lines.push(`Unchanged: ${report.unchanged.length}`);
-  lines.push(`Problems (${report.problems.length}):`, ...report.problems.map((p) => `  ${p.blocking ? '!' : '-'} ${p.subject}: ${p.message}`));
+  lines.push(
+    `Problems (${report.problems.length}):`,
+    ...report.problems.map((p) => `  ${p.blocking ? '!' : '-'} ${p.subject}: ${p.message}`),
+  );
   return lines.join('\n');
 }

@@ -35,7 +35,15 @@ import {
   MILESTONE_RECORD_PROPERTIES,
   milestoneKey,
 } from './codec.js';
-import { BATCH_SIZE, batchReadByProperty, batchUpdateSettled, chunks, countRecords, listPage, type SimpleObject } from './crm-objects.js';
+import {
+  BATCH_SIZE,
+  batchReadByProperty,
+  batchUpdateSettled,
+  chunks,
+  countRecords,
+  listPage,
+  type SimpleObject,
+} from './crm-objects.js';
 import {
   DEAL_READ_PROPERTIES,
   milestoneType,
@@ -122,7 +130,9 @@ export async function reprojectPortal(options: ReprojectOptions): Promise<Reproj
   const progress = (): ReprojectProgress => {
     const elapsedMs = clock.now() - started;
     const etaMs =
-      totalEstimate !== null && counts.scanned > 0 ? Math.round((elapsedMs / counts.scanned) * Math.max(0, totalEstimate - counts.scanned)) : null;
+      totalEstimate !== null && counts.scanned > 0
+        ? Math.round((elapsedMs / counts.scanned) * Math.max(0, totalEstimate - counts.scanned))
+        : null;
     return { ...counts, totalEstimate, elapsedMs, etaMs };
   };
   const report = async (): Promise<void> => {
@@ -140,7 +150,11 @@ export async function reprojectPortal(options: ReprojectOptions): Promise<Reproj
       writes = writes.then(async () => {
         const res = await batchUpdateSettled(t, portalId, DEALS, batch);
         queued--;
-        if (!res.ok) fail(batch.map((w) => w.id), `${res.error.code}: ${res.error.message}`);
+        if (!res.ok)
+          fail(
+            batch.map((w) => w.id),
+            `${res.error.code}: ${res.error.message}`,
+          );
         else {
           counts.written += res.value.updated.length;
           for (const refused of res.value.refused) fail(refused.ids, refused.reason);
@@ -175,7 +189,10 @@ export async function reprojectPortal(options: ReprojectOptions): Promise<Reproj
     }
     // Read the next page while this one's milestones are read and projected; up to PAGES_IN_FLIGHT pages are
     // worked on at once, so that the throttle, not the latency of one page, sets the pace.
-    next = page.value.after === null ? null : listPage(t, portalId, DEALS, DEAL_READ_PROPERTIES, page.value.after, pageSize);
+    next =
+      page.value.after === null
+        ? null
+        : listPage(t, portalId, DEALS, DEAL_READ_PROPERTIES, page.value.after, pageSize);
     inFlight.push(
       projectPage(page.value.results).then(async (writes) => {
         pending.push(...writes);
@@ -211,14 +228,22 @@ export async function reprojectPortal(options: ReprojectOptions): Promise<Reproj
     const keys: { key: string; dealId: string }[] = [];
     for (const p of planned) {
       if (p.header.storage !== 'custom_object') continue;
-      for (const ref of p.header.milestones) keys.push({ key: milestoneKey(p.deal.dealId, ref.id), dealId: p.deal.dealId });
+      for (const ref of p.header.milestones)
+        keys.push({ key: milestoneKey(p.deal.dealId, ref.id), dealId: p.deal.dealId });
     }
     const records = new Map<string, SimpleObject>();
     const unread = new Map<string, string>();
     const reads = await Promise.all(
       chunks(keys).map(async (chunk) => ({
         chunk,
-        res: await batchReadByProperty(t, portalId, objectType, MILESTONE_KEY, chunk.map((k) => k.key), MILESTONE_RECORD_PROPERTIES),
+        res: await batchReadByProperty(
+          t,
+          portalId,
+          objectType,
+          MILESTONE_KEY,
+          chunk.map((k) => k.key),
+          MILESTONE_RECORD_PROPERTIES,
+        ),
       })),
     );
     for (const { chunk, res } of reads) {
@@ -242,7 +267,8 @@ export async function reprojectPortal(options: ReprojectOptions): Promise<Reproj
       const properties = encodeProjection(changedFields(p.state.written, next));
       if (config.writeNativeForecast) {
         const value = encodeNativeForecastProbability(next.closeProbability);
-        if (decodeNumber(p.state.object.properties[NATIVE_FORECAST_PROBABILITY]) !== Number(value)) properties[NATIVE_FORECAST_PROBABILITY] = value;
+        if (decodeNumber(p.state.object.properties[NATIVE_FORECAST_PROBABILITY]) !== Number(value))
+          properties[NATIVE_FORECAST_PROBABILITY] = value;
       }
       if (Object.keys(properties).length === 0) continue;
       counts.changed++;

@@ -25,7 +25,11 @@ export const DEFAULT_RETRY: RetrySettings = {
 };
 
 export type AttemptOutcome =
-  | { readonly kind: 'rate_limited'; readonly policy: 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY' | 'UNKNOWN'; readonly waitMs?: number }
+  | {
+      readonly kind: 'rate_limited';
+      readonly policy: 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY' | 'UNKNOWN';
+      readonly waitMs?: number;
+    }
   | { readonly kind: 'server_error'; readonly status: number }
   | { readonly kind: 'network_error' }
   | { readonly kind: 'client_error'; readonly status: number };
@@ -48,7 +52,10 @@ export function decideRetry(
     case 'rate_limited':
       if (outcome.policy === 'DAILY') return { retry: false };
       // Spread the retries a little so that several waiting requests do not all land on the same instant.
-      return { retry: true, delayMs: (outcome.waitMs ?? settings.rateLimitWaitMs) + Math.floor(random() * 100) };
+      return {
+        retry: true,
+        delayMs: (outcome.waitMs ?? settings.rateLimitWaitMs) + Math.floor(random() * 100),
+      };
     case 'server_error':
     case 'network_error': {
       if (!idempotent) return { retry: false };

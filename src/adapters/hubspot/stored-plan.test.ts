@@ -13,8 +13,22 @@ import {
   type StoredHeader,
 } from './stored-plan.js';
 
-const header = (activity: StoredHeader['activity'], milestones: StoredHeader['milestones'] = []): StoredHeader =>
-  ({ format: 1, storage: 'document', title: '', templateId: null, targetCloseDate: null, goals: [], stakeholders: [], risks: [], activity, milestones }) as StoredHeader;
+const header = (
+  activity: StoredHeader['activity'],
+  milestones: StoredHeader['milestones'] = [],
+): StoredHeader =>
+  ({
+    format: 1,
+    storage: 'document',
+    title: '',
+    templateId: null,
+    targetCloseDate: null,
+    goals: [],
+    stakeholders: [],
+    risks: [],
+    activity,
+    milestones,
+  }) as StoredHeader;
 
 describe('the stored plan header', () => {
   it('keeps the version of entries already stored and gives new entries the new version', () => {
@@ -53,7 +67,10 @@ describe('the stored plan header', () => {
 
   const entries = (n: number, textLength: number, firstVersion = 1): StoredActivity[] =>
     Array.from({ length: n }, (_, i) => ({
-      ...anActivityEntry({ text: `${i}:`.padEnd(textLength, 'x'), at: new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString() }),
+      ...anActivityEntry({
+        text: `${i}:`.padEnd(textLength, 'x'),
+        at: new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString(),
+      }),
       v: firstVersion + i,
     }));
 
@@ -71,12 +88,21 @@ describe('the stored plan header', () => {
     const oneMore = { ...big, activity: big.activity.slice(fitted.dropped - 1) };
     expect(JSON.stringify(oneMore).length).toBeGreaterThan(PROPERTY_VALUE_LIMIT);
     // Everything else is untouched.
-    expect({ ...fitted.header, activity: [], activityTrimmedThrough: undefined }).toEqual({ ...big, activity: [], activityTrimmedThrough: undefined });
+    expect({ ...fitted.header, activity: [], activityTrimmedThrough: undefined }).toEqual({
+      ...big,
+      activity: [],
+      activityTrimmedThrough: undefined,
+    });
   });
 
   it('leaves a header that fits as it is, and refuses one that does not fit even with an empty log', () => {
     const small = header(entries(3, 50));
-    expect(fitHeader(small)).toEqual({ ok: true, header: small, serialised: JSON.stringify(small), dropped: 0 });
+    expect(fitHeader(small)).toEqual({
+      ok: true,
+      header: small,
+      serialised: JSON.stringify(small),
+      dropped: 0,
+    });
     const tooBig = header(entries(5, 100), [{ id: 'm', recordId: '1'.repeat(70_000), stamp: 's' }]);
     const res = fitHeader(tooBig);
     expect(res.ok).toBe(false);
@@ -95,7 +121,10 @@ describe('the stored plan header', () => {
     expect(since(oldest - 1).changes).toHaveLength(fitted.header.activity.length);
     expect(since(3)).toMatchObject({ complete: false });
     expect(since(3).changes).toHaveLength(fitted.header.activity.length);
-    expect(since(199)).toEqual({ complete: true, changes: [expect.objectContaining({ text: expect.stringMatching(/^199:/) })] });
+    expect(since(199)).toEqual({
+      complete: true,
+      changes: [expect.objectContaining({ text: expect.stringMatching(/^199:/) })],
+    });
     expect(changesSinceVersion(header(entries(2, 10)), 0).complete).toBe(true);
   });
 
@@ -110,7 +139,10 @@ describe('the stored plan header', () => {
   });
 
   it('explains a map_plan value that is not in our format', () => {
-    expect(parseHeader('{"format":2}')).toEqual({ ok: false, reason: expect.stringMatching(/not in the format this app writes/) });
+    expect(parseHeader('{"format":2}')).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/not in the format this app writes/),
+    });
     expect(parseHeader('nope')).toEqual({ ok: false, reason: expect.stringMatching(/not hold valid JSON/) });
   });
 });

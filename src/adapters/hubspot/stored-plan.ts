@@ -49,7 +49,9 @@ const common = {
    */
   version: z.number().int().nonnegative().optional(),
   /** The save that wrote this header: its base version and a digest of the request (a resent save is recognised). */
-  lastRequest: z.strictObject({ base: z.number().int().nonnegative(), digest: z.string().min(1).max(128) }).optional(),
+  lastRequest: z
+    .strictObject({ base: z.number().int().nonnegative(), digest: z.string().min(1).max(128) })
+    .optional(),
 };
 
 export const milestoneRefSchema = z.strictObject({
@@ -70,7 +72,10 @@ const documentHeaderSchema = z.strictObject({
   storage: z.literal('document'),
   milestones: z.array(milestoneSchema),
 });
-export const storedHeaderSchema = z.discriminatedUnion('storage', [customObjectHeaderSchema, documentHeaderSchema]);
+export const storedHeaderSchema = z.discriminatedUnion('storage', [
+  customObjectHeaderSchema,
+  documentHeaderSchema,
+]);
 export type StoredHeader = z.infer<typeof storedHeaderSchema>;
 export type CustomObjectHeader = z.infer<typeof customObjectHeaderSchema>;
 export type DocumentHeader = z.infer<typeof documentHeaderSchema>;
@@ -87,16 +92,24 @@ export function parseHeader(raw: string): { ok: true; value: StoredHeader } | { 
   const parsed = storedHeaderSchema.safeParse(json);
   if (parsed.success) return { ok: true, value: parsed.data };
   const where = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  return { ok: false, reason: `the map_plan property is not in the format this app writes (${where.join('; ')})` };
+  return {
+    ok: false,
+    reason: `the map_plan property is not in the format this app writes (${where.join('; ')})`,
+  };
 }
 
-const activityKey = (a: ActivityEntry): string => canonicalJson([a.at, a.actor, a.kind, a.text, a.milestoneId]);
+const activityKey = (a: ActivityEntry): string =>
+  canonicalJson([a.at, a.actor, a.kind, a.text, a.milestoneId]);
 
 /**
  * The plan's activity with the version that added each entry: entries already stored keep their version,
  * new ones get `version`.
  */
-export function versionActivity(activity: readonly ActivityEntry[], stored: readonly StoredActivity[], version: number): StoredActivity[] {
+export function versionActivity(
+  activity: readonly ActivityEntry[],
+  stored: readonly StoredActivity[],
+  version: number,
+): StoredActivity[] {
   return nextActivity(activity, stored, 0, version).activity;
 }
 
@@ -137,8 +150,14 @@ export function activitySince(header: StoredHeader, baseVersion: number): Activi
  * What changed since `baseVersion`, and whether that list is complete: it is not when entries added after
  * `baseVersion` may have been dropped from the log (the base is older than the oldest kept entries).
  */
-export function changesSinceVersion(header: StoredHeader, baseVersion: number): { changes: ActivityEntry[]; complete: boolean } {
-  return { changes: activitySince(header, baseVersion), complete: baseVersion >= (header.activityTrimmedThrough ?? 0) };
+export function changesSinceVersion(
+  header: StoredHeader,
+  baseVersion: number,
+): { changes: ActivityEntry[]; complete: boolean } {
+  return {
+    changes: activitySince(header, baseVersion),
+    complete: baseVersion >= (header.activityTrimmedThrough ?? 0),
+  };
 }
 
 /** The parts of a plan that every header holds. */
@@ -176,14 +195,24 @@ export function fitHeader<H extends StoredHeader>(
   const serialised = JSON.stringify(header);
   if (serialised.length <= PROPERTY_VALUE_LIMIT) return { ok: true, header, serialised, dropped: 0 };
   const trimmed = (drop: number): H => {
-    const through = Math.max(header.activityTrimmedThrough ?? 0, ...header.activity.slice(0, drop).map((a) => a.v));
-    return { ...header, activity: header.activity.slice(drop), ...(through > 0 ? { activityTrimmedThrough: through } : {}) };
+    const through = Math.max(
+      header.activityTrimmedThrough ?? 0,
+      ...header.activity.slice(0, drop).map((a) => a.v),
+    );
+    return {
+      ...header,
+      activity: header.activity.slice(drop),
+      ...(through > 0 ? { activityTrimmedThrough: through } : {}),
+    };
   };
   const empty = trimmed(header.activity.length);
   const emptySerialised = JSON.stringify(empty);
   const refused = checkSize(emptySerialised, empty);
   if (!refused.ok) {
-    return { ...refused, message: `${refused.message} (Old activity entries are dropped before a plan is refused: this size counts none.)` };
+    return {
+      ...refused,
+      message: `${refused.message} (Old activity entries are dropped before a plan is refused: this size counts none.)`,
+    };
   }
   // Each entry takes its own JSON plus a comma: estimate how many oldest entries to drop, then check (the
   // trimmed-through number can add a few characters, hence the loop; it ends at the empty log, which fits).
@@ -194,7 +223,8 @@ export function fitHeader<H extends StoredHeader>(
   for (; drop < header.activity.length; drop++) {
     const next = trimmed(drop);
     const text = JSON.stringify(next);
-    if (text.length <= PROPERTY_VALUE_LIMIT) return { ok: true, header: next, serialised: text, dropped: drop };
+    if (text.length <= PROPERTY_VALUE_LIMIT)
+      return { ok: true, header: next, serialised: text, dropped: drop };
   }
   return { ok: true, header: empty, serialised: emptySerialised, dropped: header.activity.length };
 }

@@ -25,7 +25,8 @@ export class RollingWindowLimiter {
     readonly windowMs: number,
     private readonly clock: Clock,
   ) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`limit must be a positive integer, got ${limit}`);
     if (!(windowMs > 0)) throw new RangeError(`windowMs must be positive, got ${windowMs}`);
   }
 
@@ -100,7 +101,10 @@ export type RequestKind = 'general' | 'search';
 
 /** One limiter pair per portal, created on first use. */
 export class PortalThrottle {
-  private readonly portals = new Map<string, { general: RollingWindowLimiter; search: RollingWindowLimiter }>();
+  private readonly portals = new Map<
+    string,
+    { general: RollingWindowLimiter; search: RollingWindowLimiter }
+  >();
 
   constructor(
     private readonly clock: Clock,
@@ -112,7 +116,11 @@ export class PortalThrottle {
     if (!entry) {
       entry = {
         general: new RollingWindowLimiter(this.settings.perWindow, this.settings.windowMs, this.clock),
-        search: new RollingWindowLimiter(this.settings.searchPerSecond, this.settings.searchWindowMs ?? 1_000, this.clock),
+        search: new RollingWindowLimiter(
+          this.settings.searchPerSecond,
+          this.settings.searchWindowMs ?? 1_000,
+          this.clock,
+        ),
       };
       this.portals.set(portalId, entry);
     }

@@ -35,7 +35,13 @@ function transport(clock = virtualClock()) {
   return { t, attempts, clock };
 }
 
-const getDeal = { portalId: '1', method: 'GET', path: '/crm/v3/objects/deals/7', idempotent: true, schema: objectSchema } as const;
+const getDeal = {
+  portalId: '1',
+  method: 'GET',
+  path: '/crm/v3/objects/deals/7',
+  idempotent: true,
+  schema: objectSchema,
+} as const;
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -62,7 +68,13 @@ describe('HubSpotTransport', () => {
       .get('/crm/v3/objects/deals/7')
       .reply(
         429,
-        { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: 'c1', policyName: 'TEN_SECONDLY_ROLLING' },
+        {
+          status: 'error',
+          message: 'You have reached your ten_secondly_rolling limit.',
+          errorType: 'RATE_LIMIT',
+          correlationId: 'c1',
+          policyName: 'TEN_SECONDLY_ROLLING',
+        },
         { 'X-HubSpot-RateLimit-Interval-Milliseconds': '10000' },
       )
       .get('/crm/v3/objects/deals/7')
@@ -75,9 +87,13 @@ describe('HubSpotTransport', () => {
   });
 
   it('fails at once with CRM_DAILY_LIMIT on a DAILY 429', async () => {
-    nock(BASE)
-      .get('/crm/v3/objects/deals/7')
-      .reply(429, { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', correlationId: 'c2', policyName: 'DAILY' });
+    nock(BASE).get('/crm/v3/objects/deals/7').reply(429, {
+      status: 'error',
+      message: 'You have reached your daily limit.',
+      errorType: 'RATE_LIMIT',
+      correlationId: 'c2',
+      policyName: 'DAILY',
+    });
     const { t, attempts } = transport();
     const res = await t.request(getDeal);
     expect(res.ok).toBe(false);
@@ -89,7 +105,11 @@ describe('HubSpotTransport', () => {
   });
 
   it('retries a 503 for an idempotent read, then succeeds', async () => {
-    nock(BASE).get('/crm/v3/objects/deals/7').reply(503, 'Service Unavailable').get('/crm/v3/objects/deals/7').reply(200, { id: '7', properties: {} });
+    nock(BASE)
+      .get('/crm/v3/objects/deals/7')
+      .reply(503, 'Service Unavailable')
+      .get('/crm/v3/objects/deals/7')
+      .reply(200, { id: '7', properties: {} });
     const { t, attempts } = transport();
     expect((await t.request(getDeal)).ok).toBe(true);
     expect(attempts.map((a) => a.status)).toEqual([503, 200]);
@@ -98,13 +118,23 @@ describe('HubSpotTransport', () => {
   it('does not retry a 5xx for a non-idempotent create, and says nothing was lost', async () => {
     nock(BASE).post('/crm/v3/objects/deals').reply(502, 'Bad Gateway');
     const { t, attempts } = transport();
-    const res = await t.request({ portalId: '1', method: 'POST', path: '/crm/v3/objects/deals', body: { properties: {} }, idempotent: false, schema: objectSchema });
+    const res = await t.request({
+      portalId: '1',
+      method: 'POST',
+      path: '/crm/v3/objects/deals',
+      body: { properties: {} },
+      idempotent: false,
+      schema: objectSchema,
+    });
     expect(attempts).toHaveLength(1);
     expect(res.ok ? null : res.error.code).toBe('CRM_UNAVAILABLE');
   });
 
   it('gives up on a persistently failing read after the bounded number of attempts', async () => {
-    nock(BASE).get('/crm/v3/objects/deals/7').times(10).reply(500, { status: 'error', message: 'internal', category: 'INTERNAL_ERROR', correlationId: 'c3' });
+    nock(BASE)
+      .get('/crm/v3/objects/deals/7')
+      .times(10)
+      .reply(500, { status: 'error', message: 'internal', category: 'INTERNAL_ERROR', correlationId: 'c3' });
     const { t, attempts } = transport();
     const res = await t.request(getDeal);
     expect(attempts).toHaveLength(4);
@@ -122,9 +152,19 @@ describe('HubSpotTransport', () => {
         errors: [{ message: 'Property "map_nope" does not exist', code: 'PROPERTY_DOESNT_EXIST' }],
       });
     const { t, attempts } = transport();
-    const res = await t.request({ portalId: '1', method: 'PATCH', path: '/crm/v3/objects/deals/7', body: { properties: { map_nope: '1' } }, idempotent: true, schema: objectSchema });
+    const res = await t.request({
+      portalId: '1',
+      method: 'PATCH',
+      path: '/crm/v3/objects/deals/7',
+      body: { properties: { map_nope: '1' } },
+      idempotent: true,
+      schema: objectSchema,
+    });
     expect(attempts).toHaveLength(1);
-    expect(res.ok ? null : res.error).toMatchObject({ code: 'CRM_VALIDATION', details: ['Property "map_nope" does not exist'] });
+    expect(res.ok ? null : res.error).toMatchObject({
+      code: 'CRM_VALIDATION',
+      details: ['Property "map_nope" does not exist'],
+    });
   });
 
   it('takes the details of a VALIDATION_ERROR from the JSON list HubSpot embeds in its message, without errors[]', async () => {
@@ -133,26 +173,70 @@ describe('HubSpotTransport', () => {
     // has no errors[]; the error-handling guide (https://developers.hubspot.com/docs/api/error-handling)
     // shows each problem with localizedErrorMessage and portalId.
     const embedded = [
-      { isValid: false, message: 'at_risk was not one of the allowed options', error: 'INVALID_OPTION', name: 'map_health', localizedErrorMessage: 'at_risk was not one of the allowed options', portalId: 1 },
-      { isValid: false, message: 'Property "map_nope" does not exist', error: 'PROPERTY_DOESNT_EXIST', name: 'map_nope', localizedErrorMessage: 'Property "map_nope" does not exist', portalId: 1 },
+      {
+        isValid: false,
+        message: 'at_risk was not one of the allowed options',
+        error: 'INVALID_OPTION',
+        name: 'map_health',
+        localizedErrorMessage: 'at_risk was not one of the allowed options',
+        portalId: 1,
+      },
+      {
+        isValid: false,
+        message: 'Property "map_nope" does not exist',
+        error: 'PROPERTY_DOESNT_EXIST',
+        name: 'map_nope',
+        localizedErrorMessage: 'Property "map_nope" does not exist',
+        portalId: 1,
+      },
     ];
     nock(BASE)
       .patch('/crm/v3/objects/deals/7')
-      .reply(400, { status: 'error', message: `Property values were not valid: ${JSON.stringify(embedded)}`, correlationId: 'c5', category: 'VALIDATION_ERROR' });
+      .reply(400, {
+        status: 'error',
+        message: `Property values were not valid: ${JSON.stringify(embedded)}`,
+        correlationId: 'c5',
+        category: 'VALIDATION_ERROR',
+      });
     const { t } = transport();
-    const res = await t.request({ portalId: '1', method: 'PATCH', path: '/crm/v3/objects/deals/7', body: { properties: { map_nope: '1' } }, idempotent: true, schema: objectSchema });
+    const res = await t.request({
+      portalId: '1',
+      method: 'PATCH',
+      path: '/crm/v3/objects/deals/7',
+      body: { properties: { map_nope: '1' } },
+      idempotent: true,
+      schema: objectSchema,
+    });
     expect(res.ok ? null : res.error).toMatchObject({
       code: 'CRM_VALIDATION',
       message: 'Property values were not valid.',
-      details: ['map_health: at_risk was not one of the allowed options', 'Property "map_nope" does not exist'],
+      details: [
+        'map_health: at_risk was not one of the allowed options',
+        'Property "map_nope" does not exist',
+      ],
     });
   });
 
   it('keeps working when the message embeds no list (or a malformed one) and no errors[] come', async () => {
-    nock(BASE).patch('/crm/v3/objects/deals/7').reply(400, { status: 'error', message: 'Property values were not valid: [not json]', correlationId: 'c6', category: 'VALIDATION_ERROR' });
+    nock(BASE).patch('/crm/v3/objects/deals/7').reply(400, {
+      status: 'error',
+      message: 'Property values were not valid: [not json]',
+      correlationId: 'c6',
+      category: 'VALIDATION_ERROR',
+    });
     const { t } = transport();
-    const res = await t.request({ portalId: '1', method: 'PATCH', path: '/crm/v3/objects/deals/7', body: { properties: {} }, idempotent: true, schema: objectSchema });
-    expect(res.ok ? null : res.error).toMatchObject({ code: 'CRM_VALIDATION', message: 'Property values were not valid: [not json]' });
+    const res = await t.request({
+      portalId: '1',
+      method: 'PATCH',
+      path: '/crm/v3/objects/deals/7',
+      body: { properties: {} },
+      idempotent: true,
+      schema: objectSchema,
+    });
+    expect(res.ok ? null : res.error).toMatchObject({
+      code: 'CRM_VALIDATION',
+      message: 'Property values were not valid: [not json]',
+    });
     expect(res.ok ? null : res.error.details).toBeUndefined();
   });
 
@@ -164,7 +248,9 @@ describe('HubSpotTransport', () => {
       [409, 'CRM_CONFLICT'],
     ] as const;
     for (const [status, code] of cases) {
-      nock(BASE).get('/crm/v3/objects/deals/7').reply(status, { status: 'error', message: 'x', category: 'X', correlationId: 'c' });
+      nock(BASE)
+        .get('/crm/v3/objects/deals/7')
+        .reply(status, { status: 'error', message: 'x', category: 'X', correlationId: 'c' });
       const { t } = transport();
       const res = await t.request(getDeal);
       expect(res.ok ? null : res.error.code).toBe(code);
@@ -179,7 +265,11 @@ describe('HubSpotTransport', () => {
   });
 
   it('retries a dropped connection for a read', async () => {
-    nock(BASE).get('/crm/v3/objects/deals/7').replyWithError('socket hang up').get('/crm/v3/objects/deals/7').reply(200, { id: '7', properties: {} });
+    nock(BASE)
+      .get('/crm/v3/objects/deals/7')
+      .replyWithError('socket hang up')
+      .get('/crm/v3/objects/deals/7')
+      .reply(200, { id: '7', properties: {} });
     const { t, attempts } = transport();
     expect((await t.request(getDeal)).ok).toBe(true);
     expect(attempts.map((a) => a.status)).toEqual([0, 200]);

@@ -84,7 +84,11 @@ export class HubSpotTransport {
     if (cached && cached.token === token) return cached.client;
     // No limiterOptions and no retries: the SDK's limiter and retry settings are process-wide, so every
     // client we build turns them off and our throttle and retry policy are the only ones in force.
-    const client = new Client({ accessToken: token, basePath: this.options.basePath, numberOfApiCallRetries: 0 });
+    const client = new Client({
+      accessToken: token,
+      basePath: this.options.basePath,
+      numberOfApiCallRetries: 0,
+    });
     this.clients.set(portalId, { token, client });
     return client;
   }
@@ -115,15 +119,26 @@ export class HubSpotTransport {
         // fetch rejects only when no HTTP answer came back (connection refused, reset, DNS): the outcome
         // of the request is unknown, which the retry policy handles; the error text is not shown to users.
         this.report(req, 0, attempt, started);
-        const decision = decideRetry({ kind: 'network_error' }, attempt, req.idempotent, this.retry, this.random);
+        const decision = decideRetry(
+          { kind: 'network_error' },
+          attempt,
+          req.idempotent,
+          this.retry,
+          this.random,
+        );
         if (decision.retry) {
           await this.options.clock.sleep(decision.delayMs);
           continue;
         }
         return err(
-          crmError('CRM_UNAVAILABLE', 'HubSpot could not be reached. Nothing was lost; try again in a moment.', 0, {
-            retryAfterMs: this.retry.baseDelayMs * 10,
-          }),
+          crmError(
+            'CRM_UNAVAILABLE',
+            'HubSpot could not be reached. Nothing was lost; try again in a moment.',
+            0,
+            {
+              retryAfterMs: this.retry.baseDelayMs * 10,
+            },
+          ),
         );
       }
       this.report(req, response.status, attempt, started);
@@ -133,9 +148,14 @@ export class HubSpotTransport {
         const parsed = req.schema.safeParse(text.length === 0 ? undefined : safeJson(text));
         if (parsed.success) return ok(parsed.data);
         return err(
-          crmError('CRM_BAD_RESPONSE', 'HubSpot answered in a shape this app does not understand.', response.status, {
-            details: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
-          }),
+          crmError(
+            'CRM_BAD_RESPONSE',
+            'HubSpot answered in a shape this app does not understand.',
+            response.status,
+            {
+              details: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+            },
+          ),
         );
       }
 
@@ -166,7 +186,9 @@ export class HubSpotTransport {
   }
 }
 
-function toQuery(query: Readonly<Record<string, string | readonly string[] | undefined>>): Record<string, string> {
+function toQuery(
+  query: Readonly<Record<string, string | readonly string[] | undefined>>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;
@@ -192,9 +214,11 @@ function classify(response: Response, body: HubSpotErrorBody): AttemptOutcome {
     const interval = Number(response.headers.get('x-hubspot-ratelimit-interval-milliseconds'));
     const retryAfter = Number(response.headers.get('retry-after'));
     const waitMs = retryAfter > 0 ? retryAfter * 1_000 : undefined;
-    const known = policy === 'TEN_SECONDLY_ROLLING' || policy === 'SECONDLY' || policy === 'DAILY' ? policy : 'UNKNOWN';
+    const known =
+      policy === 'TEN_SECONDLY_ROLLING' || policy === 'SECONDLY' || policy === 'DAILY' ? policy : 'UNKNOWN';
     // After a ten-secondly 429 the window frees up gradually; a tenth of it is a fair first wait.
-    const fromInterval = known === 'TEN_SECONDLY_ROLLING' && interval > 0 ? Math.ceil(interval / 10) : undefined;
+    const fromInterval =
+      known === 'TEN_SECONDLY_ROLLING' && interval > 0 ? Math.ceil(interval / 10) : undefined;
     const wait = waitMs ?? fromInterval;
     return { kind: 'rate_limited', policy: known, ...(wait !== undefined ? { waitMs: wait } : {}) };
   }
@@ -205,7 +229,12 @@ function classify(response: Response, body: HubSpotErrorBody): AttemptOutcome {
 const embeddedProblemSchema = z
   .array(
     z
-      .object({ name: z.string().optional(), error: z.string().optional(), message: z.string().optional(), localizedErrorMessage: z.string().optional() })
+      .object({
+        name: z.string().optional(),
+        error: z.string().optional(),
+        message: z.string().optional(),
+        localizedErrorMessage: z.string().optional(),
+      })
       .loose(),
   )
   .max(1_000);
@@ -235,7 +264,10 @@ export function embeddedProblems(message: string | undefined): string[] | undefi
  * Details of an error body: the problems embedded in the message when there are some (HubSpot does not
  * always send `errors[]`), else the messages of `errors[]`.
  */
-export function errorDetails(body: { message?: string | undefined; errors?: readonly { message?: string | undefined; code?: string | undefined }[] | undefined }): string[] {
+export function errorDetails(body: {
+  message?: string | undefined;
+  errors?: readonly { message?: string | undefined; code?: string | undefined }[] | undefined;
+}): string[] {
   const embedded = embeddedProblems(body.message);
   if (embedded) return embedded;
   return (body.errors ?? []).map((e) => e.message ?? e.code ?? '').filter((m) => m.length > 0);
@@ -259,27 +291,57 @@ function toCrmError(status: number, outcome: AttemptOutcome, body: HubSpotErrorB
           status,
           correlation,
         )
-      : crmError('CRM_RATE_LIMITED', 'HubSpot is busy with this account right now. Try again in a few seconds.', status, {
-          ...correlation,
-          retryAfterMs: outcome.waitMs ?? 1_000,
-        });
+      : crmError(
+          'CRM_RATE_LIMITED',
+          'HubSpot is busy with this account right now. Try again in a few seconds.',
+          status,
+          {
+            ...correlation,
+            retryAfterMs: outcome.waitMs ?? 1_000,
+          },
+        );
   }
   switch (status) {
     case 401:
-      return crmError('CRM_UNAUTHORIZED', 'HubSpot no longer accepts this app’s access. An admin should reinstall the app.', status, correlation);
+      return crmError(
+        'CRM_UNAUTHORIZED',
+        'HubSpot no longer accepts this app’s access. An admin should reinstall the app.',
+        status,
+        correlation,
+      );
     case 403:
-      return crmError('CRM_FORBIDDEN', 'This app is not allowed to do that in this HubSpot account (a missing permission or product tier).', status, withDetails);
+      return crmError(
+        'CRM_FORBIDDEN',
+        'This app is not allowed to do that in this HubSpot account (a missing permission or product tier).',
+        status,
+        withDetails,
+      );
     case 404:
       return crmError('CRM_NOT_FOUND', 'HubSpot could not find that record.', status, correlation);
     case 409:
-      return crmError('CRM_CONFLICT', body.message ?? 'HubSpot refused a duplicate value.', status, withDetails);
+      return crmError(
+        'CRM_CONFLICT',
+        body.message ?? 'HubSpot refused a duplicate value.',
+        status,
+        withDetails,
+      );
     default:
       if (status >= 500) {
-        return crmError('CRM_UNAVAILABLE', 'HubSpot is having trouble right now. Nothing was lost; try again in a moment.', status, {
-          ...correlation,
-          retryAfterMs: 2_000,
-        });
+        return crmError(
+          'CRM_UNAVAILABLE',
+          'HubSpot is having trouble right now. Nothing was lost; try again in a moment.',
+          status,
+          {
+            ...correlation,
+            retryAfterMs: 2_000,
+          },
+        );
       }
-      return crmError('CRM_VALIDATION', validationMessage(body.message) ?? 'HubSpot refused the change.', status, withDetails);
+      return crmError(
+        'CRM_VALIDATION',
+        validationMessage(body.message) ?? 'HubSpot refused the change.',
+        status,
+        withDetails,
+      );
   }
 }

@@ -54,7 +54,11 @@ describe('InProcessDealLocks', () => {
 describe('PostgresDealLocks (two instances on one database)', () => {
   const opened: PostgresDealLocks[] = [];
   const open = (waitMs?: number): PostgresDealLocks => {
-    const locks = new PostgresDealLocks({ connectionString: DATABASE_URL, max: 4, ...(waitMs === undefined ? {} : { waitMs }) });
+    const locks = new PostgresDealLocks({
+      connectionString: DATABASE_URL,
+      max: 4,
+      ...(waitMs === undefined ? {} : { waitMs }),
+    });
     opened.push(locks);
     return locks;
   };
@@ -68,7 +72,10 @@ describe('PostgresDealLocks (two instances on one database)', () => {
     const a = open();
     const b = open(150);
     let release: () => void = () => undefined;
-    const held = a.run(deal('3'), () => new Promise<ReturnType<typeof ok<string>>>((resolve) => (release = () => resolve(ok('a')))));
+    const held = a.run(
+      deal('3'),
+      () => new Promise<ReturnType<typeof ok<string>>>((resolve) => (release = () => resolve(ok('a')))),
+    );
     await sleep(50);
     let ran = false;
     const busy = await b.run<string, never>(deal('3'), () => {
@@ -76,8 +83,14 @@ describe('PostgresDealLocks (two instances on one database)', () => {
       return Promise.resolve(ok('b'));
     });
     expect(ran).toBe(false);
-    expect(busy).toEqual({ ok: false, error: expect.objectContaining({ code: 'DEAL_BUSY', retryAfterMs: 2_000 }) });
-    if (!busy.ok && busy.error.code === 'DEAL_BUSY') expect(busy.error.message).toMatch(/^Another change to this plan has been saving for over .* Try again in a moment\.$/);
+    expect(busy).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'DEAL_BUSY', retryAfterMs: 2_000 }),
+    });
+    if (!busy.ok && busy.error.code === 'DEAL_BUSY')
+      expect(busy.error.message).toMatch(
+        /^Another change to this plan has been saving for over .* Try again in a moment\.$/,
+      );
     release();
     expect(await held).toEqual(ok('a'));
     // Released: the other instance gets it now.
@@ -88,7 +101,10 @@ describe('PostgresDealLocks (two instances on one database)', () => {
     const locks = new PostgresDealLocks({ connectionString: DATABASE_URL, max: 1, waitMs: 150 });
     opened.push(locks);
     let release: () => void = () => undefined;
-    const held = locks.run(deal('5'), () => new Promise<ReturnType<typeof ok<string>>>((resolve) => (release = () => resolve(ok('5')))));
+    const held = locks.run(
+      deal('5'),
+      () => new Promise<ReturnType<typeof ok<string>>>((resolve) => (release = () => resolve(ok('5')))),
+    );
     await sleep(30);
     const other = await locks.run<string, never>(deal('6'), () => Promise.resolve(ok('6')));
     expect(other).toEqual({ ok: false, error: expect.objectContaining({ code: 'DEAL_BUSY' }) });

@@ -68,7 +68,10 @@ export class PostgresDealLocks implements DealLocks {
     return this.local.run(dealLockKey(deal), () => this.runLocked(dealLockKey(deal), task));
   }
 
-  private async runLocked<T, E>(key: string, task: () => Promise<Result<T, E>>): Promise<Result<T, E | DealLockBusy>> {
+  private async runLocked<T, E>(
+    key: string,
+    task: () => Promise<Result<T, E>>,
+  ): Promise<Result<T, E | DealLockBusy>> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();

@@ -124,7 +124,13 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
     const plan = entry.versions.at(-1);
     return ok(
       plan
-        ? { plan: structuredClone(plan), writtenProjection: entry.writtenProjection, history: entry.history, problems: [], lastRequest: entry.lastRequest }
+        ? {
+            plan: structuredClone(plan),
+            writtenProjection: entry.writtenProjection,
+            history: entry.history,
+            problems: [],
+            lastRequest: entry.lastRequest,
+          }
         : null,
     );
   }
@@ -181,7 +187,9 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
     pushVersion(entry, plan);
     entry.writtenProjection = request.projection;
     entry.lastRequest =
-      request.requestDigest === undefined ? null : { base: request.requestBase ?? request.plan.version, digest: request.requestDigest };
+      request.requestDigest === undefined
+        ? null
+        : { base: request.requestBase ?? request.plan.version, digest: request.requestDigest };
     return ok(this.stored(entry, plan));
   }
 
@@ -288,7 +296,10 @@ function pushVersion(entry: DealEntry, plan: Plan): void {
     match.used = true;
     return match.v;
   });
-  const trimmedThrough = Math.max(entry.history.trimmedThrough, ...left.filter((p) => !p.used).map((p) => p.v));
+  const trimmedThrough = Math.max(
+    entry.history.trimmedThrough,
+    ...left.filter((p) => !p.used).map((p) => p.v),
+  );
   entry.versions.push(plan);
   entry.history = { versions, trimmedThrough };
 }

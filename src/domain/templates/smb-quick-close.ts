@@ -24,7 +24,8 @@ export const smbQuickClose: Template = {
     {
       key: 'discovery-call',
       title: 'Discovery call: goals, current process and budget',
-      description: 'Walk through how the team works today, what it costs them and what a good outcome looks like.',
+      description:
+        'Walk through how the team works today, what it costs them and what a good outcome looks like.',
       phase: 'Agree on the problem',
       sellerSlot: 'ae',
       buyerSlot: 'decision-maker',
@@ -32,7 +33,8 @@ export const smbQuickClose: Template = {
       dependsOn: [],
       isClose: false,
       visibility: 'shared',
-      successCriteria: 'Top three problems, budget range and who signs are written down and confirmed by the buyer.',
+      successCriteria:
+        'Top three problems, budget range and who signs are written down and confirmed by the buyer.',
       weight: 1,
     },
     {
@@ -52,7 +54,8 @@ export const smbQuickClose: Template = {
     {
       key: 'trial',
       title: 'Hands-on trial with your own data',
-      description: 'A short trial account loaded with a sample of real data, with a checklist of tasks to try.',
+      description:
+        'A short trial account loaded with a sample of real data, with a checklist of tasks to try.',
       phase: 'See it working',
       sellerSlot: 'ae',
       buyerSlot: 'champion',
@@ -122,7 +125,8 @@ export const smbQuickClose: Template = {
     {
       key: 'value-check-in',
       title: '30-day value check-in',
-      description: 'Compare the first month’s results with the goals from the discovery call and agree next steps.',
+      description:
+        'Compare the first month’s results with the goals from the discovery call and agree next steps.',
       phase: 'ROI review',
       sellerSlot: 'ae',
       buyerSlot: 'decision-maker',

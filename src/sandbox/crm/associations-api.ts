@@ -10,7 +10,15 @@ import { caller } from '../context.js';
 import { inTransaction } from '../db.js';
 import { associate, checkType, defaultType, objectMissing, specs, unassociate } from './associations.js';
 import { param, parseBody, queryAfter, queryLimit, reply, sendFailure } from './http.js';
-import { ASSOCIATION_BATCH_READ_LIMIT, failure, notFound, success, validation, type AssociationType, type Outcome } from './model.js';
+import {
+  ASSOCIATION_BATCH_READ_LIMIT,
+  failure,
+  notFound,
+  success,
+  validation,
+  type AssociationType,
+  type Outcome,
+} from './model.js';
 import { batchBody, batchError, checkBatchSize, type CrmDeps } from './objects-api.js';
 import { requireObjectScope, resolveType, type TypeInfo } from './object-types.js';
 import { parseId } from './records.js';
@@ -20,11 +28,21 @@ import { PortalStore } from './store.js';
 const idSchema = z.object({ id: z.union([z.string(), z.number()]).transform(String) });
 const specSchema = z.object({ associationCategory: z.string(), associationTypeId: z.number().int() });
 const batchReadSchema = z.object({ inputs: z.array(idSchema.extend({ after: z.string().optional() })) });
-const batchCreateSchema = z.object({ inputs: z.array(z.object({ from: idSchema, to: idSchema, types: z.array(specSchema).min(1) })) });
+const batchCreateSchema = z.object({
+  inputs: z.array(z.object({ from: idSchema, to: idSchema, types: z.array(specSchema).min(1) })),
+});
 const batchArchiveSchema = z.object({ inputs: z.array(z.object({ from: idSchema, to: z.array(idSchema) })) });
 const batchDefaultSchema = z.object({ inputs: z.array(z.object({ from: idSchema, to: idSchema })) });
-const labelCreateSchema = z.object({ label: z.string().min(1), name: z.string().min(1), inverseLabel: z.string().min(1).optional() });
-const labelUpdateSchema = z.object({ associationTypeId: z.number().int(), label: z.string().min(1), inverseLabel: z.string().optional() });
+const labelCreateSchema = z.object({
+  label: z.string().min(1),
+  name: z.string().min(1),
+  inverseLabel: z.string().min(1).optional(),
+});
+const labelUpdateSchema = z.object({
+  associationTypeId: z.number().int(),
+  label: z.string().min(1),
+  inverseLabel: z.string().optional(),
+});
 
 interface Pair {
   store: PortalStore;
@@ -32,13 +50,20 @@ interface Pair {
   to: TypeInfo;
 }
 
-function pair(deps: CrmDeps, res: Response, fromRaw: string, toRaw: string, access: 'read' | 'write'): Pair | undefined {
+function pair(
+  deps: CrmDeps,
+  res: Response,
+  fromRaw: string,
+  toRaw: string,
+  access: 'read' | 'write',
+): Pair | undefined {
   const store = new PortalStore(deps.db, caller(res).portalId);
   const from = resolveType(store, fromRaw);
   if (!from.ok) return void sendFailure(res, from.error);
   const to = resolveType(store, toRaw);
   if (!to.ok) return void sendFailure(res, to.error);
-  const missing = requireObjectScope(caller(res), from.value, access) ?? requireObjectScope(caller(res), to.value, access);
+  const missing =
+    requireObjectScope(caller(res), from.value, access) ?? requireObjectScope(caller(res), to.value, access);
   if (missing) return void sendFailure(res, missing);
   return { store, from: from.value, to: to.value };
 }
@@ -54,11 +79,16 @@ function live(p: PortalStore, typeId: string, raw: string): number | undefined {
  * are JSON numbers here, as in HubSpot's answers (its v4 associations guide shows `"toObjectId": 5790939450`
  * in a batch read), although the spec (crm-associations-v4.json) types them as strings.
  */
-function associated(p: Pair, fromId: number): { toObjectId: number; associationTypes: ReturnType<typeof specs> }[] {
-  return [...p.store.associationsOf(p.from.type.objectTypeId, fromId, p.to.type.objectTypeId)].map(([toId, typeIds]) => ({
-    toObjectId: toId,
-    associationTypes: specs(p.store, typeIds),
-  }));
+function associated(
+  p: Pair,
+  fromId: number,
+): { toObjectId: number; associationTypes: ReturnType<typeof specs> }[] {
+  return [...p.store.associationsOf(p.from.type.objectTypeId, fromId, p.to.type.objectTypeId)].map(
+    ([toId, typeIds]) => ({
+      toObjectId: toId,
+      associationTypes: specs(p.store, typeIds),
+    }),
+  );
 }
 
 /**
@@ -66,7 +96,8 @@ function associated(p: Pair, fromId: number): { toObjectId: number; associationT
  * (`{"fromObjectTypeId":"0-1","fromObjectId":29851,"toObjectTypeId":"0-3","toObjectId":21678228008,"labels":[...]}`).
  */
 function labelsBetween(p: Pair, fromId: number, toId: number): Record<string, unknown> {
-  const typeIds = p.store.associationsOf(p.from.type.objectTypeId, fromId, p.to.type.objectTypeId).get(toId) ?? [];
+  const typeIds =
+    p.store.associationsOf(p.from.type.objectTypeId, fromId, p.to.type.objectTypeId).get(toId) ?? [];
   return {
     fromObjectTypeId: p.from.type.objectTypeId,
     fromObjectId: fromId,
@@ -82,7 +113,11 @@ function checkSpecs(p: Pair, types: readonly z.infer<typeof specSchema>[]): Outc
     const checked = checkType(p.store, p.from.type.objectTypeId, p.to.type.objectTypeId, t.associationTypeId);
     if (!checked.ok) return checked;
     if (checked.value.category !== t.associationCategory) {
-      return failure(validation(`Association type ${t.associationTypeId} is ${checked.value.category}, not ${t.associationCategory}.`));
+      return failure(
+        validation(
+          `Association type ${t.associationTypeId} is ${checked.value.category}, not ${t.associationCategory}.`,
+        ),
+      );
     }
     out.push(checked.value);
   }
@@ -113,14 +148,20 @@ function labelsRoutes(router: Router, deps: CrmDeps, base: string): void {
     const { store, from, to } = p;
     const existing = store.associationTypes(from.type.objectTypeId, to.type.objectTypeId);
     if (existing.some((t) => t.name === input.value.name.toLowerCase())) {
-      return sendFailure(res, validation(`An association label named ${input.value.name} already exists between these objects.`));
+      return sendFailure(
+        res,
+        validation(`An association label named ${input.value.name} already exists between these objects.`),
+      );
     }
     const now = deps.now();
     const created = inTransaction(deps.db, () => {
       const id = store.nextValue('association_type', FIRST_USER_DEFINED_TYPE_ID);
       const sameType = from.type.objectTypeId === to.type.objectTypeId;
       // A label between a type and itself with no inverse label is its own inverse.
-      const inverseId = sameType && input.value.inverseLabel === undefined ? id : store.nextValue('association_type', FIRST_USER_DEFINED_TYPE_ID);
+      const inverseId =
+        sameType && input.value.inverseLabel === undefined
+          ? id
+          : store.nextValue('association_type', FIRST_USER_DEFINED_TYPE_ID);
       const forward: AssociationType = {
         typeId: id,
         inverseTypeId: inverseId,
@@ -147,7 +188,9 @@ function labelsRoutes(router: Router, deps: CrmDeps, base: string): void {
       return [forward, ...(inverseId !== id ? [store.associationType(inverseId)] : [])];
     });
     res.json({
-      results: created.flatMap((t) => (t ? [{ category: t.category, typeId: t.typeId, label: t.label }] : [])),
+      results: created.flatMap((t) =>
+        t ? [{ category: t.category, typeId: t.typeId, label: t.label }] : [],
+      ),
     });
   });
 
@@ -173,7 +216,10 @@ function labelsRoutes(router: Router, deps: CrmDeps, base: string): void {
     if (!p) return;
     const t = p.store.associationType(Number(param(req, 'associationTypeId')));
     if (!t || t.category !== 'USER_DEFINED' || t.label === null || t.fromType !== p.from.type.objectTypeId) {
-      return sendFailure(res, notFound(`Unable to find association label ${param(req, 'associationTypeId')}`));
+      return sendFailure(
+        res,
+        notFound(`Unable to find association label ${param(req, 'associationTypeId')}`),
+      );
     }
     inTransaction(deps.db, () => {
       p.store.deleteAssociationType(t.inverseTypeId);
@@ -204,9 +250,13 @@ export function associationsRouter(deps: CrmDeps): Router {
       const to = fromId === undefined ? [] : associated(p, fromId);
       if (to.length === 0) {
         errors.push(
-          batchError('OBJECT_NOT_FOUND', `No ${p.to.type.singular} is associated with ${p.from.type.singular} ${item.id}.`, {
-            fromObjectId: [item.id],
-          }),
+          batchError(
+            'OBJECT_NOT_FOUND',
+            `No ${p.to.type.singular} is associated with ${p.from.type.singular} ${item.id}.`,
+            {
+              fromObjectId: [item.id],
+            },
+          ),
         );
         continue;
       }
@@ -231,8 +281,16 @@ export function associationsRouter(deps: CrmDeps): Router {
         const toId = live(p.store, p.to.type.objectTypeId, item.to.id);
         const types = checkSpecs(p, item.types);
         if (fromId === undefined || toId === undefined || !types.ok) {
-          const message = !types.ok && types.error.kind === 'validation' ? types.error.message : objectMissingMessage(p, item.from.id, item.to.id, fromId, toId);
-          errors.push(batchError('VALIDATION_ERROR', message, { fromObjectId: [item.from.id], toObjectId: [item.to.id] }));
+          const message =
+            !types.ok && types.error.kind === 'validation'
+              ? types.error.message
+              : objectMissingMessage(p, item.from.id, item.to.id, fromId, toId);
+          errors.push(
+            batchError('VALIDATION_ERROR', message, {
+              fromObjectId: [item.from.id],
+              toObjectId: [item.to.id],
+            }),
+          );
           continue;
         }
         for (const t of types.value) associate(p.store, t, fromId, toId);
@@ -251,7 +309,11 @@ export function associationsRouter(deps: CrmDeps): Router {
     const size = checkBatchSize(input.value.inputs.length);
     if (!size.ok) return sendFailure(res, size.error);
     const t = defaultType(p.store, p.from.type.objectTypeId, p.to.type.objectTypeId);
-    if (!t) return sendFailure(res, validation(`No association is defined from ${p.from.type.name} to ${p.to.type.name}.`));
+    if (!t)
+      return sendFailure(
+        res,
+        validation(`No association is defined from ${p.from.type.name} to ${p.to.type.name}.`),
+      );
     const results: Record<string, unknown>[] = [];
     const errors: Record<string, unknown>[] = [];
     inTransaction(deps.db, () => {
@@ -268,7 +330,11 @@ export function associationsRouter(deps: CrmDeps): Router {
           continue;
         }
         associate(p.store, t, fromId, toId);
-        results.push({ from: { id: String(fromId) }, to: { id: String(toId) }, associationSpec: defaultSpec(t) });
+        results.push({
+          from: { id: String(fromId) },
+          to: { id: String(toId) },
+          associationSpec: defaultSpec(t),
+        });
       }
     });
     res.status(200).json(batchBody(results, startedAt, deps.now(), errors));
@@ -287,7 +353,8 @@ export function associationsRouter(deps: CrmDeps): Router {
         if (fromId === undefined) continue;
         for (const to of item.to) {
           const toId = parseId(to.id);
-          if (toId !== undefined) unassociate(p.store, p.from.type.objectTypeId, fromId, p.to.type.objectTypeId, toId);
+          if (toId !== undefined)
+            unassociate(p.store, p.from.type.objectTypeId, fromId, p.to.type.objectTypeId, toId);
         }
       }
     });
@@ -311,7 +378,8 @@ export function associationsRouter(deps: CrmDeps): Router {
     }
     inTransaction(deps.db, () => {
       for (const c of checked) {
-        for (const t of c.types) unassociate(p.store, p.from.type.objectTypeId, c.fromId, p.to.type.objectTypeId, c.toId, t);
+        for (const t of c.types)
+          unassociate(p.store, p.from.type.objectTypeId, c.fromId, p.to.type.objectTypeId, c.toId, t);
       }
     });
     res.status(204).end();
@@ -331,7 +399,10 @@ export function associationsRouter(deps: CrmDeps): Router {
     if (!after.ok) return sendFailure(res, after.error);
     const fromId = live(p.store, p.from.type.objectTypeId, String(req.params.fromObjectId));
     if (fromId === undefined) {
-      return sendFailure(res, notFound(`${p.from.type.singular} ${String(req.params.fromObjectId)} does not exist.`));
+      return sendFailure(
+        res,
+        notFound(`${p.from.type.singular} ${String(req.params.fromObjectId)} does not exist.`),
+      );
     }
     const all = associated(p, fromId).filter((a) => a.toObjectId > after.value);
     const page = all.slice(0, limit.value);
@@ -346,14 +417,30 @@ export function associationsRouter(deps: CrmDeps): Router {
     if (!p) return;
     const startedAt = deps.now();
     const t = defaultType(p.store, p.from.type.objectTypeId, p.to.type.objectTypeId);
-    if (!t) return sendFailure(res, validation(`No association is defined from ${p.from.type.name} to ${p.to.type.name}.`));
+    if (!t)
+      return sendFailure(
+        res,
+        validation(`No association is defined from ${p.from.type.name} to ${p.to.type.name}.`),
+      );
     const fromId = live(p.store, p.from.type.objectTypeId, String(req.params.fromObjectId));
     const toId = live(p.store, p.to.type.objectTypeId, String(req.params.toObjectId));
     if (fromId === undefined || toId === undefined) {
-      return sendFailure(res, objectMissing(fromId === undefined ? p.from.type.singular : p.to.type.singular, String(fromId === undefined ? req.params.fromObjectId : req.params.toObjectId)));
+      return sendFailure(
+        res,
+        objectMissing(
+          fromId === undefined ? p.from.type.singular : p.to.type.singular,
+          String(fromId === undefined ? req.params.fromObjectId : req.params.toObjectId),
+        ),
+      );
     }
     inTransaction(deps.db, () => associate(p.store, t, fromId, toId));
-    res.json(batchBody([{ from: { id: String(fromId) }, to: { id: String(toId) }, associationSpec: defaultSpec(t) }], startedAt, deps.now()));
+    res.json(
+      batchBody(
+        [{ from: { id: String(fromId) }, to: { id: String(toId) }, associationSpec: defaultSpec(t) }],
+        startedAt,
+        deps.now(),
+      ),
+    );
   });
 
   router.put(`${one}/:toObjectType/:toObjectId`, (req, res) => {
@@ -366,7 +453,13 @@ export function associationsRouter(deps: CrmDeps): Router {
     const fromId = live(p.store, p.from.type.objectTypeId, String(req.params.fromObjectId));
     const toId = live(p.store, p.to.type.objectTypeId, String(req.params.toObjectId));
     if (fromId === undefined || toId === undefined) {
-      return sendFailure(res, objectMissing(fromId === undefined ? p.from.type.singular : p.to.type.singular, String(fromId === undefined ? req.params.fromObjectId : req.params.toObjectId)));
+      return sendFailure(
+        res,
+        objectMissing(
+          fromId === undefined ? p.from.type.singular : p.to.type.singular,
+          String(fromId === undefined ? req.params.fromObjectId : req.params.toObjectId),
+        ),
+      );
     }
     inTransaction(deps.db, () => {
       for (const t of types.value) associate(p.store, t, fromId, toId);
@@ -380,7 +473,9 @@ export function associationsRouter(deps: CrmDeps): Router {
     const fromId = parseId(String(req.params.fromObjectId));
     const toId = parseId(String(req.params.toObjectId));
     if (fromId !== undefined && toId !== undefined) {
-      inTransaction(deps.db, () => unassociate(p.store, p.from.type.objectTypeId, fromId, p.to.type.objectTypeId, toId));
+      inTransaction(deps.db, () =>
+        unassociate(p.store, p.from.type.objectTypeId, fromId, p.to.type.objectTypeId, toId),
+      );
     }
     res.status(204).end();
   });
@@ -388,7 +483,13 @@ export function associationsRouter(deps: CrmDeps): Router {
   return router;
 }
 
-function objectMissingMessage(p: Pair, fromRaw: string, toRaw: string, fromId: number | undefined, toId: number | undefined): string {
+function objectMissingMessage(
+  p: Pair,
+  fromRaw: string,
+  toRaw: string,
+  fromId: number | undefined,
+  toId: number | undefined,
+): string {
   if (fromId === undefined) return `${p.from.type.singular} ${fromRaw} does not exist or is archived.`;
   if (toId === undefined) return `${p.to.type.singular} ${toRaw} does not exist or is archived.`;
   return 'Invalid association.';

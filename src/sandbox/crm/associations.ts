@@ -4,18 +4,34 @@
  * carries the pair's default (unlabelled) type; a record has at most one "Primary" company; removing the
  * default type removes the whole association.
  */
-import { failure, success, validation, type AssociationType, type CrmFailure, type Outcome } from './model.js';
+import {
+  failure,
+  success,
+  validation,
+  type AssociationType,
+  type CrmFailure,
+  type Outcome,
+} from './model.js';
 import { PRIMARY_TYPE_IDS } from './standard.js';
 import type { PortalStore } from './store.js';
 
 /** The unlabelled type of a pair: HubSpot's own first, else the one a custom object schema defined. */
-export function defaultType(store: PortalStore, fromType: string, toType: string): AssociationType | undefined {
+export function defaultType(
+  store: PortalStore,
+  fromType: string,
+  toType: string,
+): AssociationType | undefined {
   const types = store.associationTypes(fromType, toType).filter((t) => t.label === null);
   return types.find((t) => t.category === 'HUBSPOT_DEFINED') ?? types[0];
 }
 
 /** Checks that `typeId` exists and goes from `fromType` to `toType`. */
-export function checkType(store: PortalStore, fromType: string, toType: string, typeId: number): Outcome<AssociationType> {
+export function checkType(
+  store: PortalStore,
+  fromType: string,
+  toType: string,
+  typeId: number,
+): Outcome<AssociationType> {
   const t = store.associationType(typeId);
   if (!t || t.fromType !== fromType || t.toType !== toType) {
     return failure(validation(`${typeId} is not a valid association type id from ${fromType} to ${toType}.`));
@@ -45,7 +61,14 @@ export function associate(store: PortalStore, type: AssociationType, fromId: num
 }
 
 /** Removes one label, or (no type, or the default type) the whole association, in both directions. */
-export function unassociate(store: PortalStore, fromType: string, fromId: number, toType: string, toId: number, type?: AssociationType): void {
+export function unassociate(
+  store: PortalStore,
+  fromType: string,
+  fromId: number,
+  toType: string,
+  toId: number,
+  type?: AssociationType,
+): void {
   if (type && type.label !== null) {
     store.removeAssociation(fromType, fromId, toType, toId, type.typeId);
     store.removeAssociation(toType, toId, fromType, fromId, type.inverseTypeId);

@@ -38,7 +38,12 @@ export function sendFailure(res: Response, f: CrmFailure): void {
         'MISSING_SCOPES',
         `This app hasn't been granted all required scopes to make this call. Read more about required scopes here: ${SCOPES_DOC}.`,
         {
-          errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [...f.requiredScopes] } }],
+          errors: [
+            {
+              message: 'One or more of the following scopes are required.',
+              context: { requiredGranularScopes: [...f.requiredScopes] },
+            },
+          ],
           context: { requiredScopes: [...f.requiredScopes] },
           links: { scopes: SCOPES_DOC },
         },
@@ -100,7 +105,8 @@ export function queryLimit(value: unknown, fallback: number, max: number): Outco
   const raw = queryString(value);
   if (raw === undefined) return success(fallback);
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) return failure(validation(`limit must be a positive integer, got ${raw}`));
+  if (!Number.isInteger(n) || n < 1)
+    return failure(validation(`limit must be a positive integer, got ${raw}`));
   if (n > max) return failure(validation(`limit must be at most ${max}, got ${n}`));
   return success(n);
 }
@@ -110,7 +116,8 @@ export function queryAfter(value: unknown): Outcome<number> {
   const raw = queryString(value);
   if (raw === undefined || raw === '') return success(0);
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) return failure(validation(`after must be a paging cursor returned by a previous page, got ${raw}`));
+  if (!Number.isSafeInteger(n) || n < 0)
+    return failure(validation(`after must be a paging cursor returned by a previous page, got ${raw}`));
   return success(n);
 }
 

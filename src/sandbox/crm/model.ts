@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 
-export const PROPERTY_TYPES = ['string', 'number', 'date', 'datetime', 'enumeration', 'bool', 'phone_number'] as const;
+export const PROPERTY_TYPES = [
+  'string',
+  'number',
+  'date',
+  'datetime',
+  'enumeration',
+  'bool',
+  'phone_number',
+] as const;
 export type PropertyType = (typeof PROPERTY_TYPES)[number];
 
 export const FIELD_TYPES = [
@@ -35,7 +43,14 @@ export const FIELD_TYPES_BY_TYPE: Readonly<Record<PropertyType, readonly FieldTy
   phone_number: ['phonenumber'],
 };
 
-export const NUMBER_DISPLAY_HINTS = ['currency', 'duration', 'formatted', 'percentage', 'probability', 'unformatted'] as const;
+export const NUMBER_DISPLAY_HINTS = [
+  'currency',
+  'duration',
+  'formatted',
+  'percentage',
+  'probability',
+  'unformatted',
+] as const;
 export const TEXT_DISPLAY_HINTS = [
   'domain_name',
   'email',
@@ -173,9 +188,13 @@ export const conflict = (message: string): CrmFailure => ({ kind: 'conflict', me
 export const alreadyExists = (message: string): CrmFailure => ({ kind: 'already_exists', message });
 
 /** Result convention of the project: expected failures are values. */
-export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: CrmFailure };
+export type Outcome<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: CrmFailure };
 export const success = <T>(value: T): Outcome<T> => ({ ok: true, value });
-export const failure = (error: CrmFailure): { readonly ok: false; readonly error: CrmFailure } => ({ ok: false, error });
+export const failure = (error: CrmFailure): { readonly ok: false; readonly error: CrmFailure } => ({
+  ok: false,
+  error,
+});
 
 export const BATCH_LIMIT = 100;
 export const ASSOCIATION_BATCH_READ_LIMIT = 1000;

@@ -35,7 +35,9 @@ export function typeInfo(type: ObjectType): TypeInfo {
 export function findType(store: PortalStore, raw: string): ObjectType | undefined {
   const key = raw.trim();
   const lower = key.toLowerCase();
-  const standard = STANDARD_OBJECTS.find((o) => o.name === lower || o.singular === lower || o.objectTypeId === lower);
+  const standard = STANDARD_OBJECTS.find(
+    (o) => o.name === lower || o.singular === lower || o.objectTypeId === lower,
+  );
   let found: ObjectType | undefined;
   if (standard) found = store.getObjectType(standard.objectTypeId);
   else if (/^2-\d+$/.test(key)) found = store.getObjectType(key);
@@ -56,7 +58,11 @@ export function resolveType(store: PortalStore, raw: string): Outcome<TypeInfo> 
  * Scope check for records of a type: custom objects need `crm.objects.custom.*` (an optional scope of the
  * app, since only Enterprise portals have custom objects). Standard objects' scopes are not checked here.
  */
-export function requireObjectScope(caller: CallerContext, info: TypeInfo, access: 'read' | 'write'): CrmFailure | undefined {
+export function requireObjectScope(
+  caller: CallerContext,
+  info: TypeInfo,
+  access: 'read' | 'write',
+): CrmFailure | undefined {
   if (info.type.standard) return undefined;
   const scope = `crm.objects.custom.${access}`;
   if (caller.scopes.has(scope)) return undefined;

@@ -7,8 +7,28 @@ import { z } from 'zod';
 import { caller } from '../context.js';
 import { inTransaction, type SandboxDb } from '../db.js';
 import { associate, checkType, objectMissing } from './associations.js';
-import { failureMessage, parseBody, portalOf, queryAfter, queryBool, queryLimit, queryList, queryString, reply, requestPath, sendFailure } from './http.js';
-import { BATCH_LIMIT, failure, success, validation, type CrmFailure, type CrmRecord, type Outcome } from './model.js';
+import {
+  failureMessage,
+  parseBody,
+  portalOf,
+  queryAfter,
+  queryBool,
+  queryLimit,
+  queryList,
+  queryString,
+  reply,
+  requestPath,
+  sendFailure,
+} from './http.js';
+import {
+  BATCH_LIMIT,
+  failure,
+  success,
+  validation,
+  type CrmFailure,
+  type CrmRecord,
+  type Outcome,
+} from './model.js';
 import { requireObjectScope, resolveType, type TypeInfo } from './object-types.js';
 import {
   objectNotFound,
@@ -54,7 +74,11 @@ const batchReadSchema = z.object({
 const traceIdSchema = z.string().min(1).optional();
 const batchCreateSchema = limited(createSchema.extend({ objectWriteTraceId: traceIdSchema }));
 const batchUpdateSchema = limited(
-  z.object({ id: z.union([z.string(), z.number()]).transform(String), idProperty: z.string().optional(), properties: propertyValuesSchema }),
+  z.object({
+    id: z.union([z.string(), z.number()]).transform(String),
+    idProperty: z.string().optional(),
+    properties: propertyValuesSchema,
+  }),
 );
 const batchUpsertSchema = limited(
   z.object({
@@ -68,10 +92,17 @@ const batchArchiveSchema = limited(batchIdSchema);
 
 /** HubSpot refuses a batch of more than 100 inputs as a whole. */
 export function checkBatchSize(count: number, max = BATCH_LIMIT): Outcome<void> {
-  return count > max ? failure(validation(`Too many inputs: ${count}. A batch accepts at most ${max} inputs.`)) : success(undefined);
+  return count > max
+    ? failure(validation(`Too many inputs: ${count}. A batch accepts at most ${max} inputs.`))
+    : success(undefined);
 }
 
-export function batchBody<T>(results: T[], startedAt: number, completedAt: number, errors: unknown[] = []): Record<string, unknown> {
+export function batchBody<T>(
+  results: T[],
+  startedAt: number,
+  completedAt: number,
+  errors: unknown[] = [],
+): Record<string, unknown> {
   const body: Record<string, unknown> = {
     status: 'COMPLETE',
     results,
@@ -85,7 +116,11 @@ export function batchBody<T>(results: T[], startedAt: number, completedAt: numbe
   return body;
 }
 
-export function batchError(category: string, message: string, context: Record<string, string[]>): Record<string, unknown> {
+export function batchError(
+  category: string,
+  message: string,
+  context: Record<string, string[]>,
+): Record<string, unknown> {
   return { status: 'error', category, message, context, errors: [], links: {} };
 }
 
@@ -117,7 +152,13 @@ export function typed(
 }
 
 /** Adds `associations` to a public object for each type asked for (only non-empty ones, as HubSpot). */
-function withAssociations(store: PortalStore, info: TypeInfo, record: CrmRecord, obj: PublicObject, toTypes: readonly TypeInfo[]): PublicObject {
+function withAssociations(
+  store: PortalStore,
+  info: TypeInfo,
+  record: CrmRecord,
+  obj: PublicObject,
+  toTypes: readonly TypeInfo[],
+): PublicObject {
   for (const to of toTypes) {
     const byId = store.associationsOf(info.type.objectTypeId, record.id, to.type.objectTypeId);
     const results: { id: string; type: string }[] = [];
@@ -156,17 +197,24 @@ function checkAssociations(
     for (const spec of input.types) {
       const t = store.associationType(spec.associationTypeId);
       if (!t || t.fromType !== info.type.objectTypeId) {
-        return failure(validation(`${spec.associationTypeId} is not a valid association type id for ${info.type.name}.`));
+        return failure(
+          validation(`${spec.associationTypeId} is not a valid association type id for ${info.type.name}.`),
+        );
       }
       const checked = checkType(store, t.fromType, t.toType, t.typeId);
       if (!checked.ok) return checked;
       // The same check as the v4 PUT's: the category must be the type's own.
       if (checked.value.category !== spec.associationCategory) {
-        return failure(validation(`Association type ${spec.associationTypeId} is ${checked.value.category}, not ${spec.associationCategory}.`));
+        return failure(
+          validation(
+            `Association type ${spec.associationTypeId} is ${checked.value.category}, not ${spec.associationCategory}.`,
+          ),
+        );
       }
       const toId = parseId(input.to.id);
       const target = toId === undefined ? undefined : store.getObject(t.toType, toId);
-      if (!target || target.archived || toId === undefined) return failure(objectMissing(t.toType, input.to.id));
+      if (!target || target.archived || toId === undefined)
+        return failure(objectMissing(t.toType, input.to.id));
       out.push({ typeId: t.typeId, toId });
     }
   }
@@ -216,7 +264,11 @@ function transactional<T>(db: SandboxDb, fn: () => Outcome<T>, writer?: RecordWr
 }
 
 /** One input's refusal in a multi-status batch answer, as HubSpot words it (context names the input). */
-function inputError(res: Response, f: CrmFailure, context: Record<string, string[]>): Record<string, unknown> {
+function inputError(
+  res: Response,
+  f: CrmFailure,
+  context: Record<string, string[]>,
+): Record<string, unknown> {
   switch (f.kind) {
     case 'validation':
       return batchError('VALIDATION_ERROR', failureMessage(f, portalOf(res)), context);
@@ -247,7 +299,10 @@ function duplicateTraceIds(inputs: readonly { objectWriteTraceId?: string | unde
   return [...dupes];
 }
 
-function withTrace<T extends object>(obj: T, traceId: string | undefined): T & { objectWriteTraceId?: string } {
+function withTrace<T extends object>(
+  obj: T,
+  traceId: string | undefined,
+): T & { objectWriteTraceId?: string } {
   return traceId === undefined ? obj : { ...obj, objectWriteTraceId: traceId };
 }
 
@@ -267,8 +322,15 @@ export function objectsRouter(deps: CrmDeps): Router {
     if (!toTypes.ok) return sendFailure(res, toTypes.error);
     const props = store.propertyMap(info.type.objectTypeId);
     const show = propertiesToShow(info, props, queryList(req.query.properties));
-    const page = store.listObjects(info.type.objectTypeId, queryBool(req.query.archived), after.value, limit.value + 1);
-    const results = page.slice(0, limit.value).map((r) => withAssociations(store, info, r, toPublic(r, show), toTypes.value));
+    const page = store.listObjects(
+      info.type.objectTypeId,
+      queryBool(req.query.archived),
+      after.value,
+      limit.value + 1,
+    );
+    const results = page
+      .slice(0, limit.value)
+      .map((r) => withAssociations(store, info, r, toPublic(r, show), toTypes.value));
     const body: Record<string, unknown> = { results };
     const last = results[results.length - 1];
     if (page.length > limit.value && last) {
@@ -301,7 +363,10 @@ export function objectsRouter(deps: CrmDeps): Router {
     const archived = queryBool(req.query.archived);
     const idProperty = input.value.idProperty;
     if (idProperty && idProperty !== 'hs_object_id' && !writer.unique.has(idProperty)) {
-      return sendFailure(res, validation(`${idProperty} is not a unique identifier property of ${info.type.name}.`));
+      return sendFailure(
+        res,
+        validation(`${idProperty} is not a unique identifier property of ${info.type.name}.`),
+      );
     }
     const wanted = [...new Set(input.value.inputs.map((i) => i.id))];
     const numericIds = new Map<string, number>();
@@ -346,9 +411,16 @@ export function objectsRouter(deps: CrmDeps): Router {
     const size = checkBatchSize(input.value.inputs.length);
     if (!size.ok) return sendFailure(res, size.error);
     const dupes = duplicateTraceIds(input.value.inputs);
-    if (dupes.length > 0) return sendFailure(res, validation(`Duplicate objectWriteTraceId values in batch input: [${dupes.join(', ')}]. They must be unique.`));
+    if (dupes.length > 0)
+      return sendFailure(
+        res,
+        validation(
+          `Duplicate objectWriteTraceId values in batch input: [${dupes.join(', ')}]. They must be unique.`,
+        ),
+      );
     const writer = new RecordWriter(ctx.store, ctx.info, startedAt);
-    const multiStatus = input.value.inputs.length > 0 && input.value.inputs.every((i) => i.objectWriteTraceId !== undefined);
+    const multiStatus =
+      input.value.inputs.length > 0 && input.value.inputs.every((i) => i.objectWriteTraceId !== undefined);
     if (multiStatus) {
       const objs: PublicObject[] = [];
       const errors: Record<string, unknown>[] = [];
@@ -391,7 +463,11 @@ export function objectsRouter(deps: CrmDeps): Router {
     if (!size.ok) return sendFailure(res, size.error);
     const ids = input.value.inputs.map((i) => i.id);
     const dupes = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
-    if (dupes.length > 0) return sendFailure(res, validation(`Duplicate IDs found in batch input: [${dupes.join(', ')}]. IDs must be unique`));
+    if (dupes.length > 0)
+      return sendFailure(
+        res,
+        validation(`Duplicate IDs found in batch input: [${dupes.join(', ')}]. IDs must be unique`),
+      );
     const writer = new RecordWriter(ctx.store, ctx.info, startedAt);
     const missing: string[] = [];
     const updated = transactional(deps.db, () => {
@@ -405,13 +481,21 @@ export function objectsRouter(deps: CrmDeps): Router {
         }
         const prepared = writer.prepare(item.properties, found.value);
         if (!prepared.ok) return prepared;
-        objs.push(toPublic(writer.update(found.value, prepared.value), writer.shownAfterWrite(item.properties)));
+        objs.push(
+          toPublic(writer.update(found.value, prepared.value), writer.shownAfterWrite(item.properties)),
+        );
       }
       return success(objs);
     });
     if (!updated.ok) return sendFailure(res, updated.error);
     const errors = missing.length
-      ? [batchError('OBJECT_NOT_FOUND', `Could not update some ${ctx.info.messageName} objects, they may be deleted or not exist.`, { ids: missing })]
+      ? [
+          batchError(
+            'OBJECT_NOT_FOUND',
+            `Could not update some ${ctx.info.messageName} objects, they may be deleted or not exist.`,
+            { ids: missing },
+          ),
+        ]
       : [];
     res.status(errors.length ? 207 : 200).json(batchBody(updated.value, startedAt, deps.now(), errors));
   });
@@ -426,12 +510,23 @@ export function objectsRouter(deps: CrmDeps): Router {
     if (!size.ok) return sendFailure(res, size.error);
     const writer = new RecordWriter(ctx.store, ctx.info, startedAt);
     const keys = input.value.inputs.map((i) => `${i.idProperty ?? ''}\u0000${i.id}`);
-    const dupes = [...new Set(input.value.inputs.filter((_, i) => keys.indexOf(keys[i] ?? '') !== i).map((i) => i.id))];
-    if (dupes.length > 0) return sendFailure(res, validation(`Duplicate IDs found in batch input: [${dupes.join(', ')}]. IDs must be unique`));
+    const dupes = [
+      ...new Set(input.value.inputs.filter((_, i) => keys.indexOf(keys[i] ?? '') !== i).map((i) => i.id)),
+    ];
+    if (dupes.length > 0)
+      return sendFailure(
+        res,
+        validation(`Duplicate IDs found in batch input: [${dupes.join(', ')}]. IDs must be unique`),
+      );
     // An idProperty that is not a unique-value property makes the request itself wrong: refused whole.
     const badKey = input.value.inputs.find((i) => !i.idProperty || !writer.unique.has(i.idProperty));
     if (badKey) {
-      return sendFailure(res, validation(`idProperty must name a unique-value property of ${ctx.info.type.name}; got ${badKey.idProperty ?? 'none'}.`));
+      return sendFailure(
+        res,
+        validation(
+          `idProperty must name a unique-value property of ${ctx.info.type.name}; got ${badKey.idProperty ?? 'none'}.`,
+        ),
+      );
     }
     // Each input stands alone: HubSpot answers a batch upsert with a 207 listing the written records and one
     // error per refused input (captured answer in HubSpot/hubspot-api-ruby#403: status COMPLETE, numErrors,
@@ -441,10 +536,14 @@ export function objectsRouter(deps: CrmDeps): Router {
     const errors: Record<string, unknown>[] = [];
     inTransaction(deps.db, () => {
       for (const item of input.value.inputs) {
-        const context = item.objectWriteTraceId === undefined ? { ids: [item.id] } : { objectWriteTraceId: [item.objectWriteTraceId] };
+        const context =
+          item.objectWriteTraceId === undefined
+            ? { ids: [item.id] }
+            : { objectWriteTraceId: [item.objectWriteTraceId] };
         const idProperty = item.idProperty ?? '';
         const holder = writer.holderOf(idProperty, item.id);
-        const existing = holder === undefined ? undefined : ctx.store.getObject(ctx.info.type.objectTypeId, holder);
+        const existing =
+          holder === undefined ? undefined : ctx.store.getObject(ctx.info.type.objectTypeId, holder);
         const values = { ...item.properties, [idProperty]: item.id };
         const prepared = writer.prepare(values, existing);
         if (!prepared.ok) {
@@ -452,7 +551,12 @@ export function objectsRouter(deps: CrmDeps): Router {
           continue;
         }
         const record = existing ? writer.update(existing, prepared.value) : writer.insert(prepared.value);
-        objs.push(withTrace({ ...toPublic(record, writer.shownAfterWrite(values)), new: !existing }, item.objectWriteTraceId));
+        objs.push(
+          withTrace(
+            { ...toPublic(record, writer.shownAfterWrite(values)), new: !existing },
+            item.objectWriteTraceId,
+          ),
+        );
       }
     });
     res.status(errors.length ? 207 : 200).json(batchBody(objs, startedAt, deps.now(), errors));
@@ -503,7 +607,9 @@ export function objectsRouter(deps: CrmDeps): Router {
       if (!found.ok) return found;
       const prepared = writer.prepare(input.value.properties, found.value);
       if (!prepared.ok) return prepared;
-      return success(toPublic(writer.update(found.value, prepared.value), writer.shownAfterWrite(input.value.properties)));
+      return success(
+        toPublic(writer.update(found.value, prepared.value), writer.shownAfterWrite(input.value.properties)),
+      );
     });
     reply(res, updated);
   });
@@ -514,10 +620,10 @@ export function objectsRouter(deps: CrmDeps): Router {
     const id = parseId(String(req.params.objectId));
     const record = id === undefined ? undefined : ctx.store.getObject(ctx.info.type.objectTypeId, id);
     // Archiving a missing or already archived record is a 204 in HubSpot too.
-    if (record && !record.archived) ctx.store.archiveObject(ctx.info.type.objectTypeId, record.id, deps.now());
+    if (record && !record.archived)
+      ctx.store.archiveObject(ctx.info.type.objectTypeId, record.id, deps.now());
     res.status(204).end();
   });
 
   return router;
 }
-

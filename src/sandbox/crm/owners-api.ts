@@ -33,7 +33,12 @@ export function ownersRouter(deps: CrmDeps): Router {
     if (!limit.ok) return sendFailure(res, limit.error);
     const after = queryAfter(req.query.after);
     if (!after.ok) return sendFailure(res, after.error);
-    const page = store.listOwners(queryBool(req.query.archived), queryString(req.query.email), after.value, limit.value + 1);
+    const page = store.listOwners(
+      queryBool(req.query.archived),
+      queryString(req.query.email),
+      after.value,
+      limit.value + 1,
+    );
     const results = page.slice(0, limit.value).map(publicOwner);
     const body: Record<string, unknown> = { results };
     const last = page[limit.value - 1];
@@ -49,7 +54,8 @@ export function ownersRouter(deps: CrmDeps): Router {
     const byUserId = queryString(req.query.idProperty) === 'userId';
     const id = /^\d+$/.test(raw) ? Number(raw) : undefined;
     const owner = id === undefined ? undefined : byUserId ? store.findOwnerByUserId(id) : store.getOwner(id);
-    if (!owner || owner.archived !== queryBool(req.query.archived)) return sendFailure(res, notFound(`Owner ${raw} not found.`));
+    if (!owner || owner.archived !== queryBool(req.query.archived))
+      return sendFailure(res, notFound(`Owner ${raw} not found.`));
     res.json(publicOwner(owner));
   });
 

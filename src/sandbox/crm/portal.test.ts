@@ -20,14 +20,22 @@ const count = (table: string, portalId: number): number => {
 describe('portal CRM life cycle', () => {
   it('runs its migrations once, however often migrateCrm is called', () => {
     expect(() => migrateCrm(db)).not.toThrow();
-    expect(db.prepare("SELECT COUNT(*) AS n FROM schema_migrations WHERE namespace = 'crm'").get()?.n).toBe(1);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM schema_migrations WHERE namespace = 'crm'").get()?.n).toBe(
+      1,
+    );
   });
 
   it('creates the standard objects, groups, properties and association types once (idempotent)', () => {
     createPortalCrm(db, 7, NOW);
-    const first = ['crm_object_types', 'crm_properties', 'crm_property_groups', 'crm_association_types'].map((t) => count(t, 7));
+    const first = ['crm_object_types', 'crm_properties', 'crm_property_groups', 'crm_association_types'].map(
+      (t) => count(t, 7),
+    );
     createPortalCrm(db, 7, NOW + 1000);
-    expect(['crm_object_types', 'crm_properties', 'crm_property_groups', 'crm_association_types'].map((t) => count(t, 7))).toEqual(first);
+    expect(
+      ['crm_object_types', 'crm_properties', 'crm_property_groups', 'crm_association_types'].map((t) =>
+        count(t, 7),
+      ),
+    ).toEqual(first);
     const store = new PortalStore(db, 7);
     expect(store.listObjectTypes().map((t) => t.objectTypeId)).toEqual(['0-1', '0-2', '0-3']);
     expect(store.listGroups('0-3').map((g) => g.name)).toEqual(['dealinformation']);
@@ -44,11 +52,18 @@ describe('portal CRM life cycle', () => {
     expect(closes.some((t) => t > NOW + 30 * 86_400_000)).toBe(true);
   });
 
-  it('deletes one portal\'s CRM data and leaves the others alone', () => {
+  it("deletes one portal's CRM data and leaves the others alone", () => {
     seedDemoPortal(db, 8, NOW);
     seedDemoPortal(db, 9, NOW);
     deletePortalCrm(db, 8);
-    for (const table of ['crm_objects', 'crm_properties', 'crm_object_types', 'crm_associations', 'crm_owners', 'crm_unique_values']) {
+    for (const table of [
+      'crm_objects',
+      'crm_properties',
+      'crm_object_types',
+      'crm_associations',
+      'crm_owners',
+      'crm_unique_values',
+    ]) {
       expect(count(table, 8)).toBe(0);
     }
     expect(count('crm_objects', 9)).toBeGreaterThan(0);
@@ -63,7 +78,14 @@ describe('portal CRM life cycle', () => {
     const ids: number[] = [];
     for (let i = 0; i < 2000; i++) {
       const id = store.nextGlobalValue('object', 1);
-      store.insertObject('0-3', { id, properties: { dealname: `Deal ${i}`, amount: String(i) }, createdAt: NOW, updatedAt: NOW, archived: false, archivedAt: null });
+      store.insertObject('0-3', {
+        id,
+        properties: { dealname: `Deal ${i}`, amount: String(i) },
+        createdAt: NOW,
+        updatedAt: NOW,
+        archived: false,
+        archivedAt: null,
+      });
       if (i % 20 === 0) ids.push(id);
     }
     store.getObjects('0-3', ids);

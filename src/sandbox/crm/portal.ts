@@ -22,7 +22,13 @@ import { PortalStore } from './store.js';
 import { DAY_MS, isoDate } from './values.js';
 
 /** A property definition from a seed, as HubSpot shows its own properties. */
-export function propertyFromSeed(seed: PropertySeed, groupName: string, displayOrder: number, now: number, hubspotDefined: boolean): PropertyDef {
+export function propertyFromSeed(
+  seed: PropertySeed,
+  groupName: string,
+  displayOrder: number,
+  now: number,
+  hubspotDefined: boolean,
+): PropertyDef {
   const def: PropertyDef = {
     name: seed.name,
     label: seed.label,
@@ -65,7 +71,11 @@ export function createPortalCrm(db: SandboxDb, portalId: number, now: number): v
         createdAt: now,
         updatedAt: now,
       });
-      store.upsertGroup(standard.objectTypeId, { name: standard.group.name, label: standard.group.label, displayOrder: 0 });
+      store.upsertGroup(standard.objectTypeId, {
+        name: standard.group.name,
+        label: standard.group.label,
+        displayOrder: 0,
+      });
       (STANDARD_PROPERTIES[standard.objectTypeId] ?? []).forEach((seed, i) => {
         store.putProperty(standard.objectTypeId, propertyFromSeed(seed, standard.group.name, i, now, true));
       });
@@ -83,18 +93,71 @@ export function deletePortalCrm(db: SandboxDb, portalId: number): void {
 // Demo data --------------------------------------------------------------------------------------------
 
 const OWNERS = [
-  { id: 71_000_101, userId: 9_100_101, firstName: 'Maya', lastName: 'Okafor', email: 'maya.okafor@northwind-demo.com', team: 'Enterprise AE' },
-  { id: 71_000_102, userId: 9_100_102, firstName: 'Lucas', lastName: 'Brandt', email: 'lucas.brandt@northwind-demo.com', team: 'Enterprise AE' },
-  { id: 71_000_103, userId: 9_100_103, firstName: 'Priya', lastName: 'Raman', email: 'priya.raman@northwind-demo.com', team: 'Mid-Market AE' },
-  { id: 71_000_104, userId: 9_100_104, firstName: 'Tom', lastName: 'Whitfield', email: 'tom.whitfield@northwind-demo.com', team: 'Solutions Engineering' },
+  {
+    id: 71_000_101,
+    userId: 9_100_101,
+    firstName: 'Maya',
+    lastName: 'Okafor',
+    email: 'maya.okafor@northwind-demo.com',
+    team: 'Enterprise AE',
+  },
+  {
+    id: 71_000_102,
+    userId: 9_100_102,
+    firstName: 'Lucas',
+    lastName: 'Brandt',
+    email: 'lucas.brandt@northwind-demo.com',
+    team: 'Enterprise AE',
+  },
+  {
+    id: 71_000_103,
+    userId: 9_100_103,
+    firstName: 'Priya',
+    lastName: 'Raman',
+    email: 'priya.raman@northwind-demo.com',
+    team: 'Mid-Market AE',
+  },
+  {
+    id: 71_000_104,
+    userId: 9_100_104,
+    firstName: 'Tom',
+    lastName: 'Whitfield',
+    email: 'tom.whitfield@northwind-demo.com',
+    team: 'Solutions Engineering',
+  },
 ] as const;
 
-const TEAMS: Record<string, string> = { 'Enterprise AE': '501', 'Mid-Market AE': '502', 'Solutions Engineering': '503' };
+const TEAMS: Record<string, string> = {
+  'Enterprise AE': '501',
+  'Mid-Market AE': '502',
+  'Solutions Engineering': '503',
+};
 
 const COMPANY_SEEDS = [
-  { key: 'acme', name: 'Acme Logistics', domain: 'acme-logistics.example', industry: 'Logistics', city: 'Rotterdam', numberofemployees: '2400' },
-  { key: 'helio', name: 'Helio Health', domain: 'heliohealth.example', industry: 'Healthcare', city: 'Boston', numberofemployees: '8100' },
-  { key: 'fjord', name: 'Fjord Energy', domain: 'fjordenergy.example', industry: 'Utilities', city: 'Oslo', numberofemployees: '1200' },
+  {
+    key: 'acme',
+    name: 'Acme Logistics',
+    domain: 'acme-logistics.example',
+    industry: 'Logistics',
+    city: 'Rotterdam',
+    numberofemployees: '2400',
+  },
+  {
+    key: 'helio',
+    name: 'Helio Health',
+    domain: 'heliohealth.example',
+    industry: 'Healthcare',
+    city: 'Boston',
+    numberofemployees: '8100',
+  },
+  {
+    key: 'fjord',
+    name: 'Fjord Energy',
+    domain: 'fjordenergy.example',
+    industry: 'Utilities',
+    city: 'Oslo',
+    numberofemployees: '1200',
+  },
 ] as const;
 
 const CONTACT_SEEDS = [
@@ -104,20 +167,104 @@ const CONTACT_SEEDS = [
   { key: 'acme-sec', company: 'acme', firstname: 'Oskar', lastname: 'Lindqvist', jobtitle: 'Security Lead' },
   { key: 'helio-cfo', company: 'helio', firstname: 'Rachel', lastname: 'Goldberg', jobtitle: 'CFO' },
   { key: 'helio-it', company: 'helio', firstname: 'Samir', lastname: 'Haddad', jobtitle: 'Director of IT' },
-  { key: 'helio-legal', company: 'helio', firstname: 'Nora', lastname: 'Fitzgerald', jobtitle: 'Legal Counsel' },
+  {
+    key: 'helio-legal',
+    company: 'helio',
+    firstname: 'Nora',
+    lastname: 'Fitzgerald',
+    jobtitle: 'Legal Counsel',
+  },
   { key: 'fjord-coo', company: 'fjord', firstname: 'Ingrid', lastname: 'Solberg', jobtitle: 'COO' },
-  { key: 'fjord-proc', company: 'fjord', firstname: 'Magnus', lastname: 'Berg', jobtitle: 'Procurement Manager' },
+  {
+    key: 'fjord-proc',
+    company: 'fjord',
+    firstname: 'Magnus',
+    lastname: 'Berg',
+    jobtitle: 'Procurement Manager',
+  },
 ] as const;
 
 const DEAL_SEEDS = [
-  { name: 'Acme Logistics — Fleet Visibility Platform', company: 'acme', stage: 'decisionmakerboughtin', amount: '185000', closeIn: 24, owner: 0, contacts: ['acme-cio', 'acme-ops', 'acme-proc', 'acme-sec'], forecast: 'COMMIT' },
-  { name: 'Acme Logistics — Warehouse Analytics Add-on', company: 'acme', stage: 'qualifiedtobuy', amount: '42000', closeIn: 61, owner: 2, contacts: ['acme-ops'], forecast: 'PIPELINE' },
-  { name: 'Helio Health — Patient Data Hub', company: 'helio', stage: 'contractsent', amount: '310000', closeIn: 9, owner: 1, contacts: ['helio-cfo', 'helio-it', 'helio-legal'], forecast: 'COMMIT' },
-  { name: 'Helio Health — Security Review Pilot', company: 'helio', stage: 'presentationscheduled', amount: '28000', closeIn: 38, owner: 1, contacts: ['helio-it'], forecast: 'BEST_CASE' },
-  { name: 'Fjord Energy — Grid Operations Suite', company: 'fjord', stage: 'appointmentscheduled', amount: '96000', closeIn: 90, owner: 0, contacts: ['fjord-coo'], forecast: 'PIPELINE' },
-  { name: 'Fjord Energy — Procurement Portal', company: 'fjord', stage: 'presentationscheduled', amount: '54000', closeIn: 45, owner: 2, contacts: ['fjord-coo', 'fjord-proc'], forecast: 'BEST_CASE' },
-  { name: 'Helio Health — Analytics Renewal', company: 'helio', stage: 'closedwon', amount: '120000', closeIn: -14, owner: 1, contacts: ['helio-cfo'], forecast: 'CLOSED' },
-  { name: 'Acme Logistics — Legacy Migration', company: 'acme', stage: 'closedlost', amount: '75000', closeIn: -30, owner: 0, contacts: ['acme-cio', 'acme-proc'], forecast: 'OMIT' },
+  {
+    name: 'Acme Logistics — Fleet Visibility Platform',
+    company: 'acme',
+    stage: 'decisionmakerboughtin',
+    amount: '185000',
+    closeIn: 24,
+    owner: 0,
+    contacts: ['acme-cio', 'acme-ops', 'acme-proc', 'acme-sec'],
+    forecast: 'COMMIT',
+  },
+  {
+    name: 'Acme Logistics — Warehouse Analytics Add-on',
+    company: 'acme',
+    stage: 'qualifiedtobuy',
+    amount: '42000',
+    closeIn: 61,
+    owner: 2,
+    contacts: ['acme-ops'],
+    forecast: 'PIPELINE',
+  },
+  {
+    name: 'Helio Health — Patient Data Hub',
+    company: 'helio',
+    stage: 'contractsent',
+    amount: '310000',
+    closeIn: 9,
+    owner: 1,
+    contacts: ['helio-cfo', 'helio-it', 'helio-legal'],
+    forecast: 'COMMIT',
+  },
+  {
+    name: 'Helio Health — Security Review Pilot',
+    company: 'helio',
+    stage: 'presentationscheduled',
+    amount: '28000',
+    closeIn: 38,
+    owner: 1,
+    contacts: ['helio-it'],
+    forecast: 'BEST_CASE',
+  },
+  {
+    name: 'Fjord Energy — Grid Operations Suite',
+    company: 'fjord',
+    stage: 'appointmentscheduled',
+    amount: '96000',
+    closeIn: 90,
+    owner: 0,
+    contacts: ['fjord-coo'],
+    forecast: 'PIPELINE',
+  },
+  {
+    name: 'Fjord Energy — Procurement Portal',
+    company: 'fjord',
+    stage: 'presentationscheduled',
+    amount: '54000',
+    closeIn: 45,
+    owner: 2,
+    contacts: ['fjord-coo', 'fjord-proc'],
+    forecast: 'BEST_CASE',
+  },
+  {
+    name: 'Helio Health — Analytics Renewal',
+    company: 'helio',
+    stage: 'closedwon',
+    amount: '120000',
+    closeIn: -14,
+    owner: 1,
+    contacts: ['helio-cfo'],
+    forecast: 'CLOSED',
+  },
+  {
+    name: 'Acme Logistics — Legacy Migration',
+    company: 'acme',
+    stage: 'closedlost',
+    amount: '75000',
+    closeIn: -30,
+    owner: 0,
+    contacts: ['acme-cio', 'acme-proc'],
+    forecast: 'OMIT',
+  },
 ] as const;
 
 /** Seeds the demo portal. Idempotent: a portal that already has deals is left as it is. */
@@ -127,8 +274,13 @@ export function seedDemoPortal(db: SandboxDb, portalId: number, now: number): vo
   const dealsType = store.getObjectType(DEALS.objectTypeId);
   const contactsType = store.getObjectType(CONTACTS.objectTypeId);
   const companiesType = store.getObjectType(COMPANIES.objectTypeId);
-  if (!dealsType || !contactsType || !companiesType) throw new Error('sandbox crm: standard objects missing after createPortalCrm');
-  if (store.listObjects(DEALS.objectTypeId, false, 0, 1).length > 0 || store.listObjects(DEALS.objectTypeId, true, 0, 1).length > 0) return;
+  if (!dealsType || !contactsType || !companiesType)
+    throw new Error('sandbox crm: standard objects missing after createPortalCrm');
+  if (
+    store.listObjects(DEALS.objectTypeId, false, 0, 1).length > 0 ||
+    store.listObjects(DEALS.objectTypeId, true, 0, 1).length > 0
+  )
+    return;
 
   inTransaction(db, () => {
     for (const o of OWNERS) {
@@ -146,7 +298,8 @@ export function seedDemoPortal(db: SandboxDb, portalId: number, now: number): vo
     }
     const write = (writer: RecordWriter, values: PropertyValuesInput): number => {
       const prepared = writer.prepare(values);
-      if (!prepared.ok) throw new Error(`sandbox crm: demo seed is invalid: ${JSON.stringify(prepared.error)}`);
+      if (!prepared.ok)
+        throw new Error(`sandbox crm: demo seed is invalid: ${JSON.stringify(prepared.error)}`);
       return writer.insert(prepared.value).id;
     };
     const companies = new RecordWriter(store, typeInfo(companiesType), now);
@@ -171,7 +324,8 @@ export function seedDemoPortal(db: SandboxDb, portalId: number, now: number): vo
       });
       contactIds.set(c.key, id);
       const companyId = companyIds.get(c.company);
-      if (contactToCompany && companyId !== undefined) associate(store, { ...contactToCompany, createdAt: now, updatedAt: now }, id, companyId);
+      if (contactToCompany && companyId !== undefined)
+        associate(store, { ...contactToCompany, createdAt: now, updatedAt: now }, id, companyId);
     }
     const dealToContact = store.associationType(3);
     const dealToCompany = store.associationType(5);

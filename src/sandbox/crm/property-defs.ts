@@ -64,7 +64,9 @@ export type PropertyCreate = z.infer<typeof propertyCreateSchema>;
  * PropertyUpdate of crm-properties-v3.json has no `hasUniqueValue` (PropertyCreate: "Once set, this can't be
  * changed"). It is parsed here only so that a PATCH carrying it is refused instead of silently ignored.
  */
-export const propertyUpdateSchema = propertyCreateSchema.omit({ name: true, externalOptions: true }).partial();
+export const propertyUpdateSchema = propertyCreateSchema
+  .omit({ name: true, externalOptions: true })
+  .partial();
 export type PropertyUpdate = z.infer<typeof propertyUpdateSchema>;
 
 /** PropertyUpdate fields that change a property's definition (everything but its options). */
@@ -98,11 +100,15 @@ export const UNIQUE_VALUE_IS_FINAL = (name: string): CrmFailure =>
     `hasUniqueValue of property ${name} cannot be changed after the property is created. To change it, archive the property and create a new one.`,
   );
 export const READ_ONLY_DEFINITION = (name: string, fields: readonly string[]): CrmFailure =>
-  validation(`Property ${name} is HubSpot-defined and its definition is read-only (readOnlyDefinition); ${fields.join(', ')} cannot be changed.`);
+  validation(
+    `Property ${name} is HubSpot-defined and its definition is read-only (readOnlyDefinition); ${fields.join(', ')} cannot be changed.`,
+  );
 
 export function checkName(kind: string, name: string): CrmFailure | undefined {
   if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
-    return validation(`${kind} name must be 1 to ${MAX_NAME_LENGTH} characters long; "${name}" has ${name.length}.`);
+    return validation(
+      `${kind} name must be 1 to ${MAX_NAME_LENGTH} characters long; "${name}" has ${name.length}.`,
+    );
   }
   if (!NAME_RULE.test(name)) {
     return validation(
@@ -118,7 +124,12 @@ function options(input: readonly z.infer<typeof optionInputSchema>[]): Outcome<P
   for (const [i, o] of input.entries()) {
     if (seen.has(o.value)) return failure(validation(`Option value "${o.value}" appears more than once.`));
     seen.add(o.value);
-    const option: PropertyOption = { label: o.label, value: o.value, displayOrder: o.displayOrder ?? i, hidden: o.hidden };
+    const option: PropertyOption = {
+      label: o.label,
+      value: o.value,
+      displayOrder: o.displayOrder ?? i,
+      hidden: o.hidden,
+    };
     if (o.description !== undefined) option.description = o.description;
     out.push(option);
   }
@@ -133,28 +144,51 @@ const BOOL_OPTIONS: PropertyOption[] = [
 function checkPair(type: PropertyDef['type'], fieldType: PropertyDef['fieldType']): CrmFailure | undefined {
   return FIELD_TYPES_BY_TYPE[type].includes(fieldType)
     ? undefined
-    : validation(`fieldType "${fieldType}" is not valid for type "${type}"; use one of: ${FIELD_TYPES_BY_TYPE[type].join(', ')}.`);
+    : validation(
+        `fieldType "${fieldType}" is not valid for type "${type}"; use one of: ${FIELD_TYPES_BY_TYPE[type].join(', ')}.`,
+      );
 }
 
 /** Builds a new custom property from a create request, applying HubSpot's rules. */
-export function newProperty(store: PortalStore, info: TypeInfo, input: PropertyCreate, now: number, defaultGroup: string): Outcome<PropertyDef> {
+export function newProperty(
+  store: PortalStore,
+  info: TypeInfo,
+  input: PropertyCreate,
+  now: number,
+  defaultGroup: string,
+): Outcome<PropertyDef> {
   const nameProblem = checkName('Property', input.name);
   if (nameProblem) return failure(nameProblem);
-  if (input.name.startsWith('hs_')) return failure(validation(`Property names starting with "hs_" are reserved for HubSpot; got "${input.name}".`));
+  if (input.name.startsWith('hs_'))
+    return failure(
+      validation(`Property names starting with "hs_" are reserved for HubSpot; got "${input.name}".`),
+    );
   const pair = checkPair(input.type, input.fieldType);
   if (pair) return failure(pair);
   const existing = store.getProperty(info.type.objectTypeId, input.name);
-  if (existing && !existing.archived) return failure(alreadyExists(`Property named '${input.name}' already exists.`));
+  if (existing && !existing.archived)
+    return failure(alreadyExists(`Property named '${input.name}' already exists.`));
   const groupName = input.groupName ?? defaultGroup;
   const group = store.getGroup(info.type.objectTypeId, groupName);
-  if (!group || group.archived) return failure(validation(`Property group "${groupName}" does not exist on ${info.type.name}.`));
+  if (!group || group.archived)
+    return failure(validation(`Property group "${groupName}" does not exist on ${info.type.name}.`));
   if (input.hasUniqueValue) {
     if (input.type !== 'string' && input.type !== 'number') {
-      return failure(validation(`Only string and number properties can have unique values; "${input.name}" is ${input.type}.`));
+      return failure(
+        validation(
+          `Only string and number properties can have unique values; "${input.name}" is ${input.type}.`,
+        ),
+      );
     }
-    const uniques = store.listProperties(info.type.objectTypeId, false).filter((p) => p.hasUniqueValue).length;
+    const uniques = store
+      .listProperties(info.type.objectTypeId, false)
+      .filter((p) => p.hasUniqueValue).length;
     if (uniques >= MAX_UNIQUE_PROPERTIES) {
-      return failure(validation(`${info.type.name} already has ${MAX_UNIQUE_PROPERTIES} unique-value properties, the most HubSpot allows.`));
+      return failure(
+        validation(
+          `${info.type.name} already has ${MAX_UNIQUE_PROPERTIES} unique-value properties, the most HubSpot allows.`,
+        ),
+      );
     }
   }
   let opts: PropertyOption[] = [];
@@ -164,13 +198,16 @@ export function newProperty(store: PortalStore, info: TypeInfo, input: PropertyC
   }
   if (input.options && input.options.length > 0) {
     if (input.type !== 'enumeration' && input.type !== 'bool') {
-      return failure(validation(`Options are only valid for enumeration properties; "${input.name}" is ${input.type}.`));
+      return failure(
+        validation(`Options are only valid for enumeration properties; "${input.name}" is ${input.type}.`),
+      );
     }
     const parsed = options(input.options);
     if (!parsed.ok) return parsed;
     opts = parsed.value;
   }
-  if (input.type === 'enumeration' && opts.length === 0 && !input.externalOptions) return failure(ENUMERATION_NEEDS_OPTIONS(input.name));
+  if (input.type === 'enumeration' && opts.length === 0 && !input.externalOptions)
+    return failure(ENUMERATION_NEEDS_OPTIONS(input.name));
   const def: PropertyDef = {
     name: input.name,
     label: input.label,
@@ -200,7 +237,13 @@ export function newProperty(store: PortalStore, info: TypeInfo, input: PropertyC
   return success(def);
 }
 
-export function updatedProperty(store: PortalStore, info: TypeInfo, def: PropertyDef, input: PropertyUpdate, now: number): Outcome<PropertyDef> {
+export function updatedProperty(
+  store: PortalStore,
+  info: TypeInfo,
+  def: PropertyDef,
+  input: PropertyUpdate,
+  now: number,
+): Outcome<PropertyDef> {
   if (input.hasUniqueValue !== undefined) return failure(UNIQUE_VALUE_IS_FINAL(def.name));
   if (def.readOnlyDefinition) {
     // Strict: any definition field in the body is refused, even one equal to the current value.
@@ -217,7 +260,8 @@ export function updatedProperty(store: PortalStore, info: TypeInfo, def: Propert
   }
   if (input.groupName !== undefined) {
     const group = store.getGroup(info.type.objectTypeId, input.groupName);
-    if (!group || group.archived) return failure(validation(`Property group "${input.groupName}" does not exist on ${info.type.name}.`));
+    if (!group || group.archived)
+      return failure(validation(`Property group "${input.groupName}" does not exist on ${info.type.name}.`));
   }
   const next: PropertyDef = { ...def, type, fieldType, updatedAt: now };
   if (input.label !== undefined) next.label = input.label;
@@ -230,14 +274,16 @@ export function updatedProperty(store: PortalStore, info: TypeInfo, def: Propert
   if (input.textDisplayHint !== undefined) next.textDisplayHint = input.textDisplayHint;
   if (input.showCurrencySymbol !== undefined) next.showCurrencySymbol = input.showCurrencySymbol;
   if (input.options !== undefined) {
-    if (type !== 'enumeration' && type !== 'bool') return failure(validation(`Options are only valid for enumeration properties.`));
+    if (type !== 'enumeration' && type !== 'bool')
+      return failure(validation(`Options are only valid for enumeration properties.`));
     const parsed = options(input.options);
     if (!parsed.ok) return parsed;
     next.options = parsed.value;
   }
   if (type === 'bool' && next.options.length === 0) next.options = BOOL_OPTIONS;
   if (type !== def.type && type !== 'enumeration' && type !== 'bool') next.options = [];
-  if (type === 'enumeration' && next.options.length === 0 && !def.externalOptions) return failure(ENUMERATION_NEEDS_OPTIONS(def.name));
+  if (type === 'enumeration' && next.options.length === 0 && !def.externalOptions)
+    return failure(ENUMERATION_NEEDS_OPTIONS(def.name));
   return success(next);
 }
 
@@ -286,7 +332,11 @@ export function defaultGroupOf(info: TypeInfo): string {
 }
 
 /** Custom object types' definitions need `crm.schemas.custom.*`; standard objects' scopes are not checked. */
-export function requireSchemaScope(caller: CallerContext, info: TypeInfo | undefined, access: 'read' | 'write'): CrmFailure | undefined {
+export function requireSchemaScope(
+  caller: CallerContext,
+  info: TypeInfo | undefined,
+  access: 'read' | 'write',
+): CrmFailure | undefined {
   if (info?.type.standard) return undefined;
   const scope = `crm.schemas.custom.${access}`;
   return caller.scopes.has(scope) ? undefined : { kind: 'missing_scopes', requiredScopes: [scope] };

@@ -20,7 +20,10 @@ import type { PortalStore } from './store.js';
 import { checkEmail, checkValue } from './values.js';
 
 /** Incoming values: HubSpot documents strings, and also accepts JSON numbers, booleans and null. */
-export const propertyValuesSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+export const propertyValuesSchema = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.null()]),
+);
 export type PropertyValuesInput = z.infer<typeof propertyValuesSchema>;
 
 export interface PublicObject {
@@ -37,7 +40,11 @@ export interface PublicObject {
  * The properties a read returns: the type's defaults when none are asked for; otherwise the ones asked for
  * that exist, plus those HubSpot always returns. Unknown names are ignored, as HubSpot does.
  */
-export function propertiesToShow(info: TypeInfo, props: ReadonlyMap<string, PropertyDef>, requested: readonly string[]): string[] {
+export function propertiesToShow(
+  info: TypeInfo,
+  props: ReadonlyMap<string, PropertyDef>,
+  requested: readonly string[],
+): string[] {
   if (requested.length === 0) return [...info.defaultProperties];
   const names = new Set<string>(info.alwaysProperties);
   for (const name of requested) if (props.has(name)) names.add(name);
@@ -130,7 +137,11 @@ export class RecordWriter {
         return failure(
           validation(
             'Property values were not valid',
-            missing.map((name) => ({ name, error: 'REQUIRED_PROPERTY', message: `Property "${name}" is required` })),
+            missing.map((name) => ({
+              name,
+              error: 'REQUIRED_PROPERTY',
+              message: `Property "${name}" is required`,
+            })),
           ),
         );
       }
@@ -139,7 +150,10 @@ export class RecordWriter {
     return clash ? failure(clash) : success(values);
   }
 
-  private checkUnique(values: Record<string, string>, ownId: number | undefined): ReturnType<typeof conflict> | undefined {
+  private checkUnique(
+    values: Record<string, string>,
+    ownId: number | undefined,
+  ): ReturnType<typeof conflict> | undefined {
     const keys: string[] = [];
     for (const name of this.unique) {
       const value = values[name];
@@ -151,8 +165,13 @@ export class RecordWriter {
         const existingId = holder ?? claimedBy;
         // In a batch that is undone as a whole, a record written by an earlier input will not exist: naming
         // its id would send the client looking for a record that never was.
-        if (existingId === 'pending' || (this.atomic && typeof existingId === 'number' && this.insertedIds.includes(existingId))) {
-          return conflict(`Duplicate value for ${name} in batch input: "${value}". Unique values must be unique within a batch.`);
+        if (
+          existingId === 'pending' ||
+          (this.atomic && typeof existingId === 'number' && this.insertedIds.includes(existingId))
+        ) {
+          return conflict(
+            `Duplicate value for ${name} in batch input: "${value}". Unique values must be unique within a batch.`,
+          );
         }
         if (this.info.type.objectTypeId === '0-1' && name === 'email') {
           return conflict(`Contact already exists. Existing ID: ${String(existingId)}`);
@@ -188,7 +207,14 @@ export class RecordWriter {
     if (this.info.type.objectTypeId === DEALS.objectTypeId) properties.pipeline ??= 'default';
     // createdAt follows an explicitly written create date (imports set it), as HubSpot's does.
     const createdAt = Date.parse(properties[this.info.createdateProperty] ?? at);
-    const record: CrmRecord = { id, properties, createdAt, updatedAt: this.now, archived: false, archivedAt: null };
+    const record: CrmRecord = {
+      id,
+      properties,
+      createdAt,
+      updatedAt: this.now,
+      archived: false,
+      archivedAt: null,
+    };
     this.store.insertObject(this.info.type.objectTypeId, record);
     this.insertedIds.push(id);
     this.syncUnique(record);
@@ -209,7 +235,12 @@ export class RecordWriter {
   private syncUnique(record: CrmRecord): void {
     for (const name of this.unique) {
       const value = record.properties[name];
-      this.store.setUniqueValue(this.info.type.objectTypeId, name, value === undefined ? undefined : this.uniqueKey(name, value), record.id);
+      this.store.setUniqueValue(
+        this.info.type.objectTypeId,
+        name,
+        value === undefined ? undefined : this.uniqueKey(name, value),
+        record.id,
+      );
     }
   }
 
@@ -225,13 +256,16 @@ export class RecordWriter {
     let numericId: number | undefined;
     if (idProperty && idProperty !== 'hs_object_id') {
       if (!this.unique.has(idProperty)) {
-        return failure(validation(`${idProperty} is not a unique identifier property of ${this.info.type.name}.`));
+        return failure(
+          validation(`${idProperty} is not a unique identifier property of ${this.info.type.name}.`),
+        );
       }
       numericId = this.holderOf(idProperty, id);
     } else {
       numericId = parseId(id);
     }
-    const record = numericId === undefined ? undefined : this.store.getObject(this.info.type.objectTypeId, numericId);
+    const record =
+      numericId === undefined ? undefined : this.store.getObject(this.info.type.objectTypeId, numericId);
     if (!record || (record.archived && !includeArchived)) return objectNotFound(id);
     return success(record);
   }

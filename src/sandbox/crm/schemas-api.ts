@@ -25,8 +25,19 @@ import {
 } from './model.js';
 import { findType, typeInfo } from './object-types.js';
 import { propertyFromSeed } from './portal.js';
-import { checkName, newProperty, propertyCreateSchema, publicProperty, requireSchemaScope } from './property-defs.js';
-import { CUSTOM_OBJECT_PROPERTIES, FIRST_CUSTOM_OBJECT_TYPE_NUMBER, FIRST_USER_DEFINED_TYPE_ID, STANDARD_OBJECTS } from './standard.js';
+import {
+  checkName,
+  newProperty,
+  propertyCreateSchema,
+  publicProperty,
+  requireSchemaScope,
+} from './property-defs.js';
+import {
+  CUSTOM_OBJECT_PROPERTIES,
+  FIRST_CUSTOM_OBJECT_TYPE_NUMBER,
+  FIRST_USER_DEFINED_TYPE_ID,
+  STANDARD_OBJECTS,
+} from './standard.js';
 import { PortalStore } from './store.js';
 
 const labelsSchema = z.object({ singular: z.string().min(1), plural: z.string().min(1) });
@@ -56,7 +67,11 @@ const schemaPatchSchema = z.object({
   allowsSensitiveProperties: z.boolean().optional(),
 });
 
-const associationEggSchema = z.object({ fromObjectTypeId: z.string(), toObjectTypeId: z.string(), name: z.string().optional() });
+const associationEggSchema = z.object({
+  fromObjectTypeId: z.string(),
+  toObjectTypeId: z.string(),
+  name: z.string().optional(),
+});
 
 export const CUSTOM_OBJECTS_ENTERPRISE_ONLY = (c: CallerContext): CrmFailure => ({
   kind: 'tier_forbidden',
@@ -76,7 +91,9 @@ function definition(type: ObjectType, assoc: AssociationType): Record<string, un
 
 /** The schema's own associations: the definitions that start at it. */
 function schemaAssociations(store: PortalStore, type: ObjectType): AssociationType[] {
-  return store.allAssociationTypes().filter((t) => t.fromType === type.objectTypeId && t.category === 'USER_DEFINED' && t.label === null);
+  return store
+    .allAssociationTypes()
+    .filter((t) => t.fromType === type.objectTypeId && t.category === 'USER_DEFINED' && t.label === null);
 }
 
 function typeDefinition(store: PortalStore, type: ObjectType): Record<string, unknown> {
@@ -95,7 +112,8 @@ function typeDefinition(store: PortalStore, type: ObjectType): Record<string, un
     createdAt: new Date(type.createdAt).toISOString(),
     updatedAt: new Date(type.updatedAt).toISOString(),
   };
-  if (type.def.primaryDisplayProperty !== undefined) out.primaryDisplayProperty = type.def.primaryDisplayProperty;
+  if (type.def.primaryDisplayProperty !== undefined)
+    out.primaryDisplayProperty = type.def.primaryDisplayProperty;
   if (type.def.description !== undefined) out.description = type.def.description;
   return out;
 }
@@ -109,7 +127,13 @@ function fullSchema(store: PortalStore, type: ObjectType): Record<string, unknow
 }
 
 /** Creates the association definition pair between two types and returns the forward one. */
-function defineAssociation(store: PortalStore, from: ObjectType, to: ObjectType, name: string | undefined, now: number): AssociationType {
+function defineAssociation(
+  store: PortalStore,
+  from: ObjectType,
+  to: ObjectType,
+  name: string | undefined,
+  now: number,
+): AssociationType {
   const forwardId = store.nextValue('association_type', FIRST_USER_DEFINED_TYPE_ID);
   const inverseId = store.nextValue('association_type', FIRST_USER_DEFINED_TYPE_ID);
   const forward: AssociationType = {
@@ -143,7 +167,9 @@ function checkDisplayProperties(def: ObjectTypeDef, names: ReadonlySet<string>):
     ...(def.primaryDisplayProperty === undefined ? [] : [def.primaryDisplayProperty]),
   ];
   const unknown = listed.filter((n) => !names.has(n));
-  return unknown.length > 0 ? validation(`Properties named in the schema do not exist: ${[...new Set(unknown)].join(', ')}.`) : undefined;
+  return unknown.length > 0
+    ? validation(`Properties named in the schema do not exist: ${[...new Set(unknown)].join(', ')}.`)
+    : undefined;
 }
 
 function customType(store: PortalStore, raw: string, includeArchived = false): Outcome<ObjectType> {
@@ -257,13 +283,22 @@ function schemaRoutes(router: Router, deps: CrmDeps, base: string): void {
     if (!type.ok) return sendFailure(res, type.error);
     if (purge) {
       // archived=true is HubSpot's hard delete of an already archived schema (frees its name).
-      if (!type.value.archived) return sendFailure(res, validation(`Object type ${type.value.objectTypeId} must be archived before it is purged.`));
+      if (!type.value.archived)
+        return sendFailure(
+          res,
+          validation(`Object type ${type.value.objectTypeId} must be archived before it is purged.`),
+        );
       inTransaction(deps.db, () => store.purgeObjectType(type.value.objectTypeId));
       return void res.status(204).end();
     }
     const records = store.countObjects(type.value.objectTypeId);
     if (records > 0) {
-      return sendFailure(res, validation(`Object type ${type.value.objectTypeId} still has ${records} records; delete them before the schema.`));
+      return sendFailure(
+        res,
+        validation(
+          `Object type ${type.value.objectTypeId} still has ${records} records; delete them before the schema.`,
+        ),
+      );
     }
     store.archiveObjectType(type.value.objectTypeId, deps.now());
     res.status(204).end();
@@ -278,15 +313,31 @@ function schemaRoutes(router: Router, deps: CrmDeps, base: string): void {
     if (!type.ok) return sendFailure(res, type.error);
     const from = findType(store, input.value.fromObjectTypeId);
     const to = findType(store, input.value.toObjectTypeId);
-    if (!from || !to) return sendFailure(res, validation('fromObjectTypeId and toObjectTypeId must name existing object types.'));
+    if (!from || !to)
+      return sendFailure(
+        res,
+        validation('fromObjectTypeId and toObjectTypeId must name existing object types.'),
+      );
     if (from.objectTypeId !== type.value.objectTypeId) {
-      return sendFailure(res, validation(`fromObjectTypeId must be ${type.value.objectTypeId}, the schema in the path.`));
+      return sendFailure(
+        res,
+        validation(`fromObjectTypeId must be ${type.value.objectTypeId}, the schema in the path.`),
+      );
     }
     if (input.value.name !== undefined && !/^[a-z0-9_]+$/i.test(input.value.name)) {
-      return sendFailure(res, validation('Association name may contain only letters, digits and underscores.'));
+      return sendFailure(
+        res,
+        validation('Association name may contain only letters, digits and underscores.'),
+      );
     }
-    const existing = schemaAssociations(store, from).find((a) => a.toType === to.objectTypeId && (input.value.name === undefined || a.name === input.value.name));
-    if (existing && input.value.name === undefined) return sendFailure(res, alreadyExists(`An association from ${from.objectTypeId} to ${to.objectTypeId} already exists.`));
+    const existing = schemaAssociations(store, from).find(
+      (a) => a.toType === to.objectTypeId && (input.value.name === undefined || a.name === input.value.name),
+    );
+    if (existing && input.value.name === undefined)
+      return sendFailure(
+        res,
+        alreadyExists(`An association from ${from.objectTypeId} to ${to.objectTypeId} already exists.`),
+      );
     const now = deps.now();
     const created = inTransaction(deps.db, () => defineAssociation(store, from, to, input.value.name, now));
     res.status(201).json(definition(type.value, created));
@@ -299,8 +350,15 @@ function schemaRoutes(router: Router, deps: CrmDeps, base: string): void {
     if (!type.ok) return sendFailure(res, type.error);
     const id = Number(req.params.associationIdentifier);
     const assoc = store.associationType(id);
-    if (!assoc || assoc.category !== 'USER_DEFINED' || (assoc.fromType !== type.value.objectTypeId && assoc.toType !== type.value.objectTypeId)) {
-      return sendFailure(res, notFound(`Unable to find association ${String(req.params.associationIdentifier)}`));
+    if (
+      !assoc ||
+      assoc.category !== 'USER_DEFINED' ||
+      (assoc.fromType !== type.value.objectTypeId && assoc.toType !== type.value.objectTypeId)
+    ) {
+      return sendFailure(
+        res,
+        notFound(`Unable to find association ${String(req.params.associationIdentifier)}`),
+      );
     }
     inTransaction(deps.db, () => {
       store.deleteAssociationType(assoc.inverseTypeId);
@@ -310,7 +368,10 @@ function schemaRoutes(router: Router, deps: CrmDeps, base: string): void {
   });
 }
 
-function definedOnly(labels: { singular?: string | undefined; plural?: string | undefined }): Partial<{ singular: string; plural: string }> {
+function definedOnly(labels: {
+  singular?: string | undefined;
+  plural?: string | undefined;
+}): Partial<{ singular: string; plural: string }> {
   const out: Partial<{ singular: string; plural: string }> = {};
   if (labels.singular !== undefined) out.singular = labels.singular;
   if (labels.plural !== undefined) out.plural = labels.plural;
@@ -333,20 +394,28 @@ function inTransactionOutcome<T>(store: PortalStore, fn: () => Outcome<T>): Outc
   return result;
 }
 
-function createSchema(store: PortalStore, input: z.infer<typeof schemaCreateSchema>, now: number): Outcome<ObjectType> {
+function createSchema(
+  store: PortalStore,
+  input: z.infer<typeof schemaCreateSchema>,
+  now: number,
+): Outcome<ObjectType> {
   const nameProblem = checkName('Object', input.name);
   if (nameProblem) return failure(nameProblem);
   if (STANDARD_OBJECTS.some((o) => o.name === input.name || o.singular === input.name)) {
     return failure(validation(`"${input.name}" is the name of a HubSpot standard object.`));
   }
-  if (store.findObjectTypeByName(input.name)) return failure(alreadyExists(`Object type with name ${input.name} already exists.`));
+  if (store.findObjectTypeByName(input.name))
+    return failure(alreadyExists(`Object type with name ${input.name} already exists.`));
   const live = store.listObjectTypes().filter((t) => !t.standard && !t.archived).length;
   if (live >= ENTERPRISE_CUSTOM_OBJECT_LIMIT) {
-    return failure(validation(`This portal already has ${live} custom object types, the limit of its subscription.`));
+    return failure(
+      validation(`This portal already has ${live} custom object types, the limit of its subscription.`),
+    );
   }
   const names = new Set<string>(CUSTOM_OBJECT_PROPERTIES.map((p) => p.name));
   for (const p of input.properties) {
-    if (names.has(p.name)) return failure(validation(`Property ${p.name} appears more than once or is reserved.`));
+    if (names.has(p.name))
+      return failure(validation(`Property ${p.name} appears more than once or is reserved.`));
     names.add(p.name);
   }
   const def: ObjectTypeDef = {
@@ -380,8 +449,14 @@ function createSchema(store: PortalStore, input: z.infer<typeof schemaCreateSche
   };
   store.insertObjectType(type);
   const group = `${input.name}_information`;
-  store.upsertGroup(type.objectTypeId, { name: group, label: `${input.labels.singular} information`, displayOrder: 0 });
-  CUSTOM_OBJECT_PROPERTIES.forEach((seed, i) => store.putProperty(type.objectTypeId, propertyFromSeed(seed, group, i, now, true)));
+  store.upsertGroup(type.objectTypeId, {
+    name: group,
+    label: `${input.labels.singular} information`,
+    displayOrder: 0,
+  });
+  CUSTOM_OBJECT_PROPERTIES.forEach((seed, i) =>
+    store.putProperty(type.objectTypeId, propertyFromSeed(seed, group, i, now, true)),
+  );
   const info = typeInfo(type);
   for (const p of input.properties) {
     const prop = newProperty(store, info, p, now, group);
@@ -391,4 +466,3 @@ function createSchema(store: PortalStore, input: z.infer<typeof schemaCreateSche
   for (const other of associated) defineAssociation(store, type, other, undefined, now);
   return success(type);
 }
-

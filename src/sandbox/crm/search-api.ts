@@ -10,7 +10,16 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { caller } from '../context.js';
 import { parseBody, sendFailure } from './http.js';
-import { failure, SEARCH_PAGE_LIMIT, SEARCH_RESULT_LIMIT, success, validation, type CrmRecord, type Outcome, type PropertyDef } from './model.js';
+import {
+  failure,
+  SEARCH_PAGE_LIMIT,
+  SEARCH_RESULT_LIMIT,
+  success,
+  validation,
+  type CrmRecord,
+  type Outcome,
+  type PropertyDef,
+} from './model.js';
 import { findType, requireObjectScope, resolveType, type TypeInfo } from './object-types.js';
 import type { CrmDeps } from './objects-api.js';
 import { propertiesToShow, toPublic } from './records.js';
@@ -46,7 +55,13 @@ const filterSchema = z.object({
 type Filter = z.infer<typeof filterSchema>;
 
 const sortSchema = z.union([
-  z.string().transform((s) => (s.startsWith('-') ? { propertyName: s.slice(1), direction: 'DESCENDING' as const } : { propertyName: s, direction: 'ASCENDING' as const })),
+  z
+    .string()
+    .transform((s) =>
+      s.startsWith('-')
+        ? { propertyName: s.slice(1), direction: 'DESCENDING' as const }
+        : { propertyName: s, direction: 'ASCENDING' as const },
+    ),
   z.object({ propertyName: z.string(), direction: z.enum(['ASCENDING', 'DESCENDING']).default('ASCENDING') }),
 ]);
 
@@ -66,33 +81,60 @@ export const SEARCH_QUERY_MAX_CHARS = 3000;
 type Predicate = (record: CrmRecord) => boolean;
 
 function tokens(value: string): string[] {
-  return value.toLowerCase().split(/[^\p{L}\p{N}@._-]+/u).filter((t) => t.length > 0);
+  return value
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}@._-]+/u)
+    .filter((t) => t.length > 0);
 }
 
 function globMatch(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.toLowerCase().split('*').map((p) => p.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .toLowerCase()
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(text);
 }
 
-function compile(store: PortalStore, info: TypeInfo, props: ReadonlyMap<string, PropertyDef>, f: Filter): Outcome<Predicate> {
+function compile(
+  store: PortalStore,
+  info: TypeInfo,
+  props: ReadonlyMap<string, PropertyDef>,
+  f: Filter,
+): Outcome<Predicate> {
   const needValue = (): Outcome<string> =>
-    f.value === undefined ? failure(validation(`Filter on ${f.propertyName} with operator ${f.operator} needs a value.`)) : success(f.value);
+    f.value === undefined
+      ? failure(validation(`Filter on ${f.propertyName} with operator ${f.operator} needs a value.`))
+      : success(f.value);
 
   if (f.propertyName.startsWith('associations.')) {
     const other = findType(store, f.propertyName.slice('associations.'.length));
-    if (!other) return failure({ kind: 'unknown_object_type', objectType: f.propertyName.slice('associations.'.length) });
+    if (!other)
+      return failure({
+        kind: 'unknown_object_type',
+        objectType: f.propertyName.slice('associations.'.length),
+      });
     // "Searching through associations is not supported for custom objects" (guide, Search through associations).
     if (!info.type.standard || !other.standard) {
-      return failure(validation(`Searching through associations is not supported for custom objects (${f.propertyName} on ${info.type.name}).`));
+      return failure(
+        validation(
+          `Searching through associations is not supported for custom objects (${f.propertyName} on ${info.type.name}).`,
+        ),
+      );
     }
     if (f.operator !== 'EQ' && f.operator !== 'IN') {
-      return failure(validation(`Operator ${f.operator} is not supported for ${f.propertyName}; use EQ or IN.`));
+      return failure(
+        validation(`Operator ${f.operator} is not supported for ${f.propertyName}; use EQ or IN.`),
+      );
     }
     const wanted = f.operator === 'EQ' ? [f.value ?? ''] : (f.values ?? []);
     const ids = new Set<number>();
     for (const v of wanted) {
       if (!/^\d+$/.test(v)) continue;
-      for (const id of store.idsAssociatedWith(info.type.objectTypeId, other.objectTypeId, Number(v))) ids.add(id);
+      for (const id of store.idsAssociatedWith(info.type.objectTypeId, other.objectTypeId, Number(v)))
+        ids.add(id);
     }
     return success((r) => ids.has(r.id));
   }
@@ -146,7 +188,9 @@ function compile(store: PortalStore, info: TypeInfo, props: ReadonlyMap<string, 
     }
     case 'BETWEEN': {
       if (f.value === undefined || f.highValue === undefined) {
-        return failure(validation(`Filter on ${f.propertyName} with operator BETWEEN needs value and highValue.`));
+        return failure(
+          validation(`Filter on ${f.propertyName} with operator BETWEEN needs value and highValue.`),
+        );
       }
       const low = cmp(f.value);
       const high = cmp(f.highValue);
@@ -159,18 +203,25 @@ function compile(store: PortalStore, info: TypeInfo, props: ReadonlyMap<string, 
     }
     case 'IN':
     case 'NOT_IN': {
-      if (!f.values) return failure(validation(`Filter on ${f.propertyName} with operator ${op} needs values.`));
+      if (!f.values)
+        return failure(validation(`Filter on ${f.propertyName} with operator ${op} needs values.`));
       // "When searching a string property with this operator, values must be lowercase." HubSpot then
       // finds nothing for a mixed-case value; the sandbox refuses it, so that the mistake shows.
       const upper = def?.type === 'string' ? f.values.find((v) => v !== v.toLowerCase()) : undefined;
       if (upper !== undefined) {
-        return failure(validation(`Filter on ${f.propertyName} with operator ${op}: values of a string property must be lowercase, got "${upper}".`));
+        return failure(
+          validation(
+            `Filter on ${f.propertyName} with operator ${op}: values of a string property must be lowercase, got "${upper}".`,
+          ),
+        );
       }
       const set = new Set(f.values.map(cmp));
       const isIn = (r: CrmRecord): boolean => {
         const s = value(r);
         if (s === undefined) return false;
-        return def?.fieldType === 'checkbox' ? s.split(';').some((part) => set.has(stored(part))) : set.has(stored(s));
+        return def?.fieldType === 'checkbox'
+          ? s.split(';').some((part) => set.has(stored(part)))
+          : set.has(stored(s));
       };
       return success(op === 'IN' ? isIn : (r) => !isIn(r));
     }
@@ -191,7 +242,10 @@ function compile(store: PortalStore, info: TypeInfo, props: ReadonlyMap<string, 
 
 function queryPredicate(info: TypeInfo, query: string): Predicate {
   const terms = tokens(query);
-  const fields = info.type.def.searchableProperties.length > 0 ? info.type.def.searchableProperties : info.defaultProperties;
+  const fields =
+    info.type.def.searchableProperties.length > 0
+      ? info.type.def.searchableProperties
+      : info.defaultProperties;
   return (r) => {
     const words = fields.flatMap((name) => tokens(r.properties[name] ?? ''));
     return terms.every((term) => words.some((w) => w.startsWith(term)));
@@ -215,19 +269,35 @@ export function searchRouter(deps: CrmDeps): Router {
       return sendFailure(res, validation(`limit must be from 1 to ${SEARCH_PAGE_LIMIT}, got ${body.limit}`));
     }
     if (body.query !== undefined && body.query.length > SEARCH_QUERY_MAX_CHARS) {
-      return sendFailure(res, validation(`query must be at most ${SEARCH_QUERY_MAX_CHARS} characters, got ${body.query.length}`));
+      return sendFailure(
+        res,
+        validation(`query must be at most ${SEARCH_QUERY_MAX_CHARS} characters, got ${body.query.length}`),
+      );
     }
     // "You can only use one sorting rule in a search request" (guide, Sort search results).
-    if (body.sorts.length > 1) return sendFailure(res, validation(`Only one sorting rule is allowed in a search, got ${body.sorts.length}.`));
+    if (body.sorts.length > 1)
+      return sendFailure(
+        res,
+        validation(`Only one sorting rule is allowed in a search, got ${body.sorts.length}.`),
+      );
     const offset = body.after === undefined || body.after === '' ? 0 : Number(body.after);
-    if (!Number.isInteger(offset) || offset < 0) return sendFailure(res, validation(`after must be a paging cursor, got ${body.after ?? ''}`));
+    if (!Number.isInteger(offset) || offset < 0)
+      return sendFailure(res, validation(`after must be a paging cursor, got ${body.after ?? ''}`));
     if (offset + body.limit > SEARCH_RESULT_LIMIT) {
-      return sendFailure(res, validation(`Search returns at most ${SEARCH_RESULT_LIMIT} results; after + limit = ${offset + body.limit}.`));
+      return sendFailure(
+        res,
+        validation(
+          `Search returns at most ${SEARCH_RESULT_LIMIT} results; after + limit = ${offset + body.limit}.`,
+        ),
+      );
     }
     const groups = body.filterGroups;
     const filterCount = groups.reduce((n, g) => n + g.filters.length, 0);
     if (groups.length > 5 || groups.some((g) => g.filters.length > 6) || filterCount > 18) {
-      return sendFailure(res, validation('Too many filters: at most 5 filterGroups, 6 filters in a group and 18 filters in all.'));
+      return sendFailure(
+        res,
+        validation('Too many filters: at most 5 filterGroups, 6 filters in a group and 18 filters in all.'),
+      );
     }
     const props = store.propertyMap(info.type.objectTypeId);
     const compiled: Predicate[][] = [];
@@ -241,7 +311,13 @@ export function searchRouter(deps: CrmDeps): Router {
       compiled.push(preds);
     }
     const textMatch = body.query ? queryPredicate(info, body.query) : undefined;
-    const indexed = searchVisible(deps.db, store.portalId, info.type.objectTypeId, store.allLiveObjects(info.type.objectTypeId), deps.now());
+    const indexed = searchVisible(
+      deps.db,
+      store.portalId,
+      info.type.objectTypeId,
+      store.allLiveObjects(info.type.objectTypeId),
+      deps.now(),
+    );
     let matches = indexed
       .filter((r) => compiled.length === 0 || compiled.some((preds) => preds.every((p) => p(r))))
       .filter((r) => !textMatch || textMatch(r));
@@ -259,7 +335,10 @@ export function searchRouter(deps: CrmDeps): Router {
     }
     const show = propertiesToShow(info, props, body.properties);
     const page = matches.slice(offset, offset + body.limit);
-    const out: Record<string, unknown> = { total: matches.length, results: page.map((r) => toPublic(r, show)) };
+    const out: Record<string, unknown> = {
+      total: matches.length,
+      results: page.map((r) => toPublic(r, show)),
+    };
     const next = offset + body.limit;
     if (next < matches.length && next < SEARCH_RESULT_LIMIT) out.paging = { next: { after: String(next) } };
     res.json(out);

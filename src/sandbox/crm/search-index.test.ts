@@ -5,7 +5,13 @@
  */
 import { openSandboxDb } from '../db.js';
 import type { CrmRecord } from './model.js';
-import { MAX_SEARCH_LAG_MS, noteWrite, rememberedWrites, searchVisible, setSearchLag } from './search-index.js';
+import {
+  MAX_SEARCH_LAG_MS,
+  noteWrite,
+  rememberedWrites,
+  searchVisible,
+  setSearchLag,
+} from './search-index.js';
 
 const rec = (id: number, stage: string, at: number): CrmRecord => ({
   id,

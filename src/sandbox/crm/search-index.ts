@@ -67,7 +67,9 @@ function state(db: SandboxDb): IndexState {
 
 function checkLag(ms: number): void {
   if (!Number.isInteger(ms) || ms < 0 || ms > MAX_SEARCH_LAG_MS) {
-    throw new RangeError(`sandbox: the search index lag must be an integer from 0 to ${MAX_SEARCH_LAG_MS} ms, got ${ms}`);
+    throw new RangeError(
+      `sandbox: the search index lag must be an integer from 0 to ${MAX_SEARCH_LAG_MS} ms, got ${ms}`,
+    );
   }
 }
 
@@ -95,7 +97,14 @@ export function searchLag(db: SandboxDb, portalId: number): number {
 }
 
 /** Called by the store for every record write, with the record as it was before (null: absent or archived). */
-export function noteWrite(db: SandboxDb, portalId: number, objectTypeId: string, id: number, before: CrmRecord | null, at: number): void {
+export function noteWrite(
+  db: SandboxDb,
+  portalId: number,
+  objectTypeId: string,
+  id: number,
+  before: CrmRecord | null,
+  at: number,
+): void {
   const key = `${portalId}/${objectTypeId}`;
   const s = state(db);
   let byId = s.writes.get(key);
@@ -126,7 +135,13 @@ export function indexPortalNow(db: SandboxDb, portalId: number): void {
  * The records of a type as the search index shows them at `now` (ordered by id): `live` is the type's
  * current live records.
  */
-export function searchVisible(db: SandboxDb, portalId: number, objectTypeId: string, live: CrmRecord[], now: number): CrmRecord[] {
+export function searchVisible(
+  db: SandboxDb,
+  portalId: number,
+  objectTypeId: string,
+  live: CrmRecord[],
+  now: number,
+): CrmRecord[] {
   const byId = state(db).writes.get(`${portalId}/${objectTypeId}`);
   if (!byId || byId.size === 0) return live;
   sweep(byId, now);

@@ -127,16 +127,19 @@ export class PortalStore {
   }
 
   listObjectTypes(): ObjectType[] {
-    return stmt(this.db, 'SELECT * FROM crm_object_types WHERE portal_id = ? ORDER BY created_at, object_type_id')
+    return stmt(
+      this.db,
+      'SELECT * FROM crm_object_types WHERE portal_id = ? ORDER BY created_at, object_type_id',
+    )
       .all(this.portalId)
       .map((r) => this.toObjectType(r));
   }
 
   getObjectType(objectTypeId: string): ObjectType | undefined {
-    const row = stmt(this.db, 'SELECT * FROM crm_object_types WHERE portal_id = ? AND object_type_id = ?').get(
-      this.portalId,
-      objectTypeId,
-    );
+    const row = stmt(
+      this.db,
+      'SELECT * FROM crm_object_types WHERE portal_id = ? AND object_type_id = ?',
+    ).get(this.portalId, objectTypeId);
     return row ? this.toObjectType(row) : undefined;
   }
 
@@ -168,66 +171,84 @@ export class PortalStore {
   }
 
   updateObjectType(objectTypeId: string, def: ObjectTypeDef, updatedAt: number): void {
-    stmt(this.db, 'UPDATE crm_object_types SET definition = ?, updated_at = ? WHERE portal_id = ? AND object_type_id = ?').run(
-      JSON.stringify(def),
-      updatedAt,
-      this.portalId,
-      objectTypeId,
-    );
+    stmt(
+      this.db,
+      'UPDATE crm_object_types SET definition = ?, updated_at = ? WHERE portal_id = ? AND object_type_id = ?',
+    ).run(JSON.stringify(def), updatedAt, this.portalId, objectTypeId);
   }
 
   archiveObjectType(objectTypeId: string, at: number): void {
-    stmt(this.db, 'UPDATE crm_object_types SET archived = 1, updated_at = ? WHERE portal_id = ? AND object_type_id = ?').run(
-      at,
-      this.portalId,
-      objectTypeId,
-    );
+    stmt(
+      this.db,
+      'UPDATE crm_object_types SET archived = 1, updated_at = ? WHERE portal_id = ? AND object_type_id = ?',
+    ).run(at, this.portalId, objectTypeId);
   }
 
   /** Hard delete of an archived type (HubSpot's purge), so that its name can be used again. */
   purgeObjectType(objectTypeId: string): void {
     for (const table of ['crm_objects', 'crm_properties', 'crm_property_groups', 'crm_unique_values']) {
-      stmt(this.db, `DELETE FROM ${table} WHERE portal_id = ? AND object_type_id = ?`).run(this.portalId, objectTypeId);
+      stmt(this.db, `DELETE FROM ${table} WHERE portal_id = ? AND object_type_id = ?`).run(
+        this.portalId,
+        objectTypeId,
+      );
     }
     stmt(this.db, 'DELETE FROM crm_associations WHERE portal_id = ? AND (from_type = ? OR to_type = ?)').run(
       this.portalId,
       objectTypeId,
       objectTypeId,
     );
-    stmt(this.db, 'DELETE FROM crm_association_types WHERE portal_id = ? AND (from_type = ? OR to_type = ?)').run(
+    stmt(
+      this.db,
+      'DELETE FROM crm_association_types WHERE portal_id = ? AND (from_type = ? OR to_type = ?)',
+    ).run(this.portalId, objectTypeId, objectTypeId);
+    stmt(this.db, 'DELETE FROM crm_object_types WHERE portal_id = ? AND object_type_id = ?').run(
       this.portalId,
       objectTypeId,
-      objectTypeId,
     );
-    stmt(this.db, 'DELETE FROM crm_object_types WHERE portal_id = ? AND object_type_id = ?').run(this.portalId, objectTypeId);
   }
 
   countObjects(objectTypeId: string): number {
-    const row = stmt(this.db, 'SELECT COUNT(*) AS n FROM crm_objects WHERE portal_id = ? AND object_type_id = ? AND archived = 0').get(
-      this.portalId,
-      objectTypeId,
-    );
+    const row = stmt(
+      this.db,
+      'SELECT COUNT(*) AS n FROM crm_objects WHERE portal_id = ? AND object_type_id = ? AND archived = 0',
+    ).get(this.portalId, objectTypeId);
     return row ? num(row.n) : 0;
   }
 
   // Property groups ------------------------------------------------------------------------------------
 
-  listGroups(objectTypeId: string): { name: string; label: string; displayOrder: number; archived: boolean }[] {
+  listGroups(
+    objectTypeId: string,
+  ): { name: string; label: string; displayOrder: number; archived: boolean }[] {
     return stmt(
       this.db,
       'SELECT * FROM crm_property_groups WHERE portal_id = ? AND object_type_id = ? AND archived = 0 ORDER BY display_order, name',
     )
       .all(this.portalId, objectTypeId)
-      .map((r) => ({ name: str(r.name), label: str(r.label), displayOrder: num(r.display_order), archived: false }));
+      .map((r) => ({
+        name: str(r.name),
+        label: str(r.label),
+        displayOrder: num(r.display_order),
+        archived: false,
+      }));
   }
 
-  getGroup(objectTypeId: string, name: string): { name: string; label: string; displayOrder: number; archived: boolean } | undefined {
-    const r = stmt(this.db, 'SELECT * FROM crm_property_groups WHERE portal_id = ? AND object_type_id = ? AND name = ?').get(
-      this.portalId,
-      objectTypeId,
-      name,
-    );
-    return r ? { name: str(r.name), label: str(r.label), displayOrder: num(r.display_order), archived: num(r.archived) === 1 } : undefined;
+  getGroup(
+    objectTypeId: string,
+    name: string,
+  ): { name: string; label: string; displayOrder: number; archived: boolean } | undefined {
+    const r = stmt(
+      this.db,
+      'SELECT * FROM crm_property_groups WHERE portal_id = ? AND object_type_id = ? AND name = ?',
+    ).get(this.portalId, objectTypeId, name);
+    return r
+      ? {
+          name: str(r.name),
+          label: str(r.label),
+          displayOrder: num(r.display_order),
+          archived: num(r.archived) === 1,
+        }
+      : undefined;
   }
 
   upsertGroup(objectTypeId: string, group: { name: string; label: string; displayOrder: number }): void {
@@ -239,11 +260,10 @@ export class PortalStore {
   }
 
   archiveGroup(objectTypeId: string, name: string): void {
-    stmt(this.db, 'UPDATE crm_property_groups SET archived = 1 WHERE portal_id = ? AND object_type_id = ? AND name = ?').run(
-      this.portalId,
-      objectTypeId,
-      name,
-    );
+    stmt(
+      this.db,
+      'UPDATE crm_property_groups SET archived = 1 WHERE portal_id = ? AND object_type_id = ? AND name = ?',
+    ).run(this.portalId, objectTypeId, name);
   }
 
   // Properties -----------------------------------------------------------------------------------------
@@ -263,12 +283,13 @@ export class PortalStore {
   }
 
   getProperty(objectTypeId: string, name: string): { def: PropertyDef; archived: boolean } | undefined {
-    const r = stmt(this.db, 'SELECT definition, archived FROM crm_properties WHERE portal_id = ? AND object_type_id = ? AND name = ?').get(
-      this.portalId,
-      objectTypeId,
-      name,
-    );
-    return r ? { def: propertyDefSchema.parse(JSON.parse(str(r.definition))), archived: num(r.archived) === 1 } : undefined;
+    const r = stmt(
+      this.db,
+      'SELECT definition, archived FROM crm_properties WHERE portal_id = ? AND object_type_id = ? AND name = ?',
+    ).get(this.portalId, objectTypeId, name);
+    return r
+      ? { def: propertyDefSchema.parse(JSON.parse(str(r.definition))), archived: num(r.archived) === 1 }
+      : undefined;
   }
 
   /** Inserts a property, or replaces an archived one of the same name (HubSpot lets a name be reused). */
@@ -294,11 +315,10 @@ export class PortalStore {
   }
 
   getObject(objectTypeId: string, id: number): CrmRecord | undefined {
-    const r = stmt(this.db, 'SELECT * FROM crm_objects WHERE portal_id = ? AND object_type_id = ? AND id = ?').get(
-      this.portalId,
-      objectTypeId,
-      id,
-    );
+    const r = stmt(
+      this.db,
+      'SELECT * FROM crm_objects WHERE portal_id = ? AND object_type_id = ? AND id = ?',
+    ).get(this.portalId, objectTypeId, id);
     return r ? this.toRecord(r) : undefined;
   }
 
@@ -328,7 +348,10 @@ export class PortalStore {
   }
 
   allLiveObjects(objectTypeId: string): CrmRecord[] {
-    return stmt(this.db, 'SELECT * FROM crm_objects WHERE portal_id = ? AND object_type_id = ? AND archived = 0 ORDER BY id')
+    return stmt(
+      this.db,
+      'SELECT * FROM crm_objects WHERE portal_id = ? AND object_type_id = ? AND archived = 0 ORDER BY id',
+    )
       .all(this.portalId, objectTypeId)
       .map((r) => this.toRecord(r));
   }
@@ -339,19 +362,35 @@ export class PortalStore {
       this.db,
       `INSERT INTO crm_objects (portal_id, object_type_id, id, properties, created_at, updated_at, archived, archived_at)
        VALUES (?, ?, ?, ?, ?, ?, 0, NULL)`,
-    ).run(this.portalId, objectTypeId, record.id, JSON.stringify(record.properties), record.createdAt, record.updatedAt);
+    ).run(
+      this.portalId,
+      objectTypeId,
+      record.id,
+      JSON.stringify(record.properties),
+      record.createdAt,
+      record.updatedAt,
+    );
   }
 
-  updateObject(objectTypeId: string, id: number, properties: Record<string, string>, updatedAt: number): void {
+  updateObject(
+    objectTypeId: string,
+    id: number,
+    properties: Record<string, string>,
+    updatedAt: number,
+  ): void {
     const before = this.getObject(objectTypeId, id);
-    noteWrite(this.db, this.portalId, objectTypeId, id, before && !before.archived ? before : null, updatedAt);
-    stmt(this.db, 'UPDATE crm_objects SET properties = ?, updated_at = ? WHERE portal_id = ? AND object_type_id = ? AND id = ?').run(
-      JSON.stringify(properties),
-      updatedAt,
+    noteWrite(
+      this.db,
       this.portalId,
       objectTypeId,
       id,
+      before && !before.archived ? before : null,
+      updatedAt,
     );
+    stmt(
+      this.db,
+      'UPDATE crm_objects SET properties = ?, updated_at = ? WHERE portal_id = ? AND object_type_id = ? AND id = ?',
+    ).run(JSON.stringify(properties), updatedAt, this.portalId, objectTypeId, id);
   }
 
   archiveObject(objectTypeId: string, id: number, at: number): void {
@@ -362,11 +401,10 @@ export class PortalStore {
       'UPDATE crm_objects SET archived = 1, archived_at = ?, updated_at = ? WHERE portal_id = ? AND object_type_id = ? AND id = ?',
     ).run(at, at, this.portalId, objectTypeId, id);
     // An archived record gives up its unique values (HubSpot lets a new record take them).
-    stmt(this.db, 'DELETE FROM crm_unique_values WHERE portal_id = ? AND object_type_id = ? AND object_id = ?').run(
-      this.portalId,
-      objectTypeId,
-      id,
-    );
+    stmt(
+      this.db,
+      'DELETE FROM crm_unique_values WHERE portal_id = ? AND object_type_id = ? AND object_id = ?',
+    ).run(this.portalId, objectTypeId, id);
   }
 
   // Unique values --------------------------------------------------------------------------------------
@@ -380,12 +418,10 @@ export class PortalStore {
   }
 
   setUniqueValue(objectTypeId: string, property: string, value: string | undefined, objectId: number): void {
-    stmt(this.db, 'DELETE FROM crm_unique_values WHERE portal_id = ? AND object_type_id = ? AND property = ? AND object_id = ?').run(
-      this.portalId,
-      objectTypeId,
-      property,
-      objectId,
-    );
+    stmt(
+      this.db,
+      'DELETE FROM crm_unique_values WHERE portal_id = ? AND object_type_id = ? AND property = ? AND object_id = ?',
+    ).run(this.portalId, objectTypeId, property, objectId);
     if (value === undefined) return;
     stmt(
       this.db,
@@ -414,7 +450,10 @@ export class PortalStore {
   }
 
   associationTypes(fromType: string, toType: string): AssociationType[] {
-    return stmt(this.db, 'SELECT * FROM crm_association_types WHERE portal_id = ? AND from_type = ? AND to_type = ? ORDER BY type_id')
+    return stmt(
+      this.db,
+      'SELECT * FROM crm_association_types WHERE portal_id = ? AND from_type = ? AND to_type = ? ORDER BY type_id',
+    )
       .all(this.portalId, fromType, toType)
       .map((r) => this.toAssociationType(r));
   }
@@ -426,7 +465,10 @@ export class PortalStore {
   }
 
   associationType(typeId: number): AssociationType | undefined {
-    const r = stmt(this.db, 'SELECT * FROM crm_association_types WHERE portal_id = ? AND type_id = ?').get(this.portalId, typeId);
+    const r = stmt(this.db, 'SELECT * FROM crm_association_types WHERE portal_id = ? AND type_id = ?').get(
+      this.portalId,
+      typeId,
+    );
     return r ? this.toAssociationType(r) : undefined;
   }
 
@@ -435,21 +477,36 @@ export class PortalStore {
       this.db,
       `INSERT INTO crm_association_types (portal_id, type_id, category, from_type, to_type, name, label, inverse_type_id,
          created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    ).run(this.portalId, t.typeId, t.category, t.fromType, t.toType, t.name, t.label, t.inverseTypeId, t.createdAt, t.updatedAt);
-  }
-
-  updateAssociationTypeLabel(typeId: number, label: string, at: number): void {
-    stmt(this.db, 'UPDATE crm_association_types SET label = ?, updated_at = ? WHERE portal_id = ? AND type_id = ?').run(
-      label,
-      at,
+    ).run(
       this.portalId,
-      typeId,
+      t.typeId,
+      t.category,
+      t.fromType,
+      t.toType,
+      t.name,
+      t.label,
+      t.inverseTypeId,
+      t.createdAt,
+      t.updatedAt,
     );
   }
 
+  updateAssociationTypeLabel(typeId: number, label: string, at: number): void {
+    stmt(
+      this.db,
+      'UPDATE crm_association_types SET label = ?, updated_at = ? WHERE portal_id = ? AND type_id = ?',
+    ).run(label, at, this.portalId, typeId);
+  }
+
   deleteAssociationType(typeId: number): void {
-    stmt(this.db, 'DELETE FROM crm_associations WHERE portal_id = ? AND type_id = ?').run(this.portalId, typeId);
-    stmt(this.db, 'DELETE FROM crm_association_types WHERE portal_id = ? AND type_id = ?').run(this.portalId, typeId);
+    stmt(this.db, 'DELETE FROM crm_associations WHERE portal_id = ? AND type_id = ?').run(
+      this.portalId,
+      typeId,
+    );
+    stmt(this.db, 'DELETE FROM crm_association_types WHERE portal_id = ? AND type_id = ?').run(
+      this.portalId,
+      typeId,
+    );
   }
 
   // Associations (each direction stored as its own row) -----------------------------------------------
@@ -497,7 +554,10 @@ export class PortalStore {
   /** Ids of records of `fromType` associated with the given record of `toType` (search's `associations.x`). */
   idsAssociatedWith(fromType: string, toType: string, toId: number): Set<number> {
     return new Set(
-      stmt(this.db, 'SELECT DISTINCT from_id FROM crm_associations WHERE portal_id = ? AND from_type = ? AND to_type = ? AND to_id = ?')
+      stmt(
+        this.db,
+        'SELECT DISTINCT from_id FROM crm_associations WHERE portal_id = ? AND from_type = ? AND to_type = ? AND to_id = ?',
+      )
         .all(this.portalId, fromType, toType, toId)
         .map((r) => num(r.from_id)),
     );
@@ -535,7 +595,10 @@ export class PortalStore {
   }
 
   findOwnerByUserId(userId: number): Owner | undefined {
-    const r = stmt(this.db, 'SELECT * FROM crm_owners WHERE portal_id = ? AND user_id = ?').get(this.portalId, userId);
+    const r = stmt(this.db, 'SELECT * FROM crm_owners WHERE portal_id = ? AND user_id = ?').get(
+      this.portalId,
+      userId,
+    );
     return r ? this.toOwner(r) : undefined;
   }
 
@@ -544,7 +607,18 @@ export class PortalStore {
       this.db,
       `INSERT INTO crm_owners (portal_id, id, email, first_name, last_name, user_id, teams, archived, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    ).run(this.portalId, o.id, o.email, o.firstName, o.lastName, o.userId, JSON.stringify(o.teams), o.archived ? 1 : 0, o.createdAt, o.updatedAt);
+    ).run(
+      this.portalId,
+      o.id,
+      o.email,
+      o.firstName,
+      o.lastName,
+      o.userId,
+      JSON.stringify(o.teams),
+      o.archived ? 1 : 0,
+      o.createdAt,
+      o.updatedAt,
+    );
   }
 
   /** Removes every row of this portal (sandbox reset). */

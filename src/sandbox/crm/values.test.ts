@@ -80,7 +80,12 @@ describe('property values', () => {
   });
 
   it('checks owner ids as integers of existing owners', () => {
-    const owner = prop({ type: 'enumeration', fieldType: 'select', referencedObjectType: 'OWNER', externalOptions: true });
+    const owner = prop({
+      type: 'enumeration',
+      fieldType: 'select',
+      referencedObjectType: 'OWNER',
+      externalOptions: true,
+    });
     expect(code(owner, '29947847357121')).toBe('INVALID_INTEGER');
     expect(code(owner, '12')).toBe('INVALID_OWNER_ID');
     expect(checkValue(owner, '12', { ownerExists: (id) => id === 12 })).toEqual({ ok: true, value: '12' });
@@ -89,7 +94,12 @@ describe('property values', () => {
   it('puts the problems in the message as HubSpot does, with localizedErrorMessage and portalId', () => {
     // Source: HubSpot's error-handling guide (https://developers.hubspot.com/docs/api/error-handling), whose
     // 400 and multi-status examples embed {"isValid","message","error","name","localizedErrorMessage","portalId"}.
-    expect(propertyProblemsMessage([{ name: 'x', error: 'PROPERTY_DOESNT_EXIST', message: 'Property "x" does not exist' }], 101)).toBe(
+    expect(
+      propertyProblemsMessage(
+        [{ name: 'x', error: 'PROPERTY_DOESNT_EXIST', message: 'Property "x" does not exist' }],
+        101,
+      ),
+    ).toBe(
       'Property values were not valid: [{"isValid":false,"message":"Property \\"x\\" does not exist","error":"PROPERTY_DOESNT_EXIST","name":"x",' +
         '"localizedErrorMessage":"Property \\"x\\" does not exist","portalId":101}]',
     );

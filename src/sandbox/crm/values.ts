@@ -5,10 +5,15 @@
  */
 import { MAX_STRING_LENGTH, type PropertyDef, type PropertyProblem } from './model.js';
 
-export type ValueCheck = { readonly ok: true; readonly value: string | undefined } | { readonly ok: false; readonly problem: PropertyProblem };
+export type ValueCheck =
+  | { readonly ok: true; readonly value: string | undefined }
+  | { readonly ok: false; readonly problem: PropertyProblem };
 
 const okValue = (value: string | undefined): ValueCheck => ({ ok: true, value });
-const bad = (name: string, error: string, message: string): ValueCheck => ({ ok: false, problem: { name, error, message } });
+const bad = (name: string, error: string, message: string): ValueCheck => ({
+  ok: false,
+  problem: { name, error, message },
+});
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const INTEGER = /^\d+$/;
@@ -63,7 +68,11 @@ export function checkValue(def: PropertyDef, input: string, ctx: ValueContext): 
   if (input === '') return okValue(undefined);
   if (def.type === 'string' || def.type === 'phone_number') {
     if (input.length > MAX_STRING_LENGTH) {
-      return bad(name, 'VALUE_TOO_LONG', `Property value for ${name} is ${input.length} characters; the limit is ${MAX_STRING_LENGTH}.`);
+      return bad(
+        name,
+        'VALUE_TOO_LONG',
+        `Property value for ${name} is ${input.length} characters; the limit is ${MAX_STRING_LENGTH}.`,
+      );
     }
     return okValue(input);
   }
@@ -79,18 +88,29 @@ export function checkValue(def: PropertyDef, input: string, ctx: ValueContext): 
     }
     case 'bool': {
       const lower = input.toLowerCase();
-      if (lower !== 'true' && lower !== 'false') return bad(name, 'INVALID_BOOLEAN', `${input} was not a valid boolean (true or false).`);
+      if (lower !== 'true' && lower !== 'false')
+        return bad(name, 'INVALID_BOOLEAN', `${input} was not a valid boolean (true or false).`);
       return okValue(lower);
     }
     case 'date': {
       const ms = toEpochMs(input);
-      if (ms === undefined) return bad(name, 'INVALID_DATE', `${input} is not a valid date (use YYYY-MM-DD or midnight UTC in epoch milliseconds).`);
+      if (ms === undefined)
+        return bad(
+          name,
+          'INVALID_DATE',
+          `${input} is not a valid date (use YYYY-MM-DD or midnight UTC in epoch milliseconds).`,
+        );
       if (ms % DAY_MS !== 0) return bad(name, 'INVALID_DATE', notMidnight(input, ms));
       return okValue(isoDate(ms));
     }
     case 'datetime': {
       const ms = toEpochMs(input);
-      if (ms === undefined) return bad(name, 'INVALID_DATETIME', `${input} is not a valid datetime (use epoch milliseconds or ISO 8601).`);
+      if (ms === undefined)
+        return bad(
+          name,
+          'INVALID_DATETIME',
+          `${input} is not a valid datetime (use epoch milliseconds or ISO 8601).`,
+        );
       return okValue(new Date(ms).toISOString());
     }
     case 'enumeration':
@@ -104,14 +124,19 @@ function checkEnumeration(def: PropertyDef, input: string, ctx: ValueContext): V
     if (!INTEGER.test(input) || !Number.isSafeInteger(Number(input)) || Number(input) > 2_147_483_647) {
       return bad(name, 'INVALID_INTEGER', `${input} was not a valid integer (for owner ID).`);
     }
-    if (!ctx.ownerExists(Number(input))) return bad(name, 'INVALID_OWNER_ID', `${input} is not a valid owner id.`);
+    if (!ctx.ownerExists(Number(input)))
+      return bad(name, 'INVALID_OWNER_ID', `${input} is not a valid owner id.`);
     return okValue(String(Number(input)));
   }
   const allowed = new Set(def.options.map((o) => o.value));
   const values = def.fieldType === 'checkbox' ? input.split(';') : [input];
   const wrong = values.find((v) => !allowed.has(v));
   if (wrong !== undefined) {
-    return bad(name, 'INVALID_OPTION', `${wrong} was not one of the allowed options: [${[...allowed].join(', ')}]`);
+    return bad(
+      name,
+      'INVALID_OPTION',
+      `${wrong} was not one of the allowed options: [${[...allowed].join(', ')}]`,
+    );
   }
   return okValue(values.join(';'));
 }

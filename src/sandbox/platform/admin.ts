@@ -127,7 +127,12 @@ export function createAdminRouter(deps: AdminDeps): Router {
 
   router.use(
     localOnly((res) =>
-      sendError(res, 403, 'FORBIDDEN', 'The sandbox admin API answers only to this machine (loopback address and host).'),
+      sendError(
+        res,
+        403,
+        'FORBIDDEN',
+        'The sandbox admin API answers only to this machine (loopback address and host).',
+      ),
     ),
   );
   router.use(express.json({ limit: '100kb' }));

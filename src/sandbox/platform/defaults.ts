@@ -27,7 +27,10 @@ export const DEFAULT_DEV_APP: DevAppOptions = {
  * the optional custom-object scopes only on Enterprise portals. test/sandbox/platform-auth.test.ts keeps the
  * two lists equal.
  */
-export const APP_INSTALL_SCOPES: { readonly required: readonly string[]; readonly optional: readonly string[] } = {
+export const APP_INSTALL_SCOPES: {
+  readonly required: readonly string[];
+  readonly optional: readonly string[];
+} = {
   required: [
     'oauth',
     'crm.objects.deals.read',
@@ -37,5 +40,10 @@ export const APP_INSTALL_SCOPES: { readonly required: readonly string[]; readonl
     'crm.objects.contacts.read',
     'crm.objects.owners.read',
   ],
-  optional: ['crm.schemas.custom.read', 'crm.schemas.custom.write', 'crm.objects.custom.read', 'crm.objects.custom.write'],
+  optional: [
+    'crm.schemas.custom.read',
+    'crm.schemas.custom.write',
+    'crm.objects.custom.read',
+    'crm.objects.custom.write',
+  ],
 };

@@ -104,7 +104,11 @@ export function createGate(deps: GateDeps): RequestHandler[] {
           scopes: new Set(staticTokenScopes(found.portal.tier)),
           tier: found.portal.tier,
         };
-        Object.assign(res.locals as GateLocals, { sandbox: context, oauth: false, timeZone: found.portal.timeZone });
+        Object.assign(res.locals as GateLocals, {
+          sandbox: context,
+          oauth: false,
+          timeZone: found.portal.timeZone,
+        });
         next();
         return;
       }
@@ -114,7 +118,11 @@ export function createGate(deps: GateDeps): RequestHandler[] {
           scopes: new Set(found.grant.scopes),
           tier: found.portal.tier,
         };
-        Object.assign(res.locals as GateLocals, { sandbox: context, oauth: true, timeZone: found.portal.timeZone });
+        Object.assign(res.locals as GateLocals, {
+          sandbox: context,
+          oauth: true,
+          timeZone: found.portal.timeZone,
+        });
         next();
         return;
       }

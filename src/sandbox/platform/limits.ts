@@ -206,7 +206,9 @@ export class RateLimiter {
 
   /** The portal's day number: days (scaled by timeScale) since the epoch of its time zone's wall clock. */
   private countersFor(portalId: number, now: number, timeZone: string): PortalCounters {
-    const day = Math.floor((now + timeZoneOffsetMs(timeZone, now)) / Math.max(1, ONE_DAY_MS * this.timeScale));
+    const day = Math.floor(
+      (now + timeZoneOffsetMs(timeZone, now)) / Math.max(1, ONE_DAY_MS * this.timeScale),
+    );
     let counters = this.counters.get(portalId);
     if (!counters) {
       counters = { tenSecond: new RollingWindow(), search: new RollingWindow(), day, dayCount: 0 };

@@ -161,7 +161,12 @@ export function tierAllowsScope(tier: PortalTier, scope: string): boolean {
  * (APP_INSTALL_SCOPES), the optional ones only where the tier grants them, as an OAuth install would.
  */
 export const staticTokenScopes = (tier: PortalTier): string[] =>
-  [...new Set([...APP_INSTALL_SCOPES.required, ...APP_INSTALL_SCOPES.optional.filter((s) => tierAllowsScope(tier, s))])].sort();
+  [
+    ...new Set([
+      ...APP_INSTALL_SCOPES.required,
+      ...APP_INSTALL_SCOPES.optional.filter((s) => tierAllowsScope(tier, s)),
+    ]),
+  ].sort();
 
 /** Splits an OAuth `scope` / `optional_scope` parameter: HubSpot separates scopes with spaces (or `+`). */
 export const parseScopeParam = (value: string | undefined): string[] =>
@@ -352,7 +357,9 @@ export const UNTYPED_ENDPOINT_SCOPES: Readonly<Record<string, readonly string[]>
   'PATCH /crm-object-schemas/v3/schemas/{objectType}': ['crm.schemas.custom.write'],
   'DELETE /crm-object-schemas/v3/schemas/{objectType}': ['crm.schemas.custom.write'],
   'POST /crm-object-schemas/v3/schemas/{objectType}/associations': ['crm.schemas.custom.write'],
-  'DELETE /crm-object-schemas/v3/schemas/{objectType}/associations/{associationIdentifier}': ['crm.schemas.custom.write'],
+  'DELETE /crm-object-schemas/v3/schemas/{objectType}/associations/{associationIdentifier}': [
+    'crm.schemas.custom.write',
+  ],
   'GET /crm/v3/limits/custom-object-types': [
     ...CUSTOM_SCHEMA_READ,
     'crm.schemas.custom.write',
@@ -464,7 +471,10 @@ export const TYPED_OPERATIONS: ReadonlySet<string> = new Set([
 ]);
 
 /** The first group a token's scopes do not meet, if any. */
-export function unmetScopeGroup(granted: ReadonlySet<string>, groups: readonly (readonly string[])[]): readonly string[] | undefined {
+export function unmetScopeGroup(
+  granted: ReadonlySet<string>,
+  groups: readonly (readonly string[])[],
+): readonly string[] | undefined {
   return groups.find((group) => !group.some((scope) => granted.has(scope)));
 }
 
@@ -483,7 +493,10 @@ export function missingScopesBody(requiredScopes: readonly string[]): HubSpotErr
     `This app hasn't been granted all required scopes to make this call. Read more about required scopes here: ${SCOPES_DOC}.`,
     {
       errors: [
-        { message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [...requiredScopes] } },
+        {
+          message: 'One or more of the following scopes are required.',
+          context: { requiredGranularScopes: [...requiredScopes] },
+        },
       ],
       context: { requiredScopes: [...requiredScopes] },
       links: { scopes: SCOPES_DOC },

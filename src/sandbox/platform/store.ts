@@ -185,7 +185,9 @@ export class PlatformStore {
         createdAt: this.now(),
       };
       this.db
-        .prepare('INSERT INTO platform_portals (id, name, tier, time_zone, created_at) VALUES (?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO platform_portals (id, name, tier, time_zone, created_at) VALUES (?, ?, ?, ?, ?)',
+        )
         .run(portal.id, portal.name, portal.tier, portal.timeZone, portal.createdAt);
       const token = input.token ?? newStaticToken();
       this.db

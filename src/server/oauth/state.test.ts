@@ -35,7 +35,10 @@ test('a state is accepted only with the cookie of the browser that began the ins
   const { state, browserNonce } = await issueState(deps());
   const other = await issueState(deps());
   expect(await consumeState(state, undefined, deps())).toEqual({ ok: false, error: 'OTHER_BROWSER' });
-  expect(await consumeState(state, other.browserNonce, deps())).toEqual({ ok: false, error: 'OTHER_BROWSER' });
+  expect(await consumeState(state, other.browserNonce, deps())).toEqual({
+    ok: false,
+    error: 'OTHER_BROWSER',
+  });
   expect(state).not.toContain(browserNonce);
   expect((await consumeState(state, browserNonce, deps())).ok).toBe(true);
 });
@@ -45,7 +48,9 @@ test('the browser binding is signed: swapping in the hash of the attacker’s ow
   const attacker = await issueState(deps());
   const [nonce, expires, , mac] = victim.state.split('.');
   const attackerHash = attacker.state.split('.')[2];
-  expect(await consumeState(`${nonce}.${expires}.${attackerHash}.${mac}`, attacker.browserNonce, deps())).toEqual({
+  expect(
+    await consumeState(`${nonce}.${expires}.${attackerHash}.${mac}`, attacker.browserNonce, deps()),
+  ).toEqual({
     ok: false,
     error: 'BAD_SIGNATURE',
   });
@@ -53,12 +58,16 @@ test('the browser binding is signed: swapping in the hash of the attacker’s ow
 
 test('a state signed with another secret, or with its expiry changed, is refused', async () => {
   const { state, browserNonce } = await issueState(deps());
-  expect(await consumeState(state, browserNonce, { ...deps(), secret: 'another-secret-another-secret-xx!' })).toEqual({
+  expect(
+    await consumeState(state, browserNonce, { ...deps(), secret: 'another-secret-another-secret-xx!' }),
+  ).toEqual({
     ok: false,
     error: 'BAD_SIGNATURE',
   });
   const [nonce, expires, browser, mac] = state.split('.');
-  expect(await consumeState(`${nonce}.${Number(expires) + 60_000}.${browser}.${mac}`, browserNonce, deps())).toEqual({
+  expect(
+    await consumeState(`${nonce}.${Number(expires) + 60_000}.${browser}.${mac}`, browserNonce, deps()),
+  ).toEqual({
     ok: false,
     error: 'BAD_SIGNATURE',
   });

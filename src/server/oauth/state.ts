@@ -18,7 +18,8 @@ export type StateProblem = 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' | 'REPLAYED
 const mac = (secret: string, nonce: string, expiresAt: number, browser: string): string =>
   createHmac('sha256', secret).update(`${nonce}.${expiresAt}.${browser}`).digest('base64url');
 
-const browserHash = (browserNonce: string): string => createHash('sha256').update(browserNonce, 'utf8').digest('base64url');
+const browserHash = (browserNonce: string): string =>
+  createHash('sha256').update(browserNonce, 'utf8').digest('base64url');
 
 export interface IssuedState {
   /** The `state` query parameter. */
@@ -37,7 +38,10 @@ export async function issueState(deps: {
   const expiresAt = deps.clock.now() + STATE_TTL_MS;
   await deps.installations.saveState(nonce, expiresAt);
   const browser = browserHash(browserNonce);
-  return { state: `${nonce}.${expiresAt}.${browser}.${mac(deps.secret, nonce, expiresAt, browser)}`, browserNonce };
+  return {
+    state: `${nonce}.${expiresAt}.${browser}.${mac(deps.secret, nonce, expiresAt, browser)}`,
+    browserNonce,
+  };
 }
 
 const sameText = (a: string, b: string): boolean => {
@@ -62,7 +66,8 @@ export async function consumeState(
   const expiresAt = Number(expires);
   if (!sameText(given, mac(deps.secret, nonce, expiresAt, browser))) return err('BAD_SIGNATURE');
   if (expiresAt <= deps.clock.now()) return err('EXPIRED');
-  if (browserNonce === undefined || !sameText(browserHash(browserNonce), browser)) return err('OTHER_BROWSER');
+  if (browserNonce === undefined || !sameText(browserHash(browserNonce), browser))
+    return err('OTHER_BROWSER');
   // Single use: the store says true exactly once, and only before the nonce expires.
   if (!(await deps.installations.consumeState(nonce))) return err('REPLAYED');
   return ok(undefined);

@@ -37,9 +37,14 @@ function HostContractCard({ context, actions }: Api) {
   const callBackend = async () => {
     setFetched('calling');
     try {
-      const res = await hubspot.fetch(`${BACKEND_CONFIG.origin}/api/list-templates`, { method: 'POST', body: {} });
+      const res = await hubspot.fetch(`${BACKEND_CONFIG.origin}/api/list-templates`, {
+        method: 'POST',
+        body: {},
+      });
       const body = (await res.json()) as { templates?: unknown[]; error?: { code?: string } };
-      setFetched(`${res.status} ${body.templates ? `${body.templates.length} templates` : (body.error?.code ?? 'no body')}`);
+      setFetched(
+        `${res.status} ${body.templates ? `${body.templates.length} templates` : (body.error?.code ?? 'no body')}`,
+      );
     } catch (error) {
       setFetched(`rejected: ${error instanceof Error ? error.message : 'unknown'}`);
     }
@@ -61,12 +66,25 @@ function HostContractCard({ context, actions }: Api) {
       <Text testId="fetch-result">{fetched}</Text>
       <Text testId="fetched-name">{fetchedName}</Text>
       <ButtonRow>
-        <Button testId="call-backend" variant="primary" onClick={() => void callBackend()}>Call backend</Button>
-        <Button testId="call-unlisted" onClick={() => void callUnlisted()}>Call unlisted origin</Button>
-        <Button testId="alert" onClick={() => actions.addAlert({ type: 'success', title: 'Saved', message: 'From the card' })}>Alert</Button>
+        <Button testId="call-backend" variant="primary" onClick={() => void callBackend()}>
+          Call backend
+        </Button>
+        <Button testId="call-unlisted" onClick={() => void callUnlisted()}>
+          Call unlisted origin
+        </Button>
+        <Button
+          testId="alert"
+          onClick={() => actions.addAlert({ type: 'success', title: 'Saved', message: 'From the card' })}
+        >
+          Alert
+        </Button>
         <Button
           testId="fetch-props"
-          onClick={() => void actions.fetchCrmObjectProperties(['dealname']).then((p) => setFetchedName(`fetched: ${p.dealname ?? ''}`))}
+          onClick={() =>
+            void actions
+              .fetchCrmObjectProperties(['dealname'])
+              .then((p) => setFetchedName(`fetched: ${p.dealname ?? ''}`))
+          }
         >
           Fetch properties
         </Button>
@@ -78,7 +96,9 @@ function HostContractCard({ context, actions }: Api) {
                 <Text testId="modal-text">Inside the modal</Text>
               </ModalBody>
               <ModalFooter>
-                <Button testId="close-modal" onClick={() => actions.closeOverlay('test-modal')}>Close via action</Button>
+                <Button testId="close-modal" onClick={() => actions.closeOverlay('test-modal')}>
+                  Close via action
+                </Button>
               </ModalFooter>
             </Modal>
           }
@@ -108,7 +128,9 @@ function HostContractCard({ context, actions }: Api) {
         onChange={(v) => setDate(v ? `${v.year}-${v.month + 1}-${v.date}` : 'cleared')}
       />
       <Text testId="date-value">{`date: ${date}`}</Text>
-      <Alert title="A card alert" variant="warning">Drawn by the host</Alert>
+      <Alert title="A card alert" variant="warning">
+        Drawn by the host
+      </Alert>
       <CrmPropertyList properties={['dealname']} direction="row" />
     </Flex>
   );

@@ -27,7 +27,8 @@ async function getJson<T>(path: string): Promise<T> {
 }
 
 export const getSession = () => getJson<Session>('/preview-api/session');
-export const listDeals = () => getJson<{ deals: Deal[]; definitions: PropertyDefinition[] }>('/preview-api/deals');
+export const listDeals = () =>
+  getJson<{ deals: Deal[]; definitions: PropertyDefinition[] }>('/preview-api/deals');
 export const getDeal = (id: string, properties: string[] | '*' = '*') =>
   getJson<{ deal: Deal; definitions: PropertyDefinition[] }>(
     `/preview-api/deals/${encodeURIComponent(id)}?properties=${properties === '*' ? '*' : encodeURIComponent(properties.join(','))}`,

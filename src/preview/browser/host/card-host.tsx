@@ -7,7 +7,15 @@ import { useEffect, useMemo, useState } from 'react';
 import { createRemoteReceiver, type RemoteReceiver } from '@remote-ui/core';
 import { createController, RemoteRenderer } from '@remote-ui/react/host';
 import { createEndpoint, fromWebWorker, release, retain } from '@remote-ui/rpc';
-import type { CardContextInit, FetchRequest, FetchResponse, HostApi, LogLevel, PropertiesCallback, WorkerApi } from '../shared/protocol';
+import type {
+  CardContextInit,
+  FetchRequest,
+  FetchResponse,
+  HostApi,
+  LogLevel,
+  PropertiesCallback,
+  WorkerApi,
+} from '../shared/protocol';
 import { HUBSPOT_COMPONENTS, placeholderFor } from './components';
 import { OverlayRegistry, OverlayRegistryContext } from './components/overlays';
 import type { RecordStore } from './record';
@@ -55,7 +63,13 @@ async function signedFetch(request: FetchRequest): Promise<FetchResponse> {
 export function CardHost({ context, record, onAlert, onLog }: Props) {
   const [receiver, setReceiver] = useState<RemoteReceiver | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-  const [iframe, setIframe] = useState<{ uri: string; width: number; height: number; title?: string | undefined; onClose?: (() => void) | undefined } | null>(null);
+  const [iframe, setIframe] = useState<{
+    uri: string;
+    width: number;
+    height: number;
+    title?: string | undefined;
+    onClose?: (() => void) | undefined;
+  } | null>(null);
   const registry = useMemo(() => new OverlayRegistry(), []);
 
   useEffect(() => {
@@ -72,7 +86,8 @@ export function CardHost({ context, record, onAlert, onLog }: Props) {
     const api: HostApi = {
       hsFetch: signedFetch,
       log,
-      addAlert: (alert) => onAlert({ type: alert.type ?? 'info', title: alert.title, message: alert.message }),
+      addAlert: (alert) =>
+        onAlert({ type: alert.type ?? 'info', title: alert.title, message: alert.message }),
       reloadPage: () => window.location.reload(),
       refreshObjectProperties: () => void record.load(),
       fetchCrmObjectProperties: async (properties) => {
@@ -106,7 +121,11 @@ export function CardHost({ context, record, onAlert, onLog }: Props) {
         if (onClose) retain(onClose);
         setIframe({ ...payload, onClose });
       },
-      navigateToPage: (options) => log('warn', `navigateToPage(${options.to}) is for app pages; a record card cannot navigate in the preview`),
+      navigateToPage: (options) =>
+        log(
+          'warn',
+          `navigateToPage(${options.to}) is for app pages; a record card cannot navigate in the preview`,
+        ),
       cardError: (message) => setFailure(message),
     };
     endpoint.expose({ ...api });
@@ -138,13 +157,24 @@ export function CardHost({ context, record, onAlert, onLog }: Props) {
           <div className="hs-modal" role="dialog" style={{ width: iframe.width }}>
             <div className="hs-modal-header">
               <h3>{iframe.title}</h3>
-              <button type="button" className="hs-close" aria-label="Close" onClick={() => {
-                iframe.onClose?.();
-                if (iframe.onClose) release(iframe.onClose);
-                setIframe(null);
-              }}>✕</button>
+              <button
+                type="button"
+                className="hs-close"
+                aria-label="Close"
+                onClick={() => {
+                  iframe.onClose?.();
+                  if (iframe.onClose) release(iframe.onClose);
+                  setIframe(null);
+                }}
+              >
+                ✕
+              </button>
             </div>
-            <iframe src={iframe.uri} title={iframe.title ?? 'iframe'} style={{ width: '100%', height: iframe.height, border: 0 }} />
+            <iframe
+              src={iframe.uri}
+              title={iframe.title ?? 'iframe'}
+              style={{ width: '100%', height: iframe.height, border: 0 }}
+            />
           </div>
         </div>
       ) : null}

@@ -1,9 +1,26 @@
 /** Property values shown as HubSpot shows them: option labels, dates, money, numbers. */
 import type { PropertyDefinition } from './api';
 
-const DATE = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
-const DATETIME = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
-const MONEY = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+const DATE = new Intl.DateTimeFormat('en-US', {
+  month: 'short',
+  day: 'numeric',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const DATETIME = new Intl.DateTimeFormat('en-US', {
+  month: 'short',
+  day: 'numeric',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZone: 'UTC',
+  timeZoneName: 'short',
+});
+const MONEY = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  maximumFractionDigits: 0,
+});
 const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
 function toDate(value: string): Date | undefined {
@@ -15,7 +32,10 @@ function toDate(value: string): Date | undefined {
   return undefined;
 }
 
-export function formatValue(value: string | null | undefined, definition: PropertyDefinition | undefined): string {
+export function formatValue(
+  value: string | null | undefined,
+  definition: PropertyDefinition | undefined,
+): string {
   if (value === null || value === undefined || value === '') return '—';
   const type = definition?.type;
   if (definition?.name === 'amount') {

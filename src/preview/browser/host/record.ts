@@ -27,7 +27,9 @@ export class RecordStore {
     try {
       const { deal, definitions } = await getDeal(this.dealId, '*');
       const before = this.values;
-      this.changed = new Set(Object.keys(deal.properties).filter((k) => this.refreshes > 0 && before[k] !== deal.properties[k]));
+      this.changed = new Set(
+        Object.keys(deal.properties).filter((k) => this.refreshes > 0 && before[k] !== deal.properties[k]),
+      );
       this.values = deal.properties;
       this.definitions = definitions;
       this.refreshes += 1;

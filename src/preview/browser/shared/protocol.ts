@@ -38,7 +38,10 @@ export interface HostApi {
   unsubscribeCrmProperties(id: number): void;
   closeOverlay(id: string): void;
   copyTextToClipboard(text: string): Promise<void>;
-  openIframeModal(payload: { uri: string; height: number; width: number; title?: string }, onClose?: () => void): void;
+  openIframeModal(
+    payload: { uri: string; height: number; width: number; title?: string },
+    onClose?: () => void,
+  ): void;
   navigateToPage(options: { to: string; params?: Record<string, string> }): void;
   /** The card threw, or its bundle could not run: the host shows it (HubSpot shows an error card). */
   cardError(message: string): void;

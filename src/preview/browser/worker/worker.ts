@@ -11,7 +11,11 @@ import { createRemoteRoot, type RemoteChannel } from '@remote-ui/core';
 import { createEndpoint, release, retain, type MessageEndpoint } from '@remote-ui/rpc';
 import type { CardContextInit, HostApi, LogLevel, PropertyValues, WorkerApi } from '../shared/protocol';
 
-type RenderCallback = (api: { context: unknown; actions: unknown; runServerlessFunction: unknown }) => ReactElement;
+type RenderCallback = (api: {
+  context: unknown;
+  actions: unknown;
+  runServerlessFunction: unknown;
+}) => ReactElement;
 
 interface WorkerScope {
   React: unknown;
@@ -52,31 +56,50 @@ let channel: RemoteChannel | undefined;
 let extended = false;
 
 const actions = {
-  addAlert: (alert: { type?: 'info' | 'warning' | 'success' | 'danger' | 'tip'; message: string; title?: string }) => {
+  addAlert: (alert: {
+    type?: 'info' | 'warning' | 'success' | 'danger' | 'tip';
+    message: string;
+    title?: string;
+  }) => {
     void host.addAlert(alert);
   },
   reloadPage: () => void host.reloadPage(),
   refreshObjectProperties: () => void host.refreshObjectProperties(),
   fetchCrmObjectProperties: (properties: string[] | '*') => host.fetchCrmObjectProperties(properties),
-  onCrmPropertiesUpdate: (properties: string[] | '*', callback: (p: PropertyValues, e?: { message: string }) => void) => {
+  onCrmPropertiesUpdate: (
+    properties: string[] | '*',
+    callback: (p: PropertyValues, e?: { message: string }) => void,
+  ) => {
     void host.subscribeCrmProperties(properties, callback);
   },
   closeOverlay: (id: string) => void host.closeOverlay(id),
   copyTextToClipboard: (data: string) => host.copyTextToClipboard(data),
-  openIframeModal: (payload: { uri: string; height: number; width: number; title?: string }, onClose?: () => void) => {
+  openIframeModal: (
+    payload: { uri: string; height: number; width: number; title?: string },
+    onClose?: () => void,
+  ) => {
     void host.openIframeModal(payload, onClose);
   },
-  navigateToPage: (options: { to: string; params?: Record<string, string> }) => void host.navigateToPage(options),
+  navigateToPage: (options: { to: string; params?: Record<string, string> }) =>
+    void host.navigateToPage(options),
 };
 
 const noServerless = (): Promise<never> =>
-  Promise.reject(new Error('Marketplace (OAuth) apps cannot run HubSpot serverless functions: call the backend with hubspot.fetch.'));
+  Promise.reject(
+    new Error(
+      'Marketplace (OAuth) apps cannot run HubSpot serverless functions: call the backend with hubspot.fetch.',
+    ),
+  );
 
 /** hubspot.fetch: JSON body, only an Authorization header, the host signs and sends it. */
 async function hsFetch(url: string, options: HsFetchOptions = {}): Promise<Response> {
   const headers = options.headers ?? {};
   const extra = Object.keys(headers).filter((h) => h.toLowerCase() !== 'authorization');
-  if (extra.length > 0) void host.log('warn', `hubspot.fetch: only an Authorization header may be added; dropped ${extra.join(', ')}`);
+  if (extra.length > 0)
+    void host.log(
+      'warn',
+      `hubspot.fetch: only an Authorization header may be added; dropped ${extra.join(', ')}`,
+    );
   const authorization = Object.entries(headers).find(([h]) => h.toLowerCase() === 'authorization')?.[1];
   const body =
     options.body === undefined || options.body === null
@@ -188,8 +211,14 @@ scope.hsWorkerAPI = {
 };
 scope.__HUBSPOT_EXTENSION_WORKER__ = true;
 
-scope.addEventListener('error', (event) => void host.cardError(`Uncaught error in the card: ${event.message ?? 'unknown'}`));
-scope.addEventListener('unhandledrejection', (event) => void host.log('error', `Unhandled rejection in the card: ${text(event.reason)}`));
+scope.addEventListener(
+  'error',
+  (event) => void host.cardError(`Uncaught error in the card: ${event.message ?? 'unknown'}`),
+);
+scope.addEventListener(
+  'unhandledrejection',
+  (event) => void host.log('error', `Unhandled rejection in the card: ${text(event.reason)}`),
+);
 
 const api: WorkerApi = {
   start(remoteChannel, init) {

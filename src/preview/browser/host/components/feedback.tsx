@@ -4,7 +4,11 @@ import { hidden, marks, str, type RemoteProps } from './shared';
 export function Alert(props: RemoteProps) {
   const variant = str(props.variant) ?? 'info';
   return (
-    <div {...marks('Alert', props)} role={variant === 'error' || variant === 'danger' ? 'alert' : 'status'} className={`hs-alert is-${variant === 'error' ? 'danger' : variant}`}>
+    <div
+      {...marks('Alert', props)}
+      role={variant === 'error' || variant === 'danger' ? 'alert' : 'status'}
+      className={`hs-alert is-${variant === 'error' ? 'danger' : variant}`}
+    >
       <div className="hs-alert-title">{str(props.title)}</div>
       {props.children ? <div className="hs-alert-body">{props.children}</div> : null}
     </div>
@@ -12,10 +16,19 @@ export function Alert(props: RemoteProps) {
 }
 
 export function LoadingSpinner(props: RemoteProps) {
-  const size = props.size === 'xs' || props.size === 'extra-small' ? 'xs' : props.size === 'md' || props.size === 'medium' ? 'md' : 'sm';
+  const size =
+    props.size === 'xs' || props.size === 'extra-small'
+      ? 'xs'
+      : props.size === 'md' || props.size === 'medium'
+        ? 'md'
+        : 'sm';
   const label = str(props.label) ?? 'Loading';
   return (
-    <div {...marks('LoadingSpinner', props)} role="status" className={`hs-loading${props.layout === 'centered' ? ' is-centered' : ''}`}>
+    <div
+      {...marks('LoadingSpinner', props)}
+      role="status"
+      className={`hs-loading${props.layout === 'centered' ? ' is-centered' : ''}`}
+    >
       <span className={`hs-spinner is-${size}`} aria-hidden="true" />
       <span style={props.showLabel === true ? undefined : hidden}>{label}</span>
     </div>
@@ -39,7 +52,10 @@ export function EmptyState(props: RemoteProps) {
   const width = typeof props.imageWidth === 'number' ? props.imageWidth : 160;
   const horizontal = props.layout === 'horizontal';
   return (
-    <div {...marks('EmptyState', props)} className={`hs-empty${horizontal ? ' is-horizontal' : ''}${props.reverseOrder === true ? ' is-reversed' : ''}${props.flush === true ? ' is-flush' : ''}`}>
+    <div
+      {...marks('EmptyState', props)}
+      className={`hs-empty${horizontal ? ' is-horizontal' : ''}${props.reverseOrder === true ? ' is-reversed' : ''}${props.flush === true ? ' is-flush' : ''}`}
+    >
       <Illustration width={Math.min(width, 200)} />
       <div className="hs-empty-text">
         {str(props.title) ? <h3 className="hs-empty-title">{str(props.title)}</h3> : null}
@@ -52,7 +68,9 @@ export function EmptyState(props: RemoteProps) {
 export function ErrorState(props: RemoteProps) {
   return (
     <div {...marks('ErrorState', props)} className="hs-empty is-error" role="alert">
-      <div className="hs-error-mark" aria-hidden="true">!</div>
+      <div className="hs-error-mark" aria-hidden="true">
+        !
+      </div>
       <div className="hs-empty-text">
         <h3 className="hs-empty-title">{str(props.title) ?? 'Something went wrong.'}</h3>
         {props.children}

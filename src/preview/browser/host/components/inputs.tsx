@@ -3,7 +3,16 @@
  * onChange when the value is committed (on blur, and when their form is submitted); selects, dates, checkboxes
  * and toggles commit on pick. A `value` prop makes the field controlled by the card.
  */
-import { createContext, useContext, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type FormEvent,
+  type ReactNode,
+} from 'react';
 import { useReactions } from './overlays';
 import { bool, call, extensionEvent, marks, num, str, type RemoteProps } from './shared';
 
@@ -33,14 +42,26 @@ export function Form(props: RemoteProps) {
   };
   return (
     <FormContext.Provider value={ctx.current}>
-      <form {...marks('Form', props)} className="hs-form" onSubmit={submit} autoComplete={str(props.autoComplete)} noValidate>
+      <form
+        {...marks('Form', props)}
+        className="hs-form"
+        onSubmit={submit}
+        autoComplete={str(props.autoComplete)}
+        noValidate
+      >
         {props.children}
       </form>
     </FormContext.Provider>
   );
 }
 
-function Field(props: { p: RemoteProps; id: string; name: string; children: ReactNode; label?: string | undefined }) {
+function Field(props: {
+  p: RemoteProps;
+  id: string;
+  name: string;
+  children: ReactNode;
+  label?: string | undefined;
+}) {
   const { p } = props;
   const label = props.label ?? str(p.label);
   const invalid = p.error === true;
@@ -50,8 +71,16 @@ function Field(props: { p: RemoteProps; id: string; name: string; children: Reac
       {label ? (
         <label htmlFor={props.id} className="hs-label">
           {label}
-          {p.required === true ? <span className="hs-required" aria-hidden="true">*</span> : null}
-          {str(p.tooltip) ? <span className="hs-tooltip" title={str(p.tooltip)}>ⓘ</span> : null}
+          {p.required === true ? (
+            <span className="hs-required" aria-hidden="true">
+              *
+            </span>
+          ) : null}
+          {str(p.tooltip) ? (
+            <span className="hs-tooltip" title={str(p.tooltip)}>
+              ⓘ
+            </span>
+          ) : null}
         </label>
       ) : null}
       {str(p.description) ? <div className="hs-description">{str(p.description)}</div> : null}
@@ -62,7 +91,10 @@ function Field(props: { p: RemoteProps; id: string; name: string; children: Reac
 }
 
 /** Text kept locally while typing; follows the card's `value` whenever the card changes it. */
-function useText(p: RemoteProps, fromValue: (v: unknown) => string): [string, (v: string) => void, React.MutableRefObject<string>] {
+function useText(
+  p: RemoteProps,
+  fromValue: (v: unknown) => string,
+): [string, (v: string) => void, React.MutableRefObject<string>] {
   const initial = p.value !== undefined ? fromValue(p.value) : fromValue(p.defaultValue);
   const [text, setText] = useState(initial);
   const committed = useRef(initial);
@@ -117,9 +149,20 @@ function TextLike(props: RemoteProps & { kind: 'Input' | 'TextArea' | 'Textarea'
   return (
     <Field p={props} id={id} name={props.kind}>
       {multiline ? (
-        <textarea {...common} className="hs-input" rows={num(props.rows) ?? 3} cols={num(props.cols)} maxLength={num(props.maxLength)} style={{ resize: (str(props.resize) ?? 'vertical') as 'vertical' }} />
+        <textarea
+          {...common}
+          className="hs-input"
+          rows={num(props.rows) ?? 3}
+          cols={num(props.cols)}
+          maxLength={num(props.maxLength)}
+          style={{ resize: (str(props.resize) ?? 'vertical') as 'vertical' }}
+        />
       ) : (
-        <input {...common} className="hs-input" type={props.type === 'password' ? 'password' : props.kind === 'SearchInput' ? 'search' : 'text'} />
+        <input
+          {...common}
+          className="hs-input"
+          type={props.type === 'password' ? 'password' : props.kind === 'SearchInput' ? 'search' : 'text'}
+        />
       )}
     </Field>
   );
@@ -171,8 +214,12 @@ function NumberLike(props: RemoteProps & { kind: string; prefix?: string | undef
         />
         {props.stepper ? (
           <>
-            <button type="button" className="hs-stepper" aria-label="Decrease" onClick={() => bump(-step)}>−</button>
-            <button type="button" className="hs-stepper" aria-label="Increase" onClick={() => bump(step)}>+</button>
+            <button type="button" className="hs-stepper" aria-label="Decrease" onClick={() => bump(-step)}>
+              −
+            </button>
+            <button type="button" className="hs-stepper" aria-label="Increase" onClick={() => bump(step)}>
+              +
+            </button>
           </>
         ) : null}
       </div>
@@ -180,7 +227,9 @@ function NumberLike(props: RemoteProps & { kind: string; prefix?: string | undef
   );
 }
 export const NumberInput = (props: RemoteProps) => <NumberLike {...props} kind="NumberInput" />;
-export const CurrencyInput = (props: RemoteProps) => <NumberLike {...props} kind="CurrencyInput" prefix={str(props.currency) ?? 'USD'} />;
+export const CurrencyInput = (props: RemoteProps) => (
+  <NumberLike {...props} kind="CurrencyInput" prefix={str(props.currency) ?? 'USD'} />
+);
 export const StepperInput = (props: RemoteProps) => <NumberLike {...props} kind="StepperInput" stepper />;
 
 interface BaseDate {
@@ -238,16 +287,25 @@ export function TimeInput(props: RemoteProps) {
   const toText = (v: unknown) => {
     if (typeof v !== 'object' || v === null) return '';
     const t = v as { hours?: number; minutes?: number };
-    return typeof t.hours === 'number' && typeof t.minutes === 'number' ? `${pad(t.hours)}:${pad(t.minutes)}` : '';
+    return typeof t.hours === 'number' && typeof t.minutes === 'number'
+      ? `${pad(t.hours)}:${pad(t.minutes)}`
+      : '';
   };
   const [text, setText] = useText(props, toText);
   return (
     <Field p={props} id={id} name="TimeInput">
-      <input id={id} type="time" className="hs-input" name={str(props.name)} value={text} onChange={(e) => {
-        setText(e.target.value);
-        const [h, m] = e.target.value.split(':').map(Number);
-        call(props.onChange, e.target.value === '' ? null : { hours: h, minutes: m });
-      }} />
+      <input
+        id={id}
+        type="time"
+        className="hs-input"
+        name={str(props.name)}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          const [h, m] = e.target.value.split(':').map(Number);
+          call(props.onChange, e.target.value === '' ? null : { hours: h, minutes: m });
+        }}
+      />
     </Field>
   );
 }
@@ -278,9 +336,13 @@ export function Select(props: RemoteProps) {
           call(props.onChange, option.value);
         }}
       >
-        <option value="" disabled>{str(props.placeholder) ?? 'Please choose'}</option>
+        <option value="" disabled>
+          {str(props.placeholder) ?? 'Please choose'}
+        </option>
         {options.map((o, i) => (
-          <option key={i} value={String(i)}>{o.label}</option>
+          <option key={i} value={String(i)}>
+            {o.label}
+          </option>
         ))}
       </select>
     </Field>
@@ -297,11 +359,15 @@ export function MultiSelect(props: RemoteProps) {
       <div className="hs-choice-list" id={id}>
         {options.map((o, i) => (
           <label key={i} className="hs-choice">
-            <input type="checkbox" checked={current.includes(o.value)} onChange={(e) => {
-              const next = e.target.checked ? [...current, o.value] : current.filter((v) => v !== o.value);
-              setPicked(next);
-              call(props.onChange, next);
-            }} />
+            <input
+              type="checkbox"
+              checked={current.includes(o.value)}
+              onChange={(e) => {
+                const next = e.target.checked ? [...current, o.value] : current.filter((v) => v !== o.value);
+                setPicked(next);
+                call(props.onChange, next);
+              }}
+            />
             {o.label}
           </label>
         ))}
@@ -339,20 +405,51 @@ export const RadioButton = (props: RemoteProps) => <Check {...props} kind="Radio
 
 export function ToggleGroup(props: RemoteProps) {
   const id = useId();
-  const options = optionsOf(props.options) as unknown as { label: string; value: string; description?: string }[];
+  const options = optionsOf(props.options) as unknown as {
+    label: string;
+    value: string;
+    description?: string;
+  }[];
   const radio = props.toggleType === 'radioButtonList';
-  const [value, setValue] = useState<string[]>(Array.isArray(props.value) ? (props.value as string[]) : typeof props.value === 'string' ? [props.value] : []);
-  const current = props.value === undefined ? value : Array.isArray(props.value) ? (props.value as string[]) : typeof props.value === 'string' ? [props.value] : [];
+  const [value, setValue] = useState<string[]>(
+    Array.isArray(props.value)
+      ? (props.value as string[])
+      : typeof props.value === 'string'
+        ? [props.value]
+        : [],
+  );
+  const current =
+    props.value === undefined
+      ? value
+      : Array.isArray(props.value)
+        ? (props.value as string[])
+        : typeof props.value === 'string'
+          ? [props.value]
+          : [];
   return (
     <Field p={props} id={id} name="ToggleGroup">
-      <div className={`hs-choice-list${props.inline === true ? ' is-inline' : ''}`} id={id} role={radio ? 'radiogroup' : 'group'}>
+      <div
+        className={`hs-choice-list${props.inline === true ? ' is-inline' : ''}`}
+        id={id}
+        role={radio ? 'radiogroup' : 'group'}
+      >
         {options.map((o) => (
           <label key={o.value} className="hs-choice">
-            <input type={radio ? 'radio' : 'checkbox'} name={str(props.name)} value={o.value} checked={current.includes(o.value)} onChange={(e) => {
-              const next = radio ? [o.value] : e.target.checked ? [...current, o.value] : current.filter((v) => v !== o.value);
-              setValue(next);
-              call(props.onChange, radio ? o.value : next);
-            }} />
+            <input
+              type={radio ? 'radio' : 'checkbox'}
+              name={str(props.name)}
+              value={o.value}
+              checked={current.includes(o.value)}
+              onChange={(e) => {
+                const next = radio
+                  ? [o.value]
+                  : e.target.checked
+                    ? [...current, o.value]
+                    : current.filter((v) => v !== o.value);
+                setValue(next);
+                call(props.onChange, radio ? o.value : next);
+              }}
+            />
             <span>{o.label}</span>
           </label>
         ))}
@@ -369,7 +466,11 @@ export function Toggle(props: RemoteProps) {
   const display = str(props.labelDisplay) ?? 'inline';
   return (
     <div {...marks('Toggle', props)} className={`hs-toggle-field is-label-${display}`}>
-      {display === 'top' ? <label htmlFor={id} className="hs-label">{label}</label> : null}
+      {display === 'top' ? (
+        <label htmlFor={id} className="hs-label">
+          {label}
+        </label>
+      ) : null}
       <button
         id={id}
         type="button"
@@ -385,7 +486,9 @@ export function Toggle(props: RemoteProps) {
       >
         <span className="hs-toggle-knob" />
         {str(props.textChecked) || str(props.textUnchecked) ? (
-          <span className="hs-toggle-text">{current ? str(props.textChecked) : str(props.textUnchecked)}</span>
+          <span className="hs-toggle-text">
+            {current ? str(props.textChecked) : str(props.textUnchecked)}
+          </span>
         ) : null}
       </button>
       {display === 'inline' ? <label htmlFor={id}>{label}</label> : null}

@@ -14,17 +14,36 @@ export function Flex(props: RemoteProps) {
     flexWrap: wrap ? 'wrap' : 'nowrap',
     minWidth: 0,
   };
-  return <div {...marks('Flex', props)} style={style}>{props.children}</div>;
+  return (
+    <div {...marks('Flex', props)} style={style}>
+      {props.children}
+    </div>
+  );
 }
 
 export function Box(props: RemoteProps) {
   const flex = props.flex;
   const style: CSSProperties = {
     minWidth: 0,
-    ...(flex === undefined ? {} : { flex: typeof flex === 'number' ? `${flex} 1 0%` : flex === 'none' ? 'none' : flex === 'auto' ? '1 1 auto' : '0 1 auto' }),
+    ...(flex === undefined
+      ? {}
+      : {
+          flex:
+            typeof flex === 'number'
+              ? `${flex} 1 0%`
+              : flex === 'none'
+                ? 'none'
+                : flex === 'auto'
+                  ? '1 1 auto'
+                  : '0 1 auto',
+        }),
     ...(str(props.alignSelf) ? { alignSelf: FLEX[str(props.alignSelf) ?? ''] } : {}),
   };
-  return <div {...marks('Box', props)} style={style}>{props.children}</div>;
+  return (
+    <div {...marks('Box', props)} style={style}>
+      {props.children}
+    </div>
+  );
 }
 
 export function Inline(props: RemoteProps) {
@@ -70,7 +89,10 @@ export function AutoGrid(props: RemoteProps) {
       style={{
         display: 'grid',
         gap: space(props.gap, 0),
-        gridTemplateColumns: props.flexible === true ? `repeat(auto-fit, minmax(${width}px, 1fr))` : `repeat(auto-fill, ${width}px)`,
+        gridTemplateColumns:
+          props.flexible === true
+            ? `repeat(auto-fit, minmax(${width}px, 1fr))`
+            : `repeat(auto-fill, ${width}px)`,
       }}
     >
       {props.children}
@@ -79,16 +101,35 @@ export function AutoGrid(props: RemoteProps) {
 }
 
 export function Center(props: RemoteProps) {
-  return <div {...marks('Center', props)} style={{ display: 'flex', justifyContent: 'center', alignItems: 'center' }}>{props.children}</div>;
+  return (
+    <div
+      {...marks('Center', props)}
+      style={{ display: 'flex', justifyContent: 'center', alignItems: 'center' }}
+    >
+      {props.children}
+    </div>
+  );
 }
 
 export function Tile(props: RemoteProps) {
-  const cls = ['hs-tile', props.compact === true ? 'is-compact' : '', props.flush === true ? 'is-flush' : ''].join(' ');
-  return <div {...marks('Tile', props)} className={cls}>{props.children}</div>;
+  const cls = [
+    'hs-tile',
+    props.compact === true ? 'is-compact' : '',
+    props.flush === true ? 'is-flush' : '',
+  ].join(' ');
+  return (
+    <div {...marks('Tile', props)} className={cls}>
+      {props.children}
+    </div>
+  );
 }
 
 export function Card(props: RemoteProps) {
-  return <div {...marks('Card', props)} className="hs-tile">{props.children}</div>;
+  return (
+    <div {...marks('Card', props)} className="hs-tile">
+      {props.children}
+    </div>
+  );
 }
 
 export function Divider(props: RemoteProps) {

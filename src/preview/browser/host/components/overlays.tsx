@@ -3,7 +3,16 @@
  * click; the card closes it with actions.closeOverlay(id), or the user with ✕ / Escape / the backdrop; onClick
  * handlers get `reactions` (openModal, closeModal, openPanel, closePanel). Modal and Panel call onOpen/onClose.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { createPortal } from 'react-dom';
 import { call, marks, str, type RemoteProps } from './shared';
 
@@ -56,7 +65,13 @@ export function useReactions() {
 }
 
 /** Renders the trigger, and the overlay fragment (hidden until opened) beside it. */
-export function OverlayTrigger({ overlay, render }: { overlay: unknown; render: (open: () => void) => ReactNode }) {
+export function OverlayTrigger({
+  overlay,
+  render,
+}: {
+  overlay: unknown;
+  render: (open: () => void) => ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   const scope = useMemo(() => ({ open, setOpen }), [open]);
   return (
@@ -120,7 +135,9 @@ export function Modal(props: RemoteProps) {
       >
         <div className="hs-modal-header">
           <h3>{title}</h3>
-          <button type="button" className="hs-close" aria-label="Close" onClick={close}>✕</button>
+          <button type="button" className="hs-close" aria-label="Close" onClick={close}>
+            ✕
+          </button>
         </div>
         {props.children}
       </div>
@@ -128,17 +145,35 @@ export function Modal(props: RemoteProps) {
     document.body,
   );
 }
-export const ModalBody = (props: RemoteProps) => <div {...marks('ModalBody', props)} className="hs-modal-body">{props.children}</div>;
-export const ModalFooter = (props: RemoteProps) => <div {...marks('ModalFooter', props)} className="hs-modal-footer">{props.children}</div>;
+export const ModalBody = (props: RemoteProps) => (
+  <div {...marks('ModalBody', props)} className="hs-modal-body">
+    {props.children}
+  </div>
+);
+export const ModalFooter = (props: RemoteProps) => (
+  <div {...marks('ModalFooter', props)} className="hs-modal-footer">
+    {props.children}
+  </div>
+);
 
-const PANEL_WIDTHS: Record<string, number> = { sm: 360, small: 360, md: 500, medium: 500, lg: 680, large: 680 };
+const PANEL_WIDTHS: Record<string, number> = {
+  sm: 360,
+  small: 360,
+  md: 500,
+  medium: 500,
+  lg: 680,
+  large: 680,
+};
 
 export function Panel(props: RemoteProps) {
   const { open, close } = useOverlay(props);
   if (!open) return null;
   const title = str(props.title);
   return createPortal(
-    <div className={props.variant === 'modal' ? 'hs-backdrop is-panel' : 'hs-panel-layer'} onMouseDown={(e) => e.target === e.currentTarget && close()}>
+    <div
+      className={props.variant === 'modal' ? 'hs-backdrop is-panel' : 'hs-panel-layer'}
+      onMouseDown={(e) => e.target === e.currentTarget && close()}
+    >
       <aside
         {...marks('Panel', props)}
         role="dialog"
@@ -148,7 +183,9 @@ export function Panel(props: RemoteProps) {
       >
         <div className="hs-panel-header">
           <h3>{title}</h3>
-          <button type="button" className="hs-close" aria-label="Close" onClick={close}>✕</button>
+          <button type="button" className="hs-close" aria-label="Close" onClick={close}>
+            ✕
+          </button>
         </div>
         <div className="hs-panel-content">{props.children}</div>
       </aside>
@@ -156,8 +193,21 @@ export function Panel(props: RemoteProps) {
     document.body,
   );
 }
-export const PanelBody = (props: RemoteProps) => <div {...marks('PanelBody', props)} className="hs-panel-body">{props.children}</div>;
-export const PanelSection = (props: RemoteProps) => (
-  <section {...marks('PanelSection', props)} className={`hs-panel-section${props.flush === true ? ' is-flush' : ''}`}>{props.children}</section>
+export const PanelBody = (props: RemoteProps) => (
+  <div {...marks('PanelBody', props)} className="hs-panel-body">
+    {props.children}
+  </div>
 );
-export const PanelFooter = (props: RemoteProps) => <div {...marks('PanelFooter', props)} className="hs-panel-footer">{props.children}</div>;
+export const PanelSection = (props: RemoteProps) => (
+  <section
+    {...marks('PanelSection', props)}
+    className={`hs-panel-section${props.flush === true ? ' is-flush' : ''}`}
+  >
+    {props.children}
+  </section>
+);
+export const PanelFooter = (props: RemoteProps) => (
+  <div {...marks('PanelFooter', props)} className="hs-panel-footer">
+    {props.children}
+  </div>
+);

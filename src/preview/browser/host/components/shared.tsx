@@ -17,7 +17,8 @@ const SPACE: Record<string, number> = {
   'extra-large': 32,
   xl: 32,
 };
-export const space = (size: unknown, fallback = 0): number => (typeof size === 'string' ? (SPACE[size] ?? fallback) : fallback);
+export const space = (size: unknown, fallback = 0): number =>
+  typeof size === 'string' ? (SPACE[size] ?? fallback) : fallback;
 
 export const FLEX: Record<string, string> = {
   start: 'flex-start',
@@ -31,7 +32,8 @@ export const FLEX: Record<string, string> = {
 };
 
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+export const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 export const bool = (v: unknown): boolean => v === true;
 
 type AnyFn = (...args: unknown[]) => unknown;

@@ -51,7 +51,10 @@ describe('loading', () => {
     const backend = new FakeBackend();
     const notice =
       'Part of this plan could not be read from HubSpot (one problem, such as a step whose record was deleted). Your next change saves it as shown, which repairs it.';
-    backend.override('get-plan', () => ({ ok: true, value: { ...respond(backend.plan), repairNotice: notice } }));
+    backend.override('get-plan', () => ({
+      ok: true,
+      value: { ...respond(backend.plan), repairNotice: notice },
+    }));
     const card = renderCard(backend);
     await loaded(card);
     const alert = card.findByTestId(Alert, 'repair-alert');
@@ -143,8 +146,12 @@ describe('empty state', () => {
     fire(card.findByTestId(Select, 'template-select'), 'onChange', 'enterprise-deal');
     fire(card.findByTestId(DateInput, 'target-close-date'), 'onChange', { year: 2100, month: 11, date: 30 });
     await card.waitFor(() => expect(card.findByTestId(Alert, 'preview-problem')).toBeTruthy());
-    expect(card.findByTestId(Alert, 'preview-problem').props.title).toBe('Choose an earlier target close date');
-    expect(textOf(card.findByTestId(Alert, 'preview-problem'))).toContain('The latest feasible target close date is');
+    expect(card.findByTestId(Alert, 'preview-problem').props.title).toBe(
+      'Choose an earlier target close date',
+    );
+    expect(textOf(card.findByTestId(Alert, 'preview-problem'))).toContain(
+      'The latest feasible target close date is',
+    );
     expect(card.findByTestId(LoadingButton, 'create-plan').props.disabled).toBe(true);
   });
 });

@@ -9,8 +9,29 @@
  * store increments it when it saves.
  */
 import { z } from 'zod';
-import { isoDateSchema, LIMITS, milestoneStatusSchema, multiLineTextSchema, singleLineTextSchema, ownerSideSchema, riskStatusSchema, sideSchema, stakeholderRoleSchema, visibilitySchema } from './model.js';
-import type { ActivityEntry, ActivityKind, EditContext, Goal, Milestone, MilestoneStatus, Plan, Risk, Stakeholder } from './model.js';
+import {
+  isoDateSchema,
+  LIMITS,
+  milestoneStatusSchema,
+  multiLineTextSchema,
+  singleLineTextSchema,
+  ownerSideSchema,
+  riskStatusSchema,
+  sideSchema,
+  stakeholderRoleSchema,
+  visibilitySchema,
+} from './model.js';
+import type {
+  ActivityEntry,
+  ActivityKind,
+  EditContext,
+  Goal,
+  Milestone,
+  MilestoneStatus,
+  Plan,
+  Risk,
+  Stakeholder,
+} from './model.js';
 import { err, ok, problem } from './result.js';
 import type { Problem, Result } from './result.js';
 import { checkPlan, listNames, quote, zodErrorToProblems } from './validate.js';
@@ -41,7 +62,9 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const emailInput = singleLineTextSchema()
   .trim()
   .max(LIMITS.email)
-  .refine((s) => s === '' || EMAIL_RE.test(s), { message: 'must be an email address such as name@company.com' })
+  .refine((s) => s === '' || EMAIL_RE.test(s), {
+    message: 'must be an email address such as name@company.com',
+  })
   .transform((s) => (s === '' ? null : s))
   .nullable();
 const weightInput = z.number().positive().max(LIMITS.maxWeight);
@@ -86,7 +109,10 @@ export const milestonePatchSchema = z.strictObject({
   successCriteria: optionalParagraph(LIMITS.successCriteria).optional(),
   weight: weightInput.optional(),
 });
-export const updateMilestoneInputSchema = z.strictObject({ milestoneId: idInput, patch: milestonePatchSchema });
+export const updateMilestoneInputSchema = z.strictObject({
+  milestoneId: idInput,
+  patch: milestonePatchSchema,
+});
 export type UpdateMilestoneInput = z.input<typeof updateMilestoneInputSchema>;
 
 export const removeMilestoneInputSchema = z.strictObject({ milestoneId: idInput });
@@ -135,13 +161,18 @@ export const stakeholderPatchSchema = z.strictObject({
   crmContactId: idInput.nullable().optional(),
   ownerId: idInput.nullable().optional(),
 });
-export const updateStakeholderInputSchema = z.strictObject({ stakeholderId: idInput, patch: stakeholderPatchSchema });
+export const updateStakeholderInputSchema = z.strictObject({
+  stakeholderId: idInput,
+  patch: stakeholderPatchSchema,
+});
 export type UpdateStakeholderInput = z.input<typeof updateStakeholderInputSchema>;
 
 export const removeStakeholderInputSchema = z.strictObject({ stakeholderId: idInput });
 export type RemoveStakeholderInput = z.input<typeof removeStakeholderInputSchema>;
 
-export const setValueSummaryInputSchema = z.strictObject({ valueSummary: optionalParagraph(LIMITS.valueSummary) });
+export const setValueSummaryInputSchema = z.strictObject({
+  valueSummary: optionalParagraph(LIMITS.valueSummary),
+});
 export type SetValueSummaryInput = z.input<typeof setValueSummaryInputSchema>;
 
 export const goalInputSchema = z.strictObject({
@@ -182,13 +213,21 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown): Result<T, P
 }
 
 /** One activity entry by the context's actor at the context's time; the text is cut to the log's limit. */
-export function activityEntry(ctx: EditContext, kind: ActivityKind, text: string, milestoneId: string | null = null): ActivityEntry {
+export function activityEntry(
+  ctx: EditContext,
+  kind: ActivityKind,
+  text: string,
+  milestoneId: string | null = null,
+): ActivityEntry {
   const bounded = text.length > LIMITS.activityText ? `${text.slice(0, LIMITS.activityText - 1)}…` : text;
   return { at: ctx.now, actor: ctx.actor, kind, text: bounded, milestoneId };
 }
 
 /** Appends entries to a log, keeping the newest LIMITS.activity entries. */
-export function appendActivity(log: readonly ActivityEntry[], entries: readonly ActivityEntry[]): ActivityEntry[] {
+export function appendActivity(
+  log: readonly ActivityEntry[],
+  entries: readonly ActivityEntry[],
+): ActivityEntry[] {
   return [...log, ...entries].slice(-LIMITS.activity);
 }
 
@@ -203,7 +242,8 @@ export function finishEdit(before: Plan, after: Plan, entries: readonly Activity
   return problems.length > 0 ? err(problems) : ok({ plan, activity: [...entries] });
 }
 
-const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameList = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Ends a sentence that quotes the rep's own words. */
 const sentence = (text: string): string => (/[.!?…]$/.test(text) ? text : `${text}.`);
@@ -216,20 +256,40 @@ const STATUS_LABELS: Readonly<Record<MilestoneStatus, string>> = {
   skipped: 'skipped',
 };
 
-function findMilestone(plan: Plan, id: string, path: string): Result<{ milestone: Milestone; index: number }, Problem[]> {
+function findMilestone(
+  plan: Plan,
+  id: string,
+  path: string,
+): Result<{ milestone: Milestone; index: number }, Problem[]> {
   const index = plan.milestones.findIndex((m) => m.id === id);
   const milestone = plan.milestones[index];
   if (!milestone) {
-    return err([problem(path, 'not_found', `This plan has no milestone with the id ${quote(id)}; it may have been removed. Reload the plan and try again.`)]);
+    return err([
+      problem(
+        path,
+        'not_found',
+        `This plan has no milestone with the id ${quote(id)}; it may have been removed. Reload the plan and try again.`,
+      ),
+    ]);
   }
   return ok({ milestone, index });
 }
 
-function findStakeholder(plan: Plan, id: string, path: string): Result<{ stakeholder: Stakeholder; index: number }, Problem[]> {
+function findStakeholder(
+  plan: Plan,
+  id: string,
+  path: string,
+): Result<{ stakeholder: Stakeholder; index: number }, Problem[]> {
   const index = plan.stakeholders.findIndex((s) => s.id === id);
   const stakeholder = plan.stakeholders[index];
   if (!stakeholder) {
-    return err([problem(path, 'not_found', `This plan has no stakeholder with the id ${quote(id)}; they may have been removed. Reload the plan and try again.`)]);
+    return err([
+      problem(
+        path,
+        'not_found',
+        `This plan has no stakeholder with the id ${quote(id)}; they may have been removed. Reload the plan and try again.`,
+      ),
+    ]);
   }
   return ok({ stakeholder, index });
 }
@@ -243,19 +303,35 @@ const stakeholderLabel = (plan: Plan, id: string | null): string => {
  * Makes `closeId` the only close milestone; returns the milestones and the title of the one that lost the
  * flag. Moving the flag has to happen in one edit: two close milestones, or none, is never a valid plan.
  */
-function moveCloseFlag(milestones: readonly Milestone[], closeId: string): { milestones: Milestone[]; previous: Milestone | undefined } {
+function moveCloseFlag(
+  milestones: readonly Milestone[],
+  closeId: string,
+): { milestones: Milestone[]; previous: Milestone | undefined } {
   const previous = milestones.find((m) => m.isClose && m.id !== closeId);
   return {
-    milestones: milestones.map((m) => (m.id === closeId ? (m.isClose ? m : { ...m, isClose: true }) : m.isClose ? { ...m, isClose: false } : m)),
+    milestones: milestones.map((m) =>
+      m.id === closeId ? (m.isClose ? m : { ...m, isClose: true }) : m.isClose ? { ...m, isClose: false } : m,
+    ),
     previous,
   };
 }
 
 /** Completion date for a milestone marked done: the one given (not in the future), else `fallback`. */
-function completionDate(given: string | undefined, fallback: string, ctx: EditContext, path: string): Result<string, Problem[]> {
+function completionDate(
+  given: string | undefined,
+  fallback: string,
+  ctx: EditContext,
+  path: string,
+): Result<string, Problem[]> {
   const date = given ?? fallback;
   if (date > ctx.today) {
-    return err([problem(path, 'completed_date_in_future', `The completion date ${date} is in the future; today is ${ctx.today}.`)]);
+    return err([
+      problem(
+        path,
+        'completed_date_in_future',
+        `The completion date ${date} is in the future; today is ${ctx.today}.`,
+      ),
+    ]);
   }
   return ok(date);
 }
@@ -275,7 +351,13 @@ export function addMilestone(plan: Plan, rawInput: unknown, ctx: EditContext): E
     // The same id and title is a retried create that already succeeded: nothing more to do.
     if (existing && existing.title === input.title) return ok({ plan, activity: [] });
     if (existing) {
-      return err([problem('id', 'duplicate_id', `Milestone ${quote(existing.title)} already has the id ${quote(input.id)}; a new milestone needs its own id.`)]);
+      return err([
+        problem(
+          'id',
+          'duplicate_id',
+          `Milestone ${quote(existing.title)} already has the id ${quote(input.id)}; a new milestone needs its own id.`,
+        ),
+      ]);
     }
   }
 
@@ -310,7 +392,12 @@ export function addMilestone(plan: Plan, rawInput: unknown, ctx: EditContext): E
     order,
   };
   // An explicit position pushes the milestones at and after it one place down.
-  let milestones = [...plan.milestones.map((m) => (input.order !== undefined && m.order >= order ? { ...m, order: m.order + 1 } : m)), milestone];
+  let milestones = [
+    ...plan.milestones.map((m) =>
+      input.order !== undefined && m.order >= order ? { ...m, order: m.order + 1 } : m,
+    ),
+    milestone,
+  ];
   let text = `Added milestone ${quote(milestone.title)}, due ${milestone.dueDate}.`;
   if (milestone.isClose) {
     const moved = moveCloseFlag(milestones, id);
@@ -332,8 +419,10 @@ const REDIRECTED_MILESTONE_FIELDS: Readonly<Record<string, Problem['code']>> = {
   id: 'invalid_value',
 };
 const REDIRECT_MESSAGES: Readonly<Record<string, string>> = {
-  dueDate: 'The due date cannot be changed here: move it with “Move due date”, which keeps the agreed date and records the reason.',
-  baselineDueDate: 'The baseline due date is the date first agreed and never changes; move the due date with “Move due date”.',
+  dueDate:
+    'The due date cannot be changed here: move it with “Move due date”, which keeps the agreed date and records the reason.',
+  baselineDueDate:
+    'The baseline due date is the date first agreed and never changes; move the due date with “Move due date”.',
   status: 'The status cannot be changed here: use “Set status”.',
   completedDate: 'The completion date is set when the milestone is marked done, with “Set status”.',
   order: 'The position cannot be changed here: reorder the milestones instead.',
@@ -350,7 +439,10 @@ export function updateMilestone(plan: Plan, rawInput: unknown, ctx: EditContext)
       const kept: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(patch)) {
         const code = REDIRECTED_MILESTONE_FIELDS[key];
-        if (code) redirected.push(problem(`patch.${key}`, code, REDIRECT_MESSAGES[key] ?? 'This field cannot be changed here.'));
+        if (code)
+          redirected.push(
+            problem(`patch.${key}`, code, REDIRECT_MESSAGES[key] ?? 'This field cannot be changed here.'),
+          );
         else kept[key] = value;
       }
       input = { ...rawInput, patch: kept };
@@ -365,25 +457,38 @@ export function updateMilestone(plan: Plan, rawInput: unknown, ctx: EditContext)
 
   const changes: string[] = [];
   let after: Milestone = before;
-  const set = <K extends keyof Milestone>(key: K, value: Milestone[K] | undefined, describe: () => string): void => {
+  const set = <K extends keyof Milestone>(
+    key: K,
+    value: Milestone[K] | undefined,
+    describe: () => string,
+  ): void => {
     if (value === undefined) return;
     const current = after[key];
-    const same = Array.isArray(current) && Array.isArray(value) ? sameList(current, value) : current === value;
+    const same =
+      Array.isArray(current) && Array.isArray(value) ? sameList(current, value) : current === value;
     if (same) return;
     after = { ...after, [key]: value };
     changes.push(describe());
   };
   set('title', patch.title, () => `renamed it to ${quote(patch.title ?? '')}`);
   set('description', patch.description, () => 'changed the description');
-  set('phase', patch.phase, () => (patch.phase ? `moved it to the phase ${quote(patch.phase)}` : 'cleared its phase'));
+  set('phase', patch.phase, () =>
+    patch.phase ? `moved it to the phase ${quote(patch.phase)}` : 'cleared its phase',
+  );
   set('sellerOwnerId', patch.sellerOwnerId, () =>
-    patch.sellerOwnerId ? `made ${stakeholderLabel(plan, patch.sellerOwnerId)} the seller-side owner` : 'removed the seller-side owner',
+    patch.sellerOwnerId
+      ? `made ${stakeholderLabel(plan, patch.sellerOwnerId)} the seller-side owner`
+      : 'removed the seller-side owner',
   );
   set('buyerOwnerId', patch.buyerOwnerId, () =>
-    patch.buyerOwnerId ? `made ${stakeholderLabel(plan, patch.buyerOwnerId)} the buyer-side owner` : 'removed the buyer-side owner',
+    patch.buyerOwnerId
+      ? `made ${stakeholderLabel(plan, patch.buyerOwnerId)} the buyer-side owner`
+      : 'removed the buyer-side owner',
   );
   set('dependsOn', patch.dependsOn, () => 'changed its dependencies');
-  set('visibility', patch.visibility, () => (patch.visibility === 'internal' ? 'made it internal (hidden from the buyer)' : 'shared it with the buyer'));
+  set('visibility', patch.visibility, () =>
+    patch.visibility === 'internal' ? 'made it internal (hidden from the buyer)' : 'shared it with the buyer',
+  );
   set('successCriteria', patch.successCriteria, () => 'changed the success criteria');
   set('weight', patch.weight, () => `set its weight to ${patch.weight ?? ''}`);
 
@@ -392,7 +497,11 @@ export function updateMilestone(plan: Plan, rawInput: unknown, ctx: EditContext)
     if (patch.isClose) {
       const moved = moveCloseFlag(milestones, milestoneId);
       milestones = moved.milestones;
-      changes.push(moved.previous ? `made it the close milestone instead of ${quote(moved.previous.title)}` : 'made it the close milestone');
+      changes.push(
+        moved.previous
+          ? `made it the close milestone instead of ${quote(moved.previous.title)}`
+          : 'made it the close milestone',
+      );
     } else {
       milestones = milestones.map((m) => (m.id === milestoneId ? { ...m, isClose: false } : m));
       changes.push('unmarked it as the close milestone');
@@ -403,7 +512,9 @@ export function updateMilestone(plan: Plan, rawInput: unknown, ctx: EditContext)
   const text = onlyRenamed
     ? `Renamed milestone ${quote(before.title)} to ${quote(after.title)}.`
     : `Updated milestone ${quote(before.title)}: ${listNames(changes)}.`;
-  return finishEdit(plan, { ...plan, milestones }, [activityEntry(ctx, 'milestone_updated', text, milestoneId)]);
+  return finishEdit(plan, { ...plan, milestones }, [
+    activityEntry(ctx, 'milestone_updated', text, milestoneId),
+  ]);
 }
 
 export function removeMilestone(plan: Plan, rawInput: unknown, ctx: EditContext): EditResult {
@@ -426,7 +537,9 @@ export function removeMilestone(plan: Plan, rawInput: unknown, ctx: EditContext)
     ]);
   }
   const milestones = plan.milestones.filter((m) => m.id !== milestoneId);
-  return finishEdit(plan, { ...plan, milestones }, [activityEntry(ctx, 'milestone_removed', `Removed milestone ${quote(target.title)}.`, milestoneId)]);
+  return finishEdit(plan, { ...plan, milestones }, [
+    activityEntry(ctx, 'milestone_removed', `Removed milestone ${quote(target.title)}.`, milestoneId),
+  ]);
 }
 
 export function reorderMilestones(plan: Plan, rawInput: unknown, ctx: EditContext): EditResult {
@@ -445,11 +558,25 @@ export function reorderMilestones(plan: Plan, rawInput: unknown, ctx: EditContex
   const missing = plan.milestones.filter((m) => !seen.has(m.id));
   if (repeated.length > 0 || unknown.length > 0 || missing.length > 0) {
     const parts = [
-      ...(missing.length > 0 ? [`${listNames(missing.map((m) => quote(m.title)))} ${missing.length === 1 ? 'is' : 'are'} missing`] : []),
-      ...(repeated.length > 0 ? [`${listNames(repeated.map((id) => quote(plan.milestones.find((m) => m.id === id)?.title ?? id)))} listed more than once`] : []),
-      ...(unknown.length > 0 ? [`${listNames(unknown)} ${unknown.length === 1 ? 'is' : 'are'} not in the plan`] : []),
+      ...(missing.length > 0
+        ? [`${listNames(missing.map((m) => quote(m.title)))} ${missing.length === 1 ? 'is' : 'are'} missing`]
+        : []),
+      ...(repeated.length > 0
+        ? [
+            `${listNames(repeated.map((id) => quote(plan.milestones.find((m) => m.id === id)?.title ?? id)))} listed more than once`,
+          ]
+        : []),
+      ...(unknown.length > 0
+        ? [`${listNames(unknown)} ${unknown.length === 1 ? 'is' : 'are'} not in the plan`]
+        : []),
     ];
-    return err([problem('milestoneIds', 'invalid_value', `The new order must list every milestone of the plan exactly once: ${parts.join('; ')}.`)]);
+    return err([
+      problem(
+        'milestoneIds',
+        'invalid_value',
+        `The new order must list every milestone of the plan exactly once: ${parts.join('; ')}.`,
+      ),
+    ]);
   }
   const position = new Map(ids.map((id, i) => [id, i] as const));
   let changed = false;
@@ -460,7 +587,9 @@ export function reorderMilestones(plan: Plan, rawInput: unknown, ctx: EditContex
     return { ...m, order };
   });
   if (!changed) return ok({ plan, activity: [] });
-  return finishEdit(plan, { ...plan, milestones }, [activityEntry(ctx, 'milestones_reordered', 'Reordered the milestones.')]);
+  return finishEdit(plan, { ...plan, milestones }, [
+    activityEntry(ctx, 'milestones_reordered', 'Reordered the milestones.'),
+  ]);
 }
 
 export function setMilestoneStatus(plan: Plan, rawInput: unknown, ctx: EditContext): EditResult {
@@ -479,7 +608,8 @@ export function setMilestoneStatus(plan: Plan, rawInput: unknown, ctx: EditConte
   } else if (input.completedDate !== undefined) {
     return err([problem('completedDate', 'invalid_value', ONLY_WHEN_DONE)]);
   }
-  if (input.status === before.status && completedDate === before.completedDate) return ok({ plan, activity: [] });
+  if (input.status === before.status && completedDate === before.completedDate)
+    return ok({ plan, activity: [] });
 
   const name = quote(before.title);
   let text: string;
@@ -526,7 +656,13 @@ export function addStakeholder(plan: Plan, rawInput: unknown, ctx: EditContext):
     // The same id and name is a retried create that already succeeded.
     if (existing && existing.name === input.name) return ok({ plan, activity: [] });
     if (existing) {
-      return err([problem('id', 'duplicate_id', `Stakeholder ${quote(existing.name)} already has the id ${quote(input.id)}; a new stakeholder needs its own id.`)]);
+      return err([
+        problem(
+          'id',
+          'duplicate_id',
+          `Stakeholder ${quote(existing.name)} already has the id ${quote(input.id)}; a new stakeholder needs its own id.`,
+        ),
+      ]);
     }
   }
   const stakeholder: Stakeholder = {
@@ -540,7 +676,9 @@ export function addStakeholder(plan: Plan, rawInput: unknown, ctx: EditContext):
     ownerId: input.ownerId,
   };
   const text = `Added ${quote(stakeholder.name)} as a stakeholder (${ROLE_LABEL(stakeholder.role)}, ${stakeholder.side} side).`;
-  return finishEdit(plan, { ...plan, stakeholders: [...plan.stakeholders, stakeholder] }, [activityEntry(ctx, 'stakeholder_added', text)]);
+  return finishEdit(plan, { ...plan, stakeholders: [...plan.stakeholders, stakeholder] }, [
+    activityEntry(ctx, 'stakeholder_added', text),
+  ]);
 }
 
 const STAKEHOLDER_FIELD_LABELS: Readonly<Record<keyof z.output<typeof stakeholderPatchSchema>, string>> = {
@@ -581,7 +719,9 @@ export function removeStakeholder(plan: Plan, rawInput: unknown, ctx: EditContex
   const found = findStakeholder(plan, stakeholderId, 'stakeholderId');
   if (!found.ok) return found;
   const target = found.value.stakeholder;
-  const owned = plan.milestones.filter((m) => m.sellerOwnerId === stakeholderId || m.buyerOwnerId === stakeholderId);
+  const owned = plan.milestones.filter(
+    (m) => m.sellerOwnerId === stakeholderId || m.buyerOwnerId === stakeholderId,
+  );
   if (owned.length > 0) {
     return err([
       problem(
@@ -592,7 +732,9 @@ export function removeStakeholder(plan: Plan, rawInput: unknown, ctx: EditContex
     ]);
   }
   const stakeholders = plan.stakeholders.filter((s) => s.id !== stakeholderId);
-  return finishEdit(plan, { ...plan, stakeholders }, [activityEntry(ctx, 'stakeholder_removed', `Removed stakeholder ${quote(target.name)}.`)]);
+  return finishEdit(plan, { ...plan, stakeholders }, [
+    activityEntry(ctx, 'stakeholder_removed', `Removed stakeholder ${quote(target.name)}.`),
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -608,7 +750,11 @@ export function setValueSummary(plan: Plan, rawInput: unknown, ctx: EditContext)
 }
 
 /** "2 added, 1 changed and 1 removed", comparing two lists by id; empty when nothing changed. */
-function listChanges<T extends { readonly id: string }>(before: readonly T[], after: readonly T[], same: (a: T, b: T) => boolean): string[] {
+function listChanges<T extends { readonly id: string }>(
+  before: readonly T[],
+  after: readonly T[],
+  same: (a: T, b: T) => boolean,
+): string[] {
   const old = new Map(before.map((x) => [x.id, x] as const));
   const ids = new Set(after.map((x) => x.id));
   const added = after.filter((x) => !old.has(x.id)).length;
@@ -617,7 +763,14 @@ function listChanges<T extends { readonly id: string }>(before: readonly T[], af
     const o = old.get(x.id);
     return o !== undefined && !same(o, x);
   }).length;
-  const moved = added === 0 && removed === 0 && changed === 0 && !sameList(before.map((x) => x.id), after.map((x) => x.id));
+  const moved =
+    added === 0 &&
+    removed === 0 &&
+    changed === 0 &&
+    !sameList(
+      before.map((x) => x.id),
+      after.map((x) => x.id),
+    );
   return [
     ...(added > 0 ? [`${added} added`] : []),
     ...(changed > 0 ? [`${changed} changed`] : []),
@@ -626,9 +779,13 @@ function listChanges<T extends { readonly id: string }>(before: readonly T[], af
   ];
 }
 
-const sameGoal = (a: Goal, b: Goal): boolean => a.description === b.description && a.metric === b.metric && a.target === b.target && a.byDate === b.byDate;
+const sameGoal = (a: Goal, b: Goal): boolean =>
+  a.description === b.description && a.metric === b.metric && a.target === b.target && a.byDate === b.byDate;
 const sameRisk = (a: Risk, b: Risk): boolean =>
-  a.description === b.description && a.mitigation === b.mitigation && a.ownerSide === b.ownerSide && a.status === b.status;
+  a.description === b.description &&
+  a.mitigation === b.mitigation &&
+  a.ownerSide === b.ownerSide &&
+  a.status === b.status;
 
 export function setGoals(plan: Plan, rawInput: unknown, ctx: EditContext): EditResult {
   const parsed = parseInput(setGoalsInputSchema, rawInput);
@@ -642,7 +799,9 @@ export function setGoals(plan: Plan, rawInput: unknown, ctx: EditContext): EditR
   }));
   const changes = listChanges(plan.goals, goals, sameGoal);
   if (changes.length === 0) return ok({ plan, activity: [] });
-  return finishEdit(plan, { ...plan, goals }, [activityEntry(ctx, 'goals_edited', `Edited the goals: ${listNames(changes)}.`)]);
+  return finishEdit(plan, { ...plan, goals }, [
+    activityEntry(ctx, 'goals_edited', `Edited the goals: ${listNames(changes)}.`),
+  ]);
 }
 
 export function setRisks(plan: Plan, rawInput: unknown, ctx: EditContext): EditResult {
@@ -657,7 +816,9 @@ export function setRisks(plan: Plan, rawInput: unknown, ctx: EditContext): EditR
   }));
   const changes = listChanges(plan.risks, risks, sameRisk);
   if (changes.length === 0) return ok({ plan, activity: [] });
-  return finishEdit(plan, { ...plan, risks }, [activityEntry(ctx, 'risks_edited', `Edited the risks: ${listNames(changes)}.`)]);
+  return finishEdit(plan, { ...plan, risks }, [
+    activityEntry(ctx, 'risks_edited', `Edited the risks: ${listNames(changes)}.`),
+  ]);
 }
 
 export function setTargetCloseDate(plan: Plan, rawInput: unknown, ctx: EditContext): EditResult {
@@ -671,7 +832,9 @@ export function setTargetCloseDate(plan: Plan, rawInput: unknown, ctx: EditConte
       : plan.targetCloseDate === null
         ? `Set the target close date to ${targetCloseDate}.`
         : `Changed the target close date from ${plan.targetCloseDate} to ${targetCloseDate}.`;
-  return finishEdit(plan, { ...plan, targetCloseDate }, [activityEntry(ctx, 'target_close_date_changed', text)]);
+  return finishEdit(plan, { ...plan, targetCloseDate }, [
+    activityEntry(ctx, 'target_close_date_changed', text),
+  ]);
 }
 
 export function setPlanTitle(plan: Plan, rawInput: unknown, ctx: EditContext): EditResult {

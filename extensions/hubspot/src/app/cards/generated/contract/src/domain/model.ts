@@ -42,8 +42,10 @@ const HARD = { text: 20_000, list: 1_000, id: 200 } as const;
  * validation puts the field's name in front ("The due date must be between 1 January 1970 and ...").
  */
 export const isoDateSchema = z.string().superRefine((value, ctx) => {
-  if (!isCalendarDate(value)) ctx.addIssue({ code: 'custom', message: 'must be a calendar date written YYYY-MM-DD', input: value });
-  else if (!isDateInRange(value)) ctx.addIssue({ code: 'custom', message: `must be ${DATE_RANGE_TEXT}; ${value} is not`, input: value });
+  if (!isCalendarDate(value))
+    ctx.addIssue({ code: 'custom', message: 'must be a calendar date written YYYY-MM-DD', input: value });
+  else if (!isDateInRange(value))
+    ctx.addIssue({ code: 'custom', message: `must be ${DATE_RANGE_TEXT}; ${value} is not`, input: value });
 });
 /** An ISO 8601 instant with an offset, whose day lies in the same range as every date. */
 export const isoDateTimeSchema = z.iso
@@ -78,7 +80,10 @@ export function cleanMultiLineText(value: string): string {
  * character; a line break or tab becomes one space, so that words stay apart.
  */
 export function cleanSingleLineText(value: string): string {
-  return value.replace(LINE_BREAKS_AND_TABS, ' ').replace(BIDI_CONTROLS, '').replace(CONTROLS_BUT_TAB_AND_LF, '');
+  return value
+    .replace(LINE_BREAKS_AND_TABS, ' ')
+    .replace(BIDI_CONTROLS, '')
+    .replace(CONTROLS_BUT_TAB_AND_LF, '');
 }
 
 // zod runs checks even on a value of the wrong type (after reporting it): clean strings only.
@@ -278,4 +283,5 @@ export function emptyPlan(deal: DealRef, title = ''): Plan {
 }
 
 /** Open means still to do: not done and not skipped. */
-export const isOpen = (m: Pick<Milestone, 'status'>): boolean => m.status !== 'done' && m.status !== 'skipped';
+export const isOpen = (m: Pick<Milestone, 'status'>): boolean =>
+  m.status !== 'done' && m.status !== 'skipped';

@@ -317,7 +317,10 @@ function healthOf(facts: {
 
 /** The plan's forecast fields as of `today` (YYYY-MM-DD, the caller's calendar day). */
 export function project(plan: Plan, today: IsoDate): Projection {
-  if (!isIsoDate(today)) throw new RangeError(`Today must be a calendar date written YYYY-MM-DD, ${DATE_RANGE_TEXT}; ${today} is not.`);
+  if (!isIsoDate(today))
+    throw new RangeError(
+      `Today must be a calendar date written YYYY-MM-DD, ${DATE_RANGE_TEXT}; ${today} is not.`,
+    );
   const todayDay = toDay(today);
 
   const byId = new Map<string, Node>();

@@ -188,7 +188,8 @@ function checkStakeholders(out: Sink, plan: Plan): void {
   plan.stakeholders.forEach((s, i) => {
     const at = `stakeholders[${i}]`;
     const who = `stakeholder ${stakeholderName(s, i)}`;
-    if (s.name.trim() === '') out.push(problem(`${at}.name`, 'required', `Stakeholder ${i + 1} needs a name.`));
+    if (s.name.trim() === '')
+      out.push(problem(`${at}.name`, 'required', `Stakeholder ${i + 1} needs a name.`));
     checkLength(out, `${at}.name`, s.name, LIMITS.name, `The name of ${who}`);
     checkLength(out, `${at}.title`, s.title, LIMITS.title, `The job title of ${who}`);
     if (s.email !== null) checkLength(out, `${at}.email`, s.email, LIMITS.email, `The email of ${who}`);
@@ -197,7 +198,12 @@ function checkStakeholders(out: Sink, plan: Plan): void {
 
 function checkGoalsAndRisks(out: Sink, plan: Plan): void {
   checkCount(out, 'goals', plan.goals.length, LIMITS.goals, 'goals');
-  checkDuplicateIds(out, plan.goals, 'goals', (g, i) => `goal ${g.description.trim() ? quote(g.description) : i + 1}`);
+  checkDuplicateIds(
+    out,
+    plan.goals,
+    'goals',
+    (g, i) => `goal ${g.description.trim() ? quote(g.description) : i + 1}`,
+  );
   plan.goals.forEach((g, i) => {
     const who = `goal ${i + 1}`;
     checkLength(out, `goals[${i}].description`, g.description, LIMITS.goalText, `The description of ${who}`);
@@ -205,7 +211,12 @@ function checkGoalsAndRisks(out: Sink, plan: Plan): void {
     checkLength(out, `goals[${i}].target`, g.target, LIMITS.goalText, `The target of ${who}`);
   });
   checkCount(out, 'risks', plan.risks.length, LIMITS.risks, 'risks');
-  checkDuplicateIds(out, plan.risks, 'risks', (r, i) => `risk ${r.description.trim() ? quote(r.description) : i + 1}`);
+  checkDuplicateIds(
+    out,
+    plan.risks,
+    'risks',
+    (r, i) => `risk ${r.description.trim() ? quote(r.description) : i + 1}`,
+  );
   plan.risks.forEach((r, i) => {
     const who = `risk ${i + 1}`;
     checkLength(out, `risks[${i}].description`, r.description, LIMITS.riskText, `The description of ${who}`);
@@ -225,7 +236,13 @@ function checkOwners(out: Sink, plan: Plan, m: Milestone, i: number): void {
     const owner = byId.get(id);
     const path = `milestones[${i}].${field}`;
     if (!owner) {
-      out.push(problem(path, 'unknown_owner', `The ${side}-side owner of milestone ${name} is not one of the plan's stakeholders.`));
+      out.push(
+        problem(
+          path,
+          'unknown_owner',
+          `The ${side}-side owner of milestone ${name} is not one of the plan's stakeholders.`,
+        ),
+      );
     } else if (owner.side !== side) {
       out.push(
         problem(
@@ -260,18 +277,43 @@ function checkMilestones(out: Sink, plan: Plan): void {
   ms.forEach((m, i) => {
     const at = `milestones[${i}]`;
     const name = milestoneName(m, i);
-    if (m.title.trim() === '') out.push(problem(`${at}.title`, 'required', `Milestone ${i + 1} needs a title.`));
+    if (m.title.trim() === '')
+      out.push(problem(`${at}.title`, 'required', `Milestone ${i + 1} needs a title.`));
     checkLength(out, `${at}.title`, m.title, LIMITS.title, `The title of milestone ${name}`);
-    checkLength(out, `${at}.description`, m.description, LIMITS.description, `The description of milestone ${name}`);
+    checkLength(
+      out,
+      `${at}.description`,
+      m.description,
+      LIMITS.description,
+      `The description of milestone ${name}`,
+    );
     checkLength(out, `${at}.phase`, m.phase, LIMITS.phase, `The phase of milestone ${name}`);
-    checkLength(out, `${at}.successCriteria`, m.successCriteria, LIMITS.successCriteria, `The success criteria of milestone ${name}`);
+    checkLength(
+      out,
+      `${at}.successCriteria`,
+      m.successCriteria,
+      LIMITS.successCriteria,
+      `The success criteria of milestone ${name}`,
+    );
     if (m.weight > LIMITS.maxWeight) {
-      out.push(problem(`${at}.weight`, 'invalid_value', `Milestone ${name} has weight ${m.weight}; the most a milestone can weigh is ${LIMITS.maxWeight}.`));
+      out.push(
+        problem(
+          `${at}.weight`,
+          'invalid_value',
+          `Milestone ${name} has weight ${m.weight}; the most a milestone can weigh is ${LIMITS.maxWeight}.`,
+        ),
+      );
     }
     checkOwners(out, plan, m, i);
 
     if (m.status === 'done' && m.completedDate === null) {
-      out.push(problem(`${at}.completedDate`, 'done_without_completed_date', `Milestone ${name} is done but has no completion date.`));
+      out.push(
+        problem(
+          `${at}.completedDate`,
+          'done_without_completed_date',
+          `Milestone ${name} is done but has no completion date.`,
+        ),
+      );
     }
     if (m.status !== 'done' && m.completedDate !== null) {
       out.push(
@@ -285,7 +327,11 @@ function checkMilestones(out: Sink, plan: Plan): void {
 
     if (m.dependsOn.length > LIMITS.dependsOn) {
       out.push(
-        problem(`${at}.dependsOn`, 'too_many', `Milestone ${name} depends on ${m.dependsOn.length} milestones; the limit is ${LIMITS.dependsOn}.`),
+        problem(
+          `${at}.dependsOn`,
+          'too_many',
+          `Milestone ${name} depends on ${m.dependsOn.length} milestones; the limit is ${LIMITS.dependsOn}.`,
+        ),
       );
     }
     const seenDeps = new Set<string>();
@@ -297,13 +343,21 @@ function checkMilestones(out: Sink, plan: Plan): void {
       }
       seenDeps.add(depId);
       if (depId === m.id) {
-        out.push(problem(path, 'self_dependency', `Milestone ${name} depends on itself; remove that dependency.`));
+        out.push(
+          problem(path, 'self_dependency', `Milestone ${name} depends on itself; remove that dependency.`),
+        );
         return;
       }
       const j = indexOf.get(depId);
       const dep = j === undefined ? undefined : ms[j];
       if (j === undefined || !dep) {
-        out.push(problem(path, 'unknown_dependency', `Milestone ${name} depends on a milestone (${depId}) that is not in the plan.`));
+        out.push(
+          problem(
+            path,
+            'unknown_dependency',
+            `Milestone ${name} depends on a milestone (${depId}) that is not in the plan.`,
+          ),
+        );
         return;
       }
       if (m.dueDate < dep.dueDate) {
@@ -343,7 +397,13 @@ function checkMilestones(out: Sink, plan: Plan): void {
   if (ms.length > 0) {
     const closes = ms.flatMap((m, i) => (m.isClose ? [i] : []));
     if (closes.length === 0) {
-      out.push(problem('milestones', 'no_close_milestone', 'The plan has no close milestone: mark the milestone where the deal is signed as the close.'));
+      out.push(
+        problem(
+          'milestones',
+          'no_close_milestone',
+          'The plan has no close milestone: mark the milestone where the deal is signed as the close.',
+        ),
+      );
     } else if (closes.length > 1) {
       const names = closes.map((k) => milestoneName(ms[k] ?? { title: '' }, k));
       out.push(
@@ -359,7 +419,9 @@ function checkMilestones(out: Sink, plan: Plan): void {
 
 function checkActivity(out: Sink, plan: Plan): void {
   checkCount(out, 'activity', plan.activity.length, LIMITS.activity, 'activity entries');
-  plan.activity.forEach((a, i) => checkLength(out, `activity[${i}].text`, a.text, LIMITS.activityText, `Activity entry ${i + 1}`));
+  plan.activity.forEach((a, i) =>
+    checkLength(out, `activity[${i}].text`, a.text, LIMITS.activityText, `Activity entry ${i + 1}`),
+  );
 }
 
 /** Every business-rule problem of a structurally valid plan, at once. An empty plan (no milestones) is valid. */
@@ -409,7 +471,8 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   at: 'time',
 };
 
-const humanize = (key: string): string => FIELD_LABELS[key] ?? key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+const humanize = (key: string): string =>
+  FIELD_LABELS[key] ?? key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = input;
@@ -462,7 +525,9 @@ function describePath(path: readonly PropertyKey[], input: unknown): string {
       const item = valueAt(input, path.slice(0, i + 2));
       const name = collection.nameField ? valueAt(item, [collection.nameField]) : undefined;
       phrases.push(
-        typeof name === 'string' && name.trim() !== '' ? `${collection.one} ${quote(name)}` : `${collection.one} ${next + 1}`,
+        typeof name === 'string' && name.trim() !== ''
+          ? `${collection.one} ${quote(name)}`
+          : `${collection.one} ${next + 1}`,
       );
       i += 2;
     } else if (typeof segment === 'number') {
@@ -512,7 +577,9 @@ function customSentence(subject: string, many: boolean, message: string): string
 }
 
 const formatValues = (values: readonly unknown[]): string =>
-  values.length > 15 ? `one of ${values.length} allowed values` : `one of: ${values.map((v) => String(v)).join(', ')}`;
+  values.length > 15
+    ? `one of ${values.length} allowed values`
+    : `one of: ${values.map((v) => String(v)).join(', ')}`;
 
 /**
  * Turns zod issues into Problems with our path format and a readable sentence. `input` (what was parsed)
@@ -536,11 +603,21 @@ export function zodIssuesToProblems(issues: readonly z.core.$ZodIssue[], input?:
     if (issue.code !== 'invalid_type' && wrongType.has(at)) continue;
     switch (issue.code) {
       case 'invalid_type':
-        if (value === undefined) out.push(problem(at, 'required', `${subject} ${many ? 'are' : 'is'} missing.`));
-        else if (issue.expected === 'never') out.push(problem(at, 'invalid_value', `${subject} cannot be set here.`));
+        if (value === undefined)
+          out.push(problem(at, 'required', `${subject} ${many ? 'are' : 'is'} missing.`));
+        else if (issue.expected === 'never')
+          out.push(problem(at, 'invalid_value', `${subject} cannot be set here.`));
         else {
           const expected = EXPECTED[issue.expected];
-          out.push(problem(at, 'invalid_value', expected === undefined ? `${subject} ${many ? 'are' : 'is'} not of the expected kind.` : `${subject} must be ${expected}.`));
+          out.push(
+            problem(
+              at,
+              'invalid_value',
+              expected === undefined
+                ? `${subject} ${many ? 'are' : 'is'} not of the expected kind.`
+                : `${subject} must be ${expected}.`,
+            ),
+          );
         }
         break;
       case 'too_big': {
@@ -550,9 +627,21 @@ export function zodIssuesToProblems(issues: readonly z.core.$ZodIssue[], input?:
           out.push(problem(at, 'too_long', `${subject}${len} the limit is ${max}.`));
         } else if (issue.origin === 'array' || issue.origin === 'set') {
           const len = Array.isArray(value) ? `: ${value.length}` : '';
-          out.push(problem(at, 'too_many', `Too many items in ${describePath(path, input)}${len}; the limit is ${max}.`));
+          out.push(
+            problem(
+              at,
+              'too_many',
+              `Too many items in ${describePath(path, input)}${len}; the limit is ${max}.`,
+            ),
+          );
         } else {
-          out.push(problem(at, 'invalid_value', `${subject} must be ${issue.inclusive ? 'at most' : 'less than'} ${max}.`));
+          out.push(
+            problem(
+              at,
+              'invalid_value',
+              `${subject} must be ${issue.inclusive ? 'at most' : 'less than'} ${max}.`,
+            ),
+          );
         }
         break;
       }
@@ -564,12 +653,19 @@ export function zodIssuesToProblems(issues: readonly z.core.$ZodIssue[], input?:
         } else if (issue.origin === 'array' || issue.origin === 'set') {
           out.push(problem(at, 'required', `${subject} must have at least ${plural(min, 'item')}.`));
         } else {
-          out.push(problem(at, 'invalid_value', `${subject} must be ${issue.inclusive ? 'at least' : 'greater than'} ${min}.`));
+          out.push(
+            problem(
+              at,
+              'invalid_value',
+              `${subject} must be ${issue.inclusive ? 'at least' : 'greater than'} ${min}.`,
+            ),
+          );
         }
         break;
       }
       case 'invalid_value':
-        if (value === undefined) out.push(problem(at, 'required', `${subject} ${many ? 'are' : 'is'} missing.`));
+        if (value === undefined)
+          out.push(problem(at, 'required', `${subject} ${many ? 'are' : 'is'} missing.`));
         else out.push(problem(at, 'invalid_value', `${subject} must be ${formatValues(issue.values)}.`));
         break;
       case 'invalid_format': {
@@ -580,13 +676,27 @@ export function zodIssuesToProblems(issues: readonly z.core.$ZodIssue[], input?:
         };
         const known = formats[issue.format];
         if (known !== undefined) out.push(problem(at, 'invalid_value', `${subject} must be ${known}.`));
-        else if (!ZOD_DEFAULT_MESSAGE_RE.test(issue.message)) out.push(problem(at, 'invalid_value', customSentence(subject, many, issue.message)));
-        else out.push(problem(at, 'invalid_value', `${subject} ${many ? 'are' : 'is'} not written in the expected form.`));
+        else if (!ZOD_DEFAULT_MESSAGE_RE.test(issue.message))
+          out.push(problem(at, 'invalid_value', customSentence(subject, many, issue.message)));
+        else
+          out.push(
+            problem(
+              at,
+              'invalid_value',
+              `${subject} ${many ? 'are' : 'is'} not written in the expected form.`,
+            ),
+          );
         break;
       }
       case 'unrecognized_keys':
         for (const key of issue.keys) {
-          out.push(problem(formatPath([...path, key]), 'invalid_value', `${subject} has a field ${quote(key)} that is not allowed here.`));
+          out.push(
+            problem(
+              formatPath([...path, key]),
+              'invalid_value',
+              `${subject} has a field ${quote(key)} that is not allowed here.`,
+            ),
+          );
         }
         break;
       case 'custom':

@@ -43,7 +43,10 @@ export interface ActivityHistory {
  * What changed in a stored plan since `baseVersion` (its activity entries added by later versions, oldest
  * first), and whether the list is complete: it is not when the log no longer reaches back that far.
  */
-export function changesSince(stored: StoredPlan, baseVersion: number): { changes: ActivityEntry[]; complete: boolean } {
+export function changesSince(
+  stored: StoredPlan,
+  baseVersion: number,
+): { changes: ActivityEntry[]; complete: boolean } {
   const changes = stored.plan.activity.filter((_, i) => (stored.history.versions[i] ?? 0) > baseVersion);
   return { changes, complete: baseVersion >= stored.history.trimmedThrough };
 }
@@ -65,7 +68,12 @@ export type PlanStoreError =
        */
       readonly changesSinceComplete: boolean;
     }
-  | { readonly code: 'PLAN_TOO_LARGE'; readonly message: string; readonly size: number; readonly limit: number };
+  | {
+      readonly code: 'PLAN_TOO_LARGE';
+      readonly message: string;
+      readonly size: number;
+      readonly limit: number;
+    };
 
 export interface SaveRequest {
   /** The edited plan; its `version` is the version the edit was based on. */
@@ -102,5 +110,9 @@ export interface PlanStore {
    * returned) and nothing else: the plan and its version stay as they are, so a rep with the card open gets
    * no conflict when only the calendar moved. Returns the projection fields written (none: no call).
    */
-  writeProjection(deal: DealRef, projection: Projection, written: Projection | null): Promise<Result<readonly string[], PlanStoreError>>;
+  writeProjection(
+    deal: DealRef,
+    projection: Projection,
+    written: Projection | null,
+  ): Promise<Result<readonly string[], PlanStoreError>>;
 }

@@ -48,7 +48,8 @@ export const enterpriseDeal: Template = {
     {
       key: 'executive-alignment',
       title: 'Executive alignment: priorities, decision process and timeline',
-      description: 'Our executive sponsor meets the economic buyer to confirm the initiative, who decides and by when.',
+      description:
+        'Our executive sponsor meets the economic buyer to confirm the initiative, who decides and by when.',
       phase: 'Education and awareness',
       sellerSlot: 'seller-sponsor',
       buyerSlot: 'economic-buyer',
@@ -56,7 +57,8 @@ export const enterpriseDeal: Template = {
       dependsOn: ['discovery'],
       isClose: false,
       visibility: 'shared',
-      successCriteria: 'Decision process, signatories and target go-live date confirmed by the economic buyer.',
+      successCriteria:
+        'Decision process, signatories and target go-live date confirmed by the economic buyer.',
       weight: 1,
     },
     {
@@ -90,7 +92,8 @@ export const enterpriseDeal: Template = {
     {
       key: 'security-pack',
       title: 'Security pack sent: SOC 2 report, pen test summary, questionnaire',
-      description: 'Send the security documentation early: InfoSec reviews are the longest queue in most enterprises.',
+      description:
+        'Send the security documentation early: InfoSec reviews are the longest queue in most enterprises.',
       phase: 'Security and legal review',
       sellerSlot: 'se',
       buyerSlot: 'security',
@@ -146,7 +149,8 @@ export const enterpriseDeal: Template = {
     {
       key: 'security-review',
       title: 'Security review approved by InfoSec',
-      description: 'Answer follow-up questions and agree any remediation or contractual security commitments.',
+      description:
+        'Answer follow-up questions and agree any remediation or contractual security commitments.',
       phase: 'Security and legal review',
       sellerSlot: 'se',
       buyerSlot: 'security',
@@ -174,7 +178,8 @@ export const enterpriseDeal: Template = {
     {
       key: 'deal-desk',
       title: 'Internal: pricing and non-standard terms approved by deal desk',
-      description: 'Get discount, payment terms and any non-standard clause approved before negotiation starts.',
+      description:
+        'Get discount, payment terms and any non-standard clause approved before negotiation starts.',
       phase: 'Commercial agreement',
       sellerSlot: 'ae',
       offsetWorkingDays: -25,
@@ -187,7 +192,8 @@ export const enterpriseDeal: Template = {
     {
       key: 'vendor-registration',
       title: 'Vendor registration in the procurement system',
-      description: 'Complete supplier onboarding: company details, tax forms, bank details, insurance certificates.',
+      description:
+        'Complete supplier onboarding: company details, tax forms, bank details, insurance certificates.',
       phase: 'Commercial agreement',
       sellerSlot: 'ae',
       buyerSlot: 'procurement',
@@ -201,7 +207,8 @@ export const enterpriseDeal: Template = {
     {
       key: 'dpa',
       title: 'Data processing agreement (DPA) agreed',
-      description: 'Agree the DPA, sub-processors and data transfer terms with the buyer’s privacy and legal team.',
+      description:
+        'Agree the DPA, sub-processors and data transfer terms with the buyer’s privacy and legal team.',
       phase: 'Security and legal review',
       sellerSlot: 'seller-legal',
       buyerSlot: 'legal',
@@ -215,7 +222,8 @@ export const enterpriseDeal: Template = {
     {
       key: 'msa-redlines',
       title: 'MSA redlines agreed',
-      description: 'Work through the master services agreement redlines: liability, indemnities, SLAs, termination.',
+      description:
+        'Work through the master services agreement redlines: liability, indemnities, SLAs, termination.',
       phase: 'Security and legal review',
       sellerSlot: 'seller-legal',
       buyerSlot: 'legal',
@@ -257,7 +265,8 @@ export const enterpriseDeal: Template = {
     {
       key: 'kickoff',
       title: 'Implementation kickoff with the project team',
-      description: 'Introduce the implementation team, confirm the project plan, governance and go-live date.',
+      description:
+        'Introduce the implementation team, confirm the project plan, governance and go-live date.',
       phase: 'Onboarding',
       sellerSlot: 'csm',
       buyerSlot: 'champion',
@@ -271,7 +280,8 @@ export const enterpriseDeal: Template = {
     {
       key: 'integrations-live',
       title: 'SSO and core integrations live',
-      description: 'Single sign-on, user provisioning and the integrations from the solution design in production.',
+      description:
+        'Single sign-on, user provisioning and the integrations from the solution design in production.',
       phase: 'Onboarding',
       sellerSlot: 'se',
       buyerSlot: 'technical-evaluator',
@@ -299,7 +309,8 @@ export const enterpriseDeal: Template = {
     {
       key: 'executive-business-review',
       title: 'Executive business review: results against the business case',
-      description: 'Both executive sponsors review results, adoption and the rollout plan for the next phase.',
+      description:
+        'Both executive sponsors review results, adoption and the rollout plan for the next phase.',
       phase: 'ROI review',
       sellerSlot: 'seller-sponsor',
       buyerSlot: 'economic-buyer',

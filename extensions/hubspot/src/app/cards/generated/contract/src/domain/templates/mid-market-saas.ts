@@ -29,7 +29,8 @@ export const midMarketSaas: Template = {
     {
       key: 'discovery',
       title: 'Discovery workshop: current process, pain and goals',
-      description: 'Map the current process with the people who run it, quantify the pain and agree the goals.',
+      description:
+        'Map the current process with the people who run it, quantify the pain and agree the goals.',
       phase: 'Education and awareness',
       sellerSlot: 'ae',
       buyerSlot: 'champion',
@@ -57,7 +58,8 @@ export const midMarketSaas: Template = {
     {
       key: 'economic-buyer-meeting',
       title: 'Meeting with the economic buyer: priorities and budget',
-      description: 'Confirm the initiative is a priority this quarter, the budget and how the decision will be made.',
+      description:
+        'Confirm the initiative is a priority this quarter, the budget and how the decision will be made.',
       phase: 'Education and awareness',
       sellerSlot: 'ae',
       buyerSlot: 'economic-buyer',
@@ -71,7 +73,8 @@ export const midMarketSaas: Template = {
     {
       key: 'technical-deep-dive',
       title: 'Technical deep dive: integrations, data and security',
-      description: 'Review the systems to connect, the data to migrate and the security requirements with IT.',
+      description:
+        'Review the systems to connect, the data to migrate and the security requirements with IT.',
       phase: 'Validate the solution',
       sellerSlot: 'se',
       buyerSlot: 'it-lead',

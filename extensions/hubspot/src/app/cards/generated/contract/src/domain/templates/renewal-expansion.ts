@@ -42,7 +42,8 @@ export const renewalExpansion: Template = {
     {
       key: 'health-check',
       title: 'Internal: renewal risk and account health check',
-      description: 'Review support tickets, sentiment, sponsor changes and competitive threats before meeting the sponsor.',
+      description:
+        'Review support tickets, sentiment, sponsor changes and competitive threats before meeting the sponsor.',
       phase: 'Review the value delivered',
       sellerSlot: 'csm',
       offsetWorkingDays: -53,
@@ -195,7 +196,8 @@ export const renewalExpansion: Template = {
     {
       key: 'roi-review',
       title: 'ROI review against the success plan',
-      description: 'Review the first results of the term against the success plan with the executive sponsor.',
+      description:
+        'Review the first results of the term against the success plan with the executive sponsor.',
       phase: 'ROI review',
       sellerSlot: 'csm',
       buyerSlot: 'executive-sponsor',
