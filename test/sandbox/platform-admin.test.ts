@@ -91,12 +91,33 @@ describe('sandbox admin API', () => {
     );
     expect(((await limits.json()) as { errors: unknown[] }).errors).toHaveLength(2);
 
+    const badZone = await admin('/portals', json('POST', { tier: 'starter', timeZone: 'Mars/Olympus' }));
+    expect(badZone.status).toBe(400);
+    expect(JSON.stringify(await badZone.json())).toMatch(/must be an IANA time zone such as Europe\/Paris/);
+
     const notJson = await admin('/portals', json('POST', '{not json'));
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { category: string }).category).toBe('VALIDATION_ERROR');
 
     expect((await admin('/portals/abc/calls')).status).toBe(400);
     expect((await admin('/portals/999/calls')).status).toBe(404);
+  });
+
+  test('a portal is created in the time zone asked for (its daily limit resets at its midnight), New York by default', async () => {
+    const tokyo = (await (
+      await admin('/portals', json('POST', { tier: 'starter', timeZone: 'Asia/Tokyo' }))
+    ).json()) as {
+      id: number;
+      timeZone: string;
+    };
+    expect(tokyo.timeZone).toBe('Asia/Tokyo');
+    expect(((await (await admin(`/portals/${tokyo.id}`)).json()) as { timeZone: string }).timeZone).toBe(
+      'Asia/Tokyo',
+    );
+    const plain = (await (await admin('/portals', json('POST', { tier: 'starter' }))).json()) as {
+      timeZone: string;
+    };
+    expect(plain.timeZone).toBe('America/New_York');
   });
 
   it('counts calls per portal by method and path template, and keeps a request log', async () => {

@@ -20,7 +20,7 @@ export interface AdminDeps {
   limiter: RateLimiter;
   faults: FaultInjector;
   metrics: Metrics;
-  createPortal: (input: { name: string; tier: PortalTier; seed: boolean }) => {
+  createPortal: (input: { name: string; tier: PortalTier; seed: boolean; timeZone?: string }) => {
     portal: Portal;
     token: string;
   };
@@ -34,10 +34,28 @@ const Tier = z.enum(['free', 'starter', 'professional', 'enterprise']);
 const Probability = z.number().min(0).max(1);
 const Limit = z.number().int().positive().nullable();
 
+/** An IANA time zone this Node.js knows (HubSpot accounts have one: account-info-v3.json AccountDetails.timeZone). */
+const TimeZone = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine(
+    (zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an IANA time zone such as Europe/Paris' },
+  );
+
 const CreatePortalBody = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   tier: Tier,
   seed: z.boolean().optional(),
+  timeZone: TimeZone.optional(),
 });
 
 const ResetBody = z
@@ -164,6 +182,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
       name: body.name ?? `Sandbox ${body.tier} portal`,
       tier: body.tier,
       seed: body.seed ?? false,
+      ...(body.timeZone === undefined ? {} : { timeZone: body.timeZone }),
     });
     res.status(201).json({ ...describe(portal), token });
   });

@@ -92,11 +92,13 @@ export async function startSandbox(options: SandboxOptions, crm: CrmModule): Pro
       tier: PortalTier;
       seed?: boolean;
       token?: string;
+      timeZone?: string;
     }): { portal: Portal; token: string } => {
       const created = store.createPortal({
         name: input.name,
         tier: input.tier,
         ...(input.token ? { token: input.token } : {}),
+        ...(input.timeZone ? { timeZone: input.timeZone } : {}),
       });
       try {
         crm.createPortalCrm(db, created.portal.id, now());
