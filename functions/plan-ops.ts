@@ -6,7 +6,12 @@ import { emptyPlan, type DealRef, type EditContext, type Plan } from '../src/dom
 import { project } from '../src/domain/project.js';
 import { err, ok, type Problem, type Result } from '../src/domain/result.js';
 import type { EditResult } from '../src/domain/edits.js';
-import { changesSince, type PlanStoreError, type StoredPlan } from '../src/ports/plan-store.js';
+import {
+  changesSince,
+  versionConflictMessage,
+  type PlanStoreError,
+  type StoredPlan,
+} from '../src/ports/plan-store.js';
 import type { FunctionError, PlanResponse } from './contract.js';
 import type { Caller, FunctionDeps } from './types.js';
 
@@ -163,12 +168,9 @@ export async function saveEdited(
       current.stored === null || baseVersion > version
         ? { changes: [], complete: true }
         : changesSince(current.stored, baseVersion);
-    const note = since.complete
-      ? ''
-      : ' Older changes are no longer in the activity log, so the list of changes is incomplete.';
     return err({
       code: 'VERSION_CONFLICT',
-      message: `Someone changed this plan since you loaded it (now version ${version}). Reload it to see their changes, then make yours again.${note}`,
+      message: versionConflictMessage(version, baseVersion, since.complete),
       currentVersion: version,
       changesSince: since.changes,
     });

@@ -50,6 +50,25 @@ export function changesSince(
   return { changes, complete: baseVersion >= stored.history.trimmedThrough };
 }
 
+/**
+ * The one sentence for a version conflict, whoever finds it (a function before it saves, or a store at its
+ * version check): which version is in force, which one the change was based on, that nothing was saved, what
+ * to do, and whether the list of changes that comes with it is complete.
+ */
+export function versionConflictMessage(
+  currentVersion: number,
+  baseVersion: number,
+  complete: boolean,
+): string {
+  return (
+    `Someone changed this plan since you loaded it (it is now at version ${currentVersion}; your change was based on version ${baseVersion}). ` +
+    `Nothing was saved: reload the plan to see their changes, then make yours again.` +
+    (complete
+      ? ''
+      : ' Older changes are no longer in the activity log (it keeps only the newest entries), so this list is incomplete.')
+  );
+}
+
 export type PlanStoreError =
   | CrmError
   | DealLockBusy

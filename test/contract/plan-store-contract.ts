@@ -6,7 +6,7 @@
 import { addMilestone, setMilestoneStatus, setPlanTitle, setValueSummary } from '../../src/domain/edits.js';
 import type { DealRef, Plan } from '../../src/domain/model.js';
 import { project } from '../../src/domain/project.js';
-import type { PlanStore, StoredPlan } from '../../src/ports/plan-store.js';
+import { versionConflictMessage, type PlanStore, type StoredPlan } from '../../src/ports/plan-store.js';
 import { ctx, planWith, TODAY } from '../hubspot/fixtures.js';
 
 export interface PlanStoreFixture {
@@ -74,6 +74,8 @@ export function planStoreContract(name: string, open: () => Promise<PlanStoreFix
       expect(refused.ok).toBe(false);
       if (!refused.ok && refused.error.code === 'VERSION_CONFLICT') {
         expect(refused.error.currentVersion).toBe(3);
+        // One sentence for a conflict, whoever finds it (the functions use the same one).
+        expect(refused.error.message).toBe(versionConflictMessage(3, 1, true));
         expect(refused.error.changesSince.map((a) => a.kind)).toEqual([
           'plan_title_changed',
           'value_summary_edited',

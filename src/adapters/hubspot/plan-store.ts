@@ -22,12 +22,13 @@ import { err, ok, type Result } from '../../domain/result.js';
 import { validatePlan } from '../../domain/validate.js';
 import { crmError, type CrmError } from '../../ports/crm-error.js';
 import type { StorageMode } from '../../ports/installation-store.js';
-import type {
-  ActivityHistory,
-  PlanStore,
-  PlanStoreError,
-  SaveRequest,
-  StoredPlan,
+import {
+  versionConflictMessage,
+  type ActivityHistory,
+  type PlanStore,
+  type PlanStoreError,
+  type SaveRequest,
+  type StoredPlan,
 } from '../../ports/plan-store.js';
 import {
   canonicalJson,
@@ -771,25 +772,14 @@ export function planWrites(
 function conflict(base: number, current: number, header: StoredHeader | null): PlanStoreError {
   const { changes, complete } =
     header === null ? { changes: [], complete: true } : changesSinceVersion(header, base);
-  const what =
-    changes.length === 0
-      ? ''
-      : ` Since then: ${changes
-          .slice(-5)
-          .map((a) => a.text)
-          .join(' ')}`;
   return {
     code: 'VERSION_CONFLICT',
-    message: `Someone else changed this plan while you were editing it (it is now at version ${current}; your edit was based on version ${base}). Nothing was saved: reload the plan and make your change again.${what}${complete ? '' : INCOMPLETE_NOTE}`,
+    message: versionConflictMessage(current, base, complete),
     currentVersion: current,
     changesSince: changes,
     changesSinceComplete: complete,
   };
 }
-
-/** Said when the activity log no longer reaches back to the version an edit was based on. */
-export const INCOMPLETE_NOTE =
-  ' (Older changes are no longer in the activity log, which keeps only the most recent entries: the list is incomplete.)';
 
 function unreadable(deal: DealRef, problems: readonly string[]): CrmError {
   return crmError(

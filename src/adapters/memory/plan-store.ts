@@ -13,6 +13,7 @@ import { validatePlan } from '../../domain/validate.js';
 import type { MergeOutcome, PlanLifecycle } from '../../ports/plan-lifecycle.js';
 import {
   changesSince,
+  versionConflictMessage,
   type ActivityHistory,
   type PlanStore,
   type PlanStoreError,
@@ -165,7 +166,7 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
         : { changes: [], complete: true };
       return err({
         code: 'VERSION_CONFLICT',
-        message: `Someone changed this plan since you loaded it (now version ${currentVersion}). Reload it to see their changes, then make yours again.`,
+        message: versionConflictMessage(currentVersion, request.plan.version, since.complete),
         currentVersion,
         changesSince: since.changes,
         changesSinceComplete: since.complete,
