@@ -9,12 +9,19 @@
  */
 import { z } from 'zod';
 import {
+  MAX_REASON_LENGTH,
   moveDueDate,
   setMilestoneStatus,
   updateMilestone as updateMilestoneEdit,
   type EditResult,
 } from '../src/domain/edits.js';
-import { isoDateSchema, milestoneStatusSchema, type EditContext, type Plan } from '../src/domain/model.js';
+import {
+  isoDateSchema,
+  LIMITS,
+  milestoneStatusSchema,
+  type EditContext,
+  type Plan,
+} from '../src/domain/model.js';
 import { err, ok, problem, type Problem, type Result } from '../src/domain/result.js';
 import {
   dealIdSchema,
@@ -38,7 +45,8 @@ import {
 import { changesSince, type StoredPlan } from '../src/ports/plan-store.js';
 import { defineFunction, type Caller, type FunctionDeps } from './types.js';
 
-const id = z.string().min(1).max(64);
+/** Ids and the reason's length come from the domain, which checks them again when the edit applies. */
+const id = z.string().min(1).max(LIMITS.id);
 
 export const updateMilestoneFunctionInputSchema = z.strictObject({
   dealId: dealIdSchema,
@@ -49,7 +57,7 @@ export const updateMilestoneFunctionInputSchema = z.strictObject({
   completedDate: isoDateSchema.optional(),
   dueDate: isoDateSchema.optional(),
   /** Required with dueDate: why the date moves (kept in the activity log). */
-  reason: z.string().max(500).optional(),
+  reason: z.string().max(MAX_REASON_LENGTH).optional(),
   sellerOwnerId: id.nullable().optional(),
   buyerOwnerId: id.nullable().optional(),
 });
