@@ -3,6 +3,7 @@
  * context, load, apply domain edits, save through the PlanStore, and turn store errors into function errors.
  */
 import { emptyPlan, type DealRef, type EditContext, type Plan } from '../src/domain/model.js';
+import { calendarDay } from '../src/domain/dates.js';
 import { project } from '../src/domain/project.js';
 import { err, ok, type Problem, type Result } from '../src/domain/result.js';
 import type { EditResult } from '../src/domain/edits.js';
@@ -22,26 +23,8 @@ export const dealRef = (caller: Caller, dealId: string): DealRef => ({
   dealId,
 });
 
-/**
- * The calendar day of `ms` in `timeZone` (YYYY-MM-DD); UTC when the zone is unset or unknown to this Node
- * (an unknown zone must not fail a rep's edit: UTC is at most a day off).
- */
-export function calendarDay(ms: number, timeZone: string | undefined): string {
-  if (timeZone !== undefined) {
-    try {
-      // en-CA formats dates as YYYY-MM-DD.
-      return new Intl.DateTimeFormat('en-CA', {
-        timeZone,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-      }).format(ms);
-    } catch {
-      // RangeError for a zone this runtime does not know: fall through to UTC, as documented above.
-    }
-  }
-  return new Date(ms).toISOString().slice(0, 10);
-}
+/** The calendar day of an instant in a time zone: the domain's, so the card and the backend agree. */
+export { calendarDay };
 
 /** Today, now and the actor for one request; the same instant for every edit of the request. */
 export function editContext(deps: FunctionDeps, caller: Caller): EditContext {

@@ -158,3 +158,25 @@ export function workingDaysBetween(a: IsoDate, b: IsoDate): number {
 
 export const maxDate = (a: IsoDate, b: IsoDate): IsoDate => (a >= b ? a : b);
 export const minDate = (a: IsoDate, b: IsoDate): IsoDate => (a <= b ? a : b);
+
+/**
+ * The calendar day of the instant `ms` in `timeZone` (YYYY-MM-DD); UTC when the zone is unset or unknown to
+ * this runtime (an unknown zone must not fail a rep's edit: UTC is at most a day off). One function for the
+ * backend's "today" and the card's, so both turn the same instant into the same day.
+ */
+export function calendarDay(ms: number, timeZone: string | undefined): string {
+  if (timeZone !== undefined) {
+    try {
+      // en-CA formats dates as YYYY-MM-DD.
+      return new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      }).format(ms);
+    } catch {
+      // RangeError for a zone this runtime does not know: fall through to UTC, as documented above.
+    }
+  }
+  return new Date(ms).toISOString().slice(0, 10);
+}

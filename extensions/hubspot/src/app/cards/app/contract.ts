@@ -57,7 +57,7 @@ export type { Health, Projection } from '../generated/contract/src/domain/projec
 export type { Problem } from '../generated/contract/src/domain/result.js';
 export type { Template } from '../generated/contract/src/domain/template-model.js';
 export { earliestFeasibleCloseDate, scheduleTemplate } from '../generated/contract/src/domain/templates.js';
-export { addDays, daysBetween, isIsoDate } from '../generated/contract/src/domain/dates.js';
+export { addDays, calendarDay, daysBetween, isIsoDate } from '../generated/contract/src/domain/dates.js';
 
 /** The functions the card calls (reproject-deal is the backend's own scheduled job). */
 export type CardFunctionName = Exclude<FunctionName, 'reproject-deal'>;

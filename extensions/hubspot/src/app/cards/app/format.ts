@@ -8,6 +8,7 @@ import type {
   Side,
   StakeholderRole,
 } from './contract.js';
+import { calendarDay } from './contract.js';
 
 export const HEALTH_LABELS: Readonly<Record<Health, string>> = {
   not_started: 'Not started',
@@ -110,19 +111,9 @@ export const fromPicker = (value: PickerDate | null | undefined): string | null 
   return `${value.year}-${pad(value.month + 1)}-${pad(value.date)}`;
 };
 
-/** Today's calendar day in a time zone (the portal's), as the backend computes "today". */
+/** The portal's calendar day now: the backend's own rule (src/domain/dates.ts calendarDay). */
 export function todayIn(timeZone: string | undefined, now: number): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    }).format(now);
-  } catch {
-    // An unknown zone: UTC is at most a day off, as on the backend.
-    return new Date(now).toISOString().slice(0, 10);
-  }
+  return calendarDay(now, timeZone);
 }
 
 /** Whose move the next step is. */
