@@ -384,13 +384,7 @@ export class HubSpotPlanStore implements PlanStore {
 
     if (!customObjects) {
       const fitted = fitHeader<StoredHeader>({ ...common, storage: 'document', milestones: plan.milestones });
-      if (!fitted.ok)
-        return err({
-          code: 'PLAN_TOO_LARGE',
-          message: fitted.message,
-          size: fitted.size,
-          limit: fitted.limit,
-        });
+      if (!fitted.ok) return err(tooLarge(fitted));
       const patched = await patchObject(
         this.t,
         deal.portalId,
@@ -422,13 +416,7 @@ export class HubSpotPlanStore implements PlanStore {
       })),
       retired: [...plan2.retire, ...candidates],
     });
-    if (!estimate.ok)
-      return err({
-        code: 'PLAN_TOO_LARGE',
-        message: estimate.message,
-        size: estimate.size,
-        limit: estimate.limit,
-      });
+    if (!estimate.ok) return err(tooLarge(estimate));
     const { activity: keptActivity, activityTrimmedThrough } = estimate.header;
     const fittedCommon = {
       ...common,
@@ -790,6 +778,11 @@ function unreadable(deal: DealRef, problems: readonly string[]): CrmError {
     200,
     { details: problems.slice(0, 20) },
   );
+}
+
+/** PLAN_TOO_LARGE from fitHeader's refusal (size, limit, and the sentence naming what to shorten). */
+function tooLarge(refused: { message: string; size: number; limit: number }): PlanStoreError {
+  return { code: 'PLAN_TOO_LARGE', message: refused.message, size: refused.size, limit: refused.limit };
 }
 
 /** A plan whose version (edited by hand far past any real count) cannot go up any more. */
