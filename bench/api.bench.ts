@@ -15,8 +15,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { dropSqliteExperimentalWarning } from '../src/quiet-sqlite-warning.js';
+import { createLogger } from '../src/lib/logger.js';
+import { dropSqliteExperimentalWarning } from '../src/lib/quiet-sqlite-warning.js';
 
 dropSqliteExperimentalWarning();
 
@@ -26,7 +26,7 @@ const MILESTONES = 30;
 
 const { createSandbox } = await import('../src/sandbox/platform/server.js');
 const { createBackend } = await import('../src/server/backend.js');
-const { listen } = await import('../src/server/http-server.js');
+const { listen } = await import('../src/lib/http-server.js');
 const { invokeFunction, FUNCTIONS } = await import('../functions/index.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'map-bench-'));

@@ -6,13 +6,13 @@
  * 127.0.0.1:SANDBOX_PORT (default 4010).
  */
 // First: on a Node.js older than 22, say what to install before anything else loads.
-import '../src/require-node.js';
+import '../src/lib/require-node.js';
 import type { Result } from '../src/domain/result.js';
 import type { PlanStoreError, StoredPlan } from '../src/ports/plan-store.js';
 import { z } from 'zod';
 import { formatConfigProblems, loadConfig, type Config } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { dropSqliteExperimentalWarning } from '../src/quiet-sqlite-warning.js';
+import { createLogger } from '../src/lib/logger.js';
+import { dropSqliteExperimentalWarning } from '../src/lib/quiet-sqlite-warning.js';
 
 dropSqliteExperimentalWarning();
 

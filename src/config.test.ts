@@ -11,7 +11,7 @@ import {
   SANDBOX_DEV_VALUES,
   type Config,
 } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './lib/logger.js';
 
 const key = (): string => randomBytes(32).toString('base64');
 const REAL_SECRET = 'c0ffee00-1234-4abc-9def-0123456789ab';

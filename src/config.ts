@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { parseTokenKeys, type TokenKey } from './adapters/db/token-cipher.js';
 import { err, ok, type Result } from './domain/result.js';
-import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { LOG_LEVELS, type LogLevel } from './lib/logger.js';
 
 export type CrmMode = 'sandbox' | 'hubspot';
 

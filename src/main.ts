@@ -8,14 +8,14 @@
  * prints), and the modules that load it are imported only after the filter is in place.
  */
 // First: on a Node.js older than 22, say what to install before anything else loads.
-import './require-node.js';
+import './lib/require-node.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatConfigProblems, loadConfig, logConfigSummary } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './lib/logger.js';
 // Type only: erased at run time, so node:sqlite still loads after the warning filter.
 import type { Sandbox } from './sandbox/platform/server.js';
-import { dropSqliteExperimentalWarning } from './quiet-sqlite-warning.js';
+import { dropSqliteExperimentalWarning } from './lib/quiet-sqlite-warning.js';
 
 dropSqliteExperimentalWarning();
 
@@ -30,7 +30,7 @@ logConfigSummary(logger, config);
 
 const { DEFAULT_DEV_APP } = await import('./sandbox/platform/defaults.js');
 const { createBackend } = await import('./server/backend.js');
-const { listen } = await import('./server/http-server.js');
+const { listen } = await import('./lib/http-server.js');
 const { redirectUri } = await import('./server/oauth/routes.js');
 
 /** In sandbox mode with no CRM address configured, the sandbox runs in this process. */

@@ -14,14 +14,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Logger } from '../logger.js';
-import { listen, type RunningServer } from '../server/http-server.js';
+import type { Logger } from '../lib/logger.js';
+import { listen, type RunningServer } from '../lib/http-server.js';
 import { buildPreviewAssets, type PreviewAssets } from './assets.js';
 import { readCardProject } from './card-project.js';
 import { CrmReadError, DEAL_FIELDS, type CrmReader } from './crm-reader.js';
 import { requestStamps } from '../server/signature.js';
 import { proxyCardFetch, type CardFetchErrorCode } from './hubspot-fetch-proxy.js';
-import { localOnly } from '../local-only.js';
+import { localOnly } from '../lib/local-only.js';
 
 /** The app id the preview puts in the card's context and in the signed caller (HubSpot's is per app). */
 export const PREVIEW_APP_ID = 1;

@@ -2,7 +2,7 @@
  * npm start's preview, in sandbox mode: its configuration, the deal card's bundle (built at start unless
  * PREVIEW_CARD_BUNDLE names another), and the preview server reading the sandbox portal as HubSpot's UI would.
  */
-import type { Logger } from '../logger.js';
+import type { Logger } from '../lib/logger.js';
 import { buildDealCard } from './card-build.js';
 import { DEFAULT_CARD_BUNDLE } from './card-project.js';
 import { parsePreviewConfig } from './config.js';

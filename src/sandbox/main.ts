@@ -6,12 +6,12 @@
  * warning fires when node:sqlite is first imported.
  */
 // First: on a Node.js older than 22, say what to install before anything else loads.
-import '../require-node.js';
+import '../lib/require-node.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseSandboxConfig } from './config.js';
 import { APP_INSTALL_SCOPES } from './platform/defaults.js';
-import { dropSqliteExperimentalWarning } from '../quiet-sqlite-warning.js';
+import { dropSqliteExperimentalWarning } from '../lib/quiet-sqlite-warning.js';
 
 dropSqliteExperimentalWarning();
 

@@ -15,7 +15,7 @@ import { HubSpotPlanLifecycle } from '../adapters/hubspot/plan-lifecycle.js';
 import { HubSpotPlanStore, type PortalStoreConfig } from '../adapters/hubspot/plan-store.js';
 import { hubSpotProvisioning } from '../adapters/hubspot/provision.js';
 import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../lib/logger.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { InstallationStore } from '../ports/installation-store.js';
 import type { PlanLifecycle } from '../ports/plan-lifecycle.js';

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../logger.js';
+import { createLogger } from '../lib/logger.js';
 import { pruneInstallationStore, startHousekeeping, WEBHOOK_EVENT_RETENTION_DAYS } from './housekeeping.js';
 
 const quiet = () =>

@@ -4,7 +4,7 @@
  * signed requests whose 5-minute window has passed (every accepted request adds one) would otherwise grow
  * without limit.
  */
-import type { Logger } from '../logger.js';
+import type { Logger } from '../lib/logger.js';
 import type { InstallationStore } from '../ports/installation-store.js';
 
 /** HubSpot retries a failed webhook delivery for up to about 3 days; a week of ids is a safe margin. */

@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, Response } from 'express';
-import { requestIdFrom, requestLogger, type Logger } from '../logger.js';
+import { requestIdFrom, requestLogger, type Logger } from '../lib/logger.js';
 
 export interface RequestContext {
   readonly requestId: string;

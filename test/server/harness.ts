@@ -9,12 +9,12 @@ import { TokenCipher } from '../../src/adapters/db/token-cipher.js';
 import { openInstallationStore } from '../../src/adapters/db/open.js';
 import { MemoryPlanStore } from '../../src/adapters/memory/plan-store.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/lib/logger.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { InstallationStore } from '../../src/ports/installation-store.js';
 import type { ProvisionPortal } from '../../src/ports/provisioning.js';
 import { createBackend, type Backend } from '../../src/server/backend.js';
-import { listen, type RunningServer } from '../../src/server/http-server.js';
+import { listen, type RunningServer } from '../../src/lib/http-server.js';
 import { signedRequestHeaders, withCallerQuery, type SignedCaller } from '../../src/server/signature.js';
 
 /** A clock tests move by hand; sleep resolves at once. */

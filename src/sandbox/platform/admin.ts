@@ -13,7 +13,7 @@ import type { FaultInjector, FaultSettings } from './faults.js';
 import type { RateLimiter, RateLimitSettings } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { newClientSecret, type Portal, type PlatformStore } from './store.js';
-import { localOnly } from '../../local-only.js';
+import { localOnly } from '../../lib/local-only.js';
 
 export interface AdminDeps {
   store: PlatformStore;
