@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/lib/logger.js';
 import { dropSqliteExperimentalWarning } from '../src/lib/quiet-sqlite-warning.js';
+import { hubSpotTenant } from '../src/adapters/hubspot/tenant.js';
 
 dropSqliteExperimentalWarning();
 
@@ -66,10 +67,10 @@ const consent = await fetch(authorize, { redirect: 'manual' });
 const installed = await fetch(consent.headers.get('location') ?? '', { headers: { cookie } });
 if (installed.status !== 200) throw new Error(`install failed: ${installed.status}`);
 const portalId = sandbox.demoPortalId;
-const token = (await backend.installations.getTokens(portalId))?.accessToken ?? '';
+const token = (await backend.installations.getTokens(hubSpotTenant(portalId)))?.accessToken ?? '';
 
 // One 30-milestone plan per worker.
-const caller = { portalId, userId: 1 };
+const caller = { tenant: hubSpotTenant(portalId), userId: '1' };
 const deals: { dealId: string; milestoneId: string }[] = [];
 for (let w = 0; w < CONCURRENCY; w++) {
   const created = await fetch(`${sandbox.baseUrl}/crm/v3/objects/deals`, {

@@ -82,7 +82,7 @@ function largePlan(): Plan {
     });
   }
   return {
-    deal: { crm: 'hubspot', portalId: '1000001', dealId: '42' },
+    deal: { crm: 'hubspot', accountId: '1000001', dealId: '42' },
     title: 'Acme rollout',
     valueSummary: 'Acme cuts onboarding time from six weeks to one. ',
     goals: [],

@@ -171,7 +171,7 @@ async function main(): Promise<void> {
         inputs: [{ properties: { dealname: `Plan of ${n}` } }],
       })
     ).results[0]!.id;
-    const deal: DealRef = { crm: 'hubspot', portalId: one.portalId, dealId };
+    const deal: DealRef = { crm: 'hubspot', accountId: one.portalId, dealId };
     const plan = must(
       await store.save({ plan: planWith(deal, n), projection: project(planWith(deal, n), TODAY) }),
       'seed save',
@@ -435,7 +435,7 @@ async function seedPortal(
       })),
     });
     const plans: Plan[] = deals.results.map((d, i) => {
-      const deal: DealRef = { crm: 'hubspot', portalId, dealId: d.id };
+      const deal: DealRef = { crm: 'hubspot', accountId: portalId, dealId: d.id };
       const offset = (start + i) % 30;
       const plan = planWith(deal, MILESTONES);
       return {

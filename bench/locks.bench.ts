@@ -17,7 +17,7 @@ import type { DealLocks } from '../src/ports/deal-locks.js';
 
 const URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const N = 2_000;
-const deal: DealRef = { crm: 'hubspot', portalId: 'bench', dealId: '1' };
+const deal: DealRef = { crm: 'hubspot', accountId: 'bench', dealId: '1' };
 const empty = () => Promise.resolve(ok(undefined));
 
 async function perOp(run: () => Promise<unknown>, n = N): Promise<number> {

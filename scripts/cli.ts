@@ -10,6 +10,8 @@ import '../src/lib/require-node.js';
 import type { Result } from '../src/domain/result.js';
 import type { PlanStoreError, StoredPlan } from '../src/ports/plan-store.js';
 import { z } from 'zod';
+import { tenantSchema } from '../src/domain/model.js';
+import { hubSpotTenant } from '../src/adapters/hubspot/tenant.js';
 import { formatConfigProblems, loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/lib/logger.js';
 import { dropSqliteExperimentalWarning } from '../src/lib/quiet-sqlite-warning.js';
@@ -123,15 +125,18 @@ async function main(argv: string[]): Promise<number> {
           sqlitePath: config.sqlitePath,
         });
         try {
-          const rows = (await db.query('SELECT portal_id FROM installations ORDER BY portal_id')).rows;
+          const rows = (await db.query('SELECT crm, account_id FROM tenant_installations ORDER BY crm, account_id'))
+            .rows;
           if (rows.length === 0) print('No installations.');
           for (const row of rows) {
-            const installation = await backend.installations.getInstallation(Number(row.portal_id));
+            const installation = await backend.installations.getInstallation(
+              tenantSchema.parse({ crm: row.crm, accountId: row.account_id }),
+            );
             if (!installation) continue;
             const status =
               installation.status.state === 'active' ? 'active' : `inactive (${installation.status.reason})`;
             print(
-              `${installation.portalId}\t${status}\t${installation.storageMode}\tapp ${installation.appId}\tinstalled ${new Date(installation.installedAt).toISOString()}\t${installation.scopes.length} scopes`,
+              `${installation.tenant.crm} ${installation.tenant.accountId}\t${status}\t${installation.storageMode}\tapp ${installation.appId}\tinstalled ${new Date(installation.installedAt).toISOString()}\t${installation.scopes.length} scopes`,
             );
           }
         } finally {
@@ -141,7 +146,8 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'provision': {
         const portalId = arg(PortalId, args[0], 'portalId');
-        const installation = await backend.installations.getInstallation(portalId);
+        const tenant = hubSpotTenant(portalId);
+        const installation = await backend.installations.getInstallation(tenant);
         if (installation?.status.state !== 'active')
           throw new UsageError(`portal ${portalId} has no active installation; install the app first`);
         const report = await backend.provision({ portalId, scopes: installation.scopes });
@@ -150,10 +156,10 @@ async function main(argv: string[]): Promise<number> {
           return 2;
         }
         if (report.value.storageMode !== installation.storageMode) {
-          const tokens = await backend.installations.getTokens(portalId);
+          const tokens = await backend.installations.getTokens(tenant);
           if (tokens)
             await backend.installations.install({
-              portalId,
+              tenant,
               appId: installation.appId,
               scopes: installation.scopes,
               storageMode: report.value.storageMode,
@@ -168,12 +174,12 @@ async function main(argv: string[]): Promise<number> {
       case 'repair': {
         const portalId = arg(PortalId, args[0], 'portalId');
         const dealId = arg(DealId, args[1], 'dealId');
-        const installation = await backend.installations.getInstallation(portalId);
+        const installation = await backend.installations.getInstallation(hubSpotTenant(portalId));
         if (installation?.status.state !== 'active')
           throw new UsageError(`portal ${portalId} has no active installation`);
         const { project } = await import('../src/domain/project.js');
         const { err: failed, ok: done } = await import('../src/domain/result.js');
-        const deal = { crm: 'hubspot' as const, portalId: String(portalId), dealId };
+        const deal = { ...hubSpotTenant(portalId), dealId };
         const today = new Date().toISOString().slice(0, 10);
         type Outcome = { stored: StoredPlan | null; repaired: boolean; problems?: readonly string[] };
         const outcome = await backend.functions.locks.run(
@@ -228,12 +234,13 @@ async function main(argv: string[]): Promise<number> {
         const portalId = arg(PortalId, args[0], 'portalId');
         if (deal === undefined) return reprojectAll(backend, portalId, today);
         const dealId = arg(DealId, deal, 'dealId');
-        const installation = await backend.installations.getInstallation(portalId);
+        const tenant = hubSpotTenant(portalId);
+        const installation = await backend.installations.getInstallation(tenant);
         if (installation?.status.state !== 'active')
           throw new UsageError(`portal ${portalId} has no active installation`);
         const { FUNCTIONS, invokeFunction } = await import('../functions/index.js');
         const fn = FUNCTIONS['reproject-deal'];
-        const result = await invokeFunction(fn, backend.functions, { portalId, userId: 0 }, { dealId });
+        const result = await invokeFunction(fn, backend.functions, { tenant, userId: '0' }, { dealId });
         if (!result.ok) {
           process.stderr.write(`${result.error.code}: ${result.error.message}\n`);
           return 2;
@@ -255,7 +262,7 @@ async function reprojectAll(
   portalId: number,
   todayOption: string | undefined,
 ): Promise<number> {
-  const installation = await backend.installations.getInstallation(portalId);
+  const installation = await backend.installations.getInstallation(hubSpotTenant(portalId));
   if (installation?.status.state !== 'active')
     throw new UsageError(`portal ${portalId} has no active installation`);
   const { isIsoDate } = await import('../src/domain/dates.js');

@@ -95,7 +95,7 @@ function basePlan(
   stakeholders: readonly Stakeholder[],
 ): Plan {
   return {
-    deal: { crm: 'hubspot', portalId: '1001', dealId: '2001' },
+    deal: { crm: 'hubspot', accountId: '1001', dealId: '2001' },
     title: 'Generated plan',
     valueSummary: '',
     goals: [],

@@ -42,7 +42,7 @@ function ms(id: string, overrides: Partial<Milestone> = {}): Milestone {
 
 function planOf(milestones: Milestone[], activity: ActivityEntry[] = []): Plan {
   return {
-    deal: { crm: 'hubspot', portalId: '1001', dealId: '2001' },
+    deal: { crm: 'hubspot', accountId: '1001', dealId: '2001' },
     title: 'Plan',
     valueSummary: '',
     goals: [],

@@ -13,7 +13,7 @@ import type {
   Stakeholder,
 } from './model.js';
 
-export const TEST_DEAL: DealRef = { crm: 'hubspot', portalId: '1001', dealId: '2001' };
+export const TEST_DEAL: DealRef = { crm: 'hubspot', accountId: '1001', dealId: '2001' };
 
 /** A Monday; the base plan's dates sit around it. */
 export const TEST_TODAY = '2026-11-16';

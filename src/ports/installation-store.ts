@@ -1,5 +1,5 @@
 /**
- * The backend's own state per installed HubSpot portal: the installation (scopes, storage mode, admin
+ * The backend's own state per installed tenant (a HubSpot portal, a Salesforce org): the installation (scopes, storage mode, admin
  * settings), its OAuth tokens, the webhook events already handled, the single-use `state` nonces of
  * OAuth installs in flight, and the signatures of signed requests already accepted (replay protection). The CRM stays the store of record for plans; nothing here is plan data.
  *
@@ -8,8 +8,9 @@
  * Methods throw only when the database is unavailable or its data is unreadable (infrastructure).
  */
 import { z } from 'zod';
+import type { Tenant } from '../domain/model.js';
 
-/** How a portal keeps its milestones: custom object records (Enterprise) or inside the deal's plan document. */
+/** How a tenant keeps its milestones: as custom object records, or inside the deal's plan document. */
 export const STORAGE_MODES = ['custom_object', 'document'] as const;
 export type StorageMode = (typeof STORAGE_MODES)[number];
 
@@ -26,9 +27,9 @@ export type InactiveReason = (typeof INACTIVE_REASONS)[number];
 export type InstallationStatus =
   { readonly state: 'active' } | { readonly state: 'inactive'; readonly reason: InactiveReason };
 
-/** Admin settings of one portal. Every setting has a default, applied at install. */
+/** Admin settings of one tenant. Every setting has a default, applied at install. */
 export const InstallationSettingsSchema = z.strictObject({
-  /** Write HubSpot's native forecast fields too (opt-in; our map_* properties are always written). */
+  /** Write the CRM's native forecast fields too (opt-in; the app's own deal fields are always written). */
   writeNativeForecast: z.boolean(),
 });
 export type InstallationSettings = z.infer<typeof InstallationSettingsSchema>;
@@ -39,10 +40,9 @@ export const SettingsPatchSchema = InstallationSettingsSchema.partial();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 export interface Installation {
-  /** HubSpot's portal id (the same number HubSpot also calls hubId). */
-  readonly portalId: number;
-  /** Our app's id in HubSpot, as the install reported it. */
-  readonly appId: number;
+  readonly tenant: Tenant;
+  /** Our app's id in the CRM, as the install reported it. */
+  readonly appId: string;
   readonly status: InstallationStatus;
   /** Scopes granted at the last install or token refresh (optional scopes may be missing). */
   readonly scopes: readonly string[];
@@ -61,15 +61,15 @@ export interface OAuthTokens {
 }
 
 export interface InstallInput {
-  readonly portalId: number;
-  readonly appId: number;
+  readonly tenant: Tenant;
+  readonly appId: string;
   readonly scopes: readonly string[];
   readonly storageMode: StorageMode;
   readonly tokens: OAuthTokens;
 }
 
 /**
- * Signed requests (HubSpot v3 signatures) already accepted, shared by every instance through the installation
+ * Signed requests already accepted, shared by every instance through the installation
  * database: a signature is good for one request, so a request replayed inside its 5-minute window is refused.
  */
 export interface SeenSignatures {
@@ -90,15 +90,15 @@ export interface InstallationStore extends SeenSignatures {
    * Safe when two installs of the same portal race (the last one wins, no duplicate, no error).
    */
   install(input: InstallInput): Promise<Installation>;
-  getInstallation(portalId: number): Promise<Installation | undefined>;
-  /** Marks the installation inactive and deletes its tokens. False when the portal has no installation. */
-  deactivate(portalId: number, reason: InactiveReason): Promise<boolean>;
-  /** Applies a settings patch atomically per setting; undefined when the portal has no installation. */
-  updateSettings(portalId: number, patch: SettingsPatch): Promise<Installation | undefined>;
+  getInstallation(tenant: Tenant): Promise<Installation | undefined>;
+  /** Marks the installation inactive and deletes its tokens. False when the tenant has no installation. */
+  deactivate(tenant: Tenant, reason: InactiveReason): Promise<boolean>;
+  /** Applies a settings patch atomically per setting; undefined when the tenant has no installation. */
+  updateSettings(tenant: Tenant, patch: SettingsPatch): Promise<Installation | undefined>;
   /** Replaces the tokens (after a refresh), and the scopes when given. False when there is no installation. */
-  saveTokens(portalId: number, tokens: OAuthTokens, scopes?: readonly string[]): Promise<boolean>;
-  /** The portal's tokens, decrypted; undefined when it has none (never installed, or deactivated). */
-  getTokens(portalId: number): Promise<OAuthTokens | undefined>;
+  saveTokens(tenant: Tenant, tokens: OAuthTokens, scopes?: readonly string[]): Promise<boolean>;
+  /** The tenant's tokens, decrypted; undefined when it has none (never installed, or deactivated). */
+  getTokens(tenant: Tenant): Promise<OAuthTokens | undefined>;
 
   /** Records a webhook event id; false when it was recorded before (a redelivery to skip). */
   markEventSeen(eventId: string): Promise<boolean>;

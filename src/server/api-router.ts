@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { functionByName, invokeFunction, type FunctionDeps } from '../../functions/index.js';
+import { tenantKey } from '../domain/model.js';
 import { problem } from '../domain/result.js';
 import type { InstallationStore } from '../ports/installation-store.js';
 import { fromFunctionError, INTERNAL_ERROR, sendApiError, type ApiError } from './errors.js';
@@ -30,9 +31,9 @@ export interface ApiDeps {
 /** Refuses callers whose portal has no active installation: their tokens are gone or never existed. */
 function requireActiveInstallation(installations: InstallationStore) {
   return async (_req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const { portalId } = callerOf(res);
+    const { tenant } = callerOf(res);
     // Within the request, so the function's own reads of this installation reuse this one.
-    const installation = await withinRequest(res, () => installations.getInstallation(portalId));
+    const installation = await withinRequest(res, () => installations.getInstallation(tenant));
     if (installation?.status.state !== 'active') {
       sendApiError(
         res,
@@ -135,7 +136,7 @@ export function createApiRouter(deps: ApiDeps): Router {
     }
     const caller = callerOf(res);
     const requestDigest = createHash('sha256')
-      .update(`${fn.name}\n${caller.portalId}\n${caller.userId}\n`)
+      .update(`${fn.name}\n${tenantKey(caller.tenant)}\n${caller.userId}\n`)
       .update(bodyBytes(req))
       .digest('base64url');
     const result = await withinRequest(res, () =>

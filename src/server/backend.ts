@@ -4,6 +4,7 @@
  * app over them. main.ts, the CLI, the tests and the benchmark all build the backend here, so they run the
  * same wiring.
  */
+import { hubSpotTenant } from '../adapters/hubspot/tenant.js';
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import type { FunctionDeps } from '../../functions/index.js';
@@ -114,7 +115,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   });
   /** How a portal keeps its plans: from its installation (mode chosen at install, admin settings). */
   const portalConfig = async (portalId: string): Promise<PortalStoreConfig> => {
-    const installation = await installations.getInstallation(Number(portalId));
+    const installation = await installations.getInstallation(hubSpotTenant(portalId));
     return {
       storageMode: installation?.storageMode ?? 'document',
       writeNativeForecast: installation?.settings.writeNativeForecast ?? false,
@@ -128,7 +129,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       portalConfig,
       onRepairable: (deal, problems) =>
         storeLog.warn(
-          { portalId: deal.portalId, dealId: deal.dealId, problems },
+          { portalId: deal.accountId, dealId: deal.dealId, problems },
           'plan loaded with repairable problems; the next save repairs them',
         ),
     });
@@ -174,7 +175,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     },
     readiness: {
       installationStore: async () => {
-        await installations.getInstallation(1);
+        await installations.getInstallation(hubSpotTenant(1));
       },
       ...options.readiness,
     },

@@ -1,9 +1,10 @@
 /**
- * The installation store as one request sees it: the installation and the tokens of a portal are read once
+ * The installation store as one request sees it: the installation and the tokens of a tenant are read once
  * per request (memoInRequest), however many CRM calls and store steps the request makes; any write through
  * the store drops what the request remembered, so a refreshed token or a changed setting is read again.
  * Outside a request (CLI, start-up, housekeeping) every read goes to the database.
  */
+import { tenantKey, type Tenant } from '../domain/model.js';
 import type { InstallationStore } from '../ports/installation-store.js';
 import { forgetRequestMemo, memoInRequest } from './request-context.js';
 
@@ -18,10 +19,10 @@ export function requestCachedInstallations(store: InstallationStore): Installati
       if (typeof value !== 'function') return value;
       const method = value as (...args: unknown[]) => unknown;
       if (READS.has(property)) {
-        return (portalId: number) =>
+        return (tenant: Tenant) =>
           memoInRequest(
-            `${String(property)}:${portalId}`,
-            () => method.call(target, portalId) as Promise<unknown>,
+            `${String(property)}:${tenantKey(tenant)}`,
+            () => method.call(target, tenant) as Promise<unknown>,
           );
       }
       if (NEUTRAL.has(property)) return method.bind(target);

@@ -13,8 +13,9 @@ import {
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   verifySignatureV3,
-  type SignedCaller,
 } from './signature.js';
+import type { Caller } from '../../functions/index.js';
+import { hubSpotTenant } from '../adapters/hubspot/tenant.js';
 import { bindRequest, context } from './request-context.js';
 import { sendApiError } from './errors.js';
 import type { SeenSignatures } from '../ports/installation-store.js';
@@ -160,13 +161,20 @@ export function requireSignedCaller(req: Request, res: Response, next: NextFunct
     );
     return;
   }
-  res.locals.caller = caller.value;
-  bindRequest(res, { portalId: caller.value.portalId });
+  const { portalId, userId, appId, userEmail } = caller.value;
+  const verified: Caller = {
+    tenant: hubSpotTenant(portalId),
+    userId: String(userId),
+    ...(appId === undefined ? {} : { appId: String(appId) }),
+    ...(userEmail === undefined ? {} : { userEmail }),
+  };
+  res.locals.caller = verified;
+  bindRequest(res, { portalId });
   next();
 }
 
-export const callerOf = (res: Response): SignedCaller => {
-  const caller = res.locals.caller as SignedCaller | undefined;
+export const callerOf = (res: Response): Caller => {
+  const caller = res.locals.caller as Caller | undefined;
   if (!caller) throw new Error('requireSignedCaller has not run');
   return caller;
 };

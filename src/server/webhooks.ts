@@ -13,6 +13,7 @@
  *   acknowledged and ignored. The uninstall event name follows HubSpot's app lifecycle events as integrators
  *   report them; confirm on a real portal (token refresh failures deactivate a portal either way).
  */
+import { hubSpotTenant } from '../adapters/hubspot/tenant.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { InstallationStore } from '../ports/installation-store.js';
@@ -80,30 +81,26 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
   }
 
   async function dispatch(event: WebhookEvent): Promise<Outcome> {
-    const installation = await deps.installations.getInstallation(event.portalId);
+    const tenant = hubSpotTenant(event.portalId);
+    const installation = await deps.installations.getInstallation(tenant);
     if ((UNINSTALL_EVENT_TYPES as readonly string[]).includes(event.subscriptionType)) {
       if (!installation) return 'ignored';
       if (installation.updatedAt > event.occurredAt) return 'stale';
-      await deps.installations.deactivate(event.portalId, 'uninstalled');
+      await deps.installations.deactivate(tenant, 'uninstalled');
       return 'handled';
     }
     if (installation?.status.state !== 'active') return 'inactive_portal';
-    const portalId = String(event.portalId);
     const dealEvent = event.subscriptionType === 'deal.deletion' || event.subscriptionType === 'deal.merge';
     if (dealEvent && !deps.lifecycle) return 'unsupported';
     if (event.subscriptionType === 'deal.deletion' && event.objectId !== undefined) {
-      const archived = await deps.lifecycle!.archiveDealPlan({
-        crm: 'hubspot',
-        portalId,
-        dealId: event.objectId,
-      });
+      const archived = await deps.lifecycle!.archiveDealPlan({ ...tenant, dealId: event.objectId });
       if (!archived.ok) throw new WebhookHandlingError(archived.error.code);
       return 'handled';
     }
     if (event.subscriptionType === 'deal.merge' && event.primaryObjectId !== undefined) {
       const survivor = event.newObjectId ?? event.primaryObjectId;
       const merged = await deps.lifecycle!.reconcileMerge({
-        survivor: { crm: 'hubspot', portalId, dealId: survivor },
+        survivor: { ...tenant, dealId: survivor },
         primaryDealId: event.primaryObjectId,
         mergedDealIds: event.mergedObjectIds ?? [],
       });

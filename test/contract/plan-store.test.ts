@@ -12,7 +12,7 @@ planStoreContract('memory store', () => {
   const deal = (portalId: string): DealRef => {
     const dealId = String(5_000 + ++n);
     store.addDeal(portalId, dealId);
-    return { crm: 'hubspot', portalId, dealId };
+    return { crm: 'hubspot', accountId: portalId, dealId };
   };
   const fixture: PlanStoreFixture = {
     store,
@@ -41,9 +41,9 @@ for (const mode of ['custom_object', 'document'] as const) {
     };
     return {
       store: new HubSpotPlanStore({ transport: h.transport, portalConfig: () => Promise.resolve(config) }),
-      newDeal: async () => ({ crm: 'hubspot', portalId: portal, dealId: await h.newDeal(portal) }),
+      newDeal: async () => ({ crm: 'hubspot', accountId: portal, dealId: await h.newDeal(portal) }),
       // A deal that exists, but in another portal: asked for in the fixture's portal.
-      foreignDeal: async () => ({ crm: 'hubspot', portalId: portal, dealId: await h.newDeal(other) }),
+      foreignDeal: async () => ({ crm: 'hubspot', accountId: portal, dealId: await h.newDeal(other) }),
       close: () => h.close(),
     };
   });

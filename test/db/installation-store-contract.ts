@@ -8,6 +8,7 @@ import { migrate, MIGRATIONS, MigrationError, type Migration } from '../../src/a
 import type { SqlDatabase } from '../../src/adapters/db/sql.js';
 import { TokenCipher, type TokenKey } from '../../src/adapters/db/token-cipher.js';
 import type { InstallInput, OAuthTokens } from '../../src/ports/installation-store.js';
+import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 
 export interface DatabaseHarness {
   /** A fresh, empty database; closed by the test. */
@@ -31,8 +32,8 @@ const tokens = (suffix: string, expiresAt = T0 + 1_800_000): OAuthTokens => ({
 });
 
 const installInput = (portalId: number, extra: Partial<InstallInput> = {}): InstallInput => ({
-  portalId,
-  appId: 4_242_001,
+  tenant: hubSpotTenant(portalId),
+  appId: '4242001',
   scopes: ['crm.objects.deals.read', 'crm.objects.deals.write', 'oauth'],
   storageMode: 'document',
   tokens: tokens(String(portalId)),
@@ -60,8 +61,8 @@ export function installationStoreContract(harness: DatabaseHarness): void {
     it('records an install as active, with default settings, its scopes, storage mode and times', async () => {
       const installed = await store.install(installInput(101, { storageMode: 'custom_object' }));
       const expected = {
-        portalId: 101,
-        appId: 4_242_001,
+        tenant: hubSpotTenant(101),
+        appId: String(4_242_001),
         status: { state: 'active' },
         scopes: ['crm.objects.deals.read', 'crm.objects.deals.write', 'oauth'],
         storageMode: 'custom_object',
@@ -70,25 +71,27 @@ export function installationStoreContract(harness: DatabaseHarness): void {
         updatedAt: T0,
       };
       expect(installed).toEqual(expected);
-      expect(await store.getInstallation(101)).toEqual(expected);
+      expect(await store.getInstallation(hubSpotTenant(101))).toEqual(expected);
     });
 
     it('answers undefined for a portal that never installed', async () => {
-      expect(await store.getInstallation(999)).toBeUndefined();
-      expect(await store.getTokens(999)).toBeUndefined();
+      expect(await store.getInstallation(hubSpotTenant(999))).toBeUndefined();
+      expect(await store.getTokens(hubSpotTenant(999))).toBeUndefined();
     });
 
     it('handles portal ids beyond 32 bits (BIGINT read back as a number)', async () => {
       const big = 2 ** 40 + 7;
       await store.install(installInput(big));
-      expect((await store.getInstallation(big))?.portalId).toBe(big);
-      expect((await store.getTokens(big))?.accessToken).toBe(`access-${big}-CJSP5qf1KhICAQEYs`);
+      expect((await store.getInstallation(hubSpotTenant(big)))?.tenant).toEqual(hubSpotTenant(big));
+      expect((await store.getTokens(hubSpotTenant(big)))?.accessToken).toBe(
+        `access-${big}-CJSP5qf1KhICAQEYs`,
+      );
     });
 
     it('a reinstall reactivates, replaces scopes, storage mode and tokens, and keeps installedAt and settings', async () => {
       await store.install(installInput(102));
-      await store.updateSettings(102, { writeNativeForecast: true });
-      await store.deactivate(102, 'uninstalled');
+      await store.updateSettings(hubSpotTenant(102), { writeNativeForecast: true });
+      await store.deactivate(hubSpotTenant(102), 'uninstalled');
       clock.advance(DAY);
       const again = await store.install(
         installInput(102, {
@@ -105,31 +108,37 @@ export function installationStoreContract(harness: DatabaseHarness): void {
         installedAt: T0,
         updatedAt: T0 + DAY,
       });
-      expect(await store.getTokens(102)).toEqual(tokens('second'));
+      expect(await store.getTokens(hubSpotTenant(102))).toEqual(tokens('second'));
     });
 
     it('deactivating keeps the installation with its reason and deletes its tokens', async () => {
       await store.install(installInput(103));
       clock.advance(1_000);
-      expect(await store.deactivate(103, 'token_revoked')).toBe(true);
-      expect(await store.getInstallation(103)).toMatchObject({
+      expect(await store.deactivate(hubSpotTenant(103), 'token_revoked')).toBe(true);
+      expect(await store.getInstallation(hubSpotTenant(103))).toMatchObject({
         status: { state: 'inactive', reason: 'token_revoked' },
         updatedAt: T0 + 1_000,
       });
-      expect(await store.getTokens(103)).toBeUndefined();
-      expect(await store.deactivate(404, 'uninstalled')).toBe(false);
+      expect(await store.getTokens(hubSpotTenant(103))).toBeUndefined();
+      expect(await store.deactivate(hubSpotTenant(404), 'uninstalled')).toBe(false);
     });
 
     it('updates settings by patch: a left-out setting keeps its value; an unknown portal gives undefined', async () => {
       await store.install(installInput(104));
-      expect((await store.updateSettings(104, { writeNativeForecast: true }))?.settings).toEqual({
+      expect(
+        (await store.updateSettings(hubSpotTenant(104), { writeNativeForecast: true }))?.settings,
+      ).toEqual({
         writeNativeForecast: true,
       });
-      expect((await store.updateSettings(104, {}))?.settings).toEqual({ writeNativeForecast: true });
-      expect((await store.updateSettings(104, { writeNativeForecast: false }))?.settings).toEqual({
+      expect((await store.updateSettings(hubSpotTenant(104), {}))?.settings).toEqual({
+        writeNativeForecast: true,
+      });
+      expect(
+        (await store.updateSettings(hubSpotTenant(104), { writeNativeForecast: false }))?.settings,
+      ).toEqual({
         writeNativeForecast: false,
       });
-      expect(await store.updateSettings(404, { writeNativeForecast: true })).toBeUndefined();
+      expect(await store.updateSettings(hubSpotTenant(404), { writeNativeForecast: true })).toBeUndefined();
     });
 
     it('refuses arguments that are bugs (portal id 0, a scope with a space) with INVALID_ARGUMENT', async () => {
@@ -137,7 +146,7 @@ export function installationStoreContract(harness: DatabaseHarness): void {
       await expect(store.install(installInput(105, { scopes: ['two words'] }))).rejects.toMatchObject({
         code: 'INVALID_ARGUMENT',
       });
-      expect(await store.getInstallation(105)).toBeUndefined();
+      expect(await store.getInstallation(hubSpotTenant(105))).toBeUndefined();
     });
   });
 
@@ -145,50 +154,53 @@ export function installationStoreContract(harness: DatabaseHarness): void {
     it('stores tokens encrypted: the database holds ciphertext, getTokens gives the plaintext back', async () => {
       await store.install(installInput(201));
       const { rows } = await db.query(
-        'SELECT access_token, refresh_token FROM oauth_tokens WHERE portal_id = $1',
-        [201],
+        "SELECT access_token, refresh_token FROM tenant_tokens WHERE crm = 'hubspot' AND account_id = $1",
+        ['201'],
       );
       const row = rows[0]!;
       for (const column of ['access_token', 'refresh_token']) {
         expect(String(row[column])).toMatch(/^enc1:k1:/);
         expect(String(row[column])).not.toContain('201');
       }
-      expect(await store.getTokens(201)).toEqual(tokens('201'));
+      expect(await store.getTokens(hubSpotTenant(201))).toEqual(tokens('201'));
     });
 
     it('saveTokens replaces the tokens, and the scopes when given', async () => {
       await store.install(installInput(202));
-      expect(await store.saveTokens(202, tokens('refreshed', T0 + 99))).toBe(true);
-      expect(await store.getTokens(202)).toEqual(tokens('refreshed', T0 + 99));
-      expect((await store.getInstallation(202))?.scopes).toEqual([
+      expect(await store.saveTokens(hubSpotTenant(202), tokens('refreshed', T0 + 99))).toBe(true);
+      expect(await store.getTokens(hubSpotTenant(202))).toEqual(tokens('refreshed', T0 + 99));
+      expect((await store.getInstallation(hubSpotTenant(202)))?.scopes).toEqual([
         'crm.objects.deals.read',
         'crm.objects.deals.write',
         'oauth',
       ]);
-      await store.saveTokens(202, tokens('again'), ['oauth']);
-      expect((await store.getInstallation(202))?.scopes).toEqual(['oauth']);
+      await store.saveTokens(hubSpotTenant(202), tokens('again'), ['oauth']);
+      expect((await store.getInstallation(hubSpotTenant(202)))?.scopes).toEqual(['oauth']);
     });
 
     it('saveTokens refuses an inactive or unknown installation, so a late refresh cannot resurrect tokens', async () => {
       await store.install(installInput(203));
-      await store.deactivate(203, 'uninstalled');
-      expect(await store.saveTokens(203, tokens('late'))).toBe(false);
-      expect(await store.getTokens(203)).toBeUndefined();
-      expect(await store.saveTokens(404, tokens('nobody'))).toBe(false);
+      await store.deactivate(hubSpotTenant(203), 'uninstalled');
+      expect(await store.saveTokens(hubSpotTenant(203), tokens('late'))).toBe(false);
+      expect(await store.getTokens(hubSpotTenant(203))).toBeUndefined();
+      expect(await store.saveTokens(hubSpotTenant(404), tokens('nobody'))).toBe(false);
     });
 
     it('throws TOKEN_UNREADABLE for a tampered ciphertext instead of returning garbage', async () => {
       await store.install(installInput(204));
-      const { rows } = await db.query('SELECT access_token FROM oauth_tokens WHERE portal_id = $1', [204]);
+      const { rows } = await db.query(
+        "SELECT access_token FROM tenant_tokens WHERE crm = 'hubspot' AND account_id = $1",
+        ['204'],
+      );
       const parts = String(rows[0]!.access_token).split(':');
       const body = Buffer.from(parts[3]!, 'base64url');
       body[0] = body[0]! ^ 0xff;
       parts[3] = body.toString('base64url');
-      await db.query('UPDATE oauth_tokens SET access_token = $1 WHERE portal_id = $2', [
+      await db.query("UPDATE tenant_tokens SET access_token = $1 WHERE crm = 'hubspot' AND account_id = $2", [
         parts.join(':'),
-        204,
+        '204',
       ]);
-      await expect(store.getTokens(204)).rejects.toMatchObject({
+      await expect(store.getTokens(hubSpotTenant(204))).rejects.toMatchObject({
         name: 'InstallationStoreError',
         code: 'TOKEN_UNREADABLE',
       });
@@ -197,12 +209,15 @@ export function installationStoreContract(harness: DatabaseHarness): void {
     it("throws TOKEN_UNREADABLE when one portal's ciphertext is copied into another portal's row", async () => {
       await store.install(installInput(205));
       await store.install(installInput(206));
-      const { rows } = await db.query('SELECT access_token FROM oauth_tokens WHERE portal_id = $1', [205]);
-      await db.query('UPDATE oauth_tokens SET access_token = $1 WHERE portal_id = $2', [
+      const { rows } = await db.query(
+        "SELECT access_token FROM tenant_tokens WHERE crm = 'hubspot' AND account_id = $1",
+        ['205'],
+      );
+      await db.query("UPDATE tenant_tokens SET access_token = $1 WHERE crm = 'hubspot' AND account_id = $2", [
         rows[0]!.access_token as string,
-        206,
+        '206',
       ]);
-      await expect(store.getTokens(206)).rejects.toMatchObject({ code: 'TOKEN_UNREADABLE' });
+      await expect(store.getTokens(hubSpotTenant(206))).rejects.toMatchObject({ code: 'TOKEN_UNREADABLE' });
     });
 
     it('reads tokens written under an older key after a rotation, and writes new ones with the new key', async () => {
@@ -211,11 +226,14 @@ export function installationStoreContract(harness: DatabaseHarness): void {
       await before.install(installInput(207));
       const rotated = new TokenCipher([testKey('new'), old]);
       const after = await SqlInstallationStore.open({ db, cipher: rotated, clock });
-      expect(await after.getTokens(207)).toEqual(tokens('207'));
-      await after.saveTokens(207, tokens('rotated'));
-      const { rows } = await db.query('SELECT access_token FROM oauth_tokens WHERE portal_id = $1', [207]);
+      expect(await after.getTokens(hubSpotTenant(207))).toEqual(tokens('207'));
+      await after.saveTokens(hubSpotTenant(207), tokens('rotated'));
+      const { rows } = await db.query(
+        "SELECT access_token FROM tenant_tokens WHERE crm = 'hubspot' AND account_id = $1",
+        ['207'],
+      );
       expect(String(rows[0]!.access_token)).toMatch(/^enc1:new:/);
-      await expect(before.getTokens(207)).rejects.toMatchObject({ code: 'TOKEN_UNREADABLE' });
+      await expect(before.getTokens(hubSpotTenant(207))).rejects.toMatchObject({ code: 'TOKEN_UNREADABLE' });
     });
   });
 
@@ -335,9 +353,12 @@ export function installationStoreContract(harness: DatabaseHarness): void {
     it('concurrent installs of one portal leave one installation whose tokens decrypt (last writer wins)', async () => {
       const suffixes = Array.from({ length: 15 }, (_, i) => `racer${i}`);
       await Promise.all(suffixes.map((s) => store.install(installInput(301, { tokens: tokens(s) }))));
-      const { rows } = await db.query('SELECT COUNT(*) AS n FROM installations WHERE portal_id = $1', [301]);
+      const { rows } = await db.query(
+        "SELECT COUNT(*) AS n FROM tenant_installations WHERE crm = 'hubspot' AND account_id = $1",
+        ['301'],
+      );
       expect(Number(rows[0]!.n)).toBe(1);
-      const got = await store.getTokens(301);
+      const got = await store.getTokens(hubSpotTenant(301));
       expect(suffixes.map((s) => tokens(s))).toContainEqual(got);
     });
 
@@ -346,14 +367,14 @@ export function installationStoreContract(harness: DatabaseHarness): void {
         const portalId = 400 + i;
         await store.install(installInput(portalId));
         await Promise.all([
-          store.saveTokens(portalId, tokens('refresh')),
-          store.deactivate(portalId, 'uninstalled'),
+          store.saveTokens(hubSpotTenant(portalId), tokens('refresh')),
+          store.deactivate(hubSpotTenant(portalId), 'uninstalled'),
         ]);
-        expect((await store.getInstallation(portalId))?.status).toEqual({
+        expect((await store.getInstallation(hubSpotTenant(portalId)))?.status).toEqual({
           state: 'inactive',
           reason: 'uninstalled',
         });
-        expect(await store.getTokens(portalId)).toBeUndefined();
+        expect(await store.getTokens(hubSpotTenant(portalId))).toBeUndefined();
       }
     });
   });
@@ -363,6 +384,53 @@ export function installationStoreContract(harness: DatabaseHarness): void {
       expect(await migrate(db, clock.now())).toEqual([]);
       const { rows } = await db.query('SELECT id FROM app_migrations ORDER BY id');
       expect(rows.map((r) => Number(r.id))).toEqual(MIGRATIONS.map((m) => m.id));
+    });
+
+    it('keeps every installation and its tokens when the tables are re-keyed by tenant (migration 3)', async () => {
+      const fresh = await harness.open();
+      try {
+        // A database as the code before migration 3 left it: one active and one inactive HubSpot portal.
+        await migrate(fresh, clock.now(), MIGRATIONS.slice(0, 2));
+        const beforeKeyedByTenant = new TokenCipher([testKey('k0')]);
+        const legacy = (portalId: number, which: string, value: string): string =>
+          beforeKeyedByTenant.encrypt(value, `portal:${portalId}:${which}`);
+        await fresh.query(
+          `INSERT INTO installations (portal_id, app_id, status, inactive_reason, scopes, storage_mode, write_native_forecast, installed_at, updated_at)
+           VALUES (901, 4242001, 'active', NULL, 'oauth crm.objects.deals.read', 'custom_object', 1, 10, 20),
+                  (902, 4242001, 'inactive', 'uninstalled', 'oauth', 'document', 0, 30, 40)`,
+        );
+        await fresh.query(
+          'INSERT INTO oauth_tokens (portal_id, access_token, refresh_token, expires_at, updated_at) VALUES ($1, $2, $3, $4, $5)',
+          [901, legacy(901, 'access_token', 'at-901'), legacy(901, 'refresh_token', 'rt-901'), 99, 20],
+        );
+        const migrated = await SqlInstallationStore.open({ db: fresh, cipher: beforeKeyedByTenant, clock });
+        expect(await migrated.getInstallation(hubSpotTenant(901))).toEqual({
+          tenant: { crm: 'hubspot', accountId: '901' },
+          appId: '4242001',
+          status: { state: 'active' },
+          scopes: ['oauth', 'crm.objects.deals.read'],
+          storageMode: 'custom_object',
+          settings: { writeNativeForecast: true },
+          installedAt: 10,
+          updatedAt: 20,
+        });
+        expect(await migrated.getTokens(hubSpotTenant(901))).toEqual({
+          accessToken: 'at-901',
+          refreshToken: 'rt-901',
+          expiresAt: 99,
+        });
+        expect((await migrated.getInstallation(hubSpotTenant(902)))?.status).toEqual({
+          state: 'inactive',
+          reason: 'uninstalled',
+        });
+        expect(
+          await migrated.getInstallation({ crm: 'salesforce', accountId: '00D000000000901AAA' }),
+        ).toBeUndefined();
+        await migrated.close();
+      } catch (error) {
+        await fresh.close();
+        throw error;
+      }
     });
 
     it('refuses to start when a shipped migration was edited', async () => {

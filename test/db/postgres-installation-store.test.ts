@@ -12,6 +12,7 @@ import { openPostgres } from '../../src/adapters/db/postgres.js';
 import type { SqlDatabase } from '../../src/adapters/db/sql.js';
 import { TokenCipher } from '../../src/adapters/db/token-cipher.js';
 import { installationStoreContract, manualClock, testKey } from './installation-store-contract.js';
+import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RUN = `mapt_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -115,8 +116,8 @@ describe('several backend instances sharing one PostgreSQL database', () => {
       stores.flatMap((s, i) =>
         [0, 1, 2].map((j) =>
           s.install({
-            portalId: 77,
-            appId: 1,
+            tenant: hubSpotTenant(77),
+            appId: String(1),
             scopes: ['oauth'],
             storageMode: 'document',
             tokens: { accessToken: `a${i}${j}`, refreshToken: `r${i}${j}`, expiresAt: 1 },
@@ -124,9 +125,9 @@ describe('several backend instances sharing one PostgreSQL database', () => {
         ),
       ),
     );
-    const { rows } = await dbs[0]!.query('SELECT COUNT(*) AS n FROM installations');
+    const { rows } = await dbs[0]!.query('SELECT COUNT(*) AS n FROM tenant_installations');
     expect(Number(rows[0]!.n)).toBe(1);
-    const got = await stores[1]!.getTokens(77);
+    const got = await stores[1]!.getTokens(hubSpotTenant(77));
     expect(got?.accessToken).toMatch(/^a\d\d$/);
     expect(got?.refreshToken).toBe(`r${got?.accessToken.slice(1)}`);
   });
@@ -152,7 +153,7 @@ describe('openInstallationStore', () => {
     try {
       const { rows } = await client.query<{ n: string }>(
         'SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2',
-        [schema, 'installations'],
+        [schema, 'tenant_installations'],
       );
       expect(Number(rows[0]!.n)).toBe(1);
     } finally {

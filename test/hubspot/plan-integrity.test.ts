@@ -46,7 +46,7 @@ describe('plan integrity against tampered headers (custom-object mode, real stor
   async function newPlan(n = 5): Promise<{ deal: DealRef; plan: Plan }> {
     const deal: DealRef = {
       crm: 'hubspot',
-      portalId: h.demoPortalId,
+      accountId: h.demoPortalId,
       dealId: await h.newDeal(h.demoPortalId),
     };
     const first = must(

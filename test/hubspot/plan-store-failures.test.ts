@@ -72,7 +72,7 @@ describe('HubSpotPlanStore when a save fails part-way', () => {
   async function setup(): Promise<{ deal: DealRef; base: Plan; edited: Plan }> {
     const deal: DealRef = {
       crm: 'hubspot',
-      portalId: h.demoPortalId,
+      accountId: h.demoPortalId,
       dealId: await h.newDeal(h.demoPortalId),
     };
     const first = planWith(deal, 4);
@@ -261,7 +261,7 @@ describe('HubSpotPlanStore under injected faults (500, 502, 503, 429, dropped co
             ...(report.milestoneObjectTypeId ? { milestoneObjectType: report.milestoneObjectTypeId } : {}),
           }),
       });
-      const deal: DealRef = { crm: 'hubspot', portalId: portal, dealId: await h.newDeal(portal) };
+      const deal: DealRef = { crm: 'hubspot', accountId: portal, dealId: await h.newDeal(portal) };
       const initial = planWith(deal, 6);
       let truth = must(await store.save({ plan: initial, projection: project(initial, TODAY) })).plan;
       const faults = {

@@ -306,7 +306,7 @@ describe('HubSpotPlanStore property: random edits, injected faults and tampered 
     // The victim: a deal of the same portal whose plan nothing in this run may touch.
     const victimDeal: DealRef = {
       crm: 'hubspot',
-      portalId,
+      accountId: portalId,
       dealId: await h.newDeal(portalId, `Victim ${run}`),
     };
     const victimFirst = planWith(victimDeal, 5);
@@ -325,7 +325,7 @@ describe('HubSpotPlanStore property: random edits, injected faults and tampered 
     }
 
     // The target: a chain of 4 milestones (the last one the close) plus one that nothing depends on.
-    const deal: DealRef = { crm: 'hubspot', portalId, dealId: await h.newDeal(portalId, `Target ${run}`) };
+    const deal: DealRef = { crm: 'hubspot', accountId: portalId, dealId: await h.newDeal(portalId, `Target ${run}`) };
     const first = must(
       addMilestone(
         planWith(deal, 4),

@@ -61,7 +61,7 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
   afterEach(() => h.close());
 
   async function newDeal(portalId: string): Promise<DealRef> {
-    return { crm: 'hubspot', portalId, dealId: await h.newDeal(portalId) };
+    return { crm: 'hubspot', accountId: portalId, dealId: await h.newDeal(portalId) };
   }
 
   async function save(plan: Plan): Promise<StoredPlan> {

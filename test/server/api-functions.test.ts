@@ -18,6 +18,7 @@ import {
   TestClock,
   type Harness,
 } from './harness.js';
+import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 
 const DEAL = '5001';
 let h: Harness;
@@ -59,7 +60,7 @@ describe('get-plan', () => {
     expect(body).toMatchObject({
       version: 0,
       saved: false,
-      plan: { milestones: [], deal: { portalId: String(PORTAL_A), dealId: DEAL } },
+      plan: { milestones: [], deal: { accountId: String(PORTAL_A), dealId: DEAL } },
     });
     expect(body.projection.health).toBe('not_started');
   });
@@ -586,7 +587,7 @@ describe('unknown routes', () => {
       'INSTALLATION_INACTIVE',
     );
     await installPortal(h, PORTAL_B);
-    await h.installations.deactivate(PORTAL_B, 'uninstalled');
+    await h.installations.deactivate(hubSpotTenant(PORTAL_B), 'uninstalled');
     expectError(
       await callFunction(h, 'get-plan', { dealId: DEAL }, { caller: { portalId: PORTAL_B, userId: 1 } }),
       403,

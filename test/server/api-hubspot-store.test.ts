@@ -7,6 +7,7 @@ import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.j
 import { systemClock } from '../../src/ports/clock.js';
 import { callFunction } from './harness.js';
 import { startSandboxBackend, type SandboxBackend } from './sandbox-backend.js';
+import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 
 let sandbox: Sandbox;
 let b: SandboxBackend;
@@ -28,7 +29,7 @@ describe.each([
   test('a plan is created from a template, edited quickly, saved in batch and reprojected, with version conflicts refused', async () => {
     const { portalId, status } = await b.install({ new_portal_tier: tier });
     expect(status).toBe(200);
-    expect((await b.h.installations.getInstallation(portalId))?.storageMode).toBe(mode);
+    expect((await b.h.installations.getInstallation(hubSpotTenant(portalId)))?.storageMode).toBe(mode);
     const dealId = await b.newDeal(portalId);
     const caller = { portalId, userId: 5 };
     const call = (fn: string, input: unknown) => callFunction(b.h, fn, input, { caller, now: Date.now() });
@@ -89,7 +90,7 @@ describe.each([
     expect(reprojected.changedFields).toEqual([]);
 
     // The map_* fields are on the deal in the CRM.
-    const token = (await b.h.installations.getTokens(portalId))?.accessToken ?? '';
+    const token = (await b.h.installations.getTokens(hubSpotTenant(portalId)))?.accessToken ?? '';
     const deal = await fetch(
       `${sandbox.baseUrl}/crm/v3/objects/deals/${dealId}?properties=map_progress,map_milestones_done,map_plan_version`,
       { headers: { authorization: `Bearer ${token}` } },

@@ -3,6 +3,7 @@
  * installation store, and calls it the way hubspot.fetch does: the caller appended to the query, the
  * request signed with the client secret (v3).
  */
+import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 import { Writable } from 'node:stream';
 import type { ThrottleSettings } from '../../src/adapters/hubspot/throttle.js';
 import { TokenCipher } from '../../src/adapters/db/token-cipher.js';
@@ -127,8 +128,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 /** Installs a portal directly in the store (tests that are not about OAuth). */
 export async function installPortal(h: Harness, portalId: number): Promise<void> {
   await h.installations.install({
-    portalId,
-    appId: 42,
+    tenant: hubSpotTenant(portalId),
+    appId: '42',
     scopes: ['oauth'],
     storageMode: 'custom_object',
     tokens: {

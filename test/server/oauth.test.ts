@@ -13,6 +13,7 @@ import { AccessTokenUnavailableError, REFRESH_MARGIN_MS } from '../../src/server
 import { createHash } from 'node:crypto';
 import { INSTALL_RATE_LIMIT, installCookie } from '../../src/server/oauth/routes.js';
 import { callFunction, startHarness, TestClock, type Harness } from './harness.js';
+import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 
 const CLIENT_SECRET = 'oauth-test-client-secret';
 
@@ -139,12 +140,12 @@ test('an Enterprise portal installs end to end: tokens stored (encrypted), custo
   expect(html).toContain('Mutual Action Plan is installed');
   expect(html).toContain('MAP milestone');
   expect(html).toContain('Add the card to the deal view');
-  const installation = await h.installations.getInstallation(sandbox.demoPortalId);
+  const installation = await h.installations.getInstallation(hubSpotTenant(sandbox.demoPortalId));
   expect(installation).toMatchObject({ status: { state: 'active' }, storageMode: 'custom_object' });
   expect(installation?.appId).toBeGreaterThan(0);
   expect(installation?.scopes).toEqual(expect.arrayContaining(['crm.objects.custom.write']));
   expect(provisioned).toEqual([expect.objectContaining({ portalId: sandbox.demoPortalId })]);
-  const tokens = await h.installations.getTokens(sandbox.demoPortalId);
+  const tokens = await h.installations.getTokens(hubSpotTenant(sandbox.demoPortalId));
   // The token works against the sandbox CRM.
   const deals = await fetch(`${sandbox.baseUrl}/crm/v3/objects/deals?limit=1`, {
     headers: { authorization: `Bearer ${tokens?.accessToken ?? ''}` },
@@ -160,11 +161,11 @@ test('with the real provisioning, an install creates the map_* deal properties a
   expect(status).toBe(200);
   expect(html).toContain('map_progress');
   const portal = Number(/HubSpot account <strong>(\d+)<\/strong>/.exec(html)?.[1]);
-  expect(await h.installations.getInstallation(portal)).toMatchObject({
+  expect(await h.installations.getInstallation(hubSpotTenant(portal))).toMatchObject({
     storageMode: 'custom_object',
     status: { state: 'active' },
   });
-  const token = (await h.installations.getTokens(portal))?.accessToken ?? '';
+  const token = (await h.installations.getTokens(hubSpotTenant(portal)))?.accessToken ?? '';
   const prop = await fetch(`${sandbox.baseUrl}/crm/v3/properties/deals/map_progress`, {
     headers: { authorization: `Bearer ${token}` },
   });
@@ -176,7 +177,7 @@ test('a Free portal installs in document mode and the page says the optional sco
   expect(status).toBe(200);
   expect(html).toContain('inside each deal’s plan');
   expect(html).toContain('Optional permissions not granted');
-  expect((await h.installations.getInstallation(provisioned[0]?.portalId ?? 0))?.storageMode).toBe(
+  expect((await h.installations.getInstallation(hubSpotTenant(provisioned[0]?.portalId ?? 0)))?.storageMode).toBe(
     'document',
   );
 });
@@ -300,13 +301,13 @@ test('a failed provisioning keeps the installation and says how to retry', async
   const { status, html } = await followInstall();
   expect(status).toBe(503);
   expect(html).toContain('npm run cli -- provision');
-  expect((await h.installations.getInstallation(sandbox.demoPortalId))?.status.state).toBe('active');
+  expect((await h.installations.getInstallation(hubSpotTenant(sandbox.demoPortalId)))?.status.state).toBe('active');
 });
 
 test('an access token near expiry is refreshed once for concurrent callers, and the new one is stored', async () => {
   await followInstall();
   const portal = sandbox.demoPortalId;
-  const before = await h.installations.getTokens(portal);
+  const before = await h.installations.getTokens(hubSpotTenant(portal));
   const spy = jest.spyOn(h.backend.tokenClient, 'refresh');
   expect(await h.backend.tokens.accessToken(String(portal))).toBe(before?.accessToken);
   expect(spy).not.toHaveBeenCalled();
@@ -316,7 +317,7 @@ test('an access token near expiry is refreshed once for concurrent callers, and 
   expect(a).not.toBe(before?.accessToken);
   expect(b).toBe(a);
   expect(c).toBe(a);
-  const after = await h.installations.getTokens(portal);
+  const after = await h.installations.getTokens(hubSpotTenant(portal));
   expect(after?.accessToken).toBe(a);
   expect(after?.expiresAt).toBeGreaterThan(clock.ms);
   const deals = await fetch(`${sandbox.baseUrl}/crm/v3/objects/deals?limit=1`, {
@@ -328,7 +329,7 @@ test('an access token near expiry is refreshed once for concurrent callers, and 
 test('a revoked refresh token marks the installation inactive: no more token or CRM calls, and the API answers 403', async () => {
   await followInstall({ new_portal_tier: 'professional' });
   const portal = provisioned[0]?.portalId ?? 0;
-  const tokens = await h.installations.getTokens(portal);
+  const tokens = await h.installations.getTokens(hubSpotTenant(portal));
   const revoked = await fetch(`${sandbox.baseUrl}/oauth/2026-03/token/revoke`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -344,10 +345,10 @@ test('a revoked refresh token marks the installation inactive: no more token or 
   await expect(h.backend.tokens.accessToken(String(portal))).rejects.toBeInstanceOf(
     AccessTokenUnavailableError,
   );
-  expect(await h.installations.getInstallation(portal)).toMatchObject({
+  expect(await h.installations.getInstallation(hubSpotTenant(portal))).toMatchObject({
     status: { state: 'inactive', reason: 'token_revoked' },
   });
-  expect(await h.installations.getTokens(portal)).toBeUndefined();
+  expect(await h.installations.getTokens(hubSpotTenant(portal))).toBeUndefined();
   await expect(h.backend.tokens.accessToken(String(portal))).rejects.toMatchObject({ reason: 'inactive' });
   expect(spy).toHaveBeenCalledTimes(1);
   const res = await callFunction(h, 'get-plan', { dealId: '1' }, { caller: { portalId: portal, userId: 1 } });

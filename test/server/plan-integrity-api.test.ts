@@ -7,6 +7,7 @@ import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.j
 import { systemClock } from '../../src/ports/clock.js';
 import { callFunction } from './harness.js';
 import { startSandboxBackend, type SandboxBackend } from './sandbox-backend.js';
+import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 
 let sandbox: Sandbox;
 let b: SandboxBackend;
@@ -157,7 +158,7 @@ test('a plan whose milestone record was deleted in HubSpot loads with a notice f
   const victim = plan.plan.milestones.find(
     (m) => !m.isClose && !plan.plan.milestones.some((x) => x.dependsOn.includes(m.id)),
   )!;
-  const installation = await b.h.installations.getInstallation(portalId);
+  const installation = await b.h.installations.getInstallation(hubSpotTenant(portalId));
   expect(installation?.storageMode).toBe('custom_object');
   const token = await b.h.backend.tokens.accessToken(String(portalId));
   const objectType = `p${portalId}_map_milestone`;

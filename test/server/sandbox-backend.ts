@@ -4,6 +4,7 @@
  */
 import type { Sandbox } from '../../src/sandbox/platform/server.js';
 import { startHarness, type Harness, type HarnessOptions } from './harness.js';
+import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 
 export const SANDBOX_CLIENT_SECRET = 'sandbox-backend-test-secret';
 let apps = 0;
@@ -63,7 +64,7 @@ export async function startSandboxBackend(
       return { portalId, status: callback.status, html, callbackUrl };
     },
     async newDeal(portalId, name = 'Test deal') {
-      const token = (await h.installations.getTokens(portalId))?.accessToken ?? '';
+      const token = (await h.installations.getTokens(hubSpotTenant(portalId)))?.accessToken ?? '';
       const res = await fetch(`${sandbox.baseUrl}/crm/v3/objects/deals`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -7,6 +7,7 @@ import { systemClock } from '../../src/ports/clock.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.js';
 import { callFunction, signedPost } from './harness.js';
 import { startSandboxBackend, type SandboxBackend } from './sandbox-backend.js';
+import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 
 let sandbox: Sandbox;
 let b: SandboxBackend;
@@ -21,13 +22,13 @@ beforeEach(async () => {
   b = await startSandboxBackend(sandbox, { clock: systemClock });
   const installed = await b.install({ new_portal_tier: 'enterprise' });
   portalId = installed.portalId;
-  expect((await b.h.installations.getInstallation(portalId))?.storageMode).toBe('custom_object');
+  expect((await b.h.installations.getInstallation(hubSpotTenant(portalId)))?.storageMode).toBe('custom_object');
 });
 afterEach(async () => b.h.close());
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the HubSpot JSON fields they assert on
 async function crm(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const token = (await b.h.installations.getTokens(portalId))?.accessToken ?? '';
+  const token = (await b.h.installations.getTokens(hubSpotTenant(portalId)))?.accessToken ?? '';
   const res = await fetch(`${sandbox.baseUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

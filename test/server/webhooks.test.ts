@@ -15,6 +15,7 @@ import {
   type Harness,
 } from './harness.js';
 import { withCallerQuery } from '../../src/server/signature.js';
+import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 
 let h: Harness;
 let clock: TestClock;
@@ -128,11 +129,11 @@ test('an uninstall event marks the installation inactive; an older one arriving 
   const old = event({ subscriptionType: 'app.uninstall', occurredAt: clock.now() - 60_000 });
   const stale = await deliver([old]);
   expect(stale.body).toMatchObject({ stale: 1 });
-  expect((await h.installations.getInstallation(PORTAL_A))?.status.state).toBe('active');
+  expect((await h.installations.getInstallation(hubSpotTenant(PORTAL_A)))?.status.state).toBe('active');
   clock.ms += 1_000;
   const current = await deliver([event({ subscriptionType: 'app.uninstall', occurredAt: clock.now() })]);
   expect(current.body).toMatchObject({ handled: 1 });
-  expect(await h.installations.getInstallation(PORTAL_A)).toMatchObject({
+  expect(await h.installations.getInstallation(hubSpotTenant(PORTAL_A))).toMatchObject({
     status: { state: 'inactive', reason: 'uninstalled' },
   });
 });
@@ -177,7 +178,7 @@ test('a card call (hubspot.fetch, caller in the query) aimed at the webhook endp
   const url = withCallerQuery(`${h.url}/webhooks/hubspot`, { portalId: PORTAL_A, userId: USER, appId: 42 });
   const res = await signedPost(h, url, Buffer.from(JSON.stringify(forged)));
   expect(res.status).toBe(401);
-  expect((await h.installations.getInstallation(PORTAL_B))?.status.state).toBe('active');
+  expect((await h.installations.getInstallation(hubSpotTenant(PORTAL_B)))?.status.state).toBe('active');
 });
 
 test('deal events of a portal that is not installed do nothing', async () => {

@@ -2,10 +2,11 @@
  * InstallationStore over the shared query layer (sql.ts): the same statements run on SQLite and PostgreSQL.
  * Every write that two instances could race on is one statement with ON CONFLICT, or a transaction whose
  * first write takes the installation's row lock, so concurrent installs, refreshes and uninstalls of a
- * portal serialize instead of overwriting each other.
+ * tenant serialize instead of overwriting each other. Rows are keyed by tenant: (crm, account_id).
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { tenantKey, tenantSchema, type Tenant } from '../../domain/model.js';
 import type { Clock } from '../../ports/clock.js';
 import {
   INACTIVE_REASONS,
@@ -48,8 +49,9 @@ const Int = z
   .pipe(z.number().int().safe());
 
 const InstallationRow = z.object({
-  portal_id: Int,
-  app_id: Int,
+  crm: tenantSchema.shape.crm,
+  account_id: z.string().min(1),
+  app_id: z.string().min(1),
   status: z.enum(['active', 'inactive']),
   inactive_reason: z.enum(INACTIVE_REASONS).nullable(),
   scopes: z.string(),
@@ -65,7 +67,8 @@ const TokenRow = z.object({
   expires_at: Int,
 });
 
-const PortalId = z.number().int().positive().safe();
+const TenantArg = tenantSchema;
+const AppId = z.string().min(1).max(64);
 const Scope = z.string().regex(/^[^\s]+$/, 'a scope has no whitespace');
 const EventId = z.string().min(1).max(200);
 
@@ -89,10 +92,10 @@ function toInstallation(row: SqlRow | undefined): Installation | undefined {
   else
     throw new InstallationStoreError(
       'ROW_UNREADABLE',
-      `installations row of portal ${r.portal_id}: inactive without a reason`,
+      `installations row of ${r.crm} account ${r.account_id}: inactive without a reason`,
     );
   return {
-    portalId: r.portal_id,
+    tenant: { crm: r.crm, accountId: r.account_id },
     appId: r.app_id,
     status,
     scopes: r.scopes.split(' ').filter((s) => s !== ''),
@@ -103,8 +106,13 @@ function toInstallation(row: SqlRow | undefined): Installation | undefined {
   };
 }
 
-const tokenContext = (portalId: number, which: 'access_token' | 'refresh_token'): string =>
-  `portal:${portalId}:${which}`;
+/**
+ * The cipher's associated data of a token: a ciphertext copied to another tenant's row does not decrypt. A
+ * HubSpot portal's keeps the form it had before rows were keyed by tenant (`portal:<id>:…`), so tokens
+ * stored then still decrypt.
+ */
+const tokenContext = (tenant: Tenant, which: 'access_token' | 'refresh_token'): string =>
+  tenant.crm === 'hubspot' ? `portal:${tenant.accountId}:${which}` : `${tenant.crm}:${tenant.accountId}:${which}`;
 const hashNonce = (nonce: string): string => createHash('sha256').update(nonce, 'utf8').digest('hex');
 const hashSignature = (signature: string, timestamp: string): string =>
   createHash('sha256').update(`${timestamp}\n${signature}`, 'utf8').digest('hex');
@@ -135,94 +143,103 @@ export class SqlInstallationStore implements InstallationStore {
   }
 
   async install(input: InstallInput): Promise<Installation> {
-    const portalId = parseArg(PortalId, input.portalId, 'portalId');
-    const appId = parseArg(PortalId, input.appId, 'appId');
+    const tenant = parseArg(TenantArg, input.tenant, 'tenant');
+    const appId = parseArg(AppId, input.appId, 'appId');
     const scopes = parseArg(z.array(Scope), [...input.scopes], 'scopes');
     const storageMode = parseArg(z.enum(STORAGE_MODES), input.storageMode, 'storageMode');
     const now = this.clock.now();
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query(
-        `INSERT INTO installations (portal_id, app_id, status, inactive_reason, scopes, storage_mode, write_native_forecast, installed_at, updated_at)
-         VALUES ($1, $2, 'active', NULL, $3, $4, 0, $5, $5)
-         ON CONFLICT (portal_id) DO UPDATE SET
+        `INSERT INTO tenant_installations (crm, account_id, app_id, status, inactive_reason, scopes, storage_mode, write_native_forecast, installed_at, updated_at)
+         VALUES ($1, $2, $3, 'active', NULL, $4, $5, 0, $6, $6)
+         ON CONFLICT (crm, account_id) DO UPDATE SET
            app_id = excluded.app_id, status = 'active', inactive_reason = NULL, scopes = excluded.scopes,
            storage_mode = excluded.storage_mode, updated_at = excluded.updated_at
          RETURNING *`,
-        [portalId, appId, scopes.join(' '), storageMode, now],
+        [tenant.crm, tenant.accountId, appId, scopes.join(' '), storageMode, now],
       );
-      await this.writeTokens(tx, portalId, input.tokens, now);
+      await this.writeTokens(tx, tenant, input.tokens, now);
       const installation = toInstallation(rows[0]);
       if (!installation) throw new Error('install: INSERT ... RETURNING returned no row');
       return installation;
     });
   }
 
-  async getInstallation(portalId: number): Promise<Installation | undefined> {
-    const { rows } = await this.db.query('SELECT * FROM installations WHERE portal_id = $1', [portalId]);
-    return toInstallation(rows[0]);
-  }
-
-  async deactivate(portalId: number, reason: InactiveReason): Promise<boolean> {
-    const why = parseArg(z.enum(INACTIVE_REASONS), reason, 'reason');
-    return this.db.transaction(async (tx) => {
-      const { rowCount } = await tx.query(
-        `UPDATE installations SET status = 'inactive', inactive_reason = $2, updated_at = $3 WHERE portal_id = $1`,
-        [portalId, why, this.clock.now()],
-      );
-      await tx.query('DELETE FROM oauth_tokens WHERE portal_id = $1', [portalId]);
-      return rowCount > 0;
-    });
-  }
-
-  async updateSettings(portalId: number, patch: SettingsPatch): Promise<Installation | undefined> {
-    // One column per setting and COALESCE: settings a patch leaves out keep what a concurrent patch wrote.
+  async getInstallation(tenant: Tenant): Promise<Installation | undefined> {
+    const t = parseArg(TenantArg, tenant, 'tenant');
     const { rows } = await this.db.query(
-      `UPDATE installations SET write_native_forecast = COALESCE($2, write_native_forecast), updated_at = $3
-       WHERE portal_id = $1 RETURNING *`,
-      [portalId, bool(patch.writeNativeForecast), this.clock.now()],
+      'SELECT * FROM tenant_installations WHERE crm = $1 AND account_id = $2',
+      [t.crm, t.accountId],
     );
     return toInstallation(rows[0]);
   }
 
-  async saveTokens(portalId: number, tokens: OAuthTokens, scopes?: readonly string[]): Promise<boolean> {
+  async deactivate(tenant: Tenant, reason: InactiveReason): Promise<boolean> {
+    const t = parseArg(TenantArg, tenant, 'tenant');
+    const why = parseArg(z.enum(INACTIVE_REASONS), reason, 'reason');
+    return this.db.transaction(async (tx) => {
+      const { rowCount } = await tx.query(
+        `UPDATE tenant_installations SET status = 'inactive', inactive_reason = $3, updated_at = $4 WHERE crm = $1 AND account_id = $2`,
+        [t.crm, t.accountId, why, this.clock.now()],
+      );
+      await tx.query('DELETE FROM tenant_tokens WHERE crm = $1 AND account_id = $2', [t.crm, t.accountId]);
+      return rowCount > 0;
+    });
+  }
+
+  async updateSettings(tenant: Tenant, patch: SettingsPatch): Promise<Installation | undefined> {
+    const t = parseArg(TenantArg, tenant, 'tenant');
+    // One column per setting and COALESCE: settings a patch leaves out keep what a concurrent patch wrote.
+    const { rows } = await this.db.query(
+      `UPDATE tenant_installations SET write_native_forecast = COALESCE($3, write_native_forecast), updated_at = $4
+       WHERE crm = $1 AND account_id = $2 RETURNING *`,
+      [t.crm, t.accountId, bool(patch.writeNativeForecast), this.clock.now()],
+    );
+    return toInstallation(rows[0]);
+  }
+
+  async saveTokens(tenant: Tenant, tokens: OAuthTokens, scopes?: readonly string[]): Promise<boolean> {
+    const t = parseArg(TenantArg, tenant, 'tenant');
     const newScopes = scopes === undefined ? null : parseArg(z.array(Scope), [...scopes], 'scopes').join(' ');
     const now = this.clock.now();
     return this.db.transaction(async (tx) => {
       // Touching the installation first takes its row lock, and only an active one qualifies: a refresh that
       // races an uninstall either lands before it (and is deleted by it) or finds it inactive and stops.
       const { rowCount } = await tx.query(
-        `UPDATE installations SET scopes = COALESCE($2, scopes), updated_at = $3 WHERE portal_id = $1 AND status = 'active'`,
-        [portalId, newScopes, now],
+        `UPDATE tenant_installations SET scopes = COALESCE($3, scopes), updated_at = $4
+         WHERE crm = $1 AND account_id = $2 AND status = 'active'`,
+        [t.crm, t.accountId, newScopes, now],
       );
       if (rowCount === 0) return false;
-      await this.writeTokens(tx, portalId, tokens, now);
+      await this.writeTokens(tx, t, tokens, now);
       return true;
     });
   }
 
-  async getTokens(portalId: number): Promise<OAuthTokens | undefined> {
+  async getTokens(tenant: Tenant): Promise<OAuthTokens | undefined> {
+    const t = parseArg(TenantArg, tenant, 'tenant');
     const { rows } = await this.db.query(
-      'SELECT access_token, refresh_token, expires_at FROM oauth_tokens WHERE portal_id = $1',
-      [portalId],
+      'SELECT access_token, refresh_token, expires_at FROM tenant_tokens WHERE crm = $1 AND account_id = $2',
+      [t.crm, t.accountId],
     );
     if (!rows[0]) return undefined;
     const parsed = TokenRow.safeParse(rows[0]);
     if (!parsed.success)
       throw new InstallationStoreError(
         'ROW_UNREADABLE',
-        `oauth_tokens row: ${z.prettifyError(parsed.error)}`,
+        `tenant_tokens row: ${z.prettifyError(parsed.error)}`,
       );
-    const access = this.cipher.decrypt(parsed.data.access_token, tokenContext(portalId, 'access_token'));
-    const refresh = this.cipher.decrypt(parsed.data.refresh_token, tokenContext(portalId, 'refresh_token'));
+    const access = this.cipher.decrypt(parsed.data.access_token, tokenContext(t, 'access_token'));
+    const refresh = this.cipher.decrypt(parsed.data.refresh_token, tokenContext(t, 'refresh_token'));
     if (!access.ok)
       throw new InstallationStoreError(
         'TOKEN_UNREADABLE',
-        `access token of portal ${portalId}: ${access.error.message}`,
+        `access token of ${tenantKey(t)}: ${access.error.message}`,
       );
     if (!refresh.ok)
       throw new InstallationStoreError(
         'TOKEN_UNREADABLE',
-        `refresh token of portal ${portalId}: ${refresh.error.message}`,
+        `refresh token of ${tenantKey(t)}: ${refresh.error.message}`,
       );
     return { accessToken: access.value, refreshToken: refresh.value, expiresAt: parsed.data.expires_at };
   }
@@ -303,20 +320,21 @@ export class SqlInstallationStore implements InstallationStore {
 
   private async writeTokens(
     tx: SqlExecutor,
-    portalId: number,
+    tenant: Tenant,
     tokens: OAuthTokens,
     now: number,
   ): Promise<void> {
     const expiresAt = parseArg(z.number().int().safe(), tokens.expiresAt, 'expiresAt');
     await tx.query(
-      `INSERT INTO oauth_tokens (portal_id, access_token, refresh_token, expires_at, updated_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (portal_id) DO UPDATE SET
+      `INSERT INTO tenant_tokens (crm, account_id, access_token, refresh_token, expires_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (crm, account_id) DO UPDATE SET
          access_token = excluded.access_token, refresh_token = excluded.refresh_token,
          expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
       [
-        portalId,
-        this.cipher.encrypt(tokens.accessToken, tokenContext(portalId, 'access_token')),
-        this.cipher.encrypt(tokens.refreshToken, tokenContext(portalId, 'refresh_token')),
+        tenant.crm,
+        tenant.accountId,
+        this.cipher.encrypt(tokens.accessToken, tokenContext(tenant, 'access_token')),
+        this.cipher.encrypt(tokens.refreshToken, tokenContext(tenant, 'refresh_token')),
         expiresAt,
         now,
       ],

@@ -66,6 +66,48 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX seen_signatures_expires_at ON seen_signatures (expires_at)`,
     ],
   },
+  {
+    id: 3,
+    name: 'installations keyed by tenant (crm, account id)',
+    statements: [
+      // The same columns, keyed by the CRM and its account id (a HubSpot portal id in decimal, a Salesforce org
+      // id) instead of a HubSpot portal number; the app id becomes text too (Salesforce's are not numbers).
+      `CREATE TABLE tenant_installations (
+        crm TEXT NOT NULL CHECK (crm IN ('hubspot', 'salesforce')),
+        account_id TEXT NOT NULL,
+        app_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('active', 'inactive')),
+        inactive_reason TEXT,
+        scopes TEXT NOT NULL,
+        storage_mode TEXT NOT NULL CHECK (storage_mode IN ('custom_object', 'document')),
+        write_native_forecast INTEGER NOT NULL DEFAULT 0 CHECK (write_native_forecast IN (0, 1)),
+        installed_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (crm, account_id),
+        CHECK ((status = 'active' AND inactive_reason IS NULL) OR (status = 'inactive' AND inactive_reason IS NOT NULL))
+      )`,
+      `CREATE TABLE tenant_tokens (
+        crm TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        access_token TEXT NOT NULL,
+        refresh_token TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (crm, account_id),
+        FOREIGN KEY (crm, account_id) REFERENCES tenant_installations (crm, account_id) ON DELETE CASCADE
+      )`,
+      // Every existing row is a HubSpot portal's; its tokens stay encrypted as they are (their cipher context
+      // names the portal, see tokenContext in installation-store.ts).
+      `INSERT INTO tenant_installations (crm, account_id, app_id, status, inactive_reason, scopes, storage_mode, write_native_forecast, installed_at, updated_at)
+        SELECT 'hubspot', CAST(portal_id AS TEXT), CAST(app_id AS TEXT), status, inactive_reason, scopes, storage_mode, write_native_forecast, installed_at, updated_at
+        FROM installations`,
+      `INSERT INTO tenant_tokens (crm, account_id, access_token, refresh_token, expires_at, updated_at)
+        SELECT 'hubspot', CAST(portal_id AS TEXT), access_token, refresh_token, expires_at, updated_at
+        FROM oauth_tokens`,
+      `DROP TABLE oauth_tokens`,
+      `DROP TABLE installations`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS app_migrations (

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openInstallationStore } from './open.js';
 import { TokenCipher } from './token-cipher.js';
 import { randomBytes } from 'node:crypto';
+import { hubSpotTenant } from '../hubspot/tenant.js';
 
 describe('openInstallationStore without a database URL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'map-store-'));
@@ -15,8 +16,8 @@ describe('openInstallationStore without a database URL', () => {
     const file = join(dir, 'nested', 'app.sqlite');
     const first = await openInstallationStore({ sqlitePath: file, cipher, clock });
     await first.install({
-      portalId: 5,
-      appId: 6,
+      tenant: hubSpotTenant(5),
+      appId: String(6),
       scopes: ['oauth'],
       storageMode: 'document',
       tokens: { accessToken: 'a', refreshToken: 'r', expiresAt: 1 },
@@ -26,8 +27,8 @@ describe('openInstallationStore without a database URL', () => {
 
     const second = await openInstallationStore({ sqlitePath: file, cipher, clock });
     try {
-      expect((await second.getInstallation(5))?.status).toEqual({ state: 'active' });
-      expect(await second.getTokens(5)).toEqual({ accessToken: 'a', refreshToken: 'r', expiresAt: 1 });
+      expect((await second.getInstallation(hubSpotTenant(5)))?.status).toEqual({ state: 'active' });
+      expect(await second.getTokens(hubSpotTenant(5))).toEqual({ accessToken: 'a', refreshToken: 'r', expiresAt: 1 });
     } finally {
       await second.close();
     }

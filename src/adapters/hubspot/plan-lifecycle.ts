@@ -63,20 +63,20 @@ export class HubSpotPlanLifecycle implements PlanLifecycle {
   async archiveDealPlan(
     deal: DealRef,
   ): Promise<Result<{ readonly archivedMilestones: number }, PlanStoreError>> {
-    const read = await this.readDeal(deal.portalId, deal.dealId);
+    const read = await this.readDeal(deal.accountId, deal.dealId);
     if (!read.ok) return read;
     // A live deal was restored after the deletion (or the event is stale): its plan is in use.
     if (read.value.where !== 'archived') return ok({ archivedMilestones: 0 });
-    const config = await this.options.portalConfig(deal.portalId);
-    const objectType = milestoneType(config, deal.portalId);
+    const config = await this.options.portalConfig(deal.accountId);
+    const objectType = milestoneType(config, deal.accountId);
     const owned = await this.owned(
-      deal.portalId,
+      deal.accountId,
       objectType,
       deal.dealId,
       recordsOf(read.value.state.header),
     );
     if (!owned.ok) return owned;
-    const archived = await batchArchive(this.t, deal.portalId, objectType, owned.value);
+    const archived = await batchArchive(this.t, deal.accountId, objectType, owned.value);
     if (!archived.ok) return archived;
     return ok({ archivedMilestones: owned.value.length });
   }
@@ -97,7 +97,7 @@ export class HubSpotPlanLifecycle implements PlanLifecycle {
     readonly primaryDealId: string;
     readonly mergedDealIds: readonly string[];
   }): Promise<Result<MergeOutcome, PlanStoreError>> {
-    const { portalId, dealId: survivorId } = input.survivor;
+    const { accountId: portalId, dealId: survivorId } = input.survivor;
     const candidates = [...new Set([input.primaryDealId, ...input.mergedDealIds])];
     const ids = candidates.includes(survivorId) ? candidates : [...candidates, survivorId];
     const reads = await Promise.all(ids.map((id) => this.readDeal(portalId, id)));

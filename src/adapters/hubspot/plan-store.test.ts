@@ -13,7 +13,7 @@ import { HubSpotTransport, type AttemptEvent } from './transport.js';
 
 const BASE = 'https://api.hubapi.test';
 const TYPE = '2-99';
-const DEAL = { crm: 'hubspot', portalId: '1', dealId: '7' } as const;
+const DEAL = { crm: 'hubspot', accountId: '1', dealId: '7' } as const;
 
 function virtualClock(): Clock {
   let t = 1_000_000;

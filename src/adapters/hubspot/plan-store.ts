@@ -231,7 +231,7 @@ export class HubSpotPlanStore implements PlanStore {
   }
 
   async load(deal: DealRef): Promise<Result<StoredPlan | null, PlanStoreError>> {
-    const config = await this.options.portalConfig(deal.portalId);
+    const config = await this.options.portalConfig(deal.accountId);
     const read = await this.readDeal(deal, config, false);
     if (!read.ok) return read;
     const state = read.value;
@@ -243,8 +243,8 @@ export class HubSpotPlanStore implements PlanStore {
     if (header.storage === 'custom_object') {
       const read = await batchReadByProperty(
         this.t,
-        deal.portalId,
-        milestoneType(config, deal.portalId),
+        deal.accountId,
+        milestoneType(config, deal.accountId),
         MILESTONE_KEY,
         header.milestones.map((r) => milestoneKey(deal.dealId, r.id)),
         MILESTONE_RECORD_PROPERTIES,
@@ -271,7 +271,7 @@ export class HubSpotPlanStore implements PlanStore {
         ),
       );
     }
-    return this.locks.run(`${deal.portalId}:${deal.dealId}`, () =>
+    return this.locks.run(`${deal.accountId}:${deal.dealId}`, () =>
       this.saveLocked(valid.value, request.projection, request.requestDigest, request.requestBase),
     );
   }
@@ -285,20 +285,20 @@ export class HubSpotPlanStore implements PlanStore {
     const fields = Object.keys(changed);
     if (fields.length === 0) return Promise.resolve(ok([]));
     // Under the deal's lock, so that it cannot land between a save's version check and its commit.
-    return this.locks.run(`${deal.portalId}:${deal.dealId}`, async () => {
-      const config = await this.options.portalConfig(deal.portalId);
+    return this.locks.run(`${deal.accountId}:${deal.dealId}`, async () => {
+      const config = await this.options.portalConfig(deal.accountId);
       const properties = encodeProjection(changed);
       if (config.writeNativeForecast && changed.closeProbability !== undefined) {
         properties[NATIVE_FORECAST_PROBABILITY] = encodeNativeForecastProbability(
           projection.closeProbability,
         );
       }
-      const patched = await patchObject(this.t, deal.portalId, DEALS, deal.dealId, properties);
+      const patched = await patchObject(this.t, deal.accountId, DEALS, deal.dealId, properties);
       if (!patched.ok) {
         return patched.error.code === 'CRM_NOT_FOUND'
           ? err({
               code: 'DEAL_NOT_FOUND',
-              message: `Deal ${deal.dealId} was not found in HubSpot account ${deal.portalId}.`,
+              message: `Deal ${deal.dealId} was not found in HubSpot account ${deal.accountId}.`,
             })
           : err(patched.error);
       }
@@ -313,9 +313,9 @@ export class HubSpotPlanStore implements PlanStore {
     requestBase: number | undefined,
   ): Promise<Result<StoredPlan, PlanStoreError>> {
     const deal = plan.deal;
-    const config = await this.options.portalConfig(deal.portalId);
+    const config = await this.options.portalConfig(deal.accountId);
     const customObjects = config.storageMode === 'custom_object';
-    const objectType = milestoneType(config, deal.portalId);
+    const objectType = milestoneType(config, deal.accountId);
 
     // Round trip 1: the version check, and the records of the edited plan's milestones (by map_key, which
     // names this deal: never by a record id from the header) beside it.
@@ -324,7 +324,7 @@ export class HubSpotPlanStore implements PlanStore {
       customObjects && plan.milestones.length > 0
         ? batchReadByProperty(
             this.t,
-            deal.portalId,
+            deal.accountId,
             objectType,
             MILESTONE_KEY,
             plan.milestones.map((m) => milestoneKey(deal.dealId, m.id)),
@@ -387,7 +387,7 @@ export class HubSpotPlanStore implements PlanStore {
       if (!fitted.ok) return err(tooLarge(fitted));
       const patched = await patchObject(
         this.t,
-        deal.portalId,
+        deal.accountId,
         DEALS,
         deal.dealId,
         dealProperties(fitted.serialised),
@@ -426,9 +426,9 @@ export class HubSpotPlanStore implements PlanStore {
 
     // Round trip 2: the milestone writes, independent of each other, and which retired records are this deal's.
     const [upserted, updated, ownership] = await Promise.all([
-      batchUpsert(this.t, deal.portalId, objectType, MILESTONE_KEY, plan2.creates),
-      batchUpdate(this.t, deal.portalId, objectType, plan2.updates),
-      recordsOwnedBy(this.t, deal.portalId, objectType, deal.dealId, candidates),
+      batchUpsert(this.t, deal.accountId, objectType, MILESTONE_KEY, plan2.creates),
+      batchUpdate(this.t, deal.accountId, objectType, plan2.updates),
+      recordsOwnedBy(this.t, deal.accountId, objectType, deal.dealId, candidates),
     ]);
     if (!upserted.ok) return err(notSaved(upserted.error));
     if (!updated.ok) return err(notSaved(updated.error));
@@ -478,15 +478,15 @@ export class HubSpotPlanStore implements PlanStore {
       .filter((id) => linked.has(id) && !inUse.has(id))
       .map((id) => ({ from: deal.dealId, to: id }));
     const [patched] = await Promise.all([
-      patchObject(this.t, deal.portalId, DEALS, deal.dealId, dealProperties(serialised)),
+      patchObject(this.t, deal.accountId, DEALS, deal.dealId, dealProperties(serialised)),
       toLink.length > 0
-        ? associateDefault(this.t, deal.portalId, DEALS, objectType, toLink)
+        ? associateDefault(this.t, deal.accountId, DEALS, objectType, toLink)
         : Promise.resolve(ok([])),
       toUnlink.length > 0
-        ? removeAssociations(this.t, deal.portalId, DEALS, objectType, toUnlink)
+        ? removeAssociations(this.t, deal.accountId, DEALS, objectType, toUnlink)
         : Promise.resolve(ok([])),
       toArchive.length > 0
-        ? batchArchive(this.t, deal.portalId, objectType, toArchive)
+        ? batchArchive(this.t, deal.accountId, objectType, toArchive)
         : Promise.resolve(ok([])),
     ]);
     if (!patched.ok) return err(notSaved(patched.error));
@@ -524,17 +524,17 @@ export class HubSpotPlanStore implements PlanStore {
   ): Promise<Result<DealState, PlanStoreError>> {
     const res = await getObject(
       this.t,
-      deal.portalId,
+      deal.accountId,
       DEALS,
       deal.dealId,
       DEAL_READ_PROPERTIES,
-      withAssociations ? milestoneType(config, deal.portalId) : undefined,
+      withAssociations ? milestoneType(config, deal.accountId) : undefined,
     );
     if (!res.ok) {
       if (res.error.code === 'CRM_NOT_FOUND') {
         return err({
           code: 'DEAL_NOT_FOUND',
-          message: `Deal ${deal.dealId} was not found in HubSpot account ${deal.portalId}.`,
+          message: `Deal ${deal.dealId} was not found in HubSpot account ${deal.accountId}.`,
         });
       }
       return res;
@@ -773,7 +773,7 @@ function unreadable(deal: DealRef, problems: readonly string[]): CrmError {
   return crmError(
     'CRM_BAD_RESPONSE',
     `The plan stored on deal ${deal.dealId} cannot be read, so it was left untouched. ` +
-      `An admin can see why with \`npm run cli -- show ${deal.portalId} ${deal.dealId}\` (the reasons are also in the backend's log); ` +
+      `An admin can see why with \`npm run cli -- show ${deal.accountId} ${deal.dealId}\` (the reasons are also in the backend's log); ` +
       `the deal's map_plan property and its MAP milestone records hold the data.`,
     200,
     { details: problems.slice(0, 20) },

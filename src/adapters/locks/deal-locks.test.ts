@@ -8,7 +8,7 @@ import type { DealLocks } from '../../ports/deal-locks.js';
 import { InProcessDealLocks, PostgresDealLocks } from './deal-locks.js';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const deal = (dealId: string): DealRef => ({ crm: 'hubspot', portalId: `9${process.pid}`, dealId });
+const deal = (dealId: string): DealRef => ({ crm: 'hubspot', accountId: `9${process.pid}`, dealId });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `n` tasks on one deal through the given locks (round robin) and records how many overlapped. */

@@ -112,7 +112,7 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
   }
 
   private live(deal: DealRef): DealEntry | undefined {
-    const entry = this.deals.get(key(deal.portalId, deal.dealId));
+    const entry = this.deals.get(key(deal.accountId, deal.dealId));
     return entry && !entry.archived ? entry : undefined;
   }
 
@@ -225,7 +225,7 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
   ): Promise<Result<{ readonly archivedMilestones: number }, PlanStoreError>> {
     const failure = await this.enter();
     if (failure) return err(failure);
-    const entry = this.deals.get(key(deal.portalId, deal.dealId));
+    const entry = this.deals.get(key(deal.accountId, deal.dealId));
     const plan = entry?.versions.at(-1);
     if (!entry || !plan || plan.milestones.length === 0) return ok({ archivedMilestones: 0 });
     const archivedMilestones = plan.milestones.length;
@@ -241,7 +241,7 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
   }): Promise<Result<MergeOutcome, PlanStoreError>> {
     const failure = await this.enter();
     if (failure) return err(failure);
-    const { portalId } = input.survivor;
+    const { accountId: portalId } = input.survivor;
     const candidates = [
       input.primaryDealId,
       ...input.mergedDealIds.filter((id) => id !== input.primaryDealId),

@@ -8,6 +8,7 @@
  * signed state); /oauth/install is rate-limited per client address (each call stores a state row); every
  * answer carries headers that keep its pages from being framed, sniffed or leaking the code in a Referer.
  */
+import { hubSpotTenant } from '../../adapters/hubspot/tenant.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
@@ -220,7 +221,9 @@ export function createOAuthRouter(deps: OAuthRouteDeps): Router {
       refreshToken: issued.value.refreshToken,
       expiresAt: issued.value.expiresAt,
     };
-    await deps.installations.install({ portalId, appId: info.value.appId, scopes, storageMode, tokens });
+    const tenant = hubSpotTenant(portalId);
+    const appId = String(info.value.appId);
+    await deps.installations.install({ tenant, appId, scopes, storageMode, tokens });
     log.info({ portalId, storageMode, scopes: scopes.length }, 'portal installed');
 
     const provisioned = await deps.provision({ portalId, scopes });
@@ -240,8 +243,8 @@ export function createOAuthRouter(deps: OAuthRouteDeps): Router {
     if (provisioned.value.storageMode !== storageMode) {
       // Provisioning fell back (e.g. the portal's custom-object limit is reached): record the mode it chose.
       await deps.installations.install({
-        portalId,
-        appId: info.value.appId,
+        tenant,
+        appId,
         scopes,
         storageMode: provisioned.value.storageMode,
         tokens,

@@ -9,6 +9,7 @@
  */
 import type { Logger } from 'pino';
 import type { InstallationStore } from '../../ports/installation-store.js';
+import { hubSpotTenant } from '../../adapters/hubspot/tenant.js';
 import type { OAuthTokenClient } from './token-client.js';
 
 /** Refresh this long before expiry: a CRM call with retries must not outlive its token. */
@@ -50,7 +51,7 @@ export class AccessTokenProvider {
   readonly accessToken = (portalId: string | number): Promise<string> => this.get(Number(portalId));
 
   async get(portalId: number): Promise<string> {
-    const tokens = await this.deps.installations.getTokens(portalId);
+    const tokens = await this.deps.installations.getTokens(hubSpotTenant(portalId));
     if (!tokens)
       throw new AccessTokenUnavailableError(
         portalId,
@@ -70,7 +71,7 @@ export class AccessTokenProvider {
 
   /** Refreshes now, whatever the expiry (CLI, tests). */
   async forceRefresh(portalId: number): Promise<string> {
-    const tokens = await this.deps.installations.getTokens(portalId);
+    const tokens = await this.deps.installations.getTokens(hubSpotTenant(portalId));
     if (!tokens)
       throw new AccessTokenUnavailableError(
         portalId,
@@ -92,7 +93,7 @@ export class AccessTokenProvider {
       this.failures.delete(portalId);
       const t = result.value;
       const saved = await this.deps.installations.saveTokens(
-        portalId,
+        hubSpotTenant(portalId),
         { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt },
         t.scopes,
       );
@@ -123,7 +124,7 @@ export class AccessTokenProvider {
       now - streak.since >= (this.deps.minFailingMs ?? MIN_FAILING_MS);
     if (refused || persistent) {
       this.failures.delete(portalId);
-      await this.deps.installations.deactivate(portalId, refused ? 'token_revoked' : 'refresh_failed');
+      await this.deps.installations.deactivate(hubSpotTenant(portalId), refused ? 'token_revoked' : 'refresh_failed');
       log.warn({ kind: result.error.kind, failures }, 'token refresh failed: installation marked inactive');
       throw new AccessTokenUnavailableError(
         portalId,

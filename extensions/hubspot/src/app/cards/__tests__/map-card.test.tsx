@@ -87,7 +87,7 @@ describe('loading', () => {
 
 describe('empty state', () => {
   test('choosing a template and a target close date previews the dated milestones; Create plan applies it', async () => {
-    const backend = new FakeBackend(emptyPlan({ crm: 'hubspot', portalId: '123', dealId: DEAL_ID }), false);
+    const backend = new FakeBackend(emptyPlan({ crm: 'hubspot', accountId: '123', dealId: DEAL_ID }), false);
     const templates = deferred<void>();
     backend.override('list-templates', async () => {
       await templates.promise;
@@ -125,7 +125,7 @@ describe('empty state', () => {
 
   test('a target close date too soon for the template shows the earliest date that fits, and no Create', async () => {
     const card = renderCard(
-      new FakeBackend(emptyPlan({ crm: 'hubspot', portalId: '123', dealId: DEAL_ID }), false),
+      new FakeBackend(emptyPlan({ crm: 'hubspot', accountId: '123', dealId: DEAL_ID }), false),
     );
     await card.waitFor(() => expect(card.findByTestId(Select, 'template-select')).toBeTruthy());
     fire(card.findByTestId(Select, 'template-select'), 'onChange', 'enterprise-deal');
@@ -140,7 +140,7 @@ describe('empty state', () => {
 
   test('a target close date so late that steps after the close pass 2100 asks for an earlier date, and no Create', async () => {
     const card = renderCard(
-      new FakeBackend(emptyPlan({ crm: 'hubspot', portalId: '123', dealId: DEAL_ID }), false),
+      new FakeBackend(emptyPlan({ crm: 'hubspot', accountId: '123', dealId: DEAL_ID }), false),
     );
     await card.waitFor(() => expect(card.findByTestId(Select, 'template-select')).toBeTruthy());
     fire(card.findByTestId(Select, 'template-select'), 'onChange', 'enterprise-deal');

@@ -28,7 +28,7 @@ import { applyTemplate, listTemplates } from '../generated/contract/src/domain/t
 export const TODAY = '2026-11-16';
 /** The deal id the testing renderer's context gives (objectId 123). */
 export const DEAL_ID = '123';
-const DEAL = { crm: 'hubspot', portalId: '123', dealId: DEAL_ID } as const;
+const DEAL = { crm: 'hubspot', accountId: '123', dealId: DEAL_ID } as const;
 
 export function aStakeholder(overrides: Partial<Stakeholder> = {}): Stakeholder {
   return {
