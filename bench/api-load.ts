@@ -3,7 +3,7 @@
  * back to back for `durationMs`, each signed as hubspot.fetch signs them, and report every latency and the
  * server's own Server-Timing figures as one JSON line on stdout.
  */
-import { requestStamps, signedRequestHeaders, withCallerQuery } from '../src/server/signature.js';
+import { requestStamps, signedRequestHeaders, withCallerQuery } from '../src/adapters/hubspot/signature.js';
 
 /** Workers that send the same call in one millisecond still send distinct requests (the backend refuses replays). */
 const stamp = requestStamps(Date.now);

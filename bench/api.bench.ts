@@ -26,7 +26,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const MILESTONES = 30;
 
 const { createSandbox } = await import('../src/sandbox/platform/server.js');
-const { createBackend } = await import('../src/server/backend.js');
+const { createBackend } = await import('../src/main.js');
 const { listen } = await import('../src/lib/http-server.js');
 const { invokeFunction, FUNCTIONS } = await import('../functions/index.js');
 

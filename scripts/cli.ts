@@ -60,7 +60,7 @@ function option(args: string[], name: string): string | undefined {
 }
 
 async function backendFor(config: Config) {
-  const { createBackend } = await import('../src/server/backend.js');
+  const { createBackend } = await import('../src/main.js');
   const sandboxPort = process.env.SANDBOX_PORT?.trim() || '4010';
   const apiBase = config.crm.apiBase ?? `http://127.0.0.1:${sandboxPort}`;
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
@@ -90,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
     const fn = arg(z.string().regex(/^[a-z-]+$/, 'a function name'), args[0], 'function');
     const portalId = arg(PortalId, args[1], 'portalId');
     const body = Buffer.from(args[2] ?? '{}');
-    const { signedRequestHeaders, withCallerQuery } = await import('../src/server/signature.js');
+    const { signedRequestHeaders, withCallerQuery } = await import('../src/adapters/hubspot/signature.js');
     const target = withCallerQuery(`${url}/api/${fn}`, { portalId, userId: 1 });
     const headers = {
       'content-type': 'application/json',

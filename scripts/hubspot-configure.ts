@@ -25,8 +25,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { redirectUri } from '../src/server/oauth/routes.js';
-import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES } from '../src/server/oauth/scopes.js';
+import { redirectUri } from '../src/http/oauth/routes.js';
+import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES } from '../src/adapters/hubspot/oauth/scopes.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const PROJECT_DIR = 'extensions/hubspot';

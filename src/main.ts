@@ -1,182 +1,210 @@
 /**
- * `npm start`: the configuration, once; unless HubSpot credentials are configured, the sandbox CRM
- * in-process; the backend on PORT; then (sandbox mode) the demo portal installed through the real OAuth flow
- * (GET /oauth/install → the sandbox's authorize page with auto=1 → /oauth/callback); then the URLs.
- * SIGTERM/SIGINT stop the backend (requests in flight finish), then the sandbox.
- *
- * node:sqlite prints an ExperimentalWarning when it loads; that one warning is dropped (every other still
- * prints), and the modules that load it are imported only after the filter is in place.
+ * The composition root of the backend: builds every dependency once from the configuration (installation
+ * store, OAuth token client, access-token provider, CRM transport, plan store, provisioning) and the express
+ * app over them. main.ts, the CLI, the tests and the benchmark all build the backend here, so they run the
+ * same wiring.
  */
-// First: on a Node.js older than 22, say what to install before anything else loads.
-import './lib/require-node.js';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { formatConfigProblems, loadConfig, logConfigSummary } from './config.js';
-import { createLogger } from './lib/logger.js';
-// Type only: erased at run time, so node:sqlite still loads after the warning filter.
-import type { Sandbox } from './sandbox/platform/server.js';
-import { dropSqliteExperimentalWarning } from './lib/quiet-sqlite-warning.js';
+import { hubSpotTenant } from './adapters/hubspot/tenant.js';
+import { randomUUID } from 'node:crypto';
+import type { Express } from 'express';
+import type { FunctionDeps } from '../functions/index.js';
+import { openInstallationStore } from './adapters/db/open.js';
+import { TokenCipher } from './adapters/db/token-cipher.js';
+import { DEFAULT_THROTTLE, PortalThrottle, type ThrottleSettings } from './adapters/hubspot/throttle.js';
+import { HubSpotTransport, type AttemptEvent } from './adapters/hubspot/transport.js';
+import { HubSpotPlanLifecycle } from './adapters/hubspot/plan-lifecycle.js';
+import { HubSpotPlanStore, type PortalStoreConfig } from './adapters/hubspot/plan-store.js';
+import { hubSpotProvisioning } from './adapters/hubspot/provision.js';
+import type { Config } from './config.js';
+import type { Logger } from './lib/logger.js';
+import { systemClock, type Clock } from './ports/clock.js';
+import type { InstallationStore } from './ports/installation-store.js';
+import type { PlanLifecycle } from './ports/plan-lifecycle.js';
+import type { PlanStore } from './ports/plan-store.js';
+import type { DealLocks } from './ports/deal-locks.js';
+import { openDealLocks } from './adapters/locks/deal-locks.js';
+import type { ProvisionPortal } from './ports/provisioning.js';
+import { createApp } from './http/app.js';
+import { requestCachedInstallations } from './http/request-cached-installations.js';
+import { startHousekeeping } from './http/housekeeping.js';
+import type { ReadinessCheck } from './http/health.js';
+import { AccessTokenProvider } from './adapters/hubspot/oauth/token-provider.js';
+import { OAuthTokenClient } from './adapters/hubspot/oauth/token-client.js';
+import { recordCrmTime } from './http/request-context.js';
 
-dropSqliteExperimentalWarning();
-
-const loaded = loadConfig(process.env);
-if (!loaded.ok) {
-  process.stderr.write(`${formatConfigProblems(loaded.error)}\n`);
-  process.exit(1);
+export interface BackendOptions {
+  readonly config: Config;
+  /** Where HubSpot's API and authorize page are; in sandbox mode, the sandbox's URL. */
+  readonly crm: { readonly apiBase: string; readonly oauthBase: string };
+  readonly logger: Logger;
+  /** Overrides config.publicBaseUrl (tests and benchmarks learn their port after listening). */
+  readonly publicBaseUrl?: string;
+  readonly clock?: Clock;
+  /** Default: opened from the configuration (SQLite, or PostgreSQL with DATABASE_URL). */
+  readonly installations?: InstallationStore;
+  /** Default: the HubSpot PlanStore over the transport. */
+  readonly plans?: PlanStore;
+  /**
+   * What webhooks use when a deal is deleted or merged. Default: the HubSpot PlanLifecycle over the
+   * transport, unless `plans` is given without it (then those events are acknowledged without action).
+   */
+  readonly lifecycle?: PlanLifecycle;
+  /** Default: the HubSpot adapter's provisionPortal over the transport. */
+  readonly provision?: ProvisionPortal;
+  readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
+  readonly newId?: () => string;
+  /** Per-portal request budget; default HubSpot's (DEFAULT_THROTTLE). Benchmarks of the server lift it. */
+  readonly throttle?: ThrottleSettings;
+  /** Sees every CRM attempt (benchmarks). */
+  readonly onCrmAttempt?: (event: AttemptEvent) => void;
+  /** Per-deal write locks; default from the configuration (PostgreSQL advisory locks with DATABASE_URL). */
+  readonly locks?: DealLocks;
+  /** How often expired install states and old webhook ids are pruned (default hourly; 0 turns it off). */
+  readonly housekeepingIntervalMs?: number;
 }
-const config = loaded.value;
-const logger = createLogger({ level: config.logLevel });
-logConfigSummary(logger, config);
 
-const { DEFAULT_DEV_APP } = await import('./sandbox/platform/defaults.js');
-const { createBackend } = await import('./server/backend.js');
-const { listen } = await import('./lib/http-server.js');
-const { redirectUri } = await import('./server/oauth/routes.js');
+export interface Backend {
+  readonly app: Express;
+  readonly installations: InstallationStore;
+  readonly tokens: AccessTokenProvider;
+  readonly tokenClient: OAuthTokenClient;
+  readonly transport: HubSpotTransport;
+  readonly plans: PlanStore;
+  readonly functions: FunctionDeps;
+  readonly provision: ProvisionPortal;
+  close(): Promise<void>;
+}
 
-/** In sandbox mode with no CRM address configured, the sandbox runs in this process. */
-let sandbox: Sandbox | undefined;
-if (config.crm.mode === 'sandbox' && config.crm.apiBase === null) {
-  const { parseSandboxConfig } = await import('./sandbox/config.js');
-  const { createSandbox } = await import('./sandbox/platform/server.js');
-  const parsed = parseSandboxConfig(process.env);
-  if (!parsed.ok) {
-    process.stderr.write(
-      `Invalid sandbox configuration:\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+export async function createBackend(options: BackendOptions): Promise<Backend> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const ownInstallations =
+    options.installations ??
+    (await openInstallationStore({
+      databaseUrl: config.databaseUrl ?? undefined,
+      sqlitePath: config.sqlitePath,
+      cipher: new TokenCipher(config.tokenEncryptionKeys),
+      clock,
+    }));
+  // Read once per request: the router's check, the store's storage mode and every CRM call's token.
+  const installations = requestCachedInstallations(ownInstallations);
+  const tokenClient = new OAuthTokenClient({
+    apiBase: options.crm.apiBase,
+    clientId: config.hubspotClientId,
+    clientSecret: config.hubspotClientSecret,
+    clock,
+  });
+  const tokens = new AccessTokenProvider({
+    installations,
+    oauth: tokenClient,
+    clock,
+    log: logger.child({ component: 'tokens' }),
+  });
+  const transport = new HubSpotTransport({
+    basePath: options.crm.apiBase,
+    accessToken: tokens.accessToken,
+    clock,
+    throttle: new PortalThrottle(
+      clock,
+      options.throttle ?? { ...DEFAULT_THROTTLE, perWindow: config.crmRequestsPer10s },
+    ),
+    onAttempt: (event) => {
+      recordCrmTime(event.durationMs);
+      options.onCrmAttempt?.(event);
+    },
+  });
+  /** How a portal keeps its plans: from its installation (mode chosen at install, admin settings). */
+  const portalConfig = async (portalId: string): Promise<PortalStoreConfig> => {
+    const installation = await installations.getInstallation(hubSpotTenant(portalId));
+    return {
+      storageMode: installation?.storageMode ?? 'document',
+      writeNativeForecast: installation?.settings.writeNativeForecast ?? false,
+    };
+  };
+  const storeLog = logger.child({ component: 'plan-store' });
+  const plans =
+    options.plans ??
+    new HubSpotPlanStore({
+      transport,
+      portalConfig,
+      onRepairable: (deal, problems) =>
+        storeLog.warn(
+          { portalId: deal.accountId, dealId: deal.dealId, problems },
+          'plan loaded with repairable problems; the next save repairs them',
+        ),
+    });
+  const locks = options.locks ?? openDealLocks(config.databaseUrl);
+  const provision: ProvisionPortal = options.provision ?? hubSpotProvisioning(transport);
+  const unlockedLifecycle =
+    options.lifecycle ?? (options.plans ? undefined : new HubSpotPlanLifecycle({ transport, portalConfig }));
+  const lifecycle = unlockedLifecycle ? lockedLifecycle(unlockedLifecycle, locks) : undefined;
+  if (!lifecycle)
+    logger.info(
+      'no PlanLifecycle: deal deletions and merges from webhooks are acknowledged without archiving milestones',
     );
-    process.exit(1);
-  }
-  const sc = parsed.config;
-  if (sc.dataFile !== ':memory:') mkdirSync(dirname(sc.dataFile), { recursive: true });
-  sandbox = await createSandbox({
-    dataFile: sc.dataFile,
-    port: sc.port,
-    demoToken: sc.demoToken,
-    timeScale: sc.timeScale,
-    accessTokenTtlSeconds: sc.accessTokenTtlSeconds,
-    searchIndexLagMs: sc.searchIndexLagMs,
-    rateLimit: { perTenSeconds: sc.perTenSeconds },
-    // The backend's own OAuth app: its credentials, and its callback whatever PORT is.
-    devApp: {
-      name: 'Mutual Action Plan (dev)',
+  const functions: FunctionDeps = {
+    plans,
+    locks,
+    ...(lifecycle ? { lifecycle } : {}),
+    clock,
+    newId: options.newId ?? randomUUID,
+  };
+  const signature = {
+    clientSecret: config.hubspotClientSecret,
+    trustProxy: config.trustProxy,
+    clock,
+    seen: installations,
+  };
+  const app = createApp({
+    logger,
+    installations,
+    functions,
+    ...(lifecycle ? { lifecycle } : {}),
+    signature,
+    oauth: {
       clientId: config.hubspotClientId,
       clientSecret: config.hubspotClientSecret,
-      redirectUris: [...new Set([...DEFAULT_DEV_APP.redirectUris, redirectUri(config.publicBaseUrl)])],
+      oauthBase: options.crm.oauthBase,
+      publicBaseUrl: options.publicBaseUrl ?? config.publicBaseUrl,
+      stateSecret: config.stateSigningSecret,
+      installations,
+      tokens: tokenClient,
+      provision,
+      clock,
+      trustProxy: config.trustProxy,
     },
-    onError: (error) => logger.error({ err: error }, 'sandbox: request failed'),
+    readiness: {
+      installationStore: async () => {
+        await installations.getInstallation(hubSpotTenant(1));
+      },
+      ...options.readiness,
+    },
   });
-}
-const crmBase = sandbox?.baseUrl ?? config.crm.apiBase ?? 'https://api.hubapi.com';
-const oauthBase = sandbox?.baseUrl ?? config.crm.oauthBase ?? 'https://app.hubspot.com';
-
-if (config.databaseUrl === null && config.sqlitePath !== ':memory:')
-  mkdirSync(dirname(config.sqlitePath), { recursive: true });
-const sandboxUrl = sandbox?.baseUrl;
-const backend = await createBackend({
-  config,
-  crm: { apiBase: crmBase, oauthBase },
-  logger,
-  readiness:
-    sandboxUrl === undefined
-      ? {}
-      : {
-          sandbox: async () => {
-            const res = await fetch(`${sandboxUrl}/_sandbox/portals`, { signal: AbortSignal.timeout(1_500) });
-            if (!res.ok) throw new Error(`sandbox answered ${res.status}`);
-          },
-        },
-});
-// Behind HubSpot (hubspot mode) the backend must be reachable from a proxy; locally it stays on loopback.
-const server = await listen(backend.app, {
-  port: config.port,
-  host: config.crm.mode === 'hubspot' ? '0.0.0.0' : '127.0.0.1',
-});
-
-let demoPortal: number | undefined;
-if (sandbox) {
-  demoPortal = await installDemoPortal(`http://127.0.0.1:${server.port}`, sandbox.demoPortalId);
-}
-
-// The local preview (sandbox mode): the deal card in a HubSpot-like record page, PREVIEW=off to skip it.
-let preview: { url: string; close(): Promise<void> } | undefined;
-if (sandbox && demoPortal !== undefined) {
-  const { startLocalPreview } = await import('./preview/start.js');
-  preview = await startLocalPreview({
-    env: process.env,
-    logger,
-    sandbox: { baseUrl: sandbox.baseUrl, demoToken: sandbox.demoToken },
-    portalId: demoPortal,
-    backendUrl: `http://127.0.0.1:${server.port}`,
-    publicBaseUrl: config.publicBaseUrl,
-    clientSecret: config.hubspotClientSecret,
-  });
-}
-
-const lines = [
-  '',
-  `Mutual Action Plan backend listening on http://127.0.0.1:${server.port} (public URL ${config.publicBaseUrl})`,
-  `  health:        ${config.publicBaseUrl}/healthz, ${config.publicBaseUrl}/readyz`,
-  `  install:       ${config.publicBaseUrl}/oauth/install`,
-  `  functions:     POST ${config.publicBaseUrl}/api/<function> (signed like hubspot.fetch: X-HubSpot-Signature-v3 over the URL with ?portalId=&userId=)`,
-  `  try one:       npm run cli -- call get-plan <portalId> '{"dealId":"<dealId>"}'   (signs the request for you)`,
-  `                 npm run cli -- help`,
-];
-if (sandbox) {
-  lines.push(
-    `Sandbox CRM on ${sandbox.baseUrl} (admin API ${sandbox.baseUrl}/_sandbox/portals, loopback only)`,
-    `  demo portal:   ${sandbox.demoPortalId} (enterprise) ${demoPortal === undefined ? 'NOT installed (see the log above)' : 'installed through the OAuth flow'}`,
-    `  deals:         curl -H 'Authorization: Bearer ${sandbox.demoToken}' '${sandbox.baseUrl}/crm/v3/objects/deals?limit=5'`,
-  );
-}
-if (preview) lines.push(`Local preview (the deal card as HubSpot shows it): ${preview.url}/`);
-process.stdout.write(`${lines.join('\n')}\n`);
-
-/** Runs the marketplace install as an admin's browser would, against the sandbox's authorize page. */
-async function installDemoPortal(backendUrl: string, portalId: number): Promise<number | undefined> {
-  try {
-    const install = await fetch(`${backendUrl}/oauth/install`, { redirect: 'manual' });
-    // The browser's half of the state binding: a browser sends this cookie back to /oauth/callback.
-    const cookie = install.headers.getSetCookie()[0]?.split(';')[0] ?? '';
-    const authorize = new URL(install.headers.get('location') ?? '');
-    authorize.searchParams.set('auto', '1');
-    authorize.searchParams.set('portal_id', String(portalId));
-    const consent = await fetch(authorize, { redirect: 'manual' });
-    // The redirect names the public URL; call this process directly.
-    const callback = new URL(consent.headers.get('location') ?? '');
-    const done = await fetch(`${backendUrl}${callback.pathname}${callback.search}`, {
-      redirect: 'manual',
-      headers: { cookie },
-    });
-    if (done.status !== 200) {
-      logger.warn({ status: done.status, portalId }, 'demo portal install did not complete');
-      return undefined;
-    }
-    logger.info({ portalId }, 'demo portal installed through the OAuth flow');
-    return portalId;
-  } catch (error) {
-    // Start-up goes on without the demo install: the backend itself works, and the log says why.
-    logger.error({ err: error }, 'demo portal install failed');
-    return undefined;
-  }
-}
-
-let stopping = false;
-function stop(signal: string): void {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'stopping');
-  const done = async (): Promise<void> => {
-    await preview?.close();
-    await server.close();
-    await backend.close();
-    await sandbox?.close();
+  const housekeeping =
+    options.housekeepingIntervalMs === 0
+      ? undefined
+      : startHousekeeping(installations, logger, options.housekeepingIntervalMs);
+  return {
+    app,
+    installations,
+    tokens,
+    tokenClient,
+    transport,
+    plans,
+    functions,
+    provision,
+    close: async () => {
+      housekeeping?.stop();
+      if (!options.locks) await locks.close();
+      if (!options.installations) await ownInstallations.close();
+    },
   };
-  done().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      logger.error({ err: error }, 'failed to stop cleanly');
-      process.exit(1);
-    },
-  );
 }
-process.once('SIGINT', () => stop('SIGINT'));
-process.once('SIGTERM', () => stop('SIGTERM'));
+
+/** The lifecycle's changes to a plan (deletion, merge) take the same deal locks as the functions' saves. */
+function lockedLifecycle(inner: PlanLifecycle, locks: DealLocks): PlanLifecycle {
+  return {
+    archiveDealPlan: (deal) => locks.run(deal, () => inner.archiveDealPlan(deal)),
+    reconcileMerge: (input) => locks.run(input.survivor, () => inner.reconcileMerge(input)),
+  };
+}

@@ -1,4 +1,4 @@
-import { requestStamps, signedCaller, verifySignatureV3 } from '../server/signature.js';
+import { requestStamps, signedCaller, verifySignatureV3 } from '../adapters/hubspot/signature.js';
 import { proxyCardFetch, targetUrl } from './hubspot-fetch-proxy.js';
 
 const caller = { portalId: 1000001, userId: 9100101, userEmail: 'a+b@example.com', appId: 1 };

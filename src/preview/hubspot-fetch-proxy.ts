@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { err, ok, type Result } from '../domain/result.js';
-import { signedRequestHeaders, withCallerQuery, type SignedCaller } from '../server/signature.js';
+import { signedRequestHeaders, withCallerQuery, type SignedCaller } from '../adapters/hubspot/signature.js';
 
 export const MAX_FETCH_BYTES = 1024 * 1024;
 export const DEFAULT_FETCH_TIMEOUT_MS = 15_000;

@@ -19,7 +19,7 @@ import { listen, type RunningServer } from '../lib/http-server.js';
 import { buildPreviewAssets, type PreviewAssets } from './assets.js';
 import { readCardProject } from './card-project.js';
 import { CrmReadError, DEAL_FIELDS, type CrmReader } from './crm-reader.js';
-import { requestStamps } from '../server/signature.js';
+import { requestStamps } from '../adapters/hubspot/signature.js';
 import { proxyCardFetch, type CardFetchErrorCode } from './hubspot-fetch-proxy.js';
 import { localOnly } from '../lib/local-only.js';
 

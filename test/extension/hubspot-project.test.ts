@@ -15,7 +15,7 @@ import {
   staleContractFiles,
 } from '../../scripts/card-contract.js';
 import { deployConfigSchema, PLACEHOLDER_CONFIG, REPO_ROOT } from '../../scripts/hubspot-configure.js';
-import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES } from '../../src/server/oauth/scopes.js';
+import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES } from '../../src/adapters/hubspot/oauth/scopes.js';
 import { configuredProjectCopy, TEST_DEPLOYMENT } from './project-copy.js';
 
 const uid = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);

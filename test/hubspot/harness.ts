@@ -11,7 +11,7 @@ import {
   type ThrottleSettings,
 } from '../../src/adapters/hubspot/throttle.js';
 import type { RetrySettings } from '../../src/adapters/hubspot/retry-policy.js';
-import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES } from '../../src/server/oauth/scopes.js';
+import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES } from '../../src/adapters/hubspot/oauth/scopes.js';
 
 /**
  * What a real install grants (src/server/oauth/routes.ts asks for REQUIRED_SCOPES, CUSTOM_OBJECT_SCOPES optional):

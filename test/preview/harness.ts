@@ -1,5 +1,5 @@
 /**
- * End-to-end harness of the local preview: `npm start`'s own entry point (src/main.ts) in a child process,
+ * End-to-end harness of the local preview: `npm start`'s own entry point (src/start.ts) in a child process,
  * every server on 127.0.0.1 port 0 with in-memory data, and Debian's Chromium driven headless by
  * playwright-core. A missing Chromium fails the suite with the fix, never skips it.
  */
@@ -45,9 +45,9 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Starts src/main.ts as `npm start` does, on free ports with in-memory data; resolves when the preview is up. */
+/** Starts src/start.ts as `npm start` does, on free ports with in-memory data; resolves when the preview is up. */
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/start.ts'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

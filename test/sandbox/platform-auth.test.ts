@@ -11,7 +11,7 @@ import {
   TYPED_OPERATIONS,
   UNTYPED_ENDPOINT_SCOPES,
 } from '../../src/sandbox/platform/scopes.js';
-import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES } from '../../src/server/oauth/scopes.js';
+import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES } from '../../src/adapters/hubspot/oauth/scopes.js';
 import { specDirectory } from '../helpers/openapi-contract.js';
 import { fakeCrm } from './fake-crm.js';
 

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
-import { err, ok } from '../../domain/result.js';
-import type { InactiveReason, InstallationStore, OAuthTokens } from '../../ports/installation-store.js';
+import { err, ok } from '../../../domain/result.js';
+import type { InactiveReason, InstallationStore, OAuthTokens } from '../../../ports/installation-store.js';
 import type { TokenError } from './token-client.js';
 import { AccessTokenProvider, REFRESH_MARGIN_MS } from './token-provider.js';
 

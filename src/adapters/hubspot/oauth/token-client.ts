@@ -4,7 +4,7 @@
  * (It belongs with the HubSpot adapter; the structure step moves it to src/adapters/hubspot.)
  */
 import { z } from 'zod';
-import { err, ok, type Result } from '../../domain/result.js';
+import { err, ok, type Result } from '../../../domain/result.js';
 
 export const TOKEN_ERROR_KINDS = [
   'invalid_grant',

@@ -10,7 +10,7 @@ import { tenantKey } from '../domain/model.js';
 import { problem } from '../domain/result.js';
 import type { InstallationStore } from '../ports/installation-store.js';
 import { fromFunctionError, INTERNAL_ERROR, sendApiError, type ApiError } from './errors.js';
-import { AccessTokenUnavailableError } from './oauth/token-provider.js';
+import { AccessTokenUnavailableError } from '../adapters/hubspot/oauth/token-provider.js';
 import { bindRequest, context, withinRequest } from './request-context.js';
 import {
   bodyBytes,

@@ -1,5 +1,5 @@
 /**
- * Two real backend processes (`tsx src/main.ts`) on one PostgreSQL database, against one sandbox CRM, with
+ * Two real backend processes (`tsx src/start.ts`) on one PostgreSQL database, against one sandbox CRM, with
  * 200 parallel edits of one deal spread over both (issue 10, item 2; docs/security.md). Every edit answered
  * 200 must be in the plan afterwards, and every other answer must be a version conflict: the per-deal
  * advisory lock, held from the version check to the commit, makes the two instances one writer per deal.
@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.js';
-import { signedRequestHeaders, withCallerQuery } from '../../src/server/signature.js';
+import { signedRequestHeaders, withCallerQuery } from '../../src/adapters/hubspot/signature.js';
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DB = `mapt_two_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -43,7 +43,7 @@ function freePort(): Promise<number> {
 async function startInstance(port: number): Promise<{ url: string; child: ChildProcess; output: string[] }> {
   const url = `http://127.0.0.1:${port}`;
   const output: string[] = [];
-  const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/start.ts'], {
     env: {
       PATH: process.env.PATH,
       CRM_MODE: 'sandbox',

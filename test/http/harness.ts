@@ -14,9 +14,9 @@ import { createLogger } from '../../src/lib/logger.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { InstallationStore } from '../../src/ports/installation-store.js';
 import type { ProvisionPortal } from '../../src/ports/provisioning.js';
-import { createBackend, type Backend } from '../../src/server/backend.js';
+import { createBackend, type Backend } from '../../src/main.js';
 import { listen, type RunningServer } from '../../src/lib/http-server.js';
-import { signedRequestHeaders, withCallerQuery, type SignedCaller } from '../../src/server/signature.js';
+import { signedRequestHeaders, withCallerQuery, type SignedCaller } from '../../src/adapters/hubspot/signature.js';
 
 /** A clock tests move by hand; sleep resolves at once. */
 export class TestClock implements Clock {

@@ -13,7 +13,7 @@ import {
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   verifySignatureV3,
-} from './signature.js';
+} from '../adapters/hubspot/signature.js';
 import type { Caller } from '../../functions/index.js';
 import { hubSpotTenant } from '../adapters/hubspot/tenant.js';
 import { bindRequest, context } from './request-context.js';

@@ -14,7 +14,7 @@ import {
   USER,
   type Harness,
 } from './harness.js';
-import { withCallerQuery } from '../../src/server/signature.js';
+import { withCallerQuery } from '../../src/adapters/hubspot/signature.js';
 import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 
 let h: Harness;

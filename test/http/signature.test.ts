@@ -4,13 +4,13 @@
  * correctly signed request from one portal never reaches another portal's deal.
  */
 import { apiErrorBodySchema } from '../../functions/contract.js';
-import { MAX_BODY_BYTES } from '../../src/server/signed-request.js';
+import { MAX_BODY_BYTES } from '../../src/http/signed-request.js';
 import {
   SIGNATURE_HEADER,
   signedRequestHeaders,
   TIMESTAMP_HEADER,
   withCallerQuery,
-} from '../../src/server/signature.js';
+} from '../../src/adapters/hubspot/signature.js';
 import {
   callFunction,
   installPortal,

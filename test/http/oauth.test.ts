@@ -9,9 +9,9 @@ import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.j
 import { err, ok } from '../../src/domain/result.js';
 import { crmError } from '../../src/ports/crm-error.js';
 import type { ProvisionInput } from '../../src/ports/provisioning.js';
-import { AccessTokenUnavailableError, REFRESH_MARGIN_MS } from '../../src/server/oauth/token-provider.js';
+import { AccessTokenUnavailableError, REFRESH_MARGIN_MS } from '../../src/adapters/hubspot/oauth/token-provider.js';
 import { createHash } from 'node:crypto';
-import { INSTALL_RATE_LIMIT, installCookie } from '../../src/server/oauth/routes.js';
+import { INSTALL_RATE_LIMIT, installCookie } from '../../src/http/oauth/routes.js';
 import { callFunction, startHarness, TestClock, type Harness } from './harness.js';
 import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 

@@ -2,8 +2,8 @@
  * The scopes the app asks for at install. Custom objects are Enterprise-only, so their scopes are optional:
  * a portal that cannot grant them still installs and keeps milestones in the deal's plan document.
  */
-import { CUSTOM_OBJECT_SCOPES } from '../../adapters/hubspot/provision.js';
-import type { StorageMode } from '../../ports/installation-store.js';
+import { CUSTOM_OBJECT_SCOPES } from '../provision.js';
+import type { StorageMode } from '../../../ports/installation-store.js';
 
 export { CUSTOM_OBJECT_SCOPES };
 

@@ -8,8 +8,8 @@
  * it is reinstalled.
  */
 import type { Logger } from 'pino';
-import type { InstallationStore } from '../../ports/installation-store.js';
-import { hubSpotTenant } from '../../adapters/hubspot/tenant.js';
+import type { InstallationStore } from '../../../ports/installation-store.js';
+import { hubSpotTenant } from '../tenant.js';
 import type { OAuthTokenClient } from './token-client.js';
 
 /** Refresh this long before expiry: a CRM call with retries must not outlive its token. */
