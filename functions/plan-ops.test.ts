@@ -10,7 +10,11 @@ test("today is the caller's calendar day in their time zone, UTC when unknown or
 });
 
 test('the deal ref is built from the caller’s tenant, never from input', () => {
-  expect(dealRef({ tenant: { crm: 'hubspot', accountId: '7' }, userId: '1' }, '99')).toEqual({ crm: 'hubspot', accountId: '7', dealId: '99' });
+  expect(dealRef({ tenant: { crm: 'hubspot', accountId: '7' }, userId: '1' }, '99')).toEqual({
+    crm: 'hubspot',
+    accountId: '7',
+    dealId: '99',
+  });
 });
 
 test('the edit context carries the clock’s instant and the caller as actor', () => {

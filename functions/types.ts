@@ -4,33 +4,15 @@
  * whoever verified the request (the HTTP layer reads it from the CRM's signed request), never from the input.
  */
 import type { z } from 'zod';
-import type { Tenant } from '../src/domain/model.js';
 import type { Result } from '../src/domain/result.js';
 import type { DealLocks } from '../src/ports/deal-locks.js';
 import type { PlanLifecycle } from '../src/ports/plan-lifecycle.js';
 import type { PlanStore } from '../src/ports/plan-store.js';
 import type { FunctionError } from './contract.js';
 
-/** Who called, as the transport verified it. */
-export interface Caller {
-  /** The CRM account the request came from. */
-  readonly tenant: Tenant;
-  /** The CRM's id of the user (a number in decimal in HubSpot, an 18-character id in Salesforce). */
-  readonly userId: string;
-  readonly appId?: string;
-  readonly userEmail?: string;
-  /**
-   * The IANA time zone whose calendar day is "today" for this caller (the account's, once the installation
-   * records it). Unset means UTC.
-   */
-  readonly timeZone?: string;
-  /**
-   * A digest of this exact request (function, tenant, user and body) from the transport: a save stores it
-   * with the version it writes, so the same request sent again after its answer was lost is answered with
-   * the success it had instead of a conflict.
-   */
-  readonly requestDigest?: string;
-}
+/** Who called, as the transport verified it (the CRM's adapter reads it from the signed request). */
+export type { Caller } from '../src/ports/request-verifier.js';
+import type { Caller } from '../src/ports/request-verifier.js';
 
 export interface FunctionDeps {
   readonly plans: PlanStore;

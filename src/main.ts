@@ -5,6 +5,7 @@
  * same wiring.
  */
 import { hubSpotTenant } from './adapters/hubspot/tenant.js';
+import { hubSpotRequestVerifier } from './adapters/hubspot/request-verifier.js';
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import type { FunctionDeps } from '../functions/index.js';
@@ -150,7 +151,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     newId: options.newId ?? randomUUID,
   };
   const signature = {
-    clientSecret: config.hubspotClientSecret,
+    verifier: hubSpotRequestVerifier(config.hubspotClientSecret),
     trustProxy: config.trustProxy,
     clock,
     seen: installations,

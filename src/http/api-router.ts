@@ -103,7 +103,7 @@ export function createApiRouter(deps: ApiDeps): Router {
     refuseEncodedBody,
     rawBody,
     verifySignature(deps.signature),
-    requireSignedCaller,
+    requireSignedCaller(deps.signature.verifier),
     requireActiveInstallation(deps.installations),
   );
 

@@ -6,6 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, Response } from 'express';
+import type { Tenant } from '../domain/model.js';
 import { requestIdFrom, requestLogger, type Logger } from '../lib/logger.js';
 
 export interface RequestContext {
@@ -18,7 +19,7 @@ export interface RequestContext {
   crmCalls: number;
   /** [start, end] of each CRM call, performance.now() time. */
   readonly crmIntervals: [number, number][];
-  portalId?: number;
+  tenant?: Tenant;
   dealId?: string;
   fn?: string;
   /** Reads made once per request (the installation, its tokens): see memoInRequest. */
@@ -89,18 +90,18 @@ export function context(res: Response): RequestContext {
   return ctx;
 }
 
-/** Binds the verified portal and the deal to the request's logger. */
+/** Binds the verified tenant and the deal to the request's logger. */
 export function bindRequest(
   res: Response,
-  bindings: { portalId?: number; dealId?: string; fn?: string },
+  bindings: { tenant?: Tenant; dealId?: string; fn?: string },
 ): void {
   const ctx = context(res);
-  if (bindings.portalId !== undefined) ctx.portalId = bindings.portalId;
+  if (bindings.tenant !== undefined) ctx.tenant = bindings.tenant;
   if (bindings.dealId !== undefined) ctx.dealId = bindings.dealId;
   if (bindings.fn !== undefined) ctx.fn = bindings.fn;
   ctx.log = requestLogger(ctx.baseLog, {
     requestId: ctx.requestId,
-    ...(ctx.portalId === undefined ? {} : { portalId: ctx.portalId }),
+    ...(ctx.tenant === undefined ? {} : { crm: ctx.tenant.crm, accountId: ctx.tenant.accountId }),
     ...(ctx.dealId === undefined ? {} : { dealId: ctx.dealId }),
   });
 }

@@ -6,25 +6,18 @@
  * from the verified URL's query only.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import {
-  fullRequestUrl,
-  MAX_SIGNATURE_AGE_MS,
-  signedCaller,
-  SIGNATURE_HEADER,
-  TIMESTAMP_HEADER,
-  verifySignatureV3,
-} from '../adapters/hubspot/signature.js';
-import type { Caller } from '../../functions/index.js';
-import { hubSpotTenant } from '../adapters/hubspot/tenant.js';
-import { bindRequest, context } from './request-context.js';
-import { sendApiError } from './errors.js';
 import type { SeenSignatures } from '../ports/installation-store.js';
+import type { Caller, InboundRequest, RequestVerifier } from '../ports/request-verifier.js';
+import { sendApiError } from './errors.js';
+import { fullRequestUrl } from './full-url.js';
+import { bindRequest, context } from './request-context.js';
 
 /** hubspot.fetch sends at most 1 MB; anything larger never came from a card. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface SignatureOptions {
-  readonly clientSecret: string;
+  /** The CRM's check of its own signatures (src/adapters/<crm>). */
+  readonly verifier: RequestVerifier;
   readonly trustProxy: boolean;
   readonly clock: { now(): number };
   /** Where accepted signatures are recorded (the installation store): a second use is a replay. */
@@ -103,74 +96,71 @@ export function verifySignature(options: SignatureOptions) {
       ctx.log.warn({ reason }, 'request refused: signature');
       sendApiError(
         res,
-        { code: 'UNAUTHORIZED', message: `This request is not signed by HubSpot: ${detail}` },
+        {
+          code: 'UNAUTHORIZED',
+          message: `This request is not signed by ${options.verifier.crmName}: ${detail}`,
+        },
         ctx.requestId,
       );
     };
     const url = fullRequestUrl(req, { trustProxy: options.trustProxy });
-    const signature = header(req, SIGNATURE_HEADER);
-    const timestamp = header(req, TIMESTAMP_HEADER);
-    const verified = url.ok
-      ? verifySignatureV3({
-          method: req.method,
-          url: url.value,
-          rawBody: bodyBytes(req),
-          signature,
-          timestamp,
-          clientSecret: options.clientSecret,
-          now: options.clock.now(),
-        })
-      : url;
-    if (!verified.ok || !url.ok || signature === undefined || timestamp === undefined) {
-      const problem = verified.ok ? undefined : verified.error;
-      refuse(problem?.code ?? 'unknown', problem?.message ?? 'unknown');
+    if (!url.ok) {
+      refuse(url.error.code, url.error.message);
       return;
     }
-    // Past the window the timestamp check refuses the signature anyway, so the record may go then.
-    const fresh = await options.seen.markSignatureSeen(
-      signature,
-      timestamp,
-      Number(timestamp) + MAX_SIGNATURE_AGE_MS,
-    );
+    const inbound = inboundRequest(req, url.value);
+    const verified = options.verifier.verify(inbound, options.clock.now());
+    if (!verified.ok) {
+      refuse(verified.error.code, verified.error.message);
+      return;
+    }
+    const { signature, timestamp, expiresAt } = verified.value;
+    const fresh = await options.seen.markSignatureSeen(signature, timestamp, expiresAt);
     if (!fresh) {
       refuse(
         'REPLAYED',
-        'this signed request was already received. HubSpot signs every request afresh, so a repeated one is refused.',
+        `this signed request was already received. ${options.verifier.crmName} signs every request afresh, so a repeated one is refused.`,
       );
       return;
     }
-    res.locals.signedUrl = url.value;
+    res.locals.inbound = inbound;
     next();
   };
 }
 
-/** Reads the caller (portal, user) from the verified URL into `res.locals.caller`. */
-export function requireSignedCaller(req: Request, res: Response, next: NextFunction): void {
-  const ctx = context(res);
-  const url = res.locals.signedUrl as string | undefined;
-  const caller = url === undefined ? undefined : signedCaller(url);
-  if (!caller?.ok) {
-    ctx.log.warn({ reason: caller?.error.code ?? 'NOT_VERIFIED' }, 'request refused: caller');
-    sendApiError(
-      res,
-      {
-        code: 'UNAUTHORIZED',
-        message: `The signed request does not identify its caller: ${caller?.error.message ?? 'not verified'}`,
-      },
-      ctx.requestId,
-    );
-    return;
-  }
-  const { portalId, userId, appId, userEmail } = caller.value;
-  const verified: Caller = {
-    tenant: hubSpotTenant(portalId),
-    userId: String(userId),
-    ...(appId === undefined ? {} : { appId: String(appId) }),
-    ...(userEmail === undefined ? {} : { userEmail }),
+/** The request as the CRM's verifier sees it: the full URL it was sent to, its headers and raw body. */
+function inboundRequest(req: Request, url: string): InboundRequest {
+  return { method: req.method, url, header: (name) => header(req, name), body: bodyBytes(req) };
+}
+
+/** The verified request (verifySignature has run). */
+export const verifiedRequest = (res: Response): InboundRequest => {
+  const inbound = res.locals.inbound as InboundRequest | undefined;
+  if (!inbound) throw new Error('verifySignature has not run');
+  return inbound;
+};
+
+/** Reads the caller (tenant, user) the verified request names into `res.locals.caller`. */
+export function requireSignedCaller(verifier: RequestVerifier) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    const ctx = context(res);
+    const caller = verifier.callerOf(verifiedRequest(res));
+    if (!caller.ok) {
+      ctx.log.warn({ reason: caller.error.code }, 'request refused: caller');
+      sendApiError(
+        res,
+        {
+          code: 'UNAUTHORIZED',
+          message: `The signed request does not identify its caller: ${caller.error.message}`,
+        },
+        ctx.requestId,
+      );
+      return;
+    }
+    res.locals.caller = caller.value;
+    bindRequest(res, { tenant: caller.value.tenant });
+    next();
   };
-  res.locals.caller = verified;
-  bindRequest(res, { portalId });
-  next();
 }
 
 export const callerOf = (res: Response): Caller => {

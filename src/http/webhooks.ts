@@ -24,6 +24,7 @@ import {
   bodyBytes,
   rawBody,
   refuseEncodedBody,
+  verifiedRequest,
   verifySignature,
   type SignatureOptions,
 } from './signed-request.js';
@@ -120,7 +121,7 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
       // hubspot.fetch signs card calls with the same secret and scheme, and card code picks the path: a card
       // call aimed here would verify, and its body could name any portal. HubSpot appends the caller to the query
       // of every card call, and the webhook target URL has no query: a signed request with one is not a webhook.
-      if (req.originalUrl.includes('?')) {
+      if (deps.signature.verifier.mayBeCardCall(verifiedRequest(res))) {
         ctx.log.warn({ reason: 'QUERY_ON_WEBHOOK' }, 'request refused: signature');
         sendApiError(
           res,

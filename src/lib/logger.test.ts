@@ -96,11 +96,12 @@ describe('createLogger', () => {
 });
 
 describe('requestLogger', () => {
-  it('binds requestId, portalId and dealId to every line of the request, and still redacts', () => {
+  it('binds requestId, the tenant (crm, accountId) and dealId to every line of the request, and still redacts', () => {
     const out = capture();
     const log = requestLogger(createLogger({ level: 'info', destination: out }), {
       requestId: 'req-12345678',
-      portalId: 62515,
+      crm: 'hubspot',
+      accountId: '62515',
       dealId: '987',
     });
     log.info({ userEmail: SECRETS.repEmail }, 'plan loaded');
@@ -108,14 +109,16 @@ describe('requestLogger', () => {
     expect(out.lines).toEqual([
       expect.objectContaining({
         requestId: 'req-12345678',
-        portalId: 62515,
+        crm: 'hubspot',
+        accountId: '62515',
         dealId: '987',
         userEmail: REDACTED,
         msg: 'plan loaded',
       }),
       expect.objectContaining({
         requestId: 'req-12345678',
-        portalId: 62515,
+        crm: 'hubspot',
+        accountId: '62515',
         dealId: '987',
         refreshToken: REDACTED,
         msg: 'refresh failed',
@@ -124,12 +127,12 @@ describe('requestLogger', () => {
     expect(out.text()).not.toContain(SECRETS.repEmail);
   });
 
-  it('leaves out portalId and dealId before they are known', () => {
+  it('leaves out the tenant and dealId before they are known', () => {
     const out = capture();
     requestLogger(createLogger({ level: 'info', destination: out }), { requestId: 'req-12345678' }).info(
       'received',
     );
-    expect(out.lines[0]).not.toHaveProperty('portalId');
+    expect(out.lines[0]).not.toHaveProperty('accountId');
     expect(out.lines[0]).not.toHaveProperty('dealId');
   });
 });

@@ -79,8 +79,9 @@ export function createLogger(options: LoggerOptions): Logger {
 
 export interface RequestBindings {
   readonly requestId: string;
-  /** Only once the request's signature is verified: the portal id comes from the signed URL. */
-  readonly portalId?: number;
+  /** Only once the request's signature is verified: the tenant comes from the signed request. */
+  readonly crm?: string;
+  readonly accountId?: string;
   readonly dealId?: string;
 }
 
@@ -88,7 +89,8 @@ export interface RequestBindings {
 export function requestLogger(base: Logger, bindings: RequestBindings): Logger {
   return base.child({
     requestId: bindings.requestId,
-    ...(bindings.portalId === undefined ? {} : { portalId: bindings.portalId }),
+    ...(bindings.crm === undefined ? {} : { crm: bindings.crm }),
+    ...(bindings.accountId === undefined ? {} : { accountId: bindings.accountId }),
     ...(bindings.dealId === undefined ? {} : { dealId: bindings.dealId }),
   });
 }

@@ -561,10 +561,16 @@ describe('CRM failures', () => {
 });
 
 describe('logging and timing', () => {
-  test('the request log line has request id, portal id and deal id, and no body, query or email', async () => {
+  test('the request log line has request id, tenant and deal id, and no body, query or email', async () => {
     await callFunction(h, 'get-plan', { dealId: DEAL });
     const line = h.logs.find((l) => l.msg === 'request' && l.fn === 'get-plan');
-    expect(line).toMatchObject({ portalId: PORTAL_A, dealId: DEAL, status: 200, path: '/api/get-plan' });
+    expect(line).toMatchObject({
+      crm: 'hubspot',
+      accountId: String(PORTAL_A),
+      dealId: DEAL,
+      status: 200,
+      path: '/api/get-plan',
+    });
     expect(typeof line?.requestId).toBe('string');
     expect(JSON.stringify(h.logs)).not.toContain('rep+a@seller.example');
   });

@@ -221,7 +221,11 @@ export async function reprojectPortal(options: ReprojectOptions): Promise<Reproj
         fail([object.id], `the plan cannot be read: ${state.headerProblem ?? 'unknown reason'}`);
         continue;
       }
-      planned.push({ deal: { crm: 'hubspot', accountId: portalId, dealId: object.id }, state, header: state.header });
+      planned.push({
+        deal: { crm: 'hubspot', accountId: portalId, dealId: object.id },
+        state,
+        header: state.header,
+      });
     }
 
     // The milestone records of every custom-object plan on the page, 100 keys a call, in parallel.

@@ -16,7 +16,11 @@ import type { InstallationStore } from '../../ports/installation-store.js';
 import type { ProvisionPortal } from '../../ports/provisioning.js';
 import { context } from '../request-context.js';
 import { errorPage, HTML_PAGE_HEADERS, installedPage } from './pages.js';
-import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES, storageModeFor } from '../../adapters/hubspot/oauth/scopes.js';
+import {
+  CUSTOM_OBJECT_SCOPES,
+  REQUIRED_SCOPES,
+  storageModeFor,
+} from '../../adapters/hubspot/oauth/scopes.js';
 import { consumeState, issueState, STATE_TTL_MS } from './state.js';
 import type { OAuthTokenClient } from '../../adapters/hubspot/oauth/token-client.js';
 

@@ -124,7 +124,10 @@ export class AccessTokenProvider {
       now - streak.since >= (this.deps.minFailingMs ?? MIN_FAILING_MS);
     if (refused || persistent) {
       this.failures.delete(portalId);
-      await this.deps.installations.deactivate(hubSpotTenant(portalId), refused ? 'token_revoked' : 'refresh_failed');
+      await this.deps.installations.deactivate(
+        hubSpotTenant(portalId),
+        refused ? 'token_revoked' : 'refresh_failed',
+      );
       log.warn({ kind: result.error.kind, failures }, 'token refresh failed: installation marked inactive');
       throw new AccessTokenUnavailableError(
         portalId,
