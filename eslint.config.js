@@ -134,8 +134,21 @@ export default tseslint.config(
   // the configuration (the composition root passes them what they need).
   layer(
     ['src/adapters/**/*.ts'],
-    '^(\\.\\./)+(server|sandbox|preview|config|main)(/|\\.js$)|^(\\.\\./){3,}functions/',
-    'src/adapters implements src/ports over the domain: it does not import the server, functions, the sandbox, the preview or the config.',
+    '^(\\.\\./)+(http|server|sandbox|preview|config|main|start)(/|\\.js$)|^(\\.\\./){3,}functions/',
+    'src/adapters implements src/ports over the domain: it does not import src/http, functions, the sandbox, the preview, the config or the composition root.',
+  ),
+  // Generic helpers any program may use (Node check, loopback check, logger, listen): they know nothing of the app.
+  layer(
+    ['src/lib/*.ts'],
+    '^\\.\\./',
+    'src/lib is generic: it imports packages, Node and other files of src/lib only.',
+  ),
+  // The composition root wires the app; the sandbox and the preview are programs of their own (src/start.ts
+  // starts them beside the backend in development).
+  layer(
+    ['src/main.ts'],
+    '^\\./(sandbox|preview)/',
+    'src/main.ts composes the app only: the sandbox and the preview are separate programs (src/start.ts runs them).',
   ),
   // The deal card runs in HubSpot's worker and draws only @hubspot/ui-extensions components: no DOM, no
   // Node, no other UI library.

@@ -16,11 +16,7 @@ async function problems(filePath: string, code: string): Promise<string[]> {
 jest.setTimeout(60_000);
 
 test.each([
-  [
-    'src/ports/plan-store.ts',
-    "import { listen } from '../server/http-server.js';",
-    /src\/ports imports only/,
-  ],
+  ['src/ports/plan-store.ts', "import { createApp } from '../http/app.js';", /src\/ports imports only/],
   ['src/ports/plan-store.ts', "import express from 'express';", /src\/ports imports only/],
   [
     'functions/save-plan.ts',
@@ -31,7 +27,7 @@ test.each([
   ['functions/save-plan.ts', "import { loadConfig } from '../src/config.js';", /functions\/ imports only/],
   [
     'src/adapters/hubspot/plan-store.ts',
-    "import { createApp } from '../../server/app.js';",
+    "import { createApp } from '../../http/app.js';",
     /src\/adapters implements/,
   ],
   [
@@ -41,6 +37,13 @@ test.each([
   ],
   ['src/adapters/db/open.ts', "import { loadConfig } from '../../config.js';", /src\/adapters implements/],
   ['src/domain/model.ts', "import { readFileSync } from 'node:fs';", /src\/domain is pure/],
+  ['src/lib/logger.ts', "import type { Plan } from '../domain/model.js';", /src\/lib is generic/],
+  ['src/main.ts', "import { createSandbox } from './sandbox/platform/server.js';", /composes the app only/],
+  [
+    'src/adapters/hubspot/transport.ts',
+    "import { createBackend } from '../../main.js';",
+    /src\/adapters implements/,
+  ],
 ])('%s may not %s', async (file, line, message) => {
   const found = await problems(file, `${line}\nexport const x = 1;\n`);
   expect(found).toContainEqual(expect.stringMatching(message));
