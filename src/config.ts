@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { parseTokenKeys, type TokenKey } from './adapters/db/token-cipher.js';
 import { err, ok, type Result } from './domain/result.js';
+import { formatConfigProblems, type ConfigProblem as LibConfigProblem } from './lib/config-problems.js';
 import { LOG_LEVELS, type LogLevel } from './lib/logger.js';
 
 export type CrmMode = 'sandbox' | 'hubspot';
@@ -84,10 +85,8 @@ export const CONFIG_VARIABLES = [
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
 /** One problem with one variable; the message never repeats the variable's value (it may be a secret). */
-export interface ConfigProblem {
-  readonly variable: ConfigVariable;
-  readonly message: string;
-}
+export type ConfigProblem = LibConfigProblem<ConfigVariable>;
+export { formatConfigProblems };
 
 const HUBSPOT_DEFAULTS = { apiBase: 'https://api.hubapi.com', oauthBase: 'https://app.hubspot.com' } as const;
 
@@ -273,15 +272,6 @@ function isDevValue(name: DevVariable, value: string): boolean {
   if (name !== 'TOKEN_ENCRYPTION_KEYS') return value === SANDBOX_DEV_VALUES[name];
   const devKey = SANDBOX_DEV_VALUES.TOKEN_ENCRYPTION_KEYS.split(':')[1];
   return value.split(',').some((entry) => entry.trim().split(':')[1] === devKey);
-}
-
-/** The problems as a list a person reads at start-up, one line per problem. */
-export function formatConfigProblems(problems: readonly ConfigProblem[]): string {
-  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-  return [
-    `The configuration has ${count} (see .env.example):`,
-    ...problems.map((p) => `  - ${p.variable} ${p.message}`),
-  ].join('\n');
 }
 
 /** The start-up log lines: where the backend points, and a warning when development values are in use. */

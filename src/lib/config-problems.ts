@@ -1,0 +1,34 @@
+/**
+ * The one shape every program's configuration parse answers with (the backend's src/config.ts, the sandbox's,
+ * the preview's): the typed configuration, or every problem found at once, one per variable, so a single
+ * start-up attempt shows all of them. Messages never repeat a value: it may be a secret.
+ */
+import type { z } from 'zod';
+
+export interface ConfigProblem<Variable extends string = string> {
+  /** The environment variable at fault. */
+  readonly variable: Variable;
+  /** What is wrong with it, as the end of a sentence that starts with its name ("must be a port number"). */
+  readonly message: string;
+}
+
+export type ConfigResult<T, Variable extends string = string> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: ConfigProblem<Variable>[] };
+
+/** A zod parse of an environment object, as problems named by variable. */
+export function zodConfigProblems(error: z.ZodError): ConfigProblem[] {
+  return error.issues.map((issue) => ({
+    variable: issue.path.map(String).join('.') || 'environment',
+    message: issue.message,
+  }));
+}
+
+/** The problems as a person reads them at start-up, one line per problem. */
+export function formatConfigProblems(problems: readonly ConfigProblem[]): string {
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  return [
+    `The configuration has ${count} (see .env.example):`,
+    ...problems.map((p) => `  - ${p.variable} ${p.message}`),
+  ].join('\n');
+}
