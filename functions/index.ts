@@ -4,7 +4,7 @@
  * the handler.
  */
 import type { z } from 'zod';
-import { zodErrorToProblems } from '../src/domain/validate.js';
+import { zodErrorToProblems } from '../src/domain/zod-problems.js';
 import { err, type Result } from '../src/domain/result.js';
 import { addStakeholder } from './add-stakeholder.js';
 import { applyTemplate } from './apply-template.js';

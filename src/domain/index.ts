@@ -3,6 +3,8 @@ export * from './dates.js';
 export * from './model.js';
 export * from './project.js';
 export * from './validate.js';
+export * from './wording.js';
+export * from './zod-problems.js';
 export * from './edits.js';
 export * from './template-model.js';
 export * from './templates.js';

@@ -9,7 +9,8 @@ import type { Problem } from './result.js';
 import { checkTemplate, templateSchema } from './template-model.js';
 import { applyTemplate, getTemplate, scheduleTemplate } from './templates.js';
 import { aPlan, deepFreeze, TEST_TODAY, testContext } from './test-factories.js';
-import { validatePlan, zodErrorToProblems } from './validate.js';
+import { validatePlan } from './validate.js';
+import { zodErrorToProblems } from './zod-problems.js';
 
 /** zod's wording and the signs of a message assembled from the wrong parts. */
 const NOT_OURS = [

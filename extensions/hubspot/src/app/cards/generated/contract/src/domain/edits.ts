@@ -34,7 +34,9 @@ import type {
 } from './model.js';
 import { err, ok, problem } from './result.js';
 import type { Problem, Result } from './result.js';
-import { checkPlan, listNames, quote, zodErrorToProblems } from './validate.js';
+import { checkPlan } from './validate.js';
+import { listNames, quote } from './wording.js';
+import { zodErrorToProblems } from './zod-problems.js';
 
 export interface EditOutcome {
   readonly plan: Plan;

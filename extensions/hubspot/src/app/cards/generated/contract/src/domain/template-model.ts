@@ -14,7 +14,8 @@ import {
 } from './model.js';
 import { problem } from './result.js';
 import type { Problem } from './result.js';
-import { findDependencyCycles, listNames, quote } from './validate.js';
+import { findDependencyCycles } from './validate.js';
+import { listNames, quote } from './wording.js';
 
 /** Seller-side stages, for reporting; phases themselves are named in the buyer's language. */
 export const SELLER_STAGES = [

@@ -30,7 +30,7 @@ import { enterpriseDeal } from './templates/enterprise.js';
 import { midMarketSaas } from './templates/mid-market-saas.js';
 import { renewalExpansion } from './templates/renewal-expansion.js';
 import { smbQuickClose } from './templates/smb-quick-close.js';
-import { listNames, quote } from './validate.js';
+import { listNames, quote } from './wording.js';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
