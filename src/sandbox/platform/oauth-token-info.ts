@@ -3,19 +3,20 @@
  * GET and DELETE /oauth/v1/refresh-tokens/{token}) and the 2026-03 introspection (RFC 7662) and revocation
  * (RFC 7009) endpoints (oauth-v1.json and oauth-2026-03.json in ../shared/hubspot-openapi).
  */
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { errorBody } from '../errors.js';
 import type { OAuthDeps } from './oauth.js';
 import { authenticateClient, bodyOf, oauthForm, param, sendTokenError } from './oauth-requests.js';
-import type { TokenGrant } from './store.js';
+import type { OAuthApp, TokenGrant } from './store.js';
 
 /** The user every sandbox install is made by (HubSpot reports the installing user on tokens). */
 export const SANDBOX_USER_ID = 1_000;
 const userEmail = (portalId: number): string => `sandbox-admin@portal-${portalId}.example.com`;
 const hubDomain = (portalId: number): string => `portal-${portalId}.example.com`;
 
-const IntrospectRequest = z.object({
+/** The body of an introspection or revocation request. */
+const TokenAboutRequest = z.object({
   client_id: param,
   client_secret: param,
   token: param,
@@ -90,15 +91,21 @@ export function createTokenInfoRouter(deps: OAuthDeps): Router {
     res.status(204).end();
   });
 
-  router.post('/oauth/2026-03/token/introspect', oauthForm, (req, res) => {
-    const parsed = IntrospectRequest.safeParse(bodyOf(req));
+  /** The app asking about a token (RFC 7662 and RFC 7009 requests), and the token; else an error is sent. */
+  function tokenRequest(req: Request, res: Response): { app: OAuthApp; token: string } | undefined {
+    const parsed = TokenAboutRequest.safeParse(bodyOf(req));
     if (!parsed.success) {
       sendTokenError(res, 'BAD_REQUEST');
-      return;
+      return undefined;
     }
     const app = authenticateClient(store, res, parsed.data.client_id, parsed.data.client_secret);
-    if (!app) return;
-    const value = parsed.data.token ?? '';
+    return app && { app, token: parsed.data.token ?? '' };
+  }
+
+  router.post('/oauth/2026-03/token/introspect', oauthForm, (req, res) => {
+    const asked = tokenRequest(req, res);
+    if (!asked) return;
+    const { app, token: value } = asked;
     const { found, info } = accessTokenInfo(value);
     if (info && found.kind === 'oauth' && found.grant.appId === app.appId) {
       res.json({
@@ -144,15 +151,10 @@ export function createTokenInfoRouter(deps: OAuthDeps): Router {
   });
 
   router.post('/oauth/2026-03/token/revoke', oauthForm, (req, res) => {
-    const parsed = IntrospectRequest.safeParse(bodyOf(req));
-    if (!parsed.success) {
-      sendTokenError(res, 'BAD_REQUEST');
-      return;
-    }
-    const app = authenticateClient(store, res, parsed.data.client_id, parsed.data.client_secret);
-    if (!app) return;
+    const asked = tokenRequest(req, res);
+    if (!asked) return;
     // RFC 7009: answer 200 whether or not the token existed, so the endpoint cannot be used to probe tokens.
-    store.revokeRefreshToken(parsed.data.token ?? '', app.appId);
+    store.revokeRefreshToken(asked.token, asked.app.appId);
     res.status(200).end();
   });
 
