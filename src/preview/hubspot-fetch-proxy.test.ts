@@ -1,4 +1,6 @@
-import { requestStamps, signedCaller, verifySignatureV3 } from '../adapters/hubspot/signature.js';
+import { requestStamps } from '../sandbox/platform/signing.js';
+// The app's verifier: what the preview signs must pass the backend's own check.
+import { signedCaller, verifySignatureV3 } from '../adapters/hubspot/signature.js';
 import { proxyCardFetch, targetUrl } from './hubspot-fetch-proxy.js';
 
 const caller = { portalId: 1000001, userId: 9100101, userEmail: 'a+b@example.com', appId: 1 };

@@ -12,7 +12,11 @@
  */
 import { z } from 'zod';
 import { err, ok, type Result } from '../domain/result.js';
-import { signedRequestHeaders, withCallerQuery, type SignedCaller } from '../adapters/hubspot/signature.js';
+import {
+  hubspotSignatureHeaders,
+  withHubSpotCaller,
+  type HubSpotCaller,
+} from '../sandbox/platform/signing.js';
 
 export const MAX_FETCH_BYTES = 1024 * 1024;
 export const DEFAULT_FETCH_TIMEOUT_MS = 15_000;
@@ -54,7 +58,7 @@ export interface FetchProxyOptions {
   /** Where the backend really listens: a permitted origin is replaced by this one. */
   readonly backendUrl: string;
   readonly clientSecret: string;
-  readonly caller: SignedCaller;
+  readonly caller: HubSpotCaller;
   readonly now: () => number;
   readonly fetch?: typeof fetch;
 }
@@ -85,7 +89,7 @@ export function targetUrl(
     );
   }
   const base = options.backendUrl.replace(/\/+$/, '');
-  return ok(withCallerQuery(`${base}${url.pathname}${url.search}`, options.caller));
+  return ok(withHubSpotCaller(`${base}${url.pathname}${url.search}`, options.caller));
 }
 
 /** Sends one card request to the backend, signed as HubSpot signs it. */
@@ -105,7 +109,7 @@ export async function proxyCardFetch(
   if (!target.ok) return target;
   const rawBody = Buffer.from(request.body ?? '', 'utf8');
   const headers: Record<string, string> = {
-    ...signedRequestHeaders({
+    ...hubspotSignatureHeaders({
       method: request.method,
       url: target.value,
       rawBody,

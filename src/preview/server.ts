@@ -19,8 +19,8 @@ import { listen, type RunningServer } from '../lib/http-server.js';
 import { buildPreviewAssets, type PreviewAssets } from './assets.js';
 import { readCardProject } from './card-project.js';
 import { CrmReadError, DEAL_FIELDS, type CrmReader } from './crm-reader.js';
-import { requestStamps } from '../adapters/hubspot/signature.js';
 import { proxyCardFetch, type CardFetchErrorCode } from './hubspot-fetch-proxy.js';
+import { requestStamps } from '../sandbox/platform/signing.js';
 import { localOnly } from '../lib/local-only.js';
 
 /** The app id the preview puts in the card's context and in the signed caller (HubSpot's is per app). */
