@@ -81,6 +81,21 @@ function layer(files, forbidden, message) {
   };
 }
 
+/**
+ * A program of its own (the sandbox, the local preview): its files import packages, each other, and of the rest
+ * of src only the folders in `allowed`. A relative import leaves the program when it climbs more "../" than its
+ * file is deep, so there is one layer per depth (files up to five folders deep). A dynamic `import('…')` is held
+ * to the same rule.
+ */
+function program(root, extensions, allowed, message) {
+  return [0, 1, 2, 3, 4, 5].map((depth) => {
+    const forbidden = `^(\\.\\./){${depth + 1}}(?!(${allowed.join('|')})/)`;
+    const base = layer([`${root}/${'*/'.repeat(depth)}*.${extensions}`], forbidden, message);
+    const selector = `ImportExpression[source.value=/${forbidden.replaceAll('/', '\\/')}/]`;
+    return { ...base, rules: { ...base.rules, 'no-restricted-syntax': ['error', { selector, message }] } };
+  });
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -149,6 +164,29 @@ export default tseslint.config(
     ['src/main.ts'],
     '^\\./(sandbox|preview)/',
     'src/main.ts composes the app only: the sandbox and the preview are separate programs (src/start.ts runs them).',
+  ),
+  // The sandbox is a program of its own, a stand-in for HubSpot: of the app it imports only the generic helpers
+  // of src/lib (Node check, loopback check, logger, listen, the SQLite warning filter).
+  ...program(
+    'src/sandbox',
+    'ts',
+    ['lib'],
+    'src/sandbox is a program of its own: it imports only packages, its own files and src/lib.',
+  ),
+  // The local preview is a program of its own: it imports what a client of the app would (src/contract,
+  // src/domain), the generic helpers of src/lib, and the sandbox (both stand in for HubSpot).
+  ...program(
+    'src/preview',
+    '{ts,tsx}',
+    ['lib', 'contract', 'domain', 'sandbox'],
+    'src/preview is a program of its own: it imports only packages, its own files, src/lib, src/contract, src/domain and src/sandbox.',
+  ),
+  // Except the proxy's test, which checks that what the preview signs passes the app's own verifier of the v3
+  // signature (src/adapters/hubspot/signature.ts): a test, not part of the program.
+  layer(
+    ['src/preview/hubspot-fetch-proxy.test.ts'],
+    '^\\.\\./(?!(lib|contract|domain|sandbox)/|adapters/hubspot/signature\\.js$)',
+    'src/preview is a program of its own: its tests import only packages, its own files, src/lib, src/contract, src/domain, src/sandbox and the app’s signature verifier.',
   ),
   // The deal card runs in HubSpot's worker and draws only @hubspot/ui-extensions components: no DOM, no
   // Node, no other UI library.

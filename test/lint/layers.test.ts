@@ -56,3 +56,70 @@ test.each([
 ])('%s may %s', async (file, line) => {
   expect(await problems(file, `${line}\nexport const x = 1;\n`)).toEqual([]);
 });
+
+// The sandbox and the local preview are programs of their own (issue 11): the sandbox imports only src/lib of
+// the app; the preview src/lib, src/contract, src/domain and the sandbox (both stand in for HubSpot).
+test.each([
+  ['src/sandbox/platform/oauth.ts', "import { createApp } from '../../http/app.js';"],
+  ['src/sandbox/main.ts', "import { loadConfig } from '../config.js';"],
+  ['src/sandbox/crm/router.ts', "import { validatePlan } from '../../domain/validate.js';"],
+  ['src/sandbox/crm/router.ts', "import { FUNCTIONS } from '../../../functions/index.js';"],
+  ['src/sandbox/platform/app.ts', "import { PREVIEW_APP_ID } from '../../preview/server.js';"],
+])('%s may not %s (a sandbox file)', async (file, line) => {
+  const found = await problems(file, `${line}\nexport const x = 1;\n`);
+  expect(found).toContainEqual(expect.stringMatching(/src\/sandbox is a program of its own/));
+});
+
+test.each([
+  [
+    'src/preview/hubspot-fetch-proxy.ts',
+    "import { signedRequestHeaders } from '../adapters/hubspot/signature.js';",
+  ],
+  ['src/preview/server.ts', "import { HubSpotPlanStore } from '../adapters/hubspot/plan-store.js';"],
+  ['src/preview/start.ts', "import { loadConfig } from '../config.js';"],
+  ['src/preview/start.ts', "import { FUNCTIONS } from '../../functions/index.js';"],
+  ['src/preview/browser/host/main.tsx', "import { createApp } from '../../../http/app.js';"],
+  [
+    'src/preview/browser/host/components/text.tsx',
+    "import { FUNCTIONS } from '../../../../../functions/index.js';",
+  ],
+  ['src/preview/hubspot-fetch-proxy.test.ts', "import { createApp } from '../http/app.js';"],
+])('%s may not %s (a preview file)', async (file, line) => {
+  const found = await problems(file, `${line}\nexport const x = 1;\n`);
+  expect(found).toContainEqual(expect.stringMatching(/src\/preview is a program of its own/));
+});
+
+test.each([
+  ['src/sandbox/main.ts', "import { dropSqliteExperimentalWarning } from '../lib/quiet-sqlite-warning.js';"],
+  ['src/sandbox/platform/admin.ts', "import { localOnly } from '../../lib/local-only.js';"],
+  ['src/sandbox/platform/app.ts', "import { openSandboxDb } from '../db.js';"],
+  ['src/preview/config.ts', "import { ok } from '../domain/result.js';"],
+  ['src/preview/server.ts', "import { listen } from '../lib/http-server.js';"],
+  ['src/preview/server.ts', "import type { FunctionName } from '../contract/index.js';"],
+  ['src/preview/hubspot-fetch-proxy.ts', "import { requestStamps } from '../sandbox/platform/signing.js';"],
+  ['src/preview/browser/host/main.tsx', "import { LIMITS } from '../../../domain/model.js';"],
+  ['src/preview/browser/host/main.tsx', "import { api } from '../shared/protocol.js';"],
+  // The one test that checks the preview's signatures against the app's verifier may import it.
+  [
+    'src/preview/hubspot-fetch-proxy.test.ts',
+    "import { verifySignatureV3 } from '../adapters/hubspot/signature.js';",
+  ],
+])('%s may %s (a sandbox or preview file)', async (file, line) => {
+  expect(await problems(file, `${line}\nexport const x = 1;\n`)).toEqual([]);
+});
+
+test('a dynamic import out of the sandbox or the preview fails lint too', async () => {
+  const refusals = async (filePath: string, code: string) => {
+    const [result] = await eslint.lintText(code, { filePath });
+    return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+  };
+  expect(
+    await refusals('src/sandbox/main.ts', "const m = await import('../http/app.js');\nexport { m };\n"),
+  ).toContainEqual(expect.stringMatching(/src\/sandbox is a program of its own/));
+  expect(
+    await refusals('src/preview/start.ts', "const m = await import('../main.js');\nexport { m };\n"),
+  ).toContainEqual(expect.stringMatching(/src\/preview is a program of its own/));
+  expect(
+    await refusals('src/sandbox/main.ts', "const m = await import('./platform/server.js');\nexport { m };\n"),
+  ).toEqual([]);
+});
