@@ -17,12 +17,8 @@ import {
 import type { FunctionError, PlanResponse } from './contract.js';
 import type { Caller, FunctionDeps } from './types.js';
 
-/** The deal a caller may touch: always in the caller's own portal (from the signed URL). */
-export const dealRef = (caller: Caller, dealId: string): DealRef => ({
-  crm: 'hubspot',
-  portalId: String(caller.portalId),
-  dealId,
-});
+/** The deal a caller may touch: always in the caller's own account (from the signed request). */
+export const dealRef = (caller: Caller, dealId: string): DealRef => ({ ...caller.tenant, dealId });
 
 /** The calendar day of an instant in a time zone: the domain's, so the card and the backend agree. */
 export { calendarDay };

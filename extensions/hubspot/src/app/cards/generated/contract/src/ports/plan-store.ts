@@ -114,7 +114,7 @@ export interface SaveRequest {
 export interface PlanStore {
   /**
    * The deal's plan, or `null` when the deal exists but has no plan yet. A deal that does not exist, or
-   * is not in the portal of `deal.portalId`, is DEAL_NOT_FOUND.
+   * is not in the portal of `deal.accountId`, is DEAL_NOT_FOUND.
    */
   load(deal: DealRef): Promise<Result<StoredPlan | null, PlanStoreError>>;
 
