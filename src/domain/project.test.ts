@@ -754,3 +754,16 @@ describe('the worked example of docs/forecast.md', () => {
     });
   });
 });
+
+describe('progress rounding', () => {
+  it('rounds the exact half up, as the documented formula does: 23 of 40 weight done is 57.5, shown as 58', () => {
+    const milestones = Array.from({ length: 40 }, (_, i) =>
+      ms(`m${i}`, {
+        order: i,
+        status: i < 23 ? 'done' : 'not_started',
+        dueDate: daysFromToday(i < 23 ? -5 : 14),
+      }),
+    );
+    expect(projectToday(milestones).progress).toBe(58);
+  });
+});
