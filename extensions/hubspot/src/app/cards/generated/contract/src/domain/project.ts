@@ -278,8 +278,8 @@ function newestActivity(activity: readonly ActivityEntry[]): ActivityEntry | nul
   return best;
 }
 
-/** Weight done ÷ weight of non-skipped milestones (0 when there is none). */
-function doneFraction(counted: readonly Node[]): number {
+/** Weight done and weight of non-skipped milestones (both 0 when there is none). */
+function doneWeights(counted: readonly Node[]): { done: number; total: number } {
   const sum = (scale: number): { done: number; total: number } => {
     let done = 0;
     let total = 0;
@@ -292,7 +292,17 @@ function doneFraction(counted: readonly Node[]): number {
   let { done, total } = sum(1);
   // Only weights near Number.MAX_VALUE can overflow the sum; scaling always would cost exact results.
   if (!Number.isFinite(total)) ({ done, total } = sum(Math.max(...counted.map((n) => n.m.weight))));
-  return total > 0 ? done / total : 0;
+  return { done, total };
+}
+
+/**
+ * round(100 × weight done ÷ weight counted), as docs/forecast.md writes it: multiplied before dividing, so that
+ * whole weights give the exact half (23 of 40 is 57.5, which rounds to 58; 100 × 0.575 would give 57.49…).
+ */
+function progressOf({ done, total }: { done: number; total: number }): number {
+  if (total <= 0) return 0;
+  const scaled = 100 * done;
+  return Math.round(Number.isFinite(scaled) ? scaled / total : 100 * (done / total));
 }
 
 function healthOf(facts: {
@@ -368,7 +378,8 @@ export function project(plan: Plan, today: IsoDate): Projection {
   const slipDays =
     close === null || closeFinish === null ? 0 : Math.max(0, closeFinish - toDay(close.m.baselineDueDate));
 
-  const fraction = doneFraction(counted);
+  const weights = doneWeights(counted);
+  const fraction = weights.total > 0 ? weights.done / weights.total : 0;
   const health = healthOf({ counted, open, maxDaysOverdue, blocked, slipDays });
 
   const next = minBy(
@@ -384,7 +395,7 @@ export function project(plan: Plan, today: IsoDate): Projection {
   }
 
   return {
-    progress: Math.round(100 * fraction),
+    progress: progressOf(weights),
     health,
     phase,
     nextStep: next?.m.title ?? null,
