@@ -103,7 +103,7 @@ export default tseslint.config(
       'coverage/**',
       'dist/**',
       'extensions/**/dist/**',
-      // Copies of functions/ and src/domain (linted there) and the per-deployment config: generated.
+      // The card's copy of src/contract and src/domain (linted there), the per-deployment config: generated.
       'extensions/hubspot/src/app/cards/generated/**',
       '**/*.js',
       '**/*.cjs',
@@ -139,11 +139,18 @@ export default tseslint.config(
     '^(?!zod$|\\./|\\.\\./domain/).*',
     'src/ports imports only zod, src/domain and other ports.',
   ),
-  // The use cases (functions/) take ports and the domain: no express, no SDK, no adapter, no config.
+  // The contract (each function's name and schemas, the error codes) is built from domain schemas only: the
+  // card's generated copy starts here, so nothing of the backend may come along.
+  layer(
+    ['src/contract/*.ts'],
+    '^(?!zod$|\\./|\\.\\./domain/).*',
+    'src/contract imports only zod, src/domain and other contract files.',
+  ),
+  // The use cases (functions/) take ports, the domain and the contract: no express, SDK, adapter or config.
   layer(
     ['functions/*.ts'],
-    '^(?!zod$|\\./|\\.\\./src/(domain|ports)/).*',
-    'functions/ imports only zod, src/domain, src/ports and other functions.',
+    '^(?!zod$|\\./|\\.\\./src/(domain|ports|contract)/).*',
+    'functions/ imports only zod, src/domain, src/contract, src/ports and other functions.',
   ),
   // Adapters implement ports: they never reach into the HTTP layer, the use cases, the sandbox, the preview or
   // the configuration (the composition root passes them what they need).

@@ -2,29 +2,14 @@
  * apply-template: fills the plan from a template, dated back from the target close date. A plan that
  * already has milestones is refused (PLAN_NOT_EMPTY) unless `replace: true`.
  */
-import { z } from 'zod';
-import { applyTemplate as applyTemplateEdit, applyTemplateInputSchema } from '../src/domain/templates.js';
+import { applyTemplate as applyTemplateEdit } from '../src/domain/templates.js';
 import { err } from '../src/domain/result.js';
-import { dealIdSchema, planResponseSchema, versionSchema } from './contract.js';
+import { CONTRACT } from '../src/contract/index.js';
 import { dealRef, editContext, finishOneEdit, loadOrEmpty, saveEdited } from './plan-ops.js';
 import { defineFunction } from './types.js';
 
-export const applyTemplateFunctionInputSchema = applyTemplateInputSchema
-  .omit({ replaceExisting: true })
-  .extend({
-    dealId: dealIdSchema,
-    baseVersion: versionSchema,
-    /** Replace the milestones of a plan that has some; without it such a plan is refused. */
-    replace: z.boolean().default(false),
-  });
-export type ApplyTemplateFunctionInput = z.input<typeof applyTemplateFunctionInputSchema>;
-
 export const applyTemplate = defineFunction({
-  name: 'apply-template',
-  summary: 'Fills the plan from a template dated back from the target close date.',
-  input: applyTemplateFunctionInputSchema,
-  output: planResponseSchema,
-  writes: true,
+  ...CONTRACT['apply-template'],
   handler: async (deps, caller, input) => {
     const ctx = editContext(deps, caller);
     const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId), caller.requestDigest);

@@ -1,21 +1,27 @@
 /**
- * Every backend function, by name: the one registry the HTTP router, the CLI and the card's client use.
- * `invokeFunction` parses the raw input with the function's strict schema (every problem at once) and runs
- * the handler.
+ * Every backend function, by name: the one registry of handlers the HTTP router, the CLI and the card's test
+ * double use. Each implements its entry of src/contract's CONTRACT (the compiler checks the registry against
+ * it). `invokeFunction` parses the raw input with the function's strict schema (every problem at once) and
+ * runs the handler.
  */
-import type { z } from 'zod';
 import { zodErrorToProblems } from '../src/domain/zod-problems.js';
 import { err, type Result } from '../src/domain/result.js';
 import { addStakeholder } from './add-stakeholder.js';
 import { applyTemplate } from './apply-template.js';
-import type { FunctionError } from './contract.js';
+import {
+  isFunctionName,
+  type CONTRACT,
+  type FunctionError,
+  type FunctionName,
+  type FunctionOutput,
+} from '../src/contract/index.js';
 import { getPlan } from './get-plan.js';
 import { listTemplates } from './list-templates.js';
 import { dealRef, invalidInput } from './plan-ops.js';
 import { removeStakeholder } from './remove-stakeholder.js';
 import { reprojectDeal } from './reproject-deal.js';
 import { savePlan } from './save-plan.js';
-import type { AnyFunction, Caller, FunctionDeps } from './types.js';
+import type { AnyFunction, Caller, FunctionDefinition, FunctionDeps } from './types.js';
 import { updateMilestone } from './update-milestone.js';
 
 export const FUNCTIONS = {
@@ -27,16 +33,11 @@ export const FUNCTIONS = {
   'remove-stakeholder': removeStakeholder,
   'list-templates': listTemplates,
   'reproject-deal': reprojectDeal,
-} as const;
-export type FunctionName = keyof typeof FUNCTIONS;
-export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
-
-/** The input a function takes, as the card writes it. */
-export type FunctionInput<N extends FunctionName> = z.input<(typeof FUNCTIONS)[N]['input']>;
-/** What a function answers on success. */
-export type FunctionOutput<N extends FunctionName> = z.output<(typeof FUNCTIONS)[N]['output']>;
-
-export const isFunctionName = (name: string): name is FunctionName => Object.hasOwn(FUNCTIONS, name);
+} as const satisfies {
+  readonly [N in FunctionName]: FunctionDefinition<(typeof CONTRACT)[N]['input'], FunctionOutput<N>> & {
+    readonly name: N;
+  };
+};
 
 export function functionByName(name: string): AnyFunction | undefined {
   return isFunctionName(name) ? FUNCTIONS[name] : undefined;
@@ -62,5 +63,4 @@ export async function invokeFunction(
   return deps.locks.run(dealRef(caller, dealId), run);
 }
 
-export * from './contract.js';
 export type { AnyFunction, Caller, FunctionDeps } from './types.js';

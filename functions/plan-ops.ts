@@ -13,7 +13,7 @@ import {
   type PlanStoreError,
   type StoredPlan,
 } from '../src/ports/plan-store.js';
-import type { FunctionError, PlanResponse } from './contract.js';
+import type { FunctionError, PlanResponse } from '../src/contract/index.js';
 import type { Caller, FunctionDeps } from './types.js';
 
 /** The deal a caller may touch: always in the caller's own account (from the signed request). */

@@ -3,22 +3,14 @@
  * changed (overdue counts and health move with the calendar even when nobody edits the plan). Nothing is
  * written when the deal is already current, and the plan's version never changes.
  */
-import { z } from 'zod';
 import { project } from '../src/domain/project.js';
 import { err, ok } from '../src/domain/result.js';
-import { dealIdSchema, reprojectResponseSchema } from './contract.js';
+import { CONTRACT } from '../src/contract/index.js';
 import { dealRef, editContext, loadOrEmpty, planNotFound, storeError } from './plan-ops.js';
 import { defineFunction } from './types.js';
 
-export const reprojectDealInputSchema = z.strictObject({ dealId: dealIdSchema });
-export type ReprojectDealInput = z.input<typeof reprojectDealInputSchema>;
-
 export const reprojectDeal = defineFunction({
-  name: 'reproject-deal',
-  summary: "Recomputes the plan's projection for today and writes the deal fields that changed.",
-  input: reprojectDealInputSchema,
-  output: reprojectResponseSchema,
-  writes: true,
+  ...CONTRACT['reproject-deal'],
   handler: async (deps, caller, input) => {
     const { today } = editContext(deps, caller);
     const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId));

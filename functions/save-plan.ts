@@ -4,10 +4,9 @@
  * failing edit come back (paths `edits[i].<path>`, where <path> is
  * the edit's own: a field of its input, or the place in the plan a rule refers to). A stale base version is a VERSION_CONFLICT.
  */
-import { z } from 'zod';
-import { EDITS, type EditName } from '../src/domain/edits.js';
+import { EDITS } from '../src/domain/edits.js';
 import { err, ok, type Problem } from '../src/domain/result.js';
-import { dealIdSchema, planResponseSchema, versionSchema } from './contract.js';
+import { CONTRACT } from '../src/contract/index.js';
 import {
   dealRef,
   editContext,
@@ -19,30 +18,8 @@ import {
 } from './plan-ops.js';
 import { defineFunction } from './types.js';
 
-export const EDIT_NAMES = Object.keys(EDITS) as [EditName, ...EditName[]];
-/** Edits in one save: far more than a card sends, few enough to bound the work of one request. */
-export const MAX_EDITS_PER_SAVE = 100;
-
-export const planEditSchema = z.strictObject({
-  edit: z.enum(EDIT_NAMES),
-  /** The edit's own input (src/domain/edits.ts schemas); checked by the edit. */
-  input: z.unknown(),
-});
-export type PlanEditRequest = z.input<typeof planEditSchema>;
-
-export const savePlanInputSchema = z.strictObject({
-  dealId: dealIdSchema,
-  baseVersion: versionSchema,
-  edits: z.array(planEditSchema).min(1).max(MAX_EDITS_PER_SAVE),
-});
-export type SavePlanInput = z.input<typeof savePlanInputSchema>;
-
 export const savePlan = defineFunction({
-  name: 'save-plan',
-  summary: 'Applies a batch of plan edits based on one version and saves the plan once.',
-  input: savePlanInputSchema,
-  output: planResponseSchema,
-  writes: true,
+  ...CONTRACT['save-plan'],
   handler: async (deps, caller, input) => {
     const ctx = editContext(deps, caller);
     const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId), caller.requestDigest);

@@ -1,14 +1,15 @@
 /**
- * What every backend function is: a strict input schema, an output schema, and a handler
- * `(deps, caller, input) => Promise<Result<Output, FunctionError>>`. Transport-neutral: the caller comes from
- * whoever verified the request (the HTTP layer reads it from the CRM's signed request), never from the input.
+ * What every backend function is: its contract (src/contract: name, summary, writes, a strict input schema,
+ * an output schema) and a handler `(deps, caller, input) => Promise<Result<Output, FunctionError>>`.
+ * Transport-neutral: the caller comes from whoever verified the request (the HTTP layer reads it from the
+ * CRM's signed request), never from the input.
  */
 import type { z } from 'zod';
 import type { Result } from '../src/domain/result.js';
 import type { DealLocks } from '../src/ports/deal-locks.js';
 import type { PlanLifecycle } from '../src/ports/plan-lifecycle.js';
 import type { PlanStore } from '../src/ports/plan-store.js';
-import type { FunctionError } from './contract.js';
+import type { FunctionContract, FunctionError } from '../src/contract/index.js';
 
 /** Who called, as the transport verified it (the CRM's adapter reads it from the signed request). */
 export type { Caller } from '../src/ports/request-verifier.js';
@@ -25,14 +26,11 @@ export interface FunctionDeps {
   readonly newId: () => string;
 }
 
-export interface FunctionDefinition<Input extends z.ZodType, Output> {
-  readonly name: string;
-  /** One sentence: what the function does (CLI help, docs). */
-  readonly summary: string;
-  readonly input: Input;
-  readonly output: z.ZodType<Output>;
-  /** True when the function changes the plan (logs and metrics tell reads from writes). */
-  readonly writes: boolean;
+/** A function: its contract (src/contract) and the handler that implements it. */
+export interface FunctionDefinition<Input extends z.ZodType, Output> extends FunctionContract<
+  Input,
+  z.ZodType<Output>
+> {
   readonly handler: (
     deps: FunctionDeps,
     caller: Caller,
@@ -41,12 +39,7 @@ export interface FunctionDefinition<Input extends z.ZodType, Output> {
 }
 
 /** A definition whose types are erased, for the registry and the generic router. */
-export interface AnyFunction {
-  readonly name: string;
-  readonly summary: string;
-  readonly input: z.ZodType;
-  readonly output: z.ZodType;
-  readonly writes: boolean;
+export interface AnyFunction extends FunctionContract {
   readonly handler: (
     deps: FunctionDeps,
     caller: Caller,
@@ -54,6 +47,7 @@ export interface AnyFunction {
   ) => Promise<Result<unknown, FunctionError>>;
 }
 
-export const defineFunction = <Input extends z.ZodType, Output>(
-  definition: FunctionDefinition<Input, Output>,
-): FunctionDefinition<Input, Output> => definition;
+/** A function from its contract (spread from CONTRACT) and its handler; the name stays a literal type. */
+export const defineFunction = <Name extends string, Input extends z.ZodType, Output>(
+  definition: FunctionDefinition<Input, Output> & { readonly name: Name },
+): FunctionDefinition<Input, Output> & { readonly name: Name } => definition;

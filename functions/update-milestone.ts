@@ -7,29 +7,21 @@
  * the current version when the changes made since touch neither the same field of this milestone nor the
  * milestone as a whole; otherwise it is a VERSION_CONFLICT, as everywhere else.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
-  MAX_REASON_LENGTH,
   moveDueDate,
   setMilestoneStatus,
   updateMilestone as updateMilestoneEdit,
   type EditResult,
 } from '../src/domain/edits.js';
-import {
-  isoDateSchema,
-  LIMITS,
-  milestoneStatusSchema,
-  type EditContext,
-  type Plan,
-} from '../src/domain/model.js';
+import type { EditContext, Plan } from '../src/domain/model.js';
 import { err, ok, problem, type Problem, type Result } from '../src/domain/result.js';
 import {
-  dealIdSchema,
-  planResponseSchema,
-  versionSchema,
+  CONTRACT,
   type FunctionError,
   type PlanResponse,
-} from './contract.js';
+  type updateMilestoneFunctionInputSchema,
+} from '../src/contract/index.js';
 import {
   dealRef,
   editContext,
@@ -45,23 +37,6 @@ import {
 import { changesSince, type StoredPlan } from '../src/ports/plan-store.js';
 import { defineFunction, type Caller, type FunctionDeps } from './types.js';
 
-/** Ids and the reason's length come from the domain, which checks them again when the edit applies. */
-const id = z.string().min(1).max(LIMITS.id);
-
-export const updateMilestoneFunctionInputSchema = z.strictObject({
-  dealId: dealIdSchema,
-  baseVersion: versionSchema.optional(),
-  milestoneId: id,
-  status: milestoneStatusSchema.optional(),
-  /** Only with status done: when it was done (not in the future); today when absent. */
-  completedDate: isoDateSchema.optional(),
-  dueDate: isoDateSchema.optional(),
-  /** Required with dueDate: why the date moves (kept in the activity log). */
-  reason: z.string().max(MAX_REASON_LENGTH).optional(),
-  sellerOwnerId: id.nullable().optional(),
-  buyerOwnerId: id.nullable().optional(),
-});
-export type UpdateMilestoneFunctionInput = z.input<typeof updateMilestoneFunctionInputSchema>;
 type Input = z.output<typeof updateMilestoneFunctionInputSchema>;
 
 /** Rules across fields, all reported at once. */
@@ -186,11 +161,7 @@ async function attempt(
 }
 
 export const updateMilestone = defineFunction({
-  name: 'update-milestone',
-  summary: 'Quick edits of one milestone: status, due date with a reason, owners.',
-  input: updateMilestoneFunctionInputSchema,
-  output: planResponseSchema,
-  writes: true,
+  ...CONTRACT['update-milestone'],
   handler: async (deps, caller, input) => {
     const problems = checkCombination(input);
     if (problems.length > 0) return err(invalidInput(problems));

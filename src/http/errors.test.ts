@@ -1,4 +1,4 @@
-import { API_ERROR_CODES } from '../../functions/contract.js';
+import { API_ERROR_CODES } from '../contract/index.js';
 import { errorBody, fromFunctionError, httpStatus } from './errors.js';
 
 test('every closed error code maps to an HTTP error status', () => {

@@ -4,7 +4,7 @@
  * not mapped here does not compile).
  */
 import type { Response } from 'express';
-import type { ApiErrorBody, ApiErrorCode, FunctionError } from '../../functions/contract.js';
+import type { ApiErrorBody, ApiErrorCode, FunctionError } from '../contract/index.js';
 import type { ActivityEntry } from '../domain/model.js';
 import type { Problem } from '../domain/result.js';
 

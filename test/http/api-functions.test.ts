@@ -7,7 +7,7 @@ import {
   planResponseSchema,
   reprojectResponseSchema,
   templatesResponseSchema,
-} from '../../functions/contract.js';
+} from '../../src/contract/index.js';
 import { crmError } from '../../src/ports/crm-error.js';
 import {
   callFunction,

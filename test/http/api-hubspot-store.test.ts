@@ -2,7 +2,7 @@
  * The functions over HTTP with the real wiring: portals installed through the OAuth flow against the sandbox
  * CRM, provisioned for real, plans kept by the HubSpot PlanStore in both storage modes.
  */
-import { apiErrorBodySchema, planResponseSchema, reprojectResponseSchema } from '../../functions/contract.js';
+import { apiErrorBodySchema, planResponseSchema, reprojectResponseSchema } from '../../src/contract/index.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { callFunction } from './harness.js';

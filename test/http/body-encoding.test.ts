@@ -3,7 +3,7 @@
  * (Content-Encoding other than identity) and a charset other than UTF-8. 415 in the usual error shape, logged
  * at warn without a stack — never an unauthenticated 500.
  */
-import { apiErrorBodySchema } from '../../functions/contract.js';
+import { apiErrorBodySchema } from '../../src/contract/index.js';
 import {
   callFunction,
   installPortal,

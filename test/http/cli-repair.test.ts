@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
-import { planResponseSchema } from '../../functions/contract.js';
+import { planResponseSchema } from '../../src/contract/index.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.js';
 import { callFunction } from './harness.js';

@@ -2,7 +2,7 @@
  * Attack suite, API level (docs/security.md): no acknowledged edit is lost and no plan becomes unreadable
  * through the functions, with the real HubSpot PlanStore against the sandbox (issue 10, items 3, 4, 5, 10).
  */
-import { apiErrorBodySchema, planResponseSchema, type PlanResponse } from '../../functions/contract.js';
+import { apiErrorBodySchema, planResponseSchema, type PlanResponse } from '../../src/contract/index.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { callFunction } from './harness.js';

@@ -3,7 +3,7 @@
  * signing is 401, the 5-minute window holds at its edges, the portal comes only from the signed query, and a
  * correctly signed request from one portal never reaches another portal's deal.
  */
-import { apiErrorBodySchema } from '../../functions/contract.js';
+import { apiErrorBodySchema } from '../../src/contract/index.js';
 import { MAX_BODY_BYTES } from '../../src/http/signed-request.js';
 import {
   SIGNATURE_HEADER,

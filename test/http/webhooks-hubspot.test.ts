@@ -2,7 +2,7 @@
  * Deal deletions and merges through POST /webhooks/hubspot with the real wiring: the HubSpot PlanLifecycle
  * over the sandbox CRM, a portal installed through OAuth (custom-object mode), plans made by the functions.
  */
-import { planResponseSchema } from '../../functions/contract.js';
+import { planResponseSchema } from '../../src/contract/index.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.js';
 import { callFunction, signedPost } from './harness.js';

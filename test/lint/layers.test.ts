@@ -44,6 +44,17 @@ test.each([
     "import { createBackend } from '../../main.js';",
     /src\/adapters implements/,
   ],
+  [
+    'src/contract/functions.ts',
+    "import type { PlanStore } from '../ports/plan-store.js';",
+    /src\/contract imports only/,
+  ],
+  [
+    'src/contract/functions.ts',
+    "import { FUNCTIONS } from '../../functions/index.js';",
+    /src\/contract imports only/,
+  ],
+  ['src/contract/errors.ts', "import express from 'express';", /src\/contract imports only/],
 ])('%s may not %s', async (file, line, message) => {
   const found = await problems(file, `${line}\nexport const x = 1;\n`);
   expect(found).toContainEqual(expect.stringMatching(message));
@@ -53,6 +64,8 @@ test.each([
   ['src/ports/plan-store.ts', "import type { Plan } from '../domain/model.js';"],
   ['functions/save-plan.ts', "import type { PlanStore } from '../src/ports/plan-store.js';"],
   ['src/adapters/hubspot/plan-store.ts', "import type { PlanStore } from '../../ports/plan-store.js';"],
+  ['src/contract/functions.ts', "import type { Plan } from '../domain/model.js';"],
+  ['functions/save-plan.ts', "import { CONTRACT } from '../src/contract/index.js';"],
 ])('%s may %s', async (file, line) => {
   expect(await problems(file, `${line}\nexport const x = 1;\n`)).toEqual([]);
 });

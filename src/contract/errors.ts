@@ -1,46 +1,11 @@
 /**
- * The contract between the card and the backend: request pieces, response schemas and the closed list of
- * error codes with the one error body every failure has. Imports only zod and the domain, so the card can
- * import it too (no express, no pino, no Node I/O).
+ * The closed lists of error codes, a function's typed failure, and the one error body every failed request
+ * has (the HTTP layer maps each code to its status).
  */
 import { z } from 'zod';
-import { activityEntrySchema, planSchema } from '../src/domain/model.js';
-import { projectionSchema } from '../src/domain/project.js';
-import { templateSchema } from '../src/domain/template-model.js';
-import type { Problem } from '../src/domain/result.js';
-import { PROBLEM_CODES } from '../src/domain/result.js';
-
-/** A HubSpot record id: a positive integer written in decimal, as HubSpot sends it. */
-export const dealIdSchema = z
-  .string()
-  .regex(/^[1-9]\d{0,18}$/, 'must be a HubSpot record id: digits only, not starting with 0');
-
-/** The plan version an edit is based on (what get-plan returned). */
-export const versionSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-
-/** What every plan function answers: the plan, its projection and the version the next edit is based on. */
-export const planResponseSchema = z.strictObject({
-  plan: planSchema,
-  projection: projectionSchema,
-  version: versionSchema,
-  /** False when the deal has no saved plan yet (the plan shown is empty, version 0). */
-  saved: z.boolean(),
-  /**
-   * Set when the plan loaded with problems the next save repairs (a step whose HubSpot record was deleted,
-   * a version edited by hand): a sentence for the rep. The details are in the backend's log and `cli show`.
-   */
-  repairNotice: z.string().optional(),
-});
-export type PlanResponse = z.infer<typeof planResponseSchema>;
-
-export const templatesResponseSchema = z.strictObject({ templates: z.array(templateSchema) });
-export type TemplatesResponse = z.infer<typeof templatesResponseSchema>;
-
-export const reprojectResponseSchema = planResponseSchema.extend({
-  /** The map_* fields whose value changed and were written (empty: the deal was already current). */
-  changedFields: z.array(z.string()),
-});
-export type ReprojectResponse = z.infer<typeof reprojectResponseSchema>;
+import { activityEntrySchema } from '../domain/model.js';
+import { PROBLEM_CODES, type Problem } from '../domain/result.js';
+import { versionSchema } from './fields.js';
 
 /**
  * Every failure a function can end in. CRM_* come from the CRM adapter (src/ports/crm-error.ts) unchanged,
