@@ -2,8 +2,9 @@
  * `npm run card:build [projectDir]` builds the deal card's production bundle offline, the way HubSpot's
  * build does (buildSingleExtension from @hubspot/ui-extensions-dev-server: Vite, one minified IIFE with
  * React and @remote-ui/react left to the worker), and prints its size as JSON. projectDir defaults to
- * extensions/hubspot (configure it first: npm run hubspot:configure). CI runs it through
- * test/extension/card-bundle.test.ts, in its own process so that Vite never shares a Jest worker.
+ * extensions/hubspot (configure it first: npm run hubspot:configure; `precard:build` writes the card's copy of
+ * the contract, scripts/card-contract.ts). CI runs it through test/extension/card-bundle.test.ts, in its own
+ * process so that Vite never shares a Jest worker.
  */
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

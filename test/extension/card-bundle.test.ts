@@ -41,7 +41,8 @@ test('the card bundle builds offline from its own folder, under 250 KB minified'
     // React and @remote-ui/react come from the worker, not the bundle.
     expect(code).toMatch(/\}\)\(React,\s*RemoteUI\)/);
     expect(code).not.toContain('react-reconciler');
-    // The backend's handlers are imported for their types only and stay out of the bundle.
+    // The contract's function table (src/contract/functions.ts, summaries and all) is imported for its types
+    // only and stays out of the bundle.
     expect(code).not.toContain('Applies a batch of plan edits');
     // The configured origin is baked in.
     expect(code).toContain(TEST_DEPLOYMENT.PUBLIC_BASE_URL);

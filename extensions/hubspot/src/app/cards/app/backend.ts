@@ -12,7 +12,7 @@ import type {
 } from './contract.js';
 
 export type BackendError =
-  /** The backend answered with its error body (functions/contract.ts). */
+  /** The backend answered with its error body (src/contract/errors.ts). */
   | {
       readonly kind: 'api';
       readonly status: number;

@@ -1,17 +1,23 @@
 /**
- * The card's view of the backend contract. Every type and schema here comes from the backend's own modules
- * (copied into ../generated/contract by `npm run card:contract`); this file only picks what the card uses
- * and checks, at compile time, that the picks still match the registry.
+ * The card's view of the backend contract. Every type and schema here comes from src/contract and the domain
+ * it builds on (copied into ../generated/contract by `npm run card:contract`, which the pre-scripts run); this
+ * file only picks what the card uses and checks, at compile time, that the picks still match the contract.
+ * Values come from the contract's own files (responses, errors), never from its index: the function table
+ * (summaries and all) stays out of the bundle.
  */
 import type { z } from 'zod';
+import type { ApiErrorCode } from '../generated/contract/src/contract/errors.js';
+import type {
+  FunctionInput,
+  FunctionName,
+  FunctionOutput,
+} from '../generated/contract/src/contract/functions.js';
+import type { PlanEditRequest } from '../generated/contract/src/contract/requests.js';
 import {
   planResponseSchema,
   templatesResponseSchema,
-  type ApiErrorCode,
   type PlanResponse,
-} from '../generated/contract/functions/contract.js';
-import type { FunctionInput, FunctionName, FunctionOutput } from '../generated/contract/functions/index.js';
-import type { PlanEditRequest } from '../generated/contract/functions/save-plan.js';
+} from '../generated/contract/src/contract/responses.js';
 import type {
   AddMilestoneInput,
   AddStakeholderInput,
@@ -30,7 +36,7 @@ import type {
   UpdateStakeholderInput,
 } from '../generated/contract/src/domain/edits.js';
 
-export { apiErrorBodySchema } from '../generated/contract/functions/contract.js';
+export { apiErrorBodySchema } from '../generated/contract/src/contract/errors.js';
 export type { ApiErrorCode, PlanResponse };
 export type { FunctionInput, FunctionOutput };
 export type {
@@ -62,7 +68,7 @@ export { addDays, calendarDay, daysBetween, isIsoDate } from '../generated/contr
 /** The functions the card calls (reproject-deal is the backend's own scheduled job). */
 export type CardFunctionName = Exclude<FunctionName, 'reproject-deal'>;
 
-/** The schema each answer is parsed with: the compiler checks each one against the registry's output. */
+/** The schema each answer is parsed with: the compiler checks each one against the contract's output. */
 export const RESPONSE_SCHEMAS = {
   'get-plan': planResponseSchema,
   'save-plan': planResponseSchema,
