@@ -70,6 +70,40 @@ function domainPurity(files, forbidden) {
   };
 }
 
+// What the deal card may import: React, HubSpot's UI components, zod and relative files.
+const CARD_PACKAGES = {
+  regex: '^(?!react$|react/|@hubspot/ui-extensions($|/)|zod$|\\.).*',
+  message: 'The card uses React, @hubspot/ui-extensions, zod and its own files only.',
+};
+const CARD_DIR = 'extensions/hubspot/src/app/cards';
+
+/**
+ * The card's production files import nothing outside the card folder (HubSpot bundles the folder alone):
+ * a file `depth` folders below it climbs at most `depth` times, and never back up after going down. Files
+ * deeper than the last depth listed keep its limit, so they cannot climb out either.
+ */
+function cardFiles(depth, deeper = false) {
+  const dirs = '/*'.repeat(depth) + (deeper ? '/**' : '');
+  return {
+    files: [`${CARD_DIR}${dirs}/*.{ts,tsx}`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            CARD_PACKAGES,
+            {
+              regex: `^(\\.\\./){${depth + 1},}|^\\./\\.\\.(/|$)|[^./]/\\.\\.(/|$)`,
+              message:
+                'The card is bundled from its own folder: it imports nothing outside extensions/hubspot/src/app/cards (only its tests and test-utils may).',
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 /**
  * A layer rule (docs/architecture.md has the arrows): files of `files` may import nothing that matches
  * `forbidden`, a regex over the import specifier. Tests of a layer follow the same rule unless listed apart.
@@ -196,24 +230,24 @@ export default tseslint.config(
     'src/preview is a program of its own: its tests import only packages, its own files, src/lib, src/contract, src/domain, src/sandbox and the app’s signature verifier.',
   ),
   // The deal card runs in HubSpot's worker and draws only @hubspot/ui-extensions components: no DOM, no
-  // Node, no other UI library.
+  // Node, no other UI library, and nothing from outside its folder.
   {
     files: ['extensions/hubspot/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { setTimeout: 'readonly', clearTimeout: 'readonly' } },
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^(?!react$|react/|@hubspot/ui-extensions($|/)|zod$|\\.).*',
-              message: 'The card uses React, @hubspot/ui-extensions, zod and its own files only.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: [CARD_PACKAGES] }],
       'no-restricted-globals': ['error', 'window', 'document', 'process', 'fetch', 'localStorage'],
     },
+  },
+  cardFiles(0),
+  cardFiles(1),
+  cardFiles(2),
+  cardFiles(3, true),
+  // The card's tests and test doubles run in the root Jest, never in HubSpot: they may import the backend
+  // (the fake backend runs the real functions on the memory store).
+  {
+    files: ['extensions/**/test-utils/**', 'extensions/**/__tests__/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [CARD_PACKAGES] }] },
   },
   {
     files: [

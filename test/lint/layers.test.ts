@@ -55,6 +55,21 @@ test.each([
     /src\/contract imports only/,
   ],
   ['src/contract/errors.ts', "import express from 'express';", /src\/contract imports only/],
+  [
+    'extensions/hubspot/src/app/cards/app/contract.ts',
+    "import { CONTRACT } from '../../../../../../src/contract/index.js';",
+    /card is bundled from its own folder/,
+  ],
+  [
+    'extensions/hubspot/src/app/cards/app/components/Goals.tsx',
+    "import { FUNCTIONS } from '../../../../../../../functions/index.js';",
+    /card is bundled from its own folder/,
+  ],
+  [
+    'extensions/hubspot/src/app/cards/MutualActionPlanCard.tsx',
+    "import { x } from './app/../../cards-elsewhere.js';",
+    /card is bundled from its own folder/,
+  ],
 ])('%s may not %s', async (file, line, message) => {
   const found = await problems(file, `${line}\nexport const x = 1;\n`);
   expect(found).toContainEqual(expect.stringMatching(message));
@@ -66,6 +81,18 @@ test.each([
   ['src/adapters/hubspot/plan-store.ts', "import type { PlanStore } from '../../ports/plan-store.js';"],
   ['src/contract/functions.ts', "import type { Plan } from '../domain/model.js';"],
   ['functions/save-plan.ts', "import { CONTRACT } from '../src/contract/index.js';"],
+  [
+    'extensions/hubspot/src/app/cards/app/components/Goals.tsx',
+    "import type { Plan } from '../../generated/contract/src/domain/model.js';",
+  ],
+  [
+    'extensions/hubspot/src/app/cards/test-utils/mocks.ts',
+    "import { FUNCTIONS } from '../../../../../../functions/index.js';",
+  ],
+  [
+    'extensions/hubspot/src/app/cards/__tests__/map-card.test.tsx',
+    "import { MemoryPlanStore } from '../../../../../../src/adapters/memory/plan-store.js';",
+  ],
 ])('%s may %s', async (file, line) => {
   expect(await problems(file, `${line}\nexport const x = 1;\n`)).toEqual([]);
 });

@@ -1,34 +1,53 @@
 /**
- * Shared test doubles for the card: a fake backend that answers like the real one — it runs the backend's
- * own pure domain (edits, templates, projection; from ../generated/contract) on an in-memory plan — and
- * records every call, plus plan builders and helpers to hold an answer back (loading states) or fail it.
+ * Shared test doubles for the card: a fake backend that is the real one minus HTTP — the backend's own
+ * functions (functions/index.ts) on the memory plan store, under the in-process deal locks, answering through
+ * the card's own client with the HTTP layer's own error bodies — that records every call and can hold an
+ * answer back (loading states) or replace it (errors, conflicts); plus plan builders.
+ *
+ * Test utilities run in the root Jest, never in HubSpot, so they may import the backend (eslint.config.js
+ * allows it for test-utils/ and __tests__/ only).
  */
-import type { BackendError, BackendResult, MapBackend } from '../app/backend.js';
-import type { CardFunctionName, FunctionInput, FunctionOutput, Plan, PlanResponse } from '../app/contract.js';
 import {
-  EDITS,
-  moveDueDate,
-  setMilestoneStatus,
-  addStakeholder,
-  removeStakeholder,
-  type EditResult,
-} from '../generated/contract/src/domain/edits.js';
+  FUNCTIONS,
+  invokeFunction,
+  type Caller,
+  type FunctionDeps,
+} from '../../../../../../functions/index.js';
+import { respond as backendResponse } from '../../../../../../functions/plan-ops.js';
+import { InProcessDealLocks } from '../../../../../../src/adapters/locks/deal-locks.js';
+import { MemoryPlanStore } from '../../../../../../src/adapters/memory/plan-store.js';
 import {
   emptyPlan,
-  type EditContext,
+  type DealRef,
   type Milestone,
   type Stakeholder,
-} from '../generated/contract/src/domain/model.js';
-import { project } from '../generated/contract/src/domain/project.js';
-import type { Problem } from '../generated/contract/src/domain/result.js';
-import { editProblems, invalidInput } from '../generated/contract/functions/plan-ops.js';
-import { applyTemplate, listTemplates } from '../generated/contract/src/domain/templates.js';
+  type Tenant,
+} from '../../../../../../src/domain/model.js';
+import { project } from '../../../../../../src/domain/project.js';
+import { validatePlan } from '../../../../../../src/domain/validate.js';
+import { errorBody, fromFunctionError, httpStatus } from '../../../../../../src/http/errors.js';
+import type { BackendError, BackendResult, MapBackend } from '../app/backend.js';
+import type { CardFunctionName, FunctionInput, FunctionOutput, Plan, PlanResponse } from '../app/contract.js';
+import { createFetchBackend, type HubSpotFetch } from '../app/fetch-backend.js';
 
 /** A Monday; the test plan's dates sit around it. */
 export const TODAY = '2026-11-16';
 /** The deal id the testing renderer's context gives (objectId 123). */
 export const DEAL_ID = '123';
-const DEAL = { crm: 'hubspot', accountId: '123', dealId: DEAL_ID } as const;
+
+// Where the card runs, as the backend names it: the testing renderer's context (account 123, user 1), and
+// the instant of every edit. The one place that spells the tenant, the deal, the caller and the store's keys.
+const TENANT: Tenant = { crm: 'hubspot', accountId: '123' };
+const DEAL: DealRef = { ...TENANT, dealId: DEAL_ID };
+const CALLER: Caller = { tenant: TENANT, userId: '1' };
+const NOW_MS = Date.parse('2026-11-16T15:00:00.000Z');
+const newStore = (): MemoryPlanStore => {
+  const store = new MemoryPlanStore();
+  store.addDeal(TENANT.accountId, DEAL_ID);
+  return store;
+};
+const storedPlan = (store: MemoryPlanStore): Plan | null =>
+  store.inspect(TENANT.accountId, DEAL_ID)?.plan ?? null;
 
 export function aStakeholder(overrides: Partial<Stakeholder> = {}): Stakeholder {
   return {
@@ -121,12 +140,8 @@ export function aPlan(overrides: Partial<Plan> = {}): Plan {
   };
 }
 
-export const respond = (plan: Plan, saved = true): PlanResponse => ({
-  plan,
-  projection: project(plan, TODAY),
-  version: plan.version,
-  saved,
-});
+/** The backend's own answer for a plan as it is (functions/plan-ops.ts respond). */
+export const respond = (plan: Plan, saved = true): PlanResponse => backendResponse(plan, TODAY, saved);
 
 export const apiError = (
   code: Extract<BackendError, { kind: 'api' }>['code'],
@@ -149,8 +164,8 @@ export const apiError = (
 });
 
 /** A promise the test settles itself: keeps a call in flight to observe a loading state. */
-export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve: (value: T) => void = () => undefined;
+export function deferred<T>(): { promise: Promise<T>; resolve: (value: T | PromiseLike<T>) => void } {
+  let resolve: (value: T | PromiseLike<T>) => void = () => undefined;
   const promise = new Promise<T>((r) => {
     resolve = r;
   });
@@ -166,19 +181,43 @@ export interface RecordedCall {
   readonly input: unknown;
 }
 
+/** What crosses the wire is JSON: the fake hands over copies, as hubspot.fetch would. */
+const overTheWire = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
+
 /**
- * The backend double. By default it behaves like the backend on `plan` (saved when `saved`); `override`
- * replaces the answer of one function (once or always) to script errors, conflicts and slow answers.
+ * The backend double. By default it is the backend holding `plan` (saved when `saved`; an unsaved deal
+ * holds the empty plan); `override` replaces the answer of one function (once or always) to script errors,
+ * conflicts and slow answers. Setting `plan` stands for someone else saving that plan.
  */
 export class FakeBackend implements MapBackend {
   readonly calls: RecordedCall[] = [];
   private readonly overrides = new Map<CardFunctionName, { fn: Override<never>; once: boolean }[]>();
   private ids = 0;
+  private readonly locks = new InProcessDealLocks();
+  private store = newStore();
+  /** A plan being put into a fresh store (saved once per version), until it is there. */
+  private seeding: { readonly plan: Plan | null; readonly done: Promise<void> } | null = null;
+  private readonly client = createFetchBackend({
+    origin: 'https://backend.test',
+    timeoutMs: 15_000,
+    fetch: (url, options) => this.serve(url, options.body),
+  });
 
-  constructor(
-    public plan: Plan = aPlan(),
-    public saved = true,
-  ) {}
+  constructor(plan: Plan = aPlan(), saved = true) {
+    if (!saved && JSON.stringify(plan) !== JSON.stringify(emptyPlan(DEAL))) {
+      throw new Error('A deal with no saved plan shows the empty plan: pass saved = true to hold this plan.');
+    }
+    this.seed(saved ? plan : null);
+  }
+
+  /** The deal's plan as the backend holds it now (the empty plan when none is saved). */
+  get plan(): Plan {
+    return (this.seeding ? this.seeding.plan : storedPlan(this.store)) ?? emptyPlan(DEAL);
+  }
+
+  set plan(plan: Plan) {
+    this.seed(plan);
+  }
 
   override<N extends CardFunctionName>(name: N, fn: Override<N>, { once = true } = {}): this {
     const list = this.overrides.get(name) ?? [];
@@ -205,99 +244,57 @@ export class FakeBackend implements MapBackend {
     return this.answerAsBackend(name, input);
   }
 
-  private context(): EditContext {
-    return {
-      today: TODAY,
-      now: '2026-11-16T15:00:00.000Z',
-      actor: 'user:1',
-      newId: () => `new-${++this.ids}`,
-    };
+  /** The answer the backend gives (what `call` returns when no override applies). */
+  async answerAsBackend<N extends CardFunctionName>(
+    name: N,
+    input: FunctionInput<N>,
+  ): Promise<BackendResult<FunctionOutput<N>>> {
+    await this.seeding?.done;
+    return this.client.call(name, input);
   }
 
   /**
-   * Applies an edit like the backend: a stale base is a conflict, problems are INVALID_INPUT with the
-   * backend's own message (functions/plan-ops.ts invalidInput).
+   * The backend behind the card's client: the function named by the URL, run by invokeFunction on the
+   * memory store; a failure is the HTTP layer's status and error body for it.
    */
-  private edit(
-    baseVersion: number | undefined,
-    result: EditResult,
-    problems: readonly Problem[] = editProblems(result),
-  ): BackendResult<PlanResponse> {
-    if (baseVersion !== undefined && baseVersion !== this.plan.version) {
-      return apiError('VERSION_CONFLICT', 'Someone changed this plan since you loaded it.', {
-        status: 409,
-        currentVersion: this.plan.version,
-      });
-    }
-    if (problems.length > 0 || !result.ok) {
-      const error = invalidInput(problems);
-      return apiError('INVALID_INPUT', error.message, { problems: [...problems] });
-    }
-    if (result.value.plan !== this.plan) {
-      this.plan = { ...result.value.plan, version: this.plan.version + 1 };
-      this.saved = true;
-    }
-    return { ok: true, value: respond(this.plan, this.saved) };
+  private async serve(url: string, body: unknown): ReturnType<HubSpotFetch> {
+    const name = url.slice(url.lastIndexOf('/') + 1) as keyof typeof FUNCTIONS;
+    const deps: FunctionDeps = {
+      plans: this.store,
+      locks: this.locks,
+      clock: { now: () => NOW_MS },
+      newId: () => `new-${++this.ids}`,
+    };
+    const result = await invokeFunction(FUNCTIONS[name], deps, CALLER, overTheWire(body));
+    if (result.ok) return { status: 200, json: () => Promise.resolve(overTheWire(result.value)) };
+    const error = fromFunctionError(result.error);
+    return {
+      status: httpStatus(error.code),
+      json: () => Promise.resolve(overTheWire(errorBody(error, 'req-test'))),
+    };
   }
 
-  /** The answer the backend would give (what `call` returns when no override applies). */
-  answerAsBackend<N extends CardFunctionName>(
-    name: N,
-    raw: FunctionInput<N>,
-  ): BackendResult<FunctionOutput<N>> {
-    const ctx = this.context();
-    const input = raw as Record<string, unknown> & { baseVersion?: number };
-    const result = ((): BackendResult<unknown> => {
-      switch (name) {
-        case 'get-plan':
-          return { ok: true, value: respond(this.plan, this.saved) };
-        case 'list-templates':
-          return { ok: true, value: { templates: [...listTemplates()] } };
-        case 'apply-template':
-          return this.edit(
-            input.baseVersion,
-            applyTemplate(
-              this.plan,
-              { templateId: input.templateId, targetCloseDate: input.targetCloseDate },
-              ctx,
-            ),
-          );
-        case 'save-plan': {
-          // As functions/save-plan.ts: every edit runs, a failing one leaves the plan as it was, and the
-          // problems of all of them come back under edits[i].
-          let plan = this.plan;
-          const problems: Problem[] = [];
-          (input.edits as { edit: keyof typeof EDITS; input: unknown }[]).forEach((step, i) => {
-            const r = EDITS[step.edit](plan, step.input, ctx);
-            if (r.ok) plan = r.value.plan;
-            else problems.push(...editProblems(r, `edits[${i}].`));
-          });
-          return this.edit(input.baseVersion, { ok: true, value: { plan, activity: [] } }, problems);
-        }
-        case 'update-milestone': {
-          const {
-            dealId: _d,
-            baseVersion,
-            milestoneId,
-            status,
-            dueDate,
-            reason,
-          } = input as FunctionInput<'update-milestone'>;
-          if (status !== undefined)
-            return this.edit(baseVersion, setMilestoneStatus(this.plan, { milestoneId, status }, ctx));
-          return this.edit(baseVersion, moveDueDate(this.plan, { milestoneId, dueDate, reason }, ctx));
-        }
-        case 'add-stakeholder': {
-          const { dealId: _d, baseVersion, ...stakeholder } = input as FunctionInput<'add-stakeholder'>;
-          return this.edit(baseVersion, addStakeholder(this.plan, stakeholder, ctx));
-        }
-        case 'remove-stakeholder': {
-          const { baseVersion, stakeholderId } = input as FunctionInput<'remove-stakeholder'>;
-          return this.edit(baseVersion, removeStakeholder(this.plan, { stakeholderId }, ctx));
-        }
+  /** Puts `plan` (null: none) into a fresh store, saved as many times as its version says. */
+  private seed(plan: Plan | null): void {
+    const valid = plan === null ? null : validatePlan(plan);
+    if (valid && !valid.ok) {
+      throw new Error(`The fake backend cannot hold an invalid plan: ${JSON.stringify(valid.error)}`);
+    }
+    const store = newStore();
+    const done = (async () => {
+      for (let version = 0; plan !== null && version < plan.version; version++) {
+        const saved = await store.save({ plan: { ...plan, version }, projection: project(plan, TODAY) });
+        if (!saved.ok) throw new Error(`The fake backend cannot hold this plan: ${saved.error.message}`);
       }
-      throw new Error(`FakeBackend does not answer ${String(name)}`);
+      this.store = store;
     })();
-    return result as BackendResult<FunctionOutput<N>>;
+    const seeding = { plan, done };
+    this.seeding = seeding;
+    done.then(
+      () => {
+        if (this.seeding === seeding) this.seeding = null;
+      },
+      () => undefined,
+    );
   }
 }
