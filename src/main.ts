@@ -24,10 +24,12 @@ import type { PlanLifecycle } from './ports/plan-lifecycle.js';
 import type { PlanStore } from './ports/plan-store.js';
 import type { DealLocks } from './ports/deal-locks.js';
 import { openDealLocks } from './adapters/locks/deal-locks.js';
-import type { ProvisionPortal } from './ports/provisioning.js';
+import type { ProvisionTenant } from './ports/provisioning.js';
 import { createApp } from './http/app.js';
+import { redirectUri } from './http/oauth/routes.js';
 import { requestCachedInstallations } from './http/request-cached-installations.js';
 import { startHousekeeping } from './http/housekeeping.js';
+import { hubSpotOAuthInstall } from './adapters/hubspot/oauth/install.js';
 import type { ReadinessCheck } from './http/health.js';
 import { AccessTokenProvider } from './adapters/hubspot/oauth/token-provider.js';
 import { OAuthTokenClient } from './adapters/hubspot/oauth/token-client.js';
@@ -50,8 +52,8 @@ export interface BackendOptions {
    * transport, unless `plans` is given without it (then those events are acknowledged without action).
    */
   readonly lifecycle?: PlanLifecycle;
-  /** Default: the HubSpot adapter's provisionPortal over the transport. */
-  readonly provision?: ProvisionPortal;
+  /** Default: the HubSpot adapter's provisioning over the transport. */
+  readonly provision?: ProvisionTenant;
   readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
   readonly newId?: () => string;
   /** Per-portal request budget; default HubSpot's (DEFAULT_THROTTLE). Benchmarks of the server lift it. */
@@ -72,7 +74,7 @@ export interface Backend {
   readonly transport: HubSpotTransport;
   readonly plans: PlanStore;
   readonly functions: FunctionDeps;
-  readonly provision: ProvisionPortal;
+  readonly provision: ProvisionTenant;
   close(): Promise<void>;
 }
 
@@ -135,7 +137,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         ),
     });
   const locks = options.locks ?? openDealLocks(config.databaseUrl);
-  const provision: ProvisionPortal = options.provision ?? hubSpotProvisioning(transport);
+  const provision: ProvisionTenant = options.provision ?? hubSpotProvisioning(transport);
   const unlockedLifecycle =
     options.lifecycle ?? (options.plans ? undefined : new HubSpotPlanLifecycle({ transport, portalConfig }));
   const lifecycle = unlockedLifecycle ? lockedLifecycle(unlockedLifecycle, locks) : undefined;
@@ -150,6 +152,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     clock,
     newId: options.newId ?? randomUUID,
   };
+  const publicBaseUrl = options.publicBaseUrl ?? config.publicBaseUrl;
   const signature = {
     verifier: hubSpotRequestVerifier(config.hubspotClientSecret),
     trustProxy: config.trustProxy,
@@ -163,13 +166,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     ...(lifecycle ? { lifecycle } : {}),
     signature,
     oauth: {
-      clientId: config.hubspotClientId,
-      clientSecret: config.hubspotClientSecret,
-      oauthBase: options.crm.oauthBase,
-      publicBaseUrl: options.publicBaseUrl ?? config.publicBaseUrl,
+      oauth: hubSpotOAuthInstall({
+        clientId: config.hubspotClientId,
+        oauthBase: options.crm.oauthBase,
+        redirectUri: redirectUri(publicBaseUrl),
+        tokens: tokenClient,
+      }),
+      publicBaseUrl,
       stateSecret: config.stateSigningSecret,
       installations,
-      tokens: tokenClient,
       provision,
       clock,
       trustProxy: config.trustProxy,
