@@ -30,6 +30,7 @@ import { redirectUri } from './http/oauth/routes.js';
 import { requestCachedInstallations } from './http/request-cached-installations.js';
 import { startHousekeeping } from './http/housekeeping.js';
 import { hubSpotOAuthInstall } from './adapters/hubspot/oauth/install.js';
+import { hubSpotWebhookEvents } from './adapters/hubspot/webhook-events.js';
 import type { ReadinessCheck } from './http/health.js';
 import { AccessTokenProvider } from './adapters/hubspot/oauth/token-provider.js';
 import { OAuthTokenClient } from './adapters/hubspot/oauth/token-client.js';
@@ -165,6 +166,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     functions,
     ...(lifecycle ? { lifecycle } : {}),
     signature,
+    crmEvents: hubSpotWebhookEvents,
     oauth: {
       oauth: hubSpotOAuthInstall({
         clientId: config.hubspotClientId,
