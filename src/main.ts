@@ -28,7 +28,7 @@ import type { ProvisionTenant } from './ports/provisioning.js';
 import { createApp } from './http/app.js';
 import { redirectUri } from './http/oauth/routes.js';
 import { requestCachedInstallations } from './http/request-cached-installations.js';
-import { startHousekeeping } from './http/housekeeping.js';
+import { pruneExpired } from '../functions/prune-expired.js';
 import { hubSpotOAuthInstall } from './adapters/hubspot/oauth/install.js';
 import { hubSpotWebhookEvents } from './adapters/hubspot/webhook-events.js';
 import type { ReadinessCheck } from './http/health.js';
@@ -207,6 +207,33 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       if (!options.installations) await ownInstallations.close();
     },
   };
+}
+
+/** How often expired install states, old webhook event ids and spent request signatures are pruned. */
+export const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Runs the installation store's pruning (functions/prune-expired.ts) now and then every `intervalMs`; a
+ * failed run only delays the clean-up to the next one. The timer never keeps the process alive.
+ */
+export function startHousekeeping(
+  installations: Parameters<typeof pruneExpired>[0],
+  logger: Logger,
+  intervalMs = HOUSEKEEPING_INTERVAL_MS,
+): { stop(): void } {
+  const run = async (): Promise<void> => {
+    const pruned = await pruneExpired(installations);
+    if (!pruned.ok) {
+      logger.warn({ err: pruned.error.message }, 'installation store pruning failed');
+      return;
+    }
+    const { states, events, signatures } = pruned.value;
+    if (states + events + signatures > 0) logger.info(pruned.value, 'installation store pruned');
+  };
+  void run();
+  const timer = setInterval(() => void run(), intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 /** The lifecycle's changes to a plan (deletion, merge) take the same deal locks as the functions' saves. */
