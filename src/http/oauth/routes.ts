@@ -66,6 +66,7 @@ function clientAddress(req: Request, trustProxy: boolean): string {
   return ipKeyGenerator(last !== undefined && last !== '' ? last : (req.socket.remoteAddress ?? 'unknown'));
 }
 
+/** Where the CRM sends the admin back: this router's callback (src/main.ts gives it to the CRM's adapter). */
 export const redirectUri = (publicBaseUrl: string): string => `${publicBaseUrl}/oauth/callback`;
 
 const CallbackQuery = z.object({
