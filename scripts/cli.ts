@@ -146,25 +146,14 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'provision': {
         const portalId = arg(PortalId, args[0], 'portalId');
-        const tenant = hubSpotTenant(portalId);
-        const installation = await backend.installations.getInstallation(tenant);
+        const installation = await backend.installations.getInstallation(hubSpotTenant(portalId));
         if (installation?.status.state !== 'active')
           throw new UsageError(`portal ${portalId} has no active installation; install the app first`);
-        const report = await backend.provision({ portalId, scopes: installation.scopes });
+        const { provisionTenant } = await import('../functions/install-tenant.js');
+        const report = await provisionTenant(backend, installation);
         if (!report.ok) {
           process.stderr.write(`Provisioning failed: ${report.error.code}: ${report.error.message}\n`);
           return 2;
-        }
-        if (report.value.storageMode !== installation.storageMode) {
-          const tokens = await backend.installations.getTokens(tenant);
-          if (tokens)
-            await backend.installations.install({
-              tenant,
-              appId: installation.appId,
-              scopes: installation.scopes,
-              storageMode: report.value.storageMode,
-              tokens,
-            });
         }
         const { formatProvisionReport } = await import('../src/adapters/hubspot/provision.js');
         print(formatProvisionReport(report.value));

@@ -17,10 +17,11 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { systemClock } from '../src/ports/clock.js';
 import {
-  formatProvisionReport,
-  provisionPortal,
   CUSTOM_OBJECT_SCOPES,
+  formatProvisionReport,
+  hubSpotProvisioning,
 } from '../src/adapters/hubspot/provision.js';
+import { hubSpotTenant } from '../src/adapters/hubspot/tenant.js';
 import { PortalThrottle } from '../src/adapters/hubspot/throttle.js';
 import { HubSpotTransport } from '../src/adapters/hubspot/transport.js';
 
@@ -99,7 +100,7 @@ const scopes =
   env.PROVISION_SCOPES?.split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0) ?? DEFAULT_SCOPES;
-const result = await provisionPortal(transport, portalId, { scopes });
+const result = await hubSpotProvisioning(transport)({ tenant: hubSpotTenant(portalId), scopes });
 await closeSandbox?.();
 if (!result.ok) {
   process.stderr.write(

@@ -24,10 +24,13 @@ import type { PlanLifecycle } from './ports/plan-lifecycle.js';
 import type { PlanStore } from './ports/plan-store.js';
 import type { DealLocks } from './ports/deal-locks.js';
 import { openDealLocks } from './adapters/locks/deal-locks.js';
-import type { ProvisionPortal } from './ports/provisioning.js';
+import type { ProvisionTenant } from './ports/provisioning.js';
 import { createApp } from './http/app.js';
+import { redirectUri } from './http/oauth/routes.js';
 import { requestCachedInstallations } from './http/request-cached-installations.js';
-import { startHousekeeping } from './http/housekeeping.js';
+import { pruneExpired } from '../functions/prune-expired.js';
+import { hubSpotOAuthInstall } from './adapters/hubspot/oauth/install.js';
+import { hubSpotWebhookEvents } from './adapters/hubspot/webhook-events.js';
 import type { ReadinessCheck } from './http/health.js';
 import { AccessTokenProvider } from './adapters/hubspot/oauth/token-provider.js';
 import { OAuthTokenClient } from './adapters/hubspot/oauth/token-client.js';
@@ -50,8 +53,8 @@ export interface BackendOptions {
    * transport, unless `plans` is given without it (then those events are acknowledged without action).
    */
   readonly lifecycle?: PlanLifecycle;
-  /** Default: the HubSpot adapter's provisionPortal over the transport. */
-  readonly provision?: ProvisionPortal;
+  /** Default: the HubSpot adapter's provisioning over the transport. */
+  readonly provision?: ProvisionTenant;
   readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
   readonly newId?: () => string;
   /** Per-portal request budget; default HubSpot's (DEFAULT_THROTTLE). Benchmarks of the server lift it. */
@@ -72,7 +75,7 @@ export interface Backend {
   readonly transport: HubSpotTransport;
   readonly plans: PlanStore;
   readonly functions: FunctionDeps;
-  readonly provision: ProvisionPortal;
+  readonly provision: ProvisionTenant;
   close(): Promise<void>;
 }
 
@@ -135,7 +138,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         ),
     });
   const locks = options.locks ?? openDealLocks(config.databaseUrl);
-  const provision: ProvisionPortal = options.provision ?? hubSpotProvisioning(transport);
+  const provision: ProvisionTenant = options.provision ?? hubSpotProvisioning(transport);
   const unlockedLifecycle =
     options.lifecycle ?? (options.plans ? undefined : new HubSpotPlanLifecycle({ transport, portalConfig }));
   const lifecycle = unlockedLifecycle ? lockedLifecycle(unlockedLifecycle, locks) : undefined;
@@ -150,6 +153,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     clock,
     newId: options.newId ?? randomUUID,
   };
+  const publicBaseUrl = options.publicBaseUrl ?? config.publicBaseUrl;
   const signature = {
     verifier: hubSpotRequestVerifier(config.hubspotClientSecret),
     trustProxy: config.trustProxy,
@@ -162,14 +166,17 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     functions,
     ...(lifecycle ? { lifecycle } : {}),
     signature,
+    crmEvents: hubSpotWebhookEvents,
     oauth: {
-      clientId: config.hubspotClientId,
-      clientSecret: config.hubspotClientSecret,
-      oauthBase: options.crm.oauthBase,
-      publicBaseUrl: options.publicBaseUrl ?? config.publicBaseUrl,
+      oauth: hubSpotOAuthInstall({
+        clientId: config.hubspotClientId,
+        oauthBase: options.crm.oauthBase,
+        redirectUri: redirectUri(publicBaseUrl),
+        tokens: tokenClient,
+      }),
+      publicBaseUrl,
       stateSecret: config.stateSigningSecret,
       installations,
-      tokens: tokenClient,
       provision,
       clock,
       trustProxy: config.trustProxy,
@@ -200,6 +207,33 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       if (!options.installations) await ownInstallations.close();
     },
   };
+}
+
+/** How often expired install states, old webhook event ids and spent request signatures are pruned. */
+export const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Runs the installation store's pruning (functions/prune-expired.ts) now and then every `intervalMs`; a
+ * failed run only delays the clean-up to the next one. The timer never keeps the process alive.
+ */
+export function startHousekeeping(
+  installations: Parameters<typeof pruneExpired>[0],
+  logger: Logger,
+  intervalMs = HOUSEKEEPING_INTERVAL_MS,
+): { stop(): void } {
+  const run = async (): Promise<void> => {
+    const pruned = await pruneExpired(installations);
+    if (!pruned.ok) {
+      logger.warn({ err: pruned.error.message }, 'installation store pruning failed');
+      return;
+    }
+    const { states, events, signatures } = pruned.value;
+    if (states + events + signatures > 0) logger.info(pruned.value, 'installation store pruned');
+  };
+  void run();
+  const timer = setInterval(() => void run(), intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 /** The lifecycle's changes to a plan (deletion, merge) take the same deal locks as the functions' saves. */

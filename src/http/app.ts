@@ -1,10 +1,11 @@
 /**
  * The express app: health, /api (signed function calls), /webhooks, /oauth, and one answer shape for
- * everything else. Built from its dependencies only; src/server/backend.ts is the composition root.
+ * everything else. Built from its dependencies only; src/main.ts is the composition root.
  */
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { FunctionDeps } from '../../functions/index.js';
 import type { Logger } from '../lib/logger.js';
+import type { CrmEventParser } from '../ports/crm-events.js';
 import type { InstallationStore } from '../ports/installation-store.js';
 import type { PlanLifecycle } from '../ports/plan-lifecycle.js';
 import { createApiRouter } from './api-router.js';
@@ -21,6 +22,8 @@ export interface AppDeps {
   readonly functions: FunctionDeps;
   readonly lifecycle?: PlanLifecycle;
   readonly signature: SignatureOptions;
+  /** The CRM's webhook delivery format. */
+  readonly crmEvents: CrmEventParser;
   readonly oauth: OAuthRouteDeps;
   readonly readiness: Readonly<Record<string, ReadinessCheck>>;
 }
@@ -47,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
       installations: deps.installations,
       ...(deps.lifecycle ? { lifecycle: deps.lifecycle } : {}),
       signature: deps.signature,
+      events: deps.crmEvents,
     }),
   );
   app.use('/oauth', createOAuthRouter(deps.oauth));

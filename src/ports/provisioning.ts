@@ -1,22 +1,22 @@
 /**
- * Provisioning: what the app sets up in a portal at install (the deal property group and map_* properties,
- * and when the portal can have custom objects the map_milestone object). Implemented by the HubSpot adapter
- * (src/adapters/hubspot/provision.ts: `hubSpotProvisioning(transport)`, whose report is this type); idempotent, so an install can be
- * repeated and a failed one retried (npm run cli -- provision <portalId>).
+ * Provisioning: what the app sets up in a tenant's CRM at install (the fields the plan's progress is written
+ * to, and where the account allows it a record type for milestones), and which storage mode that leaves.
+ * Implemented by each CRM's adapter (src/adapters/<crm>/provision.ts); idempotent, so an install can be repeated and a failed one retried (npm run cli -- provision <accountId>).
  */
+import type { Tenant } from '../domain/model.js';
 import type { Result } from '../domain/result.js';
 import type { CrmError } from './crm-error.js';
 import type { StorageMode } from './installation-store.js';
 
 export interface ProvisionInput {
-  readonly portalId: number;
-  /** The scopes the installation was granted (custom-object scopes decide the storage mode). */
+  readonly tenant: Tenant;
+  /** The scopes the installation was granted (they decide what can be set up, and so the storage mode). */
   readonly scopes: readonly string[];
 }
 
 /** Something provisioning could not set up or repair, in words an admin can act on. */
 export interface ProvisionProblem {
-  /** What it is about, e.g. `deal property map_progress`. */
+  /** What it is about, e.g. the field `map_progress`. */
   readonly subject: string;
   /** What is wrong and what an admin can do about it. */
   readonly message: string;
@@ -28,7 +28,7 @@ export interface ProvisionReport {
   readonly storageMode: StorageMode;
   /** Why this storage mode (one sentence). */
   readonly storageReason: string;
-  /** The milestone object's type id (`2-…`) in custom-object mode. */
+  /** The CRM's id of the milestone record type in custom-object mode. */
   readonly milestoneObjectTypeId: string | null;
   readonly created: readonly string[];
   readonly updated: readonly { readonly subject: string; readonly changes: readonly string[] }[];
@@ -36,4 +36,4 @@ export interface ProvisionReport {
   readonly problems: readonly ProvisionProblem[];
 }
 
-export type ProvisionPortal = (input: ProvisionInput) => Promise<Result<ProvisionReport, CrmError>>;
+export type ProvisionTenant = (input: ProvisionInput) => Promise<Result<ProvisionReport, CrmError>>;

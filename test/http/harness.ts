@@ -13,7 +13,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { InstallationStore } from '../../src/ports/installation-store.js';
-import type { ProvisionPortal } from '../../src/ports/provisioning.js';
+import type { ProvisionTenant } from '../../src/ports/provisioning.js';
 import { createBackend, type Backend } from '../../src/main.js';
 import { listen, type RunningServer } from '../../src/lib/http-server.js';
 import { signedRequestHeaders, withCallerQuery, type SignedCaller } from '../../src/adapters/hubspot/signature.js';
@@ -32,7 +32,7 @@ export class TestClock implements Clock {
 export interface HarnessOptions {
   /** 'hubspot': the real HubSpot PlanStore over the transport (with crmBase a sandbox); default in memory. */
   readonly plans?: MemoryPlanStore | 'hubspot';
-  readonly provision?: ProvisionPortal;
+  readonly provision?: ProvisionTenant;
   readonly clock?: Clock;
   readonly env?: Record<string, string>;
   /** The sandbox (or any HubSpot stand-in) for OAuth; default an unused local address. */

@@ -144,7 +144,7 @@ test('an Enterprise portal installs end to end: tokens stored (encrypted), custo
   expect(installation).toMatchObject({ status: { state: 'active' }, storageMode: 'custom_object' });
   expect(installation?.appId).toMatch(/^[1-9]\d*$/);
   expect(installation?.scopes).toEqual(expect.arrayContaining(['crm.objects.custom.write']));
-  expect(provisioned).toEqual([expect.objectContaining({ portalId: sandbox.demoPortalId })]);
+  expect(provisioned).toEqual([expect.objectContaining({ tenant: hubSpotTenant(sandbox.demoPortalId) })]);
   const tokens = await h.installations.getTokens(hubSpotTenant(sandbox.demoPortalId));
   // The token works against the sandbox CRM.
   const deals = await fetch(`${sandbox.baseUrl}/crm/v3/objects/deals?limit=1`, {
@@ -177,9 +177,9 @@ test('a Free portal installs in document mode and the page says the optional sco
   expect(status).toBe(200);
   expect(html).toContain('inside each deal’s plan');
   expect(html).toContain('Optional permissions not granted');
-  expect((await h.installations.getInstallation(hubSpotTenant(provisioned[0]?.portalId ?? 0)))?.storageMode).toBe(
-    'document',
-  );
+  expect(
+    (await h.installations.getInstallation(provisioned[0]?.tenant ?? hubSpotTenant(0)))?.storageMode,
+  ).toBe('document');
 });
 
 test('the callback refuses a replayed, a forged and an expired state before exchanging any code', async () => {
@@ -328,7 +328,7 @@ test('an access token near expiry is refreshed once for concurrent callers, and 
 
 test('a revoked refresh token marks the installation inactive: no more token or CRM calls, and the API answers 403', async () => {
   await followInstall({ new_portal_tier: 'professional' });
-  const portal = provisioned[0]?.portalId ?? 0;
+  const portal = Number(provisioned[0]?.tenant.accountId ?? 0);
   const tokens = await h.installations.getTokens(hubSpotTenant(portal));
   const revoked = await fetch(`${sandbox.baseUrl}/oauth/2026-03/token/revoke`, {
     method: 'POST',

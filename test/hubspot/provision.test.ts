@@ -1,8 +1,10 @@
 import {
+  hubSpotProvisioning,
   propertyRepair,
   provisionPortal,
   type ProvisionReport,
 } from '../../src/adapters/hubspot/provision.js';
+import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 import { DEAL_PROPERTIES, MILESTONE_PROPERTIES } from '../../src/adapters/hubspot/definitions.js';
 import { countBy, ENTERPRISE_SCOPES, PROFESSIONAL_SCOPES, startHarness, type Harness } from './harness.js';
 
@@ -51,6 +53,16 @@ describe('provisionPortal against the sandbox CRM', () => {
     expect(second.updated).toEqual([]);
     expect(second.problems).toEqual([]);
     expect(countBy(h.attempts)).toEqual({ GET: 4 });
+  });
+
+  it('is the Provisioning port: a tenant (the portal) and its scopes in, the same report out', async () => {
+    const res = await hubSpotProvisioning(h.transport)({
+      tenant: hubSpotTenant(h.demoPortalId),
+      scopes: PROFESSIONAL_SCOPES,
+    });
+    expect(res.ok && res.value.storageMode).toBe('document');
+    expect(res.ok && res.value.created).toContain('deal property map_plan');
+    expect(new Set(h.attempts.map((a) => a.portalId))).toEqual(new Set([h.demoPortalId]));
   });
 
   it('chooses document mode without the custom-object scopes and never touches schemas', async () => {

@@ -26,6 +26,11 @@ test.each([
   ['functions/save-plan.ts', "import express from 'express';", /functions\/ imports only/],
   ['functions/save-plan.ts', "import { loadConfig } from '../src/config.js';", /functions\/ imports only/],
   [
+    'src/http/webhooks.ts',
+    "import { hubSpotTenant } from '../adapters/hubspot/tenant.js';",
+    /src\/http imports only/,
+  ],
+  [
     'src/adapters/hubspot/plan-store.ts',
     "import { createApp } from '../../http/app.js';",
     /src\/adapters implements/,

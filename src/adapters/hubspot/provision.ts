@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { CrmError } from '../../ports/crm-error.js';
 import type { StorageMode } from '../../ports/installation-store.js';
-import type { ProvisionPortal, ProvisionProblem, ProvisionReport } from '../../ports/provisioning.js';
+import type { ProvisionProblem, ProvisionReport, ProvisionTenant } from '../../ports/provisioning.js';
 import { chunks } from './crm-objects.js';
 import {
   DEAL_PROPERTIES,
@@ -665,11 +665,11 @@ export async function provisionPortal(
   });
 }
 
-/** Provisioning as the port the server and the CLI use: the portal id and its granted scopes. */
+/** Provisioning as the port the install use case and the CLI use: the tenant (a portal) and its scopes. */
 export const hubSpotProvisioning =
-  (t: HubSpotTransport): ProvisionPortal =>
+  (t: HubSpotTransport): ProvisionTenant =>
   (input) =>
-    provisionPortal(t, String(input.portalId), { scopes: input.scopes });
+    provisionPortal(t, input.tenant.accountId, { scopes: input.scopes });
 
 /** The report as lines an admin reads in a terminal. */
 export function formatProvisionReport(report: ProvisionReport): string {

@@ -30,7 +30,9 @@ function page(title: string, body: string): string {
 }
 
 export interface InstalledPageInput {
-  readonly portalId: number;
+  /** The CRM's name as the admin knows it (HubSpot). */
+  readonly crmName: string;
+  readonly accountId: string;
   readonly report: ProvisionReport;
   readonly declinedScopes: readonly string[];
 }
@@ -50,7 +52,7 @@ export function installedPage(input: InstalledPageInput): string {
   return page(
     'Installed',
     `<h1>Mutual Action Plan is installed</h1>
-<p>HubSpot account <strong>${input.portalId}</strong> is connected.</p>
+<p>${escape(input.crmName)} account <strong>${escape(input.accountId)}</strong> is connected.</p>
 <h2>What was set up</h2>
 <ul>
 <li><strong>Storage:</strong> ${mode} <span class="muted">${escape(report.storageReason)}</span></li>

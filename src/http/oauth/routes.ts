@@ -1,40 +1,33 @@
 /**
- * Marketplace OAuth install: GET /oauth/install sends the admin to HubSpot's authorize page with a signed,
- * single-use, expiring state; GET /oauth/callback checks the state, exchanges the code at
- * POST /oauth/2026-03/token, learns the app id from introspection, stores the tokens (encrypted by the
- * installation store), runs provisioning and shows what was set up.
+ * Marketplace OAuth install: GET /oauth/install sends the admin to the CRM's consent page with a signed,
+ * single-use, expiring state; GET /oauth/callback checks the state, has the CRM's adapter turn the code into a
+ * grant (OAuthInstall.exchange), runs the install use case (functions/install-tenant.ts: record the
+ * installation, its tokens encrypted by the installation store, provision, record the storage mode) and shows
+ * what was set up, or what went wrong.
  *
  * The state is bound to the browser that began the install (a nonce in an HttpOnly cookie, its hash inside the
  * signed state); /oauth/install is rate-limited per client address (each call stores a state row); every
  * answer carries headers that keep its pages from being framed, sniffed or leaking the code in a Referer.
  */
-import { hubSpotTenant } from '../../adapters/hubspot/tenant.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
+import { installTenant } from '../../../functions/install-tenant.js';
 import type { InstallationStore } from '../../ports/installation-store.js';
-import type { ProvisionPortal } from '../../ports/provisioning.js';
-import { context } from '../request-context.js';
+import type { GrantProblem, OAuthInstall } from '../../ports/oauth-install.js';
+import type { ProvisionTenant } from '../../ports/provisioning.js';
+import { bindRequest, context } from '../request-context.js';
 import { errorPage, HTML_PAGE_HEADERS, installedPage } from './pages.js';
-import {
-  CUSTOM_OBJECT_SCOPES,
-  REQUIRED_SCOPES,
-  storageModeFor,
-} from '../../adapters/hubspot/oauth/scopes.js';
 import { consumeState, issueState, STATE_TTL_MS } from './state.js';
-import type { OAuthTokenClient } from '../../adapters/hubspot/oauth/token-client.js';
 
 export interface OAuthRouteDeps {
-  readonly clientId: string;
-  readonly clientSecret: string;
-  /** Where the authorize page is: https://app.hubspot.com, or the sandbox. */
-  readonly oauthBase: string;
-  /** This backend's public origin; the redirect URI is `<publicBaseUrl>/oauth/callback`. */
+  /** The CRM's side of the install: its consent page, and the grant a code stands for (src/adapters/<crm>). */
+  readonly oauth: OAuthInstall;
+  /** This backend's public origin (the redirect URI is `redirectUri(publicBaseUrl)`; https makes the cookie Secure). */
   readonly publicBaseUrl: string;
   readonly stateSecret: string;
   readonly installations: InstallationStore;
-  readonly tokens: Pick<OAuthTokenClient, 'exchangeCode' | 'introspect'>;
-  readonly provision: ProvisionPortal;
+  readonly provision: ProvisionTenant;
   readonly clock: { now(): number };
   /** Behind a TLS-terminating proxy (TRUST_PROXY): the client address is the one the proxy appended. */
   readonly trustProxy?: boolean;
@@ -73,21 +66,8 @@ function clientAddress(req: Request, trustProxy: boolean): string {
   return ipKeyGenerator(last !== undefined && last !== '' ? last : (req.socket.remoteAddress ?? 'unknown'));
 }
 
+/** Where the CRM sends the admin back: this router's callback (src/main.ts gives it to the CRM's adapter). */
 export const redirectUri = (publicBaseUrl: string): string => `${publicBaseUrl}/oauth/callback`;
-
-/** The authorize URL for a new state. Extra query pairs (the sandbox's auto=1) may be appended by callers. */
-export function authorizeUrl(
-  deps: Pick<OAuthRouteDeps, 'clientId' | 'oauthBase' | 'publicBaseUrl'>,
-  state: string,
-): string {
-  const url = new URL('/oauth/authorize', deps.oauthBase);
-  url.searchParams.set('client_id', deps.clientId);
-  url.searchParams.set('redirect_uri', redirectUri(deps.publicBaseUrl));
-  url.searchParams.set('scope', REQUIRED_SCOPES.join(' '));
-  url.searchParams.set('optional_scope', CUSTOM_OBJECT_SCOPES.join(' '));
-  url.searchParams.set('state', state);
-  return url.toString();
-}
 
 const CallbackQuery = z.object({
   code: z.string().min(1).max(2_000).optional(),
@@ -96,7 +76,16 @@ const CallbackQuery = z.object({
   error_description: z.string().max(2_000).optional(),
 });
 
-const AGAIN = 'Start the install again from the HubSpot marketplace listing (or GET /oauth/install).';
+/** What an admin does after a failed install: begin again where installs begin. */
+const again = (crmName: string): string =>
+  `Start the install again from the ${crmName} marketplace listing (or GET /oauth/install).`;
+
+/** The page's status for a code that gave no grant: the CRM was failing, refused the code, or did not confirm it. */
+const GRANT_PROBLEM_STATUS: Readonly<Record<GrantProblem['code'], number>> = {
+  CRM_UNAVAILABLE: 503,
+  REFUSED: 400,
+  NOT_CONFIRMED: 502,
+};
 
 export function createOAuthRouter(deps: OAuthRouteDeps): Router {
   const router = express.Router();
@@ -123,7 +112,7 @@ export function createOAuthRouter(deps: OAuthRouteDeps): Router {
           errorPage(
             'Too many install attempts',
             'This address started too many installs in a short time.',
-            `Wait ${Math.ceil(limits.windowMs / 60_000)} minutes, then start the install again from the HubSpot marketplace listing.`,
+            `Wait ${Math.ceil(limits.windowMs / 60_000)} minutes, then start the install again from the ${deps.oauth.crmName} marketplace listing.`,
           ),
         );
     },
@@ -136,12 +125,13 @@ export function createOAuthRouter(deps: OAuthRouteDeps): Router {
       clock: deps.clock,
     });
     res.set('Set-Cookie', installCookie(browserNonce, deps.publicBaseUrl, STATE_TTL_MS / 1_000));
-    res.redirect(302, authorizeUrl(deps, state));
+    res.redirect(302, deps.oauth.authorizeUrl(state));
   });
 
   router.get('/callback', async (req: Request, res: Response) => {
     const log = context(res).log;
-    const fail = (status: number, title: string, message: string, next = AGAIN): void => {
+    const { crmName } = deps.oauth;
+    const fail = (status: number, title: string, message: string, next = again(crmName)): void => {
       res
         .status(status)
         .type('html')
@@ -152,7 +142,7 @@ export function createOAuthRouter(deps: OAuthRouteDeps): Router {
       fail(
         400,
         'Install could not be completed',
-        'The address HubSpot sent you back with is not one this app understands.',
+        `The address ${crmName} sent you back with is not one this app understands.`,
       );
       return;
     }
@@ -183,91 +173,69 @@ export function createOAuthRouter(deps: OAuthRouteDeps): Router {
     // callback link opened in this browser cannot cancel the install it has in progress.)
     res.set('Set-Cookie', installCookie('', deps.publicBaseUrl, 0));
     if (error !== undefined || code === undefined) {
-      log.info({ error }, 'oauth callback: install declined or failed at HubSpot');
+      log.info({ error }, 'oauth callback: install declined or failed at the CRM');
       fail(
         400,
         'The app was not installed',
         error === 'access_denied'
-          ? 'The install was cancelled in HubSpot.'
-          : `HubSpot reported: ${error_description ?? error ?? 'no code was returned'}.`,
+          ? `The install was cancelled in ${crmName}.`
+          : `${crmName} reported: ${error_description ?? error ?? 'no code was returned'}.`,
       );
       return;
     }
-    const issued = await deps.tokens.exchangeCode(code, redirectUri(deps.publicBaseUrl));
-    if (!issued.ok) {
-      log.warn({ kind: issued.error.kind }, 'oauth callback: code exchange failed');
-      fail(
-        issued.error.kind === 'unavailable' ? 503 : 400,
-        'Install could not be completed',
-        issued.error.message,
-      );
-      return;
-    }
-    const info = await deps.tokens.introspect(issued.value.accessToken);
-    if (
-      !info.ok ||
-      !info.value.active ||
-      info.value.appId === undefined ||
-      (info.value.portalId ?? issued.value.portalId) === undefined
-    ) {
+    const grant = await deps.oauth.exchange(code);
+    if (!grant.ok) {
+      const { code: problem, reason } = grant.error;
       log.warn(
-        { kind: info.ok ? 'inactive_or_incomplete' : info.error.kind },
-        'oauth callback: token introspection failed',
+        { code: problem, reason },
+        problem === 'NOT_CONFIRMED'
+          ? 'oauth callback: token introspection failed'
+          : 'oauth callback: code exchange failed',
       );
-      fail(502, 'Install could not be completed', 'HubSpot did not confirm the new access token.');
+      fail(GRANT_PROBLEM_STATUS[problem], 'Install could not be completed', grant.error.message);
       return;
     }
-    const portalId = (info.value.portalId ?? issued.value.portalId) as number;
-    const scopes = issued.value.scopes ?? info.value.scopes;
-    const storageMode = storageModeFor(scopes);
-    const tokens = {
-      accessToken: issued.value.accessToken,
-      refreshToken: issued.value.refreshToken,
-      expiresAt: issued.value.expiresAt,
-    };
-    const tenant = hubSpotTenant(portalId);
-    const appId = String(info.value.appId);
-    await deps.installations.install({ tenant, appId, scopes, storageMode, tokens });
-    log.info({ portalId, storageMode, scopes: scopes.length }, 'portal installed');
-
-    const provisioned = await deps.provision({ portalId, scopes });
-    if (!provisioned.ok) {
-      log.warn({ portalId, code: provisioned.error.code }, 'provisioning failed');
-      fail(
-        provisioned.error.code === 'CRM_RATE_LIMITED' || provisioned.error.code === 'CRM_UNAVAILABLE'
-          ? 503
-          : 502,
-        'Installed, but setup is not finished',
-        `The app is connected to HubSpot account ${portalId}, but creating its deal properties failed: ${provisioned.error.message}`,
-        'Open the install link again to retry setup, or ask an operator to run: npm run cli -- provision ' +
-          String(portalId),
-      );
-      return;
-    }
-    if (provisioned.value.storageMode !== storageMode) {
-      // Provisioning fell back (e.g. the portal's custom-object limit is reached): record the mode it chose.
-      await deps.installations.install({
-        tenant,
-        appId,
-        scopes,
-        storageMode: provisioned.value.storageMode,
-        tokens,
-      });
-    }
-    log.info(
-      {
-        portalId,
-        storageMode: provisioned.value.storageMode,
-        created: provisioned.value.created.length,
-        problems: provisioned.value.problems.length,
-      },
-      'portal provisioned',
+    const { tenant, scopes, declinedScopes } = grant.value;
+    // From here on the request's log lines name the tenant (crm, accountId).
+    bindRequest(res, { tenant });
+    const installed = await installTenant(
+      { installations: deps.installations, provision: deps.provision },
+      grant.value,
     );
-    const declinedScopes = CUSTOM_OBJECT_SCOPES.filter((s) => !scopes.includes(s));
+    if (!installed.ok) {
+      const failure = installed.error;
+      if (failure.code === 'UNEXPECTED') {
+        context(res).log.error({ err: failure.cause }, 'install failed: unexpected error');
+        fail(
+          500,
+          'Install could not be completed',
+          `Something went wrong on our side while installing the app in ${crmName} account ${tenant.accountId}.`,
+        );
+        return;
+      }
+      context(res).log.warn({ code: failure.cause.code }, 'installed, but provisioning failed');
+      fail(
+        failure.retryable ? 503 : 502,
+        'Installed, but setup is not finished',
+        `The app is connected to ${crmName} account ${tenant.accountId}, but creating its deal properties failed: ${failure.cause.message}`,
+        `Open the install link again to retry setup, or ask an operator to run: npm run cli -- provision ${tenant.accountId}`,
+      );
+      return;
+    }
+    const { report } = installed.value;
+    context(res).log.info(
+      {
+        storageMode: report.storageMode,
+        scopes: scopes.length,
+        created: report.created.length,
+        problems: report.problems.length,
+      },
+      'tenant installed and provisioned',
+    );
     res
       .status(200)
       .type('html')
-      .send(installedPage({ portalId, report: provisioned.value, declinedScopes }));
+      .send(installedPage({ crmName, accountId: tenant.accountId, report, declinedScopes }));
   });
 
   return router;

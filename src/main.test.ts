@@ -1,22 +1,12 @@
+/** The composition root's housekeeping timer (the pruning itself is functions/prune-expired.ts). */
 import { Writable } from 'node:stream';
-import { createLogger } from '../lib/logger.js';
-import { pruneInstallationStore, startHousekeeping, WEBHOOK_EVENT_RETENTION_DAYS } from './housekeeping.js';
+import { createLogger } from './lib/logger.js';
+import { startHousekeeping } from './main.js';
 
 const quiet = () =>
   createLogger({ level: 'info', destination: new Writable({ write: (_c, _e, done) => done() }) });
 
 describe('installation store housekeeping', () => {
-  it('prunes expired install states, webhook ids older than the retention and request signatures past their window', async () => {
-    const calls: string[] = [];
-    const store = {
-      pruneStates: () => (calls.push('states'), Promise.resolve(3)),
-      pruneEvents: (days: number) => (calls.push(`events:${days}`), Promise.resolve(5)),
-      pruneSignatures: () => (calls.push('signatures'), Promise.resolve(7)),
-    };
-    expect(await pruneInstallationStore(store, quiet())).toEqual({ states: 3, events: 5, signatures: 7 });
-    expect(calls).toEqual(['states', `events:${WEBHOOK_EVENT_RETENTION_DAYS}`, 'signatures']);
-  });
-
   it('runs at start and then on its interval, and stops when told', async () => {
     let runs = 0;
     const store = {

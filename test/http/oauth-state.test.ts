@@ -1,9 +1,13 @@
-import { TokenCipher } from '../../adapters/db/token-cipher.js';
-import { openInstallationStore } from '../../adapters/db/open.js';
-import { SANDBOX_DEV_VALUES } from '../../config.js';
-import { parseTokenKeys } from '../../adapters/db/token-cipher.js';
-import type { InstallationStore } from '../../ports/installation-store.js';
-import { consumeState, issueState, STATE_TTL_MS } from './state.js';
+/**
+ * The OAuth install state (src/http/oauth/state.ts) over the real installation store (SQLite in memory):
+ * single use, bound to the browser that began the install, signed, expiring.
+ */
+import { TokenCipher } from '../../src/adapters/db/token-cipher.js';
+import { openInstallationStore } from '../../src/adapters/db/open.js';
+import { SANDBOX_DEV_VALUES } from '../../src/config.js';
+import { parseTokenKeys } from '../../src/adapters/db/token-cipher.js';
+import type { InstallationStore } from '../../src/ports/installation-store.js';
+import { consumeState, issueState, STATE_TTL_MS } from '../../src/http/oauth/state.js';
 
 const keys = parseTokenKeys(SANDBOX_DEV_VALUES.TOKEN_ENCRYPTION_KEYS);
 const clock = {
