@@ -11,7 +11,10 @@
 import './lib/require-node.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { formatConfigProblems, loadConfig, logConfigSummary } from './config.js';
+import { loadConfig, logConfigSummary } from './config.js';
+import { formatConfigProblems } from './lib/config-problems.js';
+import { parsePreviewConfig } from './preview/config.js';
+import { parseSandboxConfig } from './sandbox/config.js';
 import { createLogger } from './lib/logger.js';
 // Type only: erased at run time, so node:sqlite still loads after the warning filter.
 import type { Sandbox } from './sandbox/platform/server.js';
@@ -19,9 +22,21 @@ import { dropSqliteExperimentalWarning } from './lib/quiet-sqlite-warning.js';
 
 dropSqliteExperimentalWarning();
 
+// Every program's configuration, parsed once, before anything starts: one message lists every problem of all three.
 const loaded = loadConfig(process.env);
-if (!loaded.ok) {
-  process.stderr.write(`${formatConfigProblems(loaded.error)}\n`);
+/** In sandbox mode with no CRM address configured, the sandbox runs in this process (and the preview beside it). */
+const inProcessSandbox =
+  loaded.ok && loaded.value.crm.mode === 'sandbox' && loaded.value.crm.apiBase === null;
+// When the backend's own configuration is invalid, the others are checked too, so one attempt shows everything.
+const sandboxConfig = inProcessSandbox || !loaded.ok ? parseSandboxConfig(process.env) : undefined;
+const previewConfig = inProcessSandbox || !loaded.ok ? parsePreviewConfig(process.env) : undefined;
+const problems = [loaded, sandboxConfig, previewConfig].flatMap((r) =>
+  r === undefined || r.ok ? [] : r.error,
+);
+if (!loaded.ok || problems.length > 0) {
+  process.stderr.write(
+    `${formatConfigProblems(problems, '.env.example, docs/sandbox.md and docs/preview.md')}\n`,
+  );
   process.exit(1);
 }
 const config = loaded.value;
@@ -33,19 +48,10 @@ const { createBackend } = await import('./main.js');
 const { listen } = await import('./lib/http-server.js');
 const { redirectUri } = await import('./http/oauth/routes.js');
 
-/** In sandbox mode with no CRM address configured, the sandbox runs in this process. */
 let sandbox: Sandbox | undefined;
-if (config.crm.mode === 'sandbox' && config.crm.apiBase === null) {
-  const { parseSandboxConfig } = await import('./sandbox/config.js');
+if (sandboxConfig?.ok) {
   const { createSandbox } = await import('./sandbox/platform/server.js');
-  const parsed = parseSandboxConfig(process.env);
-  if (!parsed.ok) {
-    process.stderr.write(
-      `Invalid sandbox configuration:\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}\n`,
-    );
-    process.exit(1);
-  }
-  const sc = parsed.config;
+  const sc = sandboxConfig.value;
   if (sc.dataFile !== ':memory:') mkdirSync(dirname(sc.dataFile), { recursive: true });
   sandbox = await createSandbox({
     dataFile: sc.dataFile,
@@ -98,10 +104,10 @@ if (sandbox) {
 
 // The local preview (sandbox mode): the deal card in a HubSpot-like record page, PREVIEW=off to skip it.
 let preview: { url: string; close(): Promise<void> } | undefined;
-if (sandbox && demoPortal !== undefined) {
+if (sandbox && demoPortal !== undefined && previewConfig?.ok) {
   const { startLocalPreview } = await import('./preview/start.js');
   preview = await startLocalPreview({
-    env: process.env,
+    config: previewConfig.value,
     logger,
     sandbox: { baseUrl: sandbox.baseUrl, demoToken: sandbox.demoToken },
     portalId: demoPortal,

@@ -16,19 +16,24 @@ export type ConfigResult<T, Variable extends string = string> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: ConfigProblem<Variable>[] };
 
-/** A zod parse of an environment object, as problems named by variable. */
+/**
+ * A zod parse of an environment object, as problems named by variable. A message written as the end of a
+ * sentence ("must be on or off") is kept; zod's own ("Too big: …") is put in brackets after "is invalid".
+ */
 export function zodConfigProblems(error: z.ZodError): ConfigProblem[] {
   return error.issues.map((issue) => ({
-    variable: issue.path.map(String).join('.') || 'environment',
-    message: issue.message,
+    variable: issue.path[0] === undefined ? 'environment' : String(issue.path[0]),
+    message: /^(must|is|has) /.test(issue.message)
+      ? issue.message
+      : `is invalid (${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)})`,
   }));
 }
 
-/** The problems as a person reads them at start-up, one line per problem. */
-export function formatConfigProblems(problems: readonly ConfigProblem[]): string {
+/** The problems as a person reads them at start-up, one line per problem; `docs` says where the variables are described. */
+export function formatConfigProblems(problems: readonly ConfigProblem[], docs = '.env.example'): string {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   return [
-    `The configuration has ${count} (see .env.example):`,
+    `The configuration has ${count} (see ${docs}):`,
     ...problems.map((p) => `  - ${p.variable} ${p.message}`),
   ].join('\n');
 }

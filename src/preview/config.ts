@@ -9,13 +9,21 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { err, ok, type Result } from '../domain/result.js';
+import { zodConfigProblems, type ConfigResult } from '../lib/config-problems.js';
 
 const blank = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 const EnvSchema = z.object({
-  PREVIEW_PORT: z.preprocess(blank, z.coerce.number().int().min(0).max(65_535).default(3001)),
+  PREVIEW_PORT: z.preprocess(
+    blank,
+    z.coerce
+      .number({ error: 'must be a port number' })
+      .int('must be a port number')
+      .min(0, 'must be 0-65535')
+      .max(65_535, 'must be 0-65535')
+      .default(3001),
+  ),
   PREVIEW_CARD_BUNDLE: z.preprocess(blank, z.string().max(4_096).optional()),
   PREVIEW: z.preprocess(blank, z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
 });
@@ -30,15 +38,16 @@ export interface PreviewConfig {
 export function parsePreviewConfig(
   env: Readonly<Record<string, string | undefined>>,
   cwd: string = process.cwd(),
-): Result<PreviewConfig, string[]> {
+): ConfigResult<PreviewConfig> {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    return err(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
+  if (!parsed.success) return { ok: false, error: zodConfigProblems(parsed.error) };
   const bundle = parsed.data.PREVIEW_CARD_BUNDLE;
-  return ok({
-    enabled: parsed.data.PREVIEW === 'on',
-    port: parsed.data.PREVIEW_PORT,
-    cardBundle: bundle === undefined ? null : isAbsolute(bundle) ? bundle : resolve(cwd, bundle),
-  });
+  return {
+    ok: true,
+    value: {
+      enabled: parsed.data.PREVIEW === 'on',
+      port: parsed.data.PREVIEW_PORT,
+      cardBundle: bundle === undefined ? null : isAbsolute(bundle) ? bundle : resolve(cwd, bundle),
+    },
+  };
 }

@@ -1,16 +1,17 @@
 /**
- * npm start's preview, in sandbox mode: its configuration, the deal card's bundle (built at start unless
+ * npm start's preview, in sandbox mode: the deal card's bundle (built at start unless
  * PREVIEW_CARD_BUNDLE names another), and the preview server reading the sandbox portal as HubSpot's UI would.
  */
 import type { Logger } from '../lib/logger.js';
 import { buildDealCard } from './card-build.js';
 import { DEFAULT_CARD_BUNDLE } from './card-project.js';
-import { parsePreviewConfig } from './config.js';
+import type { PreviewConfig } from './config.js';
 import { CrmReader } from './crm-reader.js';
 import { startPreview, type RunningPreview } from './server.js';
 
 export interface LocalPreviewInput {
-  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Parsed once by the program that starts the preview (parsePreviewConfig). */
+  readonly config: PreviewConfig;
   readonly logger: Logger;
   readonly sandbox: { readonly baseUrl: string; readonly demoToken: string };
   readonly portalId: number;
@@ -20,12 +21,7 @@ export interface LocalPreviewInput {
 }
 
 export async function startLocalPreview(input: LocalPreviewInput): Promise<RunningPreview | undefined> {
-  const parsed = parsePreviewConfig(input.env);
-  if (!parsed.ok) {
-    input.logger.error({ problems: parsed.error }, 'preview: invalid configuration; not started');
-    return undefined;
-  }
-  const config = parsed.value;
+  const { config } = input;
   if (!config.enabled) return undefined;
   let bundle = config.cardBundle ?? DEFAULT_CARD_BUNDLE;
   let buildHint = 'Restart npm start to build it (see the log for the build error).';

@@ -4,7 +4,7 @@ describe('sandbox config', () => {
   it('uses the documented defaults when nothing is set', () => {
     expect(parseSandboxConfig({})).toEqual({
       ok: true,
-      config: {
+      value: {
         port: 4010,
         dataFile: 'data/sandbox.sqlite',
         demoToken: 'sandbox-demo-token',
@@ -33,7 +33,7 @@ describe('sandbox config', () => {
     });
     expect(result).toMatchObject({
       ok: true,
-      config: {
+      value: {
         port: 0,
         dataFile: ':memory:',
         demoToken: 'my-local-token',
@@ -48,17 +48,17 @@ describe('sandbox config', () => {
   it('reads SANDBOX_SEARCH_LAG_MS from 0 to 3000 ms (HubSpot: new or changed records take "a few moments" to reach search)', () => {
     expect(parseSandboxConfig({ SANDBOX_SEARCH_LAG_MS: '0' })).toMatchObject({
       ok: true,
-      config: { searchIndexLagMs: 0 },
+      value: { searchIndexLagMs: 0 },
     });
     expect(parseSandboxConfig({ SANDBOX_SEARCH_LAG_MS: '3000' })).toMatchObject({
       ok: true,
-      config: { searchIndexLagMs: 3000 },
+      value: { searchIndexLagMs: 3000 },
     });
     expect(parseSandboxConfig({ SANDBOX_SEARCH_LAG_MS: '3001' })).toMatchObject({ ok: false });
     expect(parseSandboxConfig({ SANDBOX_SEARCH_LAG_MS: 'soon' })).toMatchObject({ ok: false });
   });
 
-  it('reports every invalid variable at once', () => {
+  it('reports every invalid variable at once, by name, in the one shape every program uses', () => {
     const result = parseSandboxConfig({
       SANDBOX_PORT: '70000',
       SANDBOX_TIME_SCALE: '-1',
@@ -69,7 +69,7 @@ describe('sandbox config', () => {
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    const named = result.problems.map((p) => p.split(':')[0]);
+    const named = result.error.map((p) => p.variable);
     expect(new Set(named)).toEqual(
       new Set([
         'SANDBOX_PORT',
@@ -77,7 +77,7 @@ describe('sandbox config', () => {
         'SANDBOX_RATE_LIMIT_PER_10S',
         'SANDBOX_ACCESS_TOKEN_TTL_SECONDS',
         'SANDBOX_DEMO_TOKEN',
-        'SANDBOX_OAUTH_REDIRECT_URIS.0',
+        'SANDBOX_OAUTH_REDIRECT_URIS',
       ]),
     );
   });

@@ -15,6 +15,7 @@
  * | SANDBOX_SEARCH_LAG_MS | 1000 | how long a write takes to reach search (0 to 3000; HubSpot's index lags too) |
  */
 import { z } from 'zod';
+import { zodConfigProblems, type ConfigResult } from '../lib/config-problems.js';
 import { DEFAULT_DEMO_TOKEN, DEFAULT_DEV_APP } from './platform/defaults.js';
 import { DEFAULT_SEARCH_LAG_MS, MAX_SEARCH_LAG_MS } from './crm/search-index.js';
 
@@ -22,7 +23,15 @@ const blankToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 const EnvSchema = z.object({
-  SANDBOX_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65_535).default(4010)),
+  SANDBOX_PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a port number' })
+      .int('must be a port number')
+      .min(0, 'must be 0-65535')
+      .max(65_535, 'must be 0-65535')
+      .default(4010),
+  ),
   SANDBOX_DATA: z.preprocess(blankToUndefined, z.string().default('data/sandbox.sqlite')),
   SANDBOX_DEMO_TOKEN: z.preprocess(
     blankToUndefined,
@@ -81,22 +90,15 @@ export interface SandboxConfig {
   devApp: { clientId: string; clientSecret: string; redirectUris: string[] };
 }
 
-export type ConfigResult = { ok: true; config: SandboxConfig } | { ok: false; problems: string[] };
-
-export function parseSandboxConfig(env: Record<string, string | undefined>): ConfigResult {
+export function parseSandboxConfig(
+  env: Readonly<Record<string, string | undefined>>,
+): ConfigResult<SandboxConfig> {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue) => `${issue.path.map(String).join('.') || 'environment'}: ${issue.message}`,
-      ),
-    };
-  }
+  if (!parsed.success) return { ok: false, error: zodConfigProblems(parsed.error) };
   const e = parsed.data;
   return {
     ok: true,
-    config: {
+    value: {
       port: e.SANDBOX_PORT,
       dataFile: e.SANDBOX_DATA,
       demoToken: e.SANDBOX_DEMO_TOKEN,

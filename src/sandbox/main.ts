@@ -11,18 +11,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseSandboxConfig } from './config.js';
 import { APP_INSTALL_SCOPES } from './platform/defaults.js';
+import { formatConfigProblems } from '../lib/config-problems.js';
 import { dropSqliteExperimentalWarning } from '../lib/quiet-sqlite-warning.js';
 
 dropSqliteExperimentalWarning();
 
 const parsed = parseSandboxConfig(process.env);
 if (!parsed.ok) {
-  process.stderr.write(
-    `Invalid sandbox configuration:\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}\n`,
-  );
+  process.stderr.write(`${formatConfigProblems(parsed.error, 'docs/sandbox.md')}\n`);
   process.exit(1);
 }
-const config = parsed.config;
+const config = parsed.value;
 if (config.dataFile !== ':memory:') mkdirSync(dirname(config.dataFile), { recursive: true });
 
 const { createSandbox } = await import('./platform/server.js');
