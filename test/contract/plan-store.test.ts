@@ -17,7 +17,7 @@ planStoreContract('memory store', () => {
   const fixture: PlanStoreFixture = {
     store,
     newDeal: () => Promise.resolve(deal('111')),
-    foreignDeal: () => Promise.resolve({ ...deal('222'), portalId: '111' }),
+    foreignDeal: () => Promise.resolve({ ...deal('222'), accountId: '111' }),
     close: () => Promise.resolve(),
   };
   return Promise.resolve(fixture);
