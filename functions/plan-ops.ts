@@ -129,13 +129,13 @@ export function editProblems(result: EditResult, prefix = ''): Problem[] {
   );
 }
 
-/** A domain edit's outcome as a PlanEdit answers it: the edited plan, or its problems as INVALID_INPUT. */
+/** A domain edit's outcome as an EditSpec answers it: the edited plan, or its problems as INVALID_INPUT. */
 export function editedPlan(result: EditResult): Result<Plan, FunctionError> {
   return result.ok ? ok(result.value.plan) : err(invalidInput(result.error));
 }
 
 /** What a writing function does to the plan in force; editPlan does the rest. */
-export interface PlanEdit {
+export interface EditSpec {
   /** Answer PLAN_NOT_FOUND (before the version check) when the deal has no plan yet. */
   readonly needsPlan?: boolean;
   /**
@@ -164,7 +164,7 @@ export async function editPlan(
   caller: Caller,
   dealId: string,
   baseVersion: number | undefined,
-  edit: PlanEdit,
+  edit: EditSpec,
 ): Promise<Result<PlanResponse, FunctionError>> {
   const ctx = editContext(deps, caller);
   const loaded = await loadOrEmpty(deps, dealRef(caller, dealId));
