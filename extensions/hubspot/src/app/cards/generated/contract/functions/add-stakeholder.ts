@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { addStakeholder as addStakeholderEdit, addStakeholderInputSchema } from '../src/domain/edits.js';
 import { dealIdSchema, planResponseSchema, versionSchema } from './contract.js';
-import { dealRef, editContext, finishOneEdit, loadOrEmpty } from './plan-ops.js';
+import { editedPlan, editPlan } from './plan-ops.js';
 import { defineFunction } from './types.js';
 
 export const addStakeholderFunctionInputSchema = addStakeholderInputSchema.extend({
@@ -18,12 +18,10 @@ export const addStakeholder = defineFunction({
   input: addStakeholderFunctionInputSchema,
   output: planResponseSchema,
   writes: true,
-  handler: async (deps, caller, input) => {
-    const ctx = editContext(deps, caller);
-    const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId), caller.requestDigest);
-    if (!loaded.ok) return loaded;
-    const { dealId: _dealId, baseVersion, ...stakeholder } = input;
-    const result = addStakeholderEdit(loaded.value.plan, stakeholder, ctx);
-    return finishOneEdit(deps, loaded.value, result, baseVersion, ctx.today);
+  handler: (deps, caller, input) => {
+    const { dealId, baseVersion, ...stakeholder } = input;
+    return editPlan(deps, caller, dealId, baseVersion, {
+      apply: (plan, ctx) => editedPlan(addStakeholderEdit(plan, stakeholder, ctx)),
+    });
   },
 });

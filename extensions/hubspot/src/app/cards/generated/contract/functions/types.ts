@@ -2,7 +2,7 @@
 /**
  * What every backend function is: a strict input schema, an output schema, and a handler
  * `(deps, caller, input) => Promise<Result<Output, FunctionError>>`. Transport-neutral: the caller comes from
- * whoever verified the request (the HTTP layer reads it from HubSpot's signed URL), never from the input.
+ * whoever verified the request (the HTTP layer reads it from the CRM's signed request), never from the input.
  */
 import type { z } from 'zod';
 import type { Result } from '../src/domain/result.js';
@@ -11,24 +11,9 @@ import type { PlanLifecycle } from '../src/ports/plan-lifecycle.js';
 import type { PlanStore } from '../src/ports/plan-store.js';
 import type { FunctionError } from './contract.js';
 
-/** Who called, as the transport verified it. */
-export interface Caller {
-  readonly portalId: number;
-  readonly userId: number;
-  readonly appId?: number;
-  readonly userEmail?: string;
-  /**
-   * The IANA time zone whose calendar day is "today" for this caller (the portal's, once the installation
-   * records it). Unset means UTC.
-   */
-  readonly timeZone?: string;
-  /**
-   * A digest of this exact request (function, portal, user and body) from the transport: a save stores it
-   * with the version it writes, so the same request sent again after its answer was lost is answered with
-   * the success it had instead of a conflict.
-   */
-  readonly requestDigest?: string;
-}
+/** Who called, as the transport verified it (the CRM's adapter reads it from the signed request). */
+export type { Caller } from '../src/ports/request-verifier.js';
+import type { Caller } from '../src/ports/request-verifier.js';
 
 export interface FunctionDeps {
   readonly plans: PlanStore;

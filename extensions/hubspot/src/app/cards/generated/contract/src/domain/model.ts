@@ -142,13 +142,41 @@ export const riskStatusSchema = z.enum(RISK_STATUSES);
 export type RiskStatus = z.infer<typeof riskStatusSchema>;
 
 export const CRMS = ['hubspot', 'salesforce'] as const;
-export const dealRefSchema = z.strictObject({
-  crm: z.enum(CRMS),
-  /** HubSpot portal id or Salesforce org id. */
-  portalId: idSchema,
-  dealId: idSchema,
-});
+export type Crm = (typeof CRMS)[number];
+
+/**
+ * One customer account of one CRM, the unit everything is kept apart by: a HubSpot portal (its hub id, in
+ * decimal) or a Salesforce org (its 18-character org id).
+ */
+const tenantShape = { crm: z.enum(CRMS), accountId: idSchema };
+
+/** How each CRM writes an account id: a HubSpot hub id in decimal; a Salesforce org id (15 or 18 characters). */
+const ACCOUNT_ID: Readonly<Record<Crm, { pattern: RegExp; what: string }>> = {
+  hubspot: { pattern: /^[1-9]\d{0,15}$/, what: 'a HubSpot account id: digits, not starting with 0' },
+  salesforce: {
+    pattern: /^00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?$/,
+    what: 'a Salesforce org id: 15 or 18 letters and digits starting with 00D',
+  },
+};
+
+function checkAccountId(value: { crm: Crm; accountId: string }, ctx: z.RefinementCtx): void {
+  const rule = ACCOUNT_ID[value.crm];
+  if (!rule.pattern.test(value.accountId))
+    ctx.addIssue({ code: 'custom', path: ['accountId'], message: `must be ${rule.what}` });
+}
+
+export const tenantSchema = z.strictObject(tenantShape).superRefine(checkAccountId);
+export type Tenant = z.infer<typeof tenantSchema>;
+
+/** A deal (HubSpot) or opportunity (Salesforce) of one tenant; its id as the CRM writes it. */
+export const dealRefSchema = z.strictObject({ ...tenantShape, dealId: idSchema }).superRefine(checkAccountId);
 export type DealRef = z.infer<typeof dealRefSchema>;
+
+/** The tenant a deal belongs to. */
+export const tenantOf = (deal: Tenant): Tenant => ({ crm: deal.crm, accountId: deal.accountId });
+
+/** A tenant as one string, for keys and logs: `hubspot:123456`. */
+export const tenantKey = (tenant: Tenant): string => `${tenant.crm}:${tenant.accountId}`;
 
 export const stakeholderSchema = z.strictObject({
   id: idSchema,

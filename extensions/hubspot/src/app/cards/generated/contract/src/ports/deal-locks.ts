@@ -25,4 +25,4 @@ export interface DealLocks {
 }
 
 /** The lock's key: the CRM, the tenant and the deal (never shared between tenants). */
-export const dealLockKey = (deal: DealRef): string => `${deal.crm}:${deal.portalId}:${deal.dealId}`;
+export const dealLockKey = (deal: DealRef): string => `${deal.crm}:${deal.accountId}:${deal.dealId}`;
