@@ -4,7 +4,7 @@
  * takes its version check from it), and the milestone records are read once (by the load; the save reads
  * only the keys of milestones the edit added). Guards against a second read per save coming back.
  */
-import { invokeFunction, FUNCTIONS, type FunctionName } from '../../functions/index.js';
+import { invokeFunction, FUNCTIONS } from '../../functions/index.js';
 import { HubSpotPlanStore } from '../../src/adapters/hubspot/plan-store.js';
 import { InProcessDealLocks } from '../../src/adapters/locks/deal-locks.js';
 import type { Plan } from '../../src/domain/model.js';
@@ -18,7 +18,10 @@ describe.each(['custom_object', 'document'] as const)('one edit through the func
   let h: Harness;
   let seen: SeenRequest[];
   let portalId: string;
-  let call: (fn: FunctionName, input: Record<string, unknown>) => Promise<{ plan: Plan; version: number }>;
+  let call: (
+    fn: keyof typeof FUNCTIONS,
+    input: Record<string, unknown>,
+  ) => Promise<{ plan: Plan; version: number }>;
 
   beforeAll(async () => {
     h = await startHarness({}, FAST_RETRY, { perWindow: 10_000, windowMs: 10_000, searchPerSecond: 4 });
