@@ -9,11 +9,13 @@
  *
  * 1. Plan load and one-milestone save with 10, 30 and 100 milestones (custom-object mode), next to the naive
  *    pattern measured the same way through the same transport: a GET of the deal and one GET per milestone
- *    record, then one PATCH per changed milestone and one of the deal, one call after the other.
+ *    record, then one PATCH per changed milestone and one of the deal, one call after the other. Then an edit
+ *    as the functions make it, a load and a save, with the save reading the deal and records again (as every
+ *    save did before SaveRequest.loaded) and given what its load read (as the functions' saves are now).
  * 2. Reprojection of 2,000 deals with 15 milestones each (seeded straight through batch endpoints with the
  *    portal's limit lifted; seeding is not measured), then a second run where nothing changed.
- * Targets: load ≤ 2 sequential round trips at every size; reprojection ≥ 90% of the rate-limit bound with zero
- * 429s; the unchanged second run writes nothing. The last line is one JSON object with every figure.
+ * Targets: load ≤ 2 sequential round trips at every size; a save given its load reads nothing more;
+ * reprojection ≥ 90% of the rate-limit bound with zero 429s; the unchanged second run writes nothing. The last line is one JSON object with every figure.
  */
 import { HubSpotPlanStore, type PortalStoreConfig } from '../src/adapters/hubspot/plan-store.js';
 import { provisionPortal } from '../src/adapters/hubspot/provision.js';
@@ -163,6 +165,18 @@ async function main(): Promise<void> {
   const store = new HubSpotPlanStore({ transport, portalConfig: () => Promise.resolve(one.config) });
   const objectType = one.config.milestoneObjectType!;
   const sizes: Record<string, unknown> = {};
+  type Measured = { calls: number; roundTrips: number; ms: number };
+  const edits: { n: number; reread: Measured; givenLoad: Measured }[] = [];
+  const cell = (m: Measured): string =>
+    `${String(m.calls).padStart(3)} / ${String(m.roundTrips).padStart(3)} / ${(m.ms / SCALE / 1_000).toFixed(2).padStart(5)} s`.padEnd(
+      20,
+    );
+  const figures = (m: Measured) => ({
+    calls: m.calls,
+    roundTrips: m.roundTrips,
+    realMs: Math.round(m.ms),
+    hubspotMs: Math.round(m.ms / SCALE),
+  });
   out('Plan load and one-milestone save (custom-object mode; calls / sequential round trips / time):');
   out('  milestones | load ours          | load naive           | save ours          | save naive');
   for (const n of SIZES) {
@@ -186,6 +200,30 @@ async function main(): Promise<void> {
     const save = await measured(async () =>
       must(await store.save({ plan: edited, projection: project(edited, TODAY) }), 'save'),
     );
+
+    // An edit as the functions make it: a load, then a save of one milestone's change. Before a save could be
+    // given what its load read (SaveRequest.loaded) it read the deal and the records again; now it reads nothing.
+    const loadThenSave = (milestoneId: string, givenLoad: boolean) => async (): Promise<void> => {
+      const stored = must(await store.load(deal), 'load');
+      if (stored === null) throw new Error('no plan');
+      const next = must(
+        setMilestoneStatus(stored.plan, { milestoneId, status: 'in_progress' }, ctx()),
+        'edit',
+      ).plan;
+      must(
+        await store.save({
+          plan: next,
+          projection: project(next, TODAY),
+          ...(givenLoad ? { loaded: stored } : {}),
+        }),
+        'save',
+      );
+    };
+    await new Promise((r) => setTimeout(r, WINDOW_MS));
+    const editReread = await measured(loadThenSave('m-3', false));
+    await new Promise((r) => setTimeout(r, WINDOW_MS));
+    const editGivenLoad = await measured(loadThenSave('m-4', true));
+    edits.push({ n, reread: editReread, givenLoad: editGivenLoad });
 
     // The naive pattern: the deal, then each milestone record by its own GET, one after the other.
     const header = JSON.parse(
@@ -249,42 +287,31 @@ async function main(): Promise<void> {
         'naive deal patch',
       );
     });
-    const cell = (m: { calls: number; roundTrips: number; ms: number }): string =>
-      `${String(m.calls).padStart(3)} / ${String(m.roundTrips).padStart(3)} / ${(m.ms / SCALE / 1_000).toFixed(2).padStart(5)} s`.padEnd(
-        20,
-      );
     out(
       `  ${String(n).padStart(10)} | ${cell(load)} | ${cell(naiveLoad)} | ${cell(save)} | ${cell(naiveSave)}`,
     );
     sizes[String(n)] = {
-      load: {
-        calls: load.calls,
-        roundTrips: load.roundTrips,
-        realMs: Math.round(load.ms),
-        hubspotMs: Math.round(load.ms / SCALE),
-      },
-      loadNaive: {
-        calls: naiveLoad.calls,
-        roundTrips: naiveLoad.roundTrips,
-        realMs: Math.round(naiveLoad.ms),
-        hubspotMs: Math.round(naiveLoad.ms / SCALE),
-      },
-      save: {
-        calls: save.calls,
-        roundTrips: save.roundTrips,
-        realMs: Math.round(save.ms),
-        hubspotMs: Math.round(save.ms / SCALE),
-      },
-      saveNaive: {
-        calls: naiveSave.calls,
-        roundTrips: naiveSave.roundTrips,
-        realMs: Math.round(naiveSave.ms),
-        hubspotMs: Math.round(naiveSave.ms / SCALE),
-      },
+      load: figures(load),
+      loadNaive: figures(naiveLoad),
+      save: figures(save),
+      editRereading: figures(editReread),
+      editGivenLoad: figures(editGivenLoad),
+      saveNaive: figures(naiveSave),
     };
   }
   out(
     '  (times are HubSpot time = real ÷ scale; the naive pattern waits on the throttle once it passes 100 calls)',
+  );
+  out();
+  out(
+    'One-milestone edit as a function makes it — a load, then a save (calls / sequential round trips / time):',
+  );
+  out('  milestones | save reads again (before) | save given the load (now)');
+  for (const e of edits)
+    out(`  ${String(e.n).padStart(10)} | ${cell(e.reread).padEnd(25)} | ${cell(e.givenLoad)}`);
+  // Given its load, a one-milestone save reads nothing: the load's calls, one batch update and the commit.
+  const editReadsOnce = edits.every(
+    (e) => e.givenLoad.calls === (sizes[String(e.n)] as { load: { calls: number } }).load.calls + 2,
   );
   const loadRoundTripsOk = SIZES.every(
     (n) => (sizes[String(n)] as { load: { roundTrips: number } }).load.roundTrips <= 2,
@@ -350,6 +377,7 @@ async function main(): Promise<void> {
 
   const targets = {
     loadRoundTripsAtMost2: loadRoundTripsOk,
+    saveGivenItsLoadReadsNothing: editReadsOnce,
     reprojectionAtLeast90PercentOfBound: ratio(first) >= 0.9,
     reprojectionZero429s: first.rateLimited === 0 && second.rateLimited === 0 && sandbox429s === 0,
     secondRunWritesNothing: r2.written === 0 && r2.changed === 0,
@@ -360,6 +388,9 @@ async function main(): Promise<void> {
   );
   out(
     `  reprojection ≥ 90% of the rate-limit bound: ${targets.reprojectionAtLeast90PercentOfBound ? 'met' : 'NOT met'} (${(ratio(first) * 100).toFixed(1)}%)`,
+  );
+  out(
+    `  a save given its load reads nothing more (load + 1 batch update + 1 PATCH): ${targets.saveGivenItsLoadReadsNothing ? 'met' : 'NOT met'}`,
   );
   out(`  reprojection with zero 429s: ${targets.reprojectionZero429s ? 'met' : 'NOT met'}`);
   out(`  unchanged second run writes nothing: ${targets.secondRunWritesNothing ? 'met' : 'NOT met'}`);

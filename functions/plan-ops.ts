@@ -1,10 +1,11 @@
 /**
  * The steps every plan function shares: build the deal ref from the caller, compute today and the edit
- * context, load, apply domain edits, save through the PlanStore, and turn store errors into function errors.
+ * context, load, and turn store errors into function errors; and editPlan, the one path of every edit
+ * (load, version check, edit, projection, save).
  */
 import { emptyPlan, type DealRef, type EditContext, type Plan } from '../src/domain/model.js';
 import { calendarDay } from '../src/domain/dates.js';
-import { project } from '../src/domain/project.js';
+import { project, type Projection } from '../src/domain/project.js';
 import { err, ok, type Problem, type Result } from '../src/domain/result.js';
 import type { EditResult } from '../src/domain/edits.js';
 import {
@@ -68,10 +69,20 @@ export const planNotFound = (dealId: string): FunctionError => ({
 
 /** The response for a plan as it now is; `stored` tells whether it loaded with problems a save repairs. */
 export function respond(plan: Plan, today: string, saved: boolean, stored?: StoredPlan | null): PlanResponse {
+  return response(plan, project(plan, today), saved, stored);
+}
+
+/** The response for a plan whose projection is already computed (a save projects once, for the store and this). */
+function response(
+  plan: Plan,
+  projection: Projection,
+  saved: boolean,
+  stored?: StoredPlan | null,
+): PlanResponse {
   const notice = stored ? repairNotice(stored.problems) : undefined;
   return {
     plan,
-    projection: project(plan, today),
+    projection,
     version: plan.version,
     saved,
     ...(notice === undefined ? {} : { repairNotice: notice }),
@@ -90,79 +101,24 @@ export function repairNotice(problems: readonly string[]): string | undefined {
   );
 }
 
-/** A plan as loaded for an edit: the plan (empty, version 0, when the deal has none) and what the store returned. */
+/** A plan as loaded: the plan (empty, version 0, when the deal has none) and what the store returned. */
 export interface LoadedPlan {
   readonly plan: Plan;
+  /** What the store returned: null when the deal has no plan yet. */
   readonly stored: StoredPlan | null;
-  /** The digest of the request making the edit (Caller.requestDigest), stored with the version it writes. */
-  readonly requestDigest?: string | undefined;
-  /** The version the request was based on, when the edit was rebased onto a later one (update-milestone). */
-  readonly requestBase?: number | undefined;
+  /** Whether the plan is saved (false: the empty plan of a deal that has none). */
+  readonly saved: boolean;
 }
 
 /** The deal's stored plan, or an empty plan (version 0, not saved) when it has none yet. */
 export async function loadOrEmpty(
   deps: FunctionDeps,
   deal: DealRef,
-  requestDigest?: string,
-): Promise<Result<LoadedPlan & { saved: boolean }, FunctionError>> {
+): Promise<Result<LoadedPlan, FunctionError>> {
   const loaded = await deps.plans.load(deal);
   if (!loaded.ok) return err(storeError(loaded.error));
-  if (loaded.value === null) return ok({ plan: emptyPlan(deal), saved: false, stored: null, requestDigest });
-  return ok({ plan: loaded.value.plan, saved: true, stored: loaded.value, requestDigest });
-}
-
-/**
- * True when the version in force was written by this very request, based on `baseVersion`: it was saved, its
- * answer was lost, and it is being sent again. Answered with that success, with no second write. (The header
- * records the request that wrote the version in force, so a later save by anyone else ends this.)
- */
-export function isResent(current: LoadedPlan, baseVersion: number): boolean {
-  const last = current.stored?.lastRequest;
-  return (
-    current.requestDigest !== undefined &&
-    last !== undefined &&
-    last !== null &&
-    last.base === baseVersion &&
-    last.digest === current.requestDigest
-  );
-}
-
-/**
- * Saves `edited` (a plan derived from `current.plan`) as based on `baseVersion`. A base that is not the
- * current version is a VERSION_CONFLICT, answered without a write: what changed since that base comes
- * from the loaded plan's activity history (which version added each entry).
- */
-export async function saveEdited(
-  deps: FunctionDeps,
-  current: LoadedPlan,
-  edited: Plan,
-  baseVersion: number,
-  today: string,
-): Promise<Result<PlanResponse, FunctionError>> {
-  const version = current.plan.version;
-  if (baseVersion !== version) {
-    if (isResent(current, baseVersion)) return ok(respond(current.plan, today, true));
-    const since =
-      current.stored === null || baseVersion > version
-        ? { changes: [], complete: true }
-        : changesSince(current.stored, baseVersion);
-    return err({
-      code: 'VERSION_CONFLICT',
-      message: versionConflictMessage(version, baseVersion, since.complete),
-      currentVersion: version,
-      changesSince: since.changes,
-    });
-  }
-  const plan: Plan = { ...edited, version: baseVersion };
-  const saved = await deps.plans.save({
-    plan,
-    projection: project(plan, today),
-    ...(current.requestDigest === undefined ? {} : { requestDigest: current.requestDigest }),
-    ...(current.requestBase === undefined ? {} : { requestBase: current.requestBase }),
-  });
-  if (!saved.ok) return err(storeError(saved.error));
-  return ok(respond(saved.value.plan, today, true));
+  if (loaded.value === null) return ok({ plan: emptyPlan(deal), saved: false, stored: null });
+  return ok({ plan: loaded.value.plan, saved: true, stored: loaded.value });
 }
 
 /** Applies one domain edit; its problems become INVALID_INPUT, with paths under `prefix` when given. */
@@ -173,19 +129,105 @@ export function editProblems(result: EditResult, prefix = ''): Problem[] {
   );
 }
 
+/** A domain edit's outcome as an EditSpec answers it: the edited plan, or its problems as INVALID_INPUT. */
+export function editedPlan(result: EditResult): Result<Plan, FunctionError> {
+  return result.ok ? ok(result.value.plan) : err(invalidInput(result.error));
+}
+
+/** What a writing function does to the plan in force; editPlan does the rest. */
+export interface EditSpec {
+  /** Answer PLAN_NOT_FOUND (before the version check) when the deal has no plan yet. */
+  readonly needsPlan?: boolean;
+  /**
+   * For a request based on an older version (never a resend of one that committed): true when what changed
+   * since `base` leaves this edit to apply to the plan as it is now, which it then does, the request's own
+   * base kept with the save (update-milestone). Without it, any other base is a VERSION_CONFLICT.
+   */
+  readonly rebases?: (stored: StoredPlan, base: number) => boolean;
+  /** The edited plan (the same object when the edit changes nothing), or why it cannot be made. */
+  readonly apply: (plan: Plan, ctx: EditContext) => Result<Plan, FunctionError>;
+}
+
 /**
- * The end of a one-edit function: refuse on problems, answer without a write when nothing changed,
- * otherwise save.
+ * Every edit of a plan, in one place: one load, one version check, one projection, one save, under the
+ * deal's lock (functions/index.ts holds it for a writing function from before this load to after the commit).
+ *
+ * The request is based on `baseVersion` (undefined: the version in force). A base that is not the version in
+ * force is answered without a write: with the success it already had when this very request committed it and
+ * is sent again (Caller.requestDigest), else with a VERSION_CONFLICT saying what changed since (from the
+ * loaded plan's activity history) — unless the edit rebases. Then the edit applies; its problems are the
+ * answer, an edit that changes nothing answers the plan as loaded without a write, and anything else is
+ * projected once and saved, the store told what the load returned so that it need not read the deal again.
  */
-export async function finishOneEdit(
+export async function editPlan(
   deps: FunctionDeps,
-  loaded: LoadedPlan & { readonly saved: boolean },
-  result: EditResult,
-  baseVersion: number,
-  today: string,
+  caller: Caller,
+  dealId: string,
+  baseVersion: number | undefined,
+  edit: EditSpec,
 ): Promise<Result<PlanResponse, FunctionError>> {
-  if (baseVersion !== loaded.plan.version) return saveEdited(deps, loaded, loaded.plan, baseVersion, today);
-  if (!result.ok) return err(invalidInput(result.error));
-  if (result.value.plan === loaded.plan) return ok(respond(loaded.plan, today, loaded.saved, loaded.stored));
-  return saveEdited(deps, loaded, result.value.plan, baseVersion, today);
+  const ctx = editContext(deps, caller);
+  const loaded = await loadOrEmpty(deps, dealRef(caller, dealId));
+  if (!loaded.ok) return loaded;
+  const { plan, stored, saved } = loaded.value;
+  if (edit.needsPlan === true && !saved) return err(planNotFound(dealId));
+  const base = baseVersion ?? plan.version;
+  const rebased =
+    base < plan.version &&
+    stored !== null &&
+    !isResent(stored, caller.requestDigest, base) &&
+    edit.rebases?.(stored, base) === true;
+  if (base !== plan.version && !rebased)
+    return staleBase(loaded.value, base, caller.requestDigest, ctx.today);
+  const edited = edit.apply(plan, ctx);
+  if (!edited.ok) return edited;
+  if (edited.value === plan) return ok(respond(plan, ctx.today, saved, stored));
+  const next: Plan = { ...edited.value, version: plan.version };
+  const projection = project(next, ctx.today);
+  const written = await deps.plans.save({
+    plan: next,
+    projection,
+    loaded: stored,
+    ...(caller.requestDigest === undefined ? {} : { requestDigest: caller.requestDigest }),
+    ...(rebased ? { requestBase: base } : {}),
+  });
+  if (!written.ok) return err(storeError(written.error));
+  return ok(response(written.value.plan, projection, true));
+}
+
+/**
+ * True when the version in force was written by this very request (`digest`, Caller.requestDigest), based on
+ * `base`: it was saved, its answer was lost, and it is being sent again. (The stored plan records the request
+ * that wrote the version in force, so a later save by anyone else ends this.)
+ */
+function isResent(stored: StoredPlan | null, digest: string | undefined, base: number): boolean {
+  const last = stored?.lastRequest;
+  return (
+    digest !== undefined &&
+    last !== undefined &&
+    last !== null &&
+    last.base === base &&
+    last.digest === digest
+  );
+}
+
+/** The answer to a request based on a version not in force: its resent success, or the one VERSION_CONFLICT. */
+function staleBase(
+  current: LoadedPlan,
+  base: number,
+  requestDigest: string | undefined,
+  today: string,
+): Result<PlanResponse, FunctionError> {
+  if (isResent(current.stored, requestDigest, base)) return ok(respond(current.plan, today, true));
+  const version = current.plan.version;
+  const since =
+    current.stored === null || base > version
+      ? { changes: [], complete: true }
+      : changesSince(current.stored, base);
+  return err({
+    code: 'VERSION_CONFLICT',
+    message: versionConflictMessage(version, base, since.complete),
+    currentVersion: version,
+    changesSince: since.changes,
+  });
 }

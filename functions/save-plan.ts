@@ -7,36 +7,23 @@
 import { EDITS } from '../src/domain/edits.js';
 import { err, ok, type Problem } from '../src/domain/result.js';
 import { CONTRACT } from '../src/contract/index.js';
-import {
-  dealRef,
-  editContext,
-  editProblems,
-  invalidInput,
-  loadOrEmpty,
-  respond,
-  saveEdited,
-} from './plan-ops.js';
+import { editPlan, editProblems, invalidInput } from './plan-ops.js';
 import { defineFunction } from './types.js';
 
 export const savePlan = defineFunction({
   ...CONTRACT['save-plan'],
-  handler: async (deps, caller, input) => {
-    const ctx = editContext(deps, caller);
-    const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId), caller.requestDigest);
-    if (!loaded.ok) return loaded;
-    const { plan, saved } = loaded.value;
-    if (input.baseVersion !== plan.version)
-      return saveEdited(deps, loaded.value, plan, input.baseVersion, ctx.today);
-    let current = plan;
-    const problems: Problem[] = [];
-    input.edits.forEach((step, i) => {
-      const result = EDITS[step.edit](current, step.input, ctx);
-      // A failing edit leaves the plan as it was, so that later edits still report their own problems.
-      if (result.ok) current = result.value.plan;
-      else problems.push(...editProblems(result, `edits[${i}].`));
-    });
-    if (problems.length > 0) return err(invalidInput(problems));
-    if (current === plan) return ok(respond(plan, ctx.today, saved, loaded.value.stored));
-    return saveEdited(deps, loaded.value, current, input.baseVersion, ctx.today);
-  },
+  handler: (deps, caller, input) =>
+    editPlan(deps, caller, input.dealId, input.baseVersion, {
+      apply: (plan, ctx) => {
+        let current = plan;
+        const problems: Problem[] = [];
+        input.edits.forEach((step, i) => {
+          const result = EDITS[step.edit](current, step.input, ctx);
+          // A failing edit leaves the plan as it was, so that later edits still report their own problems.
+          if (result.ok) current = result.value.plan;
+          else problems.push(...editProblems(result, `edits[${i}].`));
+        });
+        return problems.length > 0 ? err(invalidInput(problems)) : ok(current);
+      },
+    }),
 });

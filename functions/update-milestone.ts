@@ -16,26 +16,10 @@ import {
 } from '../src/domain/edits.js';
 import type { EditContext, Plan } from '../src/domain/model.js';
 import { err, ok, problem, type Problem, type Result } from '../src/domain/result.js';
-import {
-  CONTRACT,
-  type FunctionError,
-  type PlanResponse,
-  type updateMilestoneFunctionInputSchema,
-} from '../src/contract/index.js';
-import {
-  dealRef,
-  editContext,
-  editProblems,
-  invalidInput,
-  isResent,
-  loadOrEmpty,
-  type LoadedPlan,
-  planNotFound,
-  respond,
-  saveEdited,
-} from './plan-ops.js';
+import { CONTRACT, type updateMilestoneFunctionInputSchema } from '../src/contract/index.js';
+import { editPlan, editProblems, invalidInput } from './plan-ops.js';
 import { changesSince, type StoredPlan } from '../src/ports/plan-store.js';
-import { defineFunction, type Caller, type FunctionDeps } from './types.js';
+import { defineFunction } from './types.js';
 
 type Input = z.output<typeof updateMilestoneFunctionInputSchema>;
 
@@ -132,39 +116,19 @@ function touchedSince(stored: StoredPlan, base: number, input: Input): boolean {
   });
 }
 
-async function attempt(
-  deps: FunctionDeps,
-  caller: Caller,
-  input: Input,
-): Promise<Result<PlanResponse, FunctionError>> {
-  const ctx = editContext(deps, caller);
-  const loaded = await loadOrEmpty(deps, dealRef(caller, input.dealId), caller.requestDigest);
-  if (!loaded.ok) return loaded;
-  const { plan, saved, stored } = loaded.value;
-  if (!saved || stored === null) return err(planNotFound(input.dealId));
-  const base = input.baseVersion ?? plan.version;
-  let current: LoadedPlan = loaded.value;
-  if (base !== plan.version) {
-    // Sent again after its answer was lost, or based on a version whose later changes touch this edit: the
-    // resent success, or a conflict (saveEdited answers both without a write).
-    if (base > plan.version || isResent(loaded.value, base) || touchedSince(stored, base, input)) {
-      return saveEdited(deps, loaded.value, plan, base, ctx.today);
-    }
-    // Later changes touch other milestones or other fields: the edit applies to the plan as it is now, and
-    // the request's own base is kept with it (a resend of it is then recognised).
-    current = { ...loaded.value, requestBase: base };
-  }
-  const edited = applyChanges(plan, input, ctx);
-  if (!edited.ok) return err(invalidInput(edited.error));
-  if (edited.value === plan) return ok(respond(plan, ctx.today, true, stored));
-  return saveEdited(deps, current, edited.value, plan.version, ctx.today);
-}
-
 export const updateMilestone = defineFunction({
   ...CONTRACT['update-milestone'],
   handler: async (deps, caller, input) => {
     const problems = checkCombination(input);
     if (problems.length > 0) return err(invalidInput(problems));
-    return attempt(deps, caller, input);
+    return editPlan(deps, caller, input.dealId, input.baseVersion, {
+      needsPlan: true,
+      // Later changes that touch other milestones or other fields: the edit applies to the plan as it is now.
+      rebases: (stored, base) => !touchedSince(stored, base, input),
+      apply: (plan, ctx) => {
+        const edited = applyChanges(plan, input, ctx);
+        return edited.ok ? edited : err(invalidInput(edited.error));
+      },
+    });
   },
 });

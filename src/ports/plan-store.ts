@@ -108,6 +108,12 @@ export interface SaveRequest {
    * later version): stored with the digest, so the same request sent again is recognised.
    */
   readonly requestBase?: number;
+  /**
+   * What `load` returned for this deal (the StoredPlan, or null when it had no plan yet), when this save
+   * follows that load in the same hold of the deal's lock and nothing was written to the deal in between.
+   * See PlanStore.save: the store may then check the version against that load instead of reading again.
+   */
+  readonly loaded?: StoredPlan | null;
 }
 
 export interface PlanStore {
@@ -120,6 +126,16 @@ export interface PlanStore {
   /**
    * Saves an edited plan when the CRM still holds the version it was based on, writing only what changed,
    * and returns it with its new version. A stale version is VERSION_CONFLICT and writes nothing.
+   *
+   * One read per save: a use case loads, edits and saves while it holds the deal's lock (DealLocks, taken
+   * for every writing function from before its load to after its commit), and every writer through the app
+   * (functions, plan lifecycle, CLI repair) takes that lock. So the version its load read is still the
+   * version in force when it saves, and a save given `request.loaded` may take its version check, and the
+   * rest of what that load read, from it rather than read the deal again. The CRM has no conditional write,
+   * so a change made in the CRM itself (not through the app) between the read and the commit is not seen
+   * either way; reading at the load only moves that read earlier within the same lock. A save without
+   * `loaded` (or with one the store cannot match to a load of its own) reads the current version itself,
+   * so it stays correct after any load or none. Never pass a plan loaded outside the lock this save holds.
    */
   save(request: SaveRequest): Promise<Result<StoredPlan, PlanStoreError>>;
 

@@ -87,6 +87,23 @@ export function planStoreContract(name: string, open: () => Promise<PlanStoreFix
       expect(must(await f.store.load(deal))?.plan).toEqual(v3.plan);
     });
 
+    test('a save that follows its load and names what it returned (SaveRequest.loaded) saves as any other, from no plan and from a plan', async () => {
+      const deal = await f.newDeal();
+      const none = must(await f.store.load(deal));
+      expect(none).toBeNull();
+      const first = planWith(deal, 3);
+      const v1 = must(await f.store.save({ plan: first, projection: project(first, TODAY), loaded: none }));
+      expect(v1.plan.version).toBe(1);
+      const loaded = must(await f.store.load(deal));
+      expect(loaded?.plan).toEqual(v1.plan);
+      const next = edited(setPlanTitle(loaded!.plan, { title: 'From the load' }, ctx()));
+      const v2 = must(await f.store.save({ plan: next, projection: project(next, TODAY), loaded }));
+      expect(v2.plan.version).toBe(2);
+      const reloaded = must(await f.store.load(deal));
+      expect(reloaded?.plan).toEqual(v2.plan);
+      expect(reloaded?.writtenProjection).toEqual(project(next, TODAY));
+    });
+
     test('the same request sent again after it committed answers the stored success and writes no new version', async () => {
       const { deal, stored } = await saved();
       const next = edited(

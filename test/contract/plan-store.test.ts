@@ -1,9 +1,8 @@
 /** The PlanStore contract on the memory store and on the HubSpot store (both storage modes) against the sandbox. */
-import { HubSpotPlanStore, type PortalStoreConfig } from '../../src/adapters/hubspot/plan-store.js';
-import { provisionPortal } from '../../src/adapters/hubspot/provision.js';
+import { HubSpotPlanStore } from '../../src/adapters/hubspot/plan-store.js';
 import { MemoryPlanStore } from '../../src/adapters/memory/plan-store.js';
 import type { DealRef } from '../../src/domain/model.js';
-import { ENTERPRISE_SCOPES, FAST_RETRY, PROFESSIONAL_SCOPES, startHarness } from '../hubspot/harness.js';
+import { FAST_RETRY, provisionedPortal, startHarness } from '../hubspot/harness.js';
 import { planStoreContract, type PlanStoreFixture } from './plan-store-contract.js';
 
 planStoreContract('memory store', () => {
@@ -17,7 +16,7 @@ planStoreContract('memory store', () => {
   const fixture: PlanStoreFixture = {
     store,
     newDeal: () => Promise.resolve(deal('111')),
-    foreignDeal: () => Promise.resolve({ ...deal('222'), portalId: '111' }),
+    foreignDeal: () => Promise.resolve({ ...deal('222'), accountId: '111' }),
     close: () => Promise.resolve(),
   };
   return Promise.resolve(fixture);
@@ -26,19 +25,8 @@ planStoreContract('memory store', () => {
 for (const mode of ['custom_object', 'document'] as const) {
   planStoreContract(`HubSpot store, ${mode} mode`, async () => {
     const h = await startHarness({}, FAST_RETRY, { perWindow: 10_000, windowMs: 10_000, searchPerSecond: 4 });
-    const portal = mode === 'custom_object' ? h.demoPortalId : await h.newPortal('professional');
+    const { portalId: portal, config } = await provisionedPortal(h, mode);
     const other = await h.newPortal('professional');
-    const report = await provisionPortal(h.transport, portal, {
-      scopes: mode === 'custom_object' ? ENTERPRISE_SCOPES : PROFESSIONAL_SCOPES,
-    });
-    if (!report.ok) throw new Error(JSON.stringify(report.error));
-    const config: PortalStoreConfig = {
-      storageMode: mode,
-      writeNativeForecast: false,
-      ...(report.value.milestoneObjectTypeId
-        ? { milestoneObjectType: report.value.milestoneObjectTypeId }
-        : {}),
-    };
     return {
       store: new HubSpotPlanStore({ transport: h.transport, portalConfig: () => Promise.resolve(config) }),
       newDeal: async () => ({ crm: 'hubspot', accountId: portal, dealId: await h.newDeal(portal) }),

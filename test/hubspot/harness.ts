@@ -12,6 +12,9 @@ import {
 } from '../../src/adapters/hubspot/throttle.js';
 import type { RetrySettings } from '../../src/adapters/hubspot/retry-policy.js';
 import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES } from '../../src/adapters/hubspot/oauth/scopes.js';
+import type { PortalStoreConfig } from '../../src/adapters/hubspot/plan-store.js';
+import { provisionPortal } from '../../src/adapters/hubspot/provision.js';
+import type { StorageMode } from '../../src/ports/installation-store.js';
 
 /**
  * What a real install grants (src/server/oauth/routes.ts asks for REQUIRED_SCOPES, CUSTOM_OBJECT_SCOPES optional):
@@ -135,6 +138,29 @@ export async function startHarness(
     },
     close: () => sandbox.close(),
   };
+}
+
+/**
+ * A portal provisioned for a storage mode (the demo portal, Enterprise, for custom objects; a new Professional
+ * portal for documents) and the plan store's settings for it.
+ */
+export async function provisionedPortal(
+  h: Harness,
+  mode: StorageMode,
+): Promise<{ portalId: string; config: PortalStoreConfig }> {
+  const portalId = mode === 'custom_object' ? h.demoPortalId : await h.newPortal('professional');
+  const report = await provisionPortal(h.transport, portalId, {
+    scopes: mode === 'custom_object' ? ENTERPRISE_SCOPES : PROFESSIONAL_SCOPES,
+  });
+  if (!report.ok) throw new Error(JSON.stringify(report.error));
+  const config: PortalStoreConfig = {
+    storageMode: mode,
+    writeNativeForecast: false,
+    ...(report.value.milestoneObjectTypeId
+      ? { milestoneObjectType: report.value.milestoneObjectTypeId }
+      : {}),
+  };
+  return { portalId, config };
 }
 
 /** Attempts grouped as `METHOD path` → count. */

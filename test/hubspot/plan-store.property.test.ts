@@ -325,7 +325,11 @@ describe('HubSpotPlanStore property: random edits, injected faults and tampered 
     }
 
     // The target: a chain of 4 milestones (the last one the close) plus one that nothing depends on.
-    const deal: DealRef = { crm: 'hubspot', accountId: portalId, dealId: await h.newDeal(portalId, `Target ${run}`) };
+    const deal: DealRef = {
+      crm: 'hubspot',
+      accountId: portalId,
+      dealId: await h.newDeal(portalId, `Target ${run}`),
+    };
     const first = must(
       addMilestone(
         planWith(deal, 4),

@@ -312,6 +312,59 @@ describe('HubSpotPlanStore against the sandbox CRM', () => {
     expect(final.version).toBe(3);
   });
 
+  it.each([10, 30, 100])(
+    'saves a one-milestone edit of %i milestones that follows its load (SaveRequest.loaded) with no read: 1 batch update and 1 PATCH in 2 round trips',
+    async (n) => {
+      const deal = await newDeal(h.demoPortalId);
+      await save(planWith(deal, n));
+      const loaded = must(await store.load(deal))!;
+      const next = edit(
+        setMilestoneStatus(loaded.plan, { milestoneId: 'm-2', status: 'in_progress' }, ctx()),
+      );
+      seen.length = 0;
+      const saved = must(await store.save({ plan: next, projection: project(next, TODAY), loaded }));
+      expect(callsByKind(seen)).toEqual({
+        'POST /crm/v3/objects/{milestone}/batch/update': 1,
+        'PATCH /crm/v3/objects/deals/{id}': 1,
+      });
+      expect(roundTrips(seen)).toBe(2);
+      expect(await load(deal)).toEqual(saved.plan);
+    },
+  );
+
+  it('takes what a load read for one save only: a second save naming the same load reads the deal again and is a VERSION_CONFLICT', async () => {
+    const deal = await newDeal(h.demoPortalId);
+    await save(planWith(deal, 3));
+    const loaded = must(await store.load(deal))!;
+    const first = edit(setMilestoneStatus(loaded.plan, { milestoneId: 'm-2', status: 'blocked' }, ctx()));
+    must(await store.save({ plan: first, projection: project(first, TODAY), loaded }));
+    const again = edit(setValueSummary(loaded.plan, { valueSummary: 'Based on the same load.' }, ctx()));
+    seen.length = 0;
+    const res = await store.save({ plan: again, projection: project(again, TODAY), loaded });
+    expect(!res.ok && res.error.code).toBe('VERSION_CONFLICT');
+    expect(callsByKind(seen)['GET /crm/v3/objects/deals/{id}']).toBe(1);
+    expect(seen.filter((s) => s.req.method !== 'GET' && !s.req.path.endsWith('/batch/read'))).toEqual([]);
+  });
+
+  it('moves a document-mode plan to milestone records at its next save once the portal keeps custom objects, even after a load made in document mode', async () => {
+    const deal = await newDeal(h.demoPortalId);
+    config.set(h.demoPortalId, { storageMode: 'document', writeNativeForecast: false });
+    await save(planWith(deal, 3));
+    const loaded = must(await store.load(deal))!;
+    config.set(h.demoPortalId, coConfig);
+    const next = edit(setValueSummary(loaded.plan, { valueSummary: 'Now in records.' }, ctx()));
+    seen.length = 0;
+    const saved = must(await store.save({ plan: next, projection: project(next, TODAY), loaded }));
+    expect(callsByKind(seen)).toMatchObject({
+      'GET /crm/v3/objects/deals/{id}': 1,
+      'POST /crm/v3/objects/{milestone}/batch/upsert': 1,
+    });
+    const header = JSON.parse(patchBodies()[0]!.map_plan!) as { storage: string; milestones: unknown[] };
+    expect(header.storage).toBe('custom_object');
+    expect(header.milestones).toHaveLength(3);
+    expect(await load(deal)).toEqual(saved.plan);
+  });
+
   it('refuses a stale save from another process with VERSION_CONFLICT and writes nothing', async () => {
     const deal = await newDeal(h.demoPortalId);
     const base = (await save(planWith(deal, 3))).plan;

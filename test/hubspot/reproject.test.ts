@@ -69,7 +69,11 @@ async function seed(portalId: string): Promise<Plan[]> {
   });
   const plans: Plan[] = [];
   for (let i = 0; i < PLANS; i++) {
-    const deal: DealRef = { crm: 'hubspot', accountId: portalId, dealId: await h.newDeal(portalId, `Deal ${i}`) };
+    const deal: DealRef = {
+      crm: 'hubspot',
+      accountId: portalId,
+      dealId: await h.newDeal(portalId, `Deal ${i}`),
+    };
     const plan = shifted(deal, i * 3);
     plans.push(must(await store.save({ plan, projection: project(plan, TODAY) })).plan);
   }

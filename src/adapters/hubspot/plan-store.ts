@@ -1,27 +1,34 @@
 /**
- * The PlanStore on HubSpot, in both storage modes (docs/data-model.md has the full picture).
+ * The PlanStore on HubSpot (docs/data-model.md has the full picture): what both storage modes share. What
+ * differs — where the milestones live — is a StorageMode (storage-mode.ts): map_milestone records
+ * (custom-object-mode.ts) or the deal's `map_plan` document (document-mode.ts).
  *
  * Load: (1) the deal with its map_* properties (and, in custom-object mode, its associated milestone
- * records), then (2) the milestone records named in `map_plan`, read by `map_key` in batches of 100 and in
- * parallel: 2 sequential round trips, 1 + ceil(N/100) calls. The header decides which records belong to
- * the plan, so records that a failed save left behind, or associations that failed, cannot change what
- * loads. Never through search (eventually consistent).
+ * records), then (2) what the header names outside the deal: in custom-object mode the milestone records,
+ * read by `map_key` in batches of 100 and in parallel. 2 sequential round trips, 1 + ceil(N/100) calls (1 in
+ * document mode).
  *
- * Save: (1) the deal (version check) and the records of the edited plan's milestones, in parallel;
- * (2) the milestone writes in parallel: batch upserts by map_key for new milestones, batch updates with full
- * values for changed ones, batch archives for records retired by an earlier save; (3) one deal PATCH — the
- * commit point — with the new header and version and only the changed map_* fields, in parallel with
- * association repairs. A failure before the PATCH leaves the old version in force: new records are not in
- * the old header, and an updated record keeps the content the old header trusts in `map_previous`.
+ * Save: (1) the version check, from the deal as the load in the same hold of the deal's lock read it
+ * (SaveRequest.loaded; see PlanStore.save for why that read is still current), else from a read of the deal;
+ * beside it, in custom-object mode, the records of milestone keys that load did not read (those the edit
+ * added; all of them without a load); (2) the mode's writes; (3) one deal PATCH — the commit point — with the
+ * new header and version and only the changed map_* fields. A failure before the PATCH leaves the old version
+ * in force. A save that follows its load reads nothing more in document mode, and only the added milestones'
+ * keys in custom-object mode.
+ *
+ * What a load read is kept for its save in a WeakMap keyed by the StoredPlan it returned (or, when the deal had
+ * no plan, by the DealRef it was given, which the edited plan still carries): no copy of it leaves the store,
+ * it is taken by the first save that names it, and it goes with the plan when nobody saves. Written values
+ * are computed from that read: a bulk reprojection (reproject.ts, which takes no deal lock) that writes the
+ * deal's map_* fields between the load and the commit may leave one of them as it wrote it until the next
+ * save or run, as it already could between a save's own read and its commit.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
-import { milestoneSchema, type DealRef, type Milestone, type Plan } from '../../domain/model.js';
-import { changedFields, MAP_DEAL_PROPERTIES, type Projection } from '../../domain/project.js';
+import type { DealRef, Plan } from '../../domain/model.js';
+import { changedFields, type Projection } from '../../domain/project.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { validatePlan } from '../../domain/validate.js';
 import { crmError, type CrmError } from '../../ports/crm-error.js';
-import type { StorageMode } from '../../ports/installation-store.js';
 import {
   versionConflictMessage,
   type ActivityHistory,
@@ -34,68 +41,45 @@ import {
   canonicalJson,
   canonicalProjection,
   decodeNumber,
-  decodeProjection,
-  decodeText,
   encodeNativeForecastProbability,
   encodeProjection,
   encodeText,
-  MILESTONE_KEY,
-  MILESTONE_RECORD_PROPERTIES,
-  milestoneKey,
-  milestoneToProperties,
-  PREVIOUS_CONTENT,
-  propertiesToMilestone,
-  WRITE_STAMP,
-  type HubSpotProperties,
 } from './codec.js';
+import { patchObject } from './crm-objects.js';
+import { customObjectMode } from './custom-object-mode.js';
 import {
-  associateDefault,
-  associatedIds,
-  batchArchive,
-  batchReadByProperty,
-  batchUpdate,
-  batchUpsert,
-  getObject,
-  patchObject,
-  removeAssociations,
-  type SimpleObject,
-} from './crm-objects.js';
-import { MILESTONE_OBJECT, PLAN_HEADER_PROPERTIES } from './definitions.js';
-import { DEAL_ID_PROPERTY, ownedMilestoneId, recordsOwnedBy } from './record-ownership.js';
+  dealNotFound,
+  DEALS,
+  MAX_PLAN_VERSION,
+  milestoneType,
+  NATIVE_FORECAST_PROBABILITY,
+  readDeal,
+  type DealState,
+  type PortalStoreConfig,
+} from './deal-state.js';
+import { PLAN_HEADER_PROPERTIES } from './definitions.js';
+import { documentMode } from './document-mode.js';
 import { KeyedMutex } from '../locks/keyed-mutex.js';
+import { NO_RECORDS, type MilestoneRecords, type RecordsRead, type StorageMode } from './storage-mode.js';
 import {
   changesSinceVersion,
-  fitHeader,
   headerCommon,
   nextActivity,
-  parseHeader,
   stripVersion,
-  type CustomObjectHeader,
-  type MilestoneRef,
   type StoredHeader,
 } from './stored-plan.js';
 import type { HubSpotTransport } from './transport.js';
 
-export const NATIVE_FORECAST_PROBABILITY = 'hs_forecast_probability';
-const DEALS = 'deals';
-
-/** Every deal property a load or a version check reads. */
-export const DEAL_READ_PROPERTIES: readonly string[] = [
-  PLAN_HEADER_PROPERTIES.plan,
-  PLAN_HEADER_PROPERTIES.version,
-  PLAN_HEADER_PROPERTIES.valueSummary,
-  ...Object.values(MAP_DEAL_PROPERTIES),
+// What the bulk reprojection (reproject.ts) and the plan lifecycle (plan-lifecycle.ts) share with the store.
+export {
+  DEAL_READ_PROPERTIES,
+  MAX_PLAN_VERSION,
+  milestoneType,
   NATIVE_FORECAST_PROBABILITY,
-];
-
-/** How one portal keeps its plans (from its installation and the provisioning report). */
-export interface PortalStoreConfig {
-  readonly storageMode: StorageMode;
-  /** Also write HubSpot's native hs_forecast_probability (opt-in admin setting). */
-  readonly writeNativeForecast: boolean;
-  /** The milestone object's type id from provisioning (`2-…`); default `p{portalId}_map_milestone`. */
-  readonly milestoneObjectType?: string;
-}
+  readDealState,
+  type DealState,
+  type PortalStoreConfig,
+} from './deal-state.js';
 
 export interface HubSpotPlanStoreOptions {
   readonly transport: HubSpotTransport;
@@ -106,124 +90,37 @@ export interface HubSpotPlanStoreOptions {
   readonly onRepairable?: (deal: DealRef, problems: readonly string[]) => void;
 }
 
-/** A record's content as kept in `map_previous`: the milestone and the stamp of the save that wrote it. */
-const previousSchema = z.strictObject({ stamp: z.string().min(1), milestone: milestoneSchema });
-
-/** The deal as read for a load or a version check. */
-export interface DealState {
-  readonly object: SimpleObject;
-  /**
-   * The plan's version: map_plan_version, unless that property was edited to something that is not a version
-   * or is lower than the version the header itself records (then the header's; versions never go back).
-   */
-  readonly storedVersion: number;
-  readonly header: StoredHeader | null;
-  /** Why the header cannot be read at all (the plan is then unreadable until an admin restores it). */
-  readonly headerProblem: string | null;
-  /** Problems that do not stop the plan from loading, and that the next save repairs. */
-  readonly repairable: readonly string[];
-  readonly valueSummary: string;
-  readonly written: Projection | null;
-}
-
-/** The version a header itself vouches for: the one it was written as, else the newest in its activity log. */
-function headerVersion(header: StoredHeader): number {
-  return Math.max(
-    header.version ?? 0,
-    header.activityTrimmedThrough ?? 0,
-    ...header.activity.map((a) => a.v),
-  );
-}
-
-/**
- * The largest version a save writes. map_plan_version is a number property anyone can edit: a value above this
- * is not taken as a version (the header's is used), so that a save can never write a version past
- * Number.MAX_SAFE_INTEGER, which would make the header unreadable.
- */
-export const MAX_PLAN_VERSION = 2 ** 50;
-
-export function readDealState(object: SimpleObject): DealState {
-  const props = object.properties;
-  const rawPlan = props[PLAN_HEADER_PROPERTIES.plan];
-  const rawVersion = props[PLAN_HEADER_PROPERTIES.version];
-  const version = decodeNumber(rawVersion);
-  const validVersion =
-    typeof version === 'number' && Number.isSafeInteger(version) && version >= 0 && version < MAX_PLAN_VERSION
-      ? version
-      : null;
-  let header: StoredHeader | null = null;
-  let headerProblem: string | null = null;
-  const repairable: string[] = [];
-  let storedVersion = validVersion ?? 0;
-  if (rawPlan !== null && rawPlan !== undefined && rawPlan !== '') {
-    const parsed = parseHeader(rawPlan);
-    if (parsed.ok) {
-      header = parsed.value;
-      const floor = headerVersion(header);
-      if (validVersion === null) {
-        repairable.push(
-          `map_plan_version holds “${(rawVersion ?? '').slice(0, 40)}”, which is not a version number; the plan's own header says version ${floor}, which is used`,
-        );
-      } else if (validVersion < floor) {
-        repairable.push(
-          `map_plan_version holds ${validVersion}, lower than the version ${floor} the plan's header records (edited by hand?); ${floor} is used`,
-        );
-      }
-      storedVersion = Math.max(validVersion ?? 0, floor);
-    } else {
-      headerProblem = parsed.reason;
-    }
-  }
-  return {
-    object,
-    storedVersion,
-    header,
-    headerProblem,
-    repairable,
-    valueSummary: decodeText(props[PLAN_HEADER_PROPERTIES.valueSummary]),
-    written: decodeProjection(props),
+/** The storage mode of each kind of header, and of each portal setting. */
+const MODES: { readonly [S in StoredHeader['storage']]: StorageMode<Extract<StoredHeader, { storage: S }>> } =
+  {
+    custom_object: customObjectMode,
+    document: documentMode,
   };
+
+/** Runs `use` with the mode a header was written in and the header typed for it. */
+function inMode<R>(
+  header: StoredHeader,
+  use: <H extends StoredHeader>(mode: StorageMode<H>, header: H) => R,
+): R {
+  return header.storage === 'document' ? use(MODES.document, header) : use(MODES.custom_object, header);
 }
 
-type Committed = { ok: true; milestone: Milestone } | { ok: false; problem: string };
-
-/** The content of a record that the header's stamp trusts: its own, or the copy it kept before a later write. */
-function committedContent(record: SimpleObject, stamp: string): Committed {
-  const props: HubSpotProperties = record.properties;
-  if (props[WRITE_STAMP] === stamp) {
-    const m = propertiesToMilestone(props);
-    return m.ok
-      ? { ok: true, milestone: m.value }
-      : {
-          ok: false,
-          problem: `its record ${record.id} holds values this app cannot read (${m.problems.join('; ')})`,
-        };
-  }
-  const raw = props[PREVIOUS_CONTENT];
-  if (raw) {
-    try {
-      const previous = previousSchema.safeParse(JSON.parse(raw));
-      if (previous.success && previous.data.stamp === stamp)
-        return { ok: true, milestone: previous.data.milestone };
-    } catch {
-      // An unreadable copy is the same as no copy: reported below.
-    }
-  }
-  return {
-    ok: false,
-    problem: `its record ${record.id} was overwritten by a save that did not finish and no longer holds the saved version`,
-  };
+/** What a load read, kept for the save that follows it (see SaveRequest.loaded). */
+interface LoadRead {
+  readonly deal: DealRef;
+  readonly config: PortalStoreConfig;
+  readonly state: DealState;
+  readonly records: RecordsRead;
 }
 
 const defaultStamp = (version: number): string => `${version}-${randomBytes(4).toString('hex')}`;
-
-/** Worst-case length of a HubSpot record id, for the size check made before the new records' ids are known. */
-const MAX_RECORD_ID = '9'.repeat(20);
 
 export class HubSpotPlanStore implements PlanStore {
   private readonly locks = new KeyedMutex();
   private readonly t: HubSpotTransport;
   private readonly newStamp: (version: number) => string;
+  /** What each load read, by the StoredPlan it returned (or the DealRef of a deal with no plan). */
+  private readonly reads = new WeakMap<object, LoadRead>();
 
   constructor(private readonly options: HubSpotPlanStoreOptions) {
     this.t = options.transport;
@@ -232,35 +129,33 @@ export class HubSpotPlanStore implements PlanStore {
 
   async load(deal: DealRef): Promise<Result<StoredPlan | null, PlanStoreError>> {
     const config = await this.options.portalConfig(deal.accountId);
-    const read = await this.readDeal(deal, config, false);
+    const read = await readDeal(this.t, deal, config);
     if (!read.ok) return read;
     const state = read.value;
     if (state.headerProblem !== null) return err(unreadable(deal, [state.headerProblem]));
-    if (state.header === null) return ok(null);
     const header = state.header;
-
-    let records: ReadonlyMap<string, SimpleObject> = new Map();
-    if (header.storage === 'custom_object') {
-      const read = await batchReadByProperty(
-        this.t,
-        deal.accountId,
-        milestoneType(config, deal.accountId),
-        MILESTONE_KEY,
-        header.milestones.map((r) => milestoneKey(deal.dealId, r.id)),
-        MILESTONE_RECORD_PROPERTIES,
-      );
-      if (!read.ok) return read;
-      records = read.value;
+    if (header === null) {
+      this.reads.set(deal, { deal, config, state, records: NO_RECORDS });
+      return ok(null);
     }
-    const plan = planOf(deal, state, header, records);
+    const target = { t: this.t, deal, objectType: milestoneType(config, deal.accountId) };
+    const records = await inMode(header, (mode, h) => mode.readForLoad(target, h));
+    if (!records.ok) return records;
+    const plan = planOf(deal, state, header, records.value.records);
     if (!plan.ok) return err(unreadable(deal, plan.error));
     const problems = [...state.repairable, ...plan.value.problems];
     if (problems.length > 0) this.options.onRepairable?.(deal, problems);
-    return ok(storedPlan(plan.value.plan, state.written, header, problems));
+    const stored = storedPlan(plan.value.plan, state.written, header, problems);
+    this.reads.set(stored, { deal, config, state, records: records.value });
+    return ok(stored);
   }
 
   save(request: SaveRequest): Promise<Result<StoredPlan, PlanStoreError>> {
     const deal = request.plan.deal;
+    // What the load named by the request read, taken once (a second save of the same load reads again).
+    const key = request.loaded === undefined ? undefined : (request.loaded ?? deal);
+    const loaded = key === undefined ? undefined : this.reads.get(key);
+    if (key !== undefined) this.reads.delete(key);
     const valid = validatePlan(request.plan);
     if (!valid.ok) {
       return Promise.resolve(
@@ -272,7 +167,7 @@ export class HubSpotPlanStore implements PlanStore {
       );
     }
     return this.locks.run(`${deal.accountId}:${deal.dealId}`, () =>
-      this.saveLocked(valid.value, request.projection, request.requestDigest, request.requestBase),
+      this.saveLocked(valid.value, request, loaded),
     );
   }
 
@@ -294,59 +189,42 @@ export class HubSpotPlanStore implements PlanStore {
         );
       }
       const patched = await patchObject(this.t, deal.accountId, DEALS, deal.dealId, properties);
-      if (!patched.ok) {
-        return patched.error.code === 'CRM_NOT_FOUND'
-          ? err({
-              code: 'DEAL_NOT_FOUND',
-              message: `Deal ${deal.dealId} was not found in HubSpot account ${deal.accountId}.`,
-            })
-          : err(patched.error);
-      }
+      if (!patched.ok)
+        return patched.error.code === 'CRM_NOT_FOUND' ? err(dealNotFound(deal)) : err(patched.error);
       return ok(fields);
     });
   }
 
   private async saveLocked(
     plan: Plan,
-    projection: Projection,
-    requestDigest: string | undefined,
-    requestBase: number | undefined,
+    request: SaveRequest,
+    loaded: LoadRead | undefined,
   ): Promise<Result<StoredPlan, PlanStoreError>> {
     const deal = plan.deal;
     const config = await this.options.portalConfig(deal.accountId);
-    const customObjects = config.storageMode === 'custom_object';
-    const objectType = milestoneType(config, deal.accountId);
+    const mode: StorageMode<StoredHeader> = MODES[config.storageMode];
+    const target = { t: this.t, deal, objectType: milestoneType(config, deal.accountId) };
+    // The load's read serves when it was made for this deal in the same storage setting.
+    const known =
+      loaded !== undefined &&
+      loaded.deal.accountId === deal.accountId &&
+      loaded.deal.dealId === deal.dealId &&
+      loaded.config.storageMode === config.storageMode &&
+      milestoneType(loaded.config, deal.accountId) === target.objectType
+        ? loaded
+        : undefined;
 
-    // Round trip 1: the version check, and the records of the edited plan's milestones (by map_key, which
-    // names this deal: never by a record id from the header) beside it.
+    // Round trip 1: the version check (from the load, else read now), and what the mode needs beside it.
     const [read, records] = await Promise.all([
-      this.readDeal(deal, config, customObjects),
-      customObjects && plan.milestones.length > 0
-        ? batchReadByProperty(
-            this.t,
-            deal.accountId,
-            objectType,
-            MILESTONE_KEY,
-            plan.milestones.map((m) => milestoneKey(deal.dealId, m.id)),
-            MILESTONE_RECORD_PROPERTIES,
-          )
-        : Promise.resolve(ok(new Map<string, SimpleObject>())),
+      known === undefined ? readDeal(this.t, deal, config) : Promise.resolve(ok(known.state)),
+      mode.readForSave(target, plan, known?.records ?? NO_RECORDS),
     ]);
     if (!read.ok) return read;
     const state = read.value;
     if (state.headerProblem !== null) return err(unreadable(deal, [state.headerProblem]));
     const currentVersion = state.header === null ? 0 : state.storedVersion;
     if (!records.ok) return records;
-    const foreign = [...records.value].filter(
-      ([key, record]) => ownedMilestoneId(record, deal.dealId) !== key.slice(deal.dealId.length + 1),
-    );
-    if (foreign.length > 0)
-      return err(
-        keyTaken(
-          deal,
-          foreign.map(([key, record]) => ({ key, record })),
-        ),
-      );
+    const { requestDigest, requestBase } = request;
     if (plan.version !== currentVersion) {
       // The same save sent again after its answer was lost (it did commit): report the success it had.
       const resent =
@@ -368,129 +246,31 @@ export class HubSpotPlanStore implements PlanStore {
     );
     const lastRequest =
       requestDigest === undefined ? undefined : { base: requestBase ?? plan.version, digest: requestDigest };
-    const common = headerCommon(plan, activity.activity, activity.trimmedThrough, {
-      version: newVersion,
-      lastRequest,
+    const next = canonicalProjection(request.projection);
+    const saved = await mode.save({
+      ...target,
+      plan,
+      state,
+      records: records.value,
+      common: headerCommon(plan, activity.activity, activity.trimmedThrough, {
+        version: newVersion,
+        lastRequest,
+      }),
+      stamp: this.newStamp(newVersion),
+      commit: (serialised) =>
+        patchObject(
+          this.t,
+          deal.accountId,
+          DEALS,
+          deal.dealId,
+          this.dealChanges(config, state, plan, next, serialised, newVersion),
+        ),
     });
-    const next = canonicalProjection(projection);
-    const dealProperties = (serialised: string): Record<string, string> =>
-      this.dealChanges(config, state, plan, next, serialised, newVersion);
-    /** The plan as saved: its new version, and its log without the oldest entries dropped to fit. */
-    const savedPlan = (header: StoredHeader): Plan => ({
-      ...plan,
-      version: newVersion,
-      activity: header.activity.map(stripVersion),
-    });
-
-    if (!customObjects) {
-      const fitted = fitHeader<StoredHeader>({ ...common, storage: 'document', milestones: plan.milestones });
-      if (!fitted.ok) return err(tooLarge(fitted));
-      const patched = await patchObject(
-        this.t,
-        deal.accountId,
-        DEALS,
-        deal.dealId,
-        dealProperties(fitted.serialised),
-      );
-      if (!patched.ok) return err(notSaved(patched.error));
-      return ok(storedPlan(savedPlan(fitted.header), next, fitted.header, []));
-    }
-
-    const stamp = this.newStamp(newVersion);
-    const previous = state.header?.storage === 'custom_object' ? state.header : null;
-    const plan2 = planWrites(deal.dealId, plan.milestones, previous, records.value, stamp);
-    // Records retired by earlier saves, still to be archived: checked against HubSpot before any is touched.
-    const inPlan = new Set(plan.milestones.map((m) => m.id));
-    const referenced = new Set(plan2.refs.flatMap((r) => (r.recordId === null ? [] : [r.recordId])));
-    const candidates = [...new Set(previous?.retired ?? [])].filter(
-      (id) => !referenced.has(id) && !plan2.retire.includes(id),
-    );
-    // Sized with a worst-case id for records not created yet: the header written later is never larger.
-    const estimate = fitHeader<CustomObjectHeader>({
-      ...common,
-      storage: 'custom_object',
-      milestones: plan2.refs.map((r) => ({
-        id: r.id,
-        recordId: r.recordId ?? MAX_RECORD_ID,
-        stamp: r.stamp,
-      })),
-      retired: [...plan2.retire, ...candidates],
-    });
-    if (!estimate.ok) return err(tooLarge(estimate));
-    const { activity: keptActivity, activityTrimmedThrough } = estimate.header;
-    const fittedCommon = {
-      ...common,
-      activity: keptActivity,
-      ...(activityTrimmedThrough === undefined ? {} : { activityTrimmedThrough }),
-    };
-
-    // Round trip 2: the milestone writes, independent of each other, and which retired records are this deal's.
-    const [upserted, updated, ownership] = await Promise.all([
-      batchUpsert(this.t, deal.accountId, objectType, MILESTONE_KEY, plan2.creates),
-      batchUpdate(this.t, deal.accountId, objectType, plan2.updates),
-      recordsOwnedBy(this.t, deal.accountId, objectType, deal.dealId, candidates),
-    ]);
-    if (!upserted.ok) return err(notSaved(upserted.error));
-    if (!updated.ok) return err(notSaved(updated.error));
-    const createdIds = new Map<string, string>();
-    for (const record of upserted.value) {
-      const key = record.properties[MILESTONE_KEY];
-      if (key) createdIds.set(key, record.id);
-    }
-    const refs: MilestoneRef[] = [];
-    for (const r of plan2.refs) {
-      const recordId = r.recordId ?? createdIds.get(milestoneKey(deal.dealId, r.id));
-      if (recordId === undefined) {
-        return err(
-          notSaved(
-            crmError(
-              'CRM_BAD_RESPONSE',
-              `HubSpot did not return the record it created for milestone ${r.id}.`,
-              200,
-            ),
-          ),
-        );
-      }
-      refs.push({ id: r.id, recordId, stamp: r.stamp });
-    }
-    const inUse = new Set(refs.map((r) => r.recordId));
-    // Archived now: retired records that are this deal's and not in use again (a milestone removed, then added
-    // back with the same id, takes its old record back through the upsert by map_key).
-    const toArchive = ownership.ok
-      ? [...ownership.value.owned]
-          .filter(([id, milestoneId]) => !inUse.has(id) && !inPlan.has(milestoneId))
-          .map(([id]) => id)
-      : [];
-    // They stay listed until a later save finds them gone (the archive runs beside the commit, so this save
-    // cannot know whether it worked); records of other deals and records already gone are dropped.
-    const retired = [...new Set([...plan2.retire, ...(ownership.ok ? toArchive : candidates)])].filter(
-      (id) => !inUse.has(id),
-    );
-    const header: StoredHeader = { ...fittedCommon, storage: 'custom_object', milestones: refs, retired };
-    const serialised = JSON.stringify(header);
-
-    // Round trip 3: the commit, with association repairs and archives beside it (they do not decide what loads).
-    const linked = associatedIds(state.object);
-    const toLink = refs
-      .filter((r) => !linked.has(r.recordId))
-      .map((r) => ({ from: deal.dealId, to: r.recordId }));
-    const toUnlink = [...plan2.retire, ...toArchive]
-      .filter((id) => linked.has(id) && !inUse.has(id))
-      .map((id) => ({ from: deal.dealId, to: id }));
-    const [patched] = await Promise.all([
-      patchObject(this.t, deal.accountId, DEALS, deal.dealId, dealProperties(serialised)),
-      toLink.length > 0
-        ? associateDefault(this.t, deal.accountId, DEALS, objectType, toLink)
-        : Promise.resolve(ok([])),
-      toUnlink.length > 0
-        ? removeAssociations(this.t, deal.accountId, DEALS, objectType, toUnlink)
-        : Promise.resolve(ok([])),
-      toArchive.length > 0
-        ? batchArchive(this.t, deal.accountId, objectType, toArchive)
-        : Promise.resolve(ok([])),
-    ]);
-    if (!patched.ok) return err(notSaved(patched.error));
-    return ok(storedPlan(savedPlan(header), next, header, []));
+    if (!saved.ok) return saved;
+    const header = saved.value;
+    // The plan as saved: its new version, and its log without the oldest entries dropped to fit.
+    const savedPlan: Plan = { ...plan, version: newVersion, activity: header.activity.map(stripVersion) };
+    return ok(storedPlan(savedPlan, next, header, []));
   }
 
   /** The deal PATCH: header and version always; value summary, forecast fields and the native field only when changed. */
@@ -516,31 +296,6 @@ export class HubSpotPlanStore implements PlanStore {
     }
     return properties;
   }
-
-  private async readDeal(
-    deal: DealRef,
-    config: PortalStoreConfig,
-    withAssociations: boolean,
-  ): Promise<Result<DealState, PlanStoreError>> {
-    const res = await getObject(
-      this.t,
-      deal.accountId,
-      DEALS,
-      deal.dealId,
-      DEAL_READ_PROPERTIES,
-      withAssociations ? milestoneType(config, deal.accountId) : undefined,
-    );
-    if (!res.ok) {
-      if (res.error.code === 'CRM_NOT_FOUND') {
-        return err({
-          code: 'DEAL_NOT_FOUND',
-          message: `Deal ${deal.dealId} was not found in HubSpot account ${deal.accountId}.`,
-        });
-      }
-      return res;
-    }
-    return ok(readDealState(res.value));
-  }
 }
 
 /**
@@ -551,7 +306,7 @@ export class HubSpotPlanStore implements PlanStore {
 function storedIfResent(
   plan: Plan,
   state: DealState,
-  records: ReadonlyMap<string, SimpleObject>,
+  records: MilestoneRecords,
   requestDigest: string | undefined,
   requestBase: number | undefined,
 ): { plan: Plan; header: StoredHeader } | null {
@@ -564,18 +319,8 @@ function storedIfResent(
       header.lastRequest.digest !== requestDigest)
   )
     return null;
-  let milestones: Milestone[];
-  if (header.storage === 'document') {
-    milestones = header.milestones;
-  } else {
-    milestones = [];
-    for (const ref of header.milestones) {
-      const record = records.get(milestoneKey(plan.deal.dealId, ref.id));
-      const content = record ? committedContent(record, ref.stamp) : undefined;
-      if (!content?.ok) return null;
-      milestones.push(content.milestone);
-    }
-  }
+  const milestones = inMode(header, (mode, h) => mode.committedMilestones(plan.deal, h, records));
+  if (milestones === null) return null;
   const stored = assemble(plan.deal, header, state, milestones);
   if (requestDigest !== undefined) return { plan: stored, header };
   // The save may have dropped the oldest activity entries to fit: the stored log is then a suffix of the plan's.
@@ -602,78 +347,17 @@ function storedPlan(
 
 /**
  * The plan a deal's header and its milestone records (by map_key; unused in document mode) make, validated.
- * Loading is tolerant: a milestone whose record is missing, belongs to another deal or cannot be read is left
- * out (with what depended on it), a record holding a write no save confirmed is taken as it is, and each
- * such case is a repairable problem; the next save writes the plan as loaded. Only a plan that still does not
- * validate is an error, with the problems an admin can act on.
+ * Loading is tolerant (StorageMode.loadMilestones): what cannot be read consistently is left out, each such
+ * case a repairable problem; the next save writes the plan as loaded. Only a plan that still does not validate
+ * is an error, with the problems an admin can act on.
  */
 export function planOf(
   deal: DealRef,
   state: DealState,
   header: StoredHeader,
-  records: ReadonlyMap<string, SimpleObject>,
+  records: MilestoneRecords,
 ): Result<{ plan: Plan; problems: string[] }, string[]> {
-  const problems: string[] = [];
-  let milestones: Milestone[];
-  if (header.storage === 'document') {
-    milestones = header.milestones;
-  } else {
-    milestones = [];
-    const seen = new Set<string>();
-    for (const ref of header.milestones) {
-      const key = milestoneKey(deal.dealId, ref.id);
-      const record = records.get(key);
-      if (seen.has(ref.id)) {
-        problems.push(`milestone ${ref.id} is listed twice in map_plan; the second entry was left out`);
-        continue;
-      }
-      if (!record) {
-        problems.push(
-          `milestone ${ref.id}: its record (map_key ${key}) is missing from HubSpot (deleted or archived there?), so the milestone was left out`,
-        );
-        continue;
-      }
-      if (ownedMilestoneId(record, deal.dealId) !== ref.id) {
-        problems.push(
-          `milestone ${ref.id}: record ${record.id} does not belong to this deal's milestone (its map_deal_id or map_key was changed), so the milestone was left out`,
-        );
-        continue;
-      }
-      const content = committedContent(record, ref.stamp);
-      if (content.ok && content.milestone.id === ref.id) {
-        milestones.push(content.milestone);
-        seen.add(ref.id);
-        continue;
-      }
-      const current = propertiesToMilestone(record.properties);
-      if (current.ok && current.value.id === ref.id) {
-        problems.push(
-          `milestone ${ref.id}: record ${record.id} holds a change that no save confirmed (a save that did not finish, or an edit in HubSpot); it is shown as it is now`,
-        );
-        milestones.push(current.value);
-        seen.add(ref.id);
-        continue;
-      }
-      problems.push(
-        `milestone ${ref.id}: ${content.ok ? `its record ${record.id} names another milestone (${content.milestone.id})` : content.problem}, so the milestone was left out`,
-      );
-    }
-  }
-  const kept = new Set(milestones.map((m) => m.id));
-  const left = header.storage === 'custom_object' && kept.size < header.milestones.length;
-  if (left) {
-    // What depended on a milestone that was left out depends on it no longer.
-    milestones = milestones.map((m) =>
-      m.dependsOn.every((d) => kept.has(d)) ? m : { ...m, dependsOn: m.dependsOn.filter((d) => kept.has(d)) },
-    );
-    if (milestones.length > 0 && !milestones.some((m) => m.isClose)) {
-      const last = milestones.reduce((a, b) => (b.dueDate > a.dueDate ? b : a));
-      milestones = milestones.map((m) => (m === last ? { ...m, isClose: true } : m));
-      problems.push(
-        `the close milestone was left out; milestone ${last.id} (the latest) is now the close milestone`,
-      );
-    }
-  }
+  const { milestones, problems } = inMode(header, (mode, h) => mode.loadMilestones(deal, h, records));
   const valid = validatePlan(assemble(deal, header, state, milestones));
   if (!valid.ok) return err([...problems, ...valid.error.map((p) => `${p.path}: ${p.message}`)]);
   return ok({ plan: valid.value, problems });
@@ -683,11 +367,12 @@ function historyOf(header: StoredHeader): ActivityHistory {
   return { versions: header.activity.map((a) => a.v), trimmedThrough: header.activityTrimmedThrough ?? 0 };
 }
 
-export function milestoneType(config: PortalStoreConfig, portalId: string): string {
-  return config.milestoneObjectType ?? `p${portalId}_${MILESTONE_OBJECT.name}`;
-}
-
-function assemble(deal: DealRef, header: StoredHeader, state: DealState, milestones: Milestone[]): Plan {
+function assemble(
+  deal: DealRef,
+  header: StoredHeader,
+  state: DealState,
+  milestones: Plan['milestones'],
+): Plan {
   return {
     deal,
     title: header.title,
@@ -701,60 +386,6 @@ function assemble(deal: DealRef, header: StoredHeader, state: DealState, milesto
     version: state.storedVersion,
     activity: header.activity.map(stripVersion),
   };
-}
-
-interface PendingRef {
-  readonly id: string;
-  /** Unknown until the upsert of a new record answers. */
-  readonly recordId: string | null;
-  readonly stamp: string;
-}
-
-interface MilestoneWrites {
-  readonly creates: { id: string; properties: Record<string, string> }[];
-  readonly updates: { id: string; properties: Record<string, string> }[];
-  /** Records of milestones the edit removed: archived by the next save, after this one has committed. */
-  readonly retire: string[];
-  readonly refs: PendingRef[];
-}
-
-/**
- * What to write for the edited milestones, given the header in force and the records read beside it.
- * A milestone the header does not know, or whose record is gone, is upserted by its key. A known one is
- * updated when its content changed or when its record holds a write the header never confirmed (left by
- * a failed save): the update keeps the confirmed content in `map_previous` until the new header commits.
- */
-export function planWrites(
-  dealId: string,
-  milestones: readonly Milestone[],
-  header: CustomObjectHeader | null,
-  records: ReadonlyMap<string, SimpleObject>,
-  stamp: string,
-): MilestoneWrites {
-  const known = new Map((header?.milestones ?? []).map((r) => [r.id, r] as const));
-  const writes: MilestoneWrites = { creates: [], updates: [], retire: [], refs: [] };
-  for (const m of milestones) {
-    const key = milestoneKey(dealId, m.id);
-    const record = records.get(key);
-    const ref = known.get(m.id);
-    if (!record || !ref) {
-      writes.creates.push({ id: key, properties: milestoneToProperties(dealId, m, stamp, '') });
-      writes.refs.push({ id: m.id, recordId: null, stamp });
-      continue;
-    }
-    const committed = committedContent(record, ref.stamp);
-    const clean = record.properties[WRITE_STAMP] === ref.stamp;
-    if (clean && committed.ok && canonicalJson(committed.milestone) === canonicalJson(m)) {
-      writes.refs.push({ id: m.id, recordId: record.id, stamp: ref.stamp });
-      continue;
-    }
-    const keep = committed.ok ? JSON.stringify({ stamp: ref.stamp, milestone: committed.milestone }) : '';
-    writes.updates.push({ id: record.id, properties: milestoneToProperties(dealId, m, stamp, keep) });
-    writes.refs.push({ id: m.id, recordId: record.id, stamp });
-  }
-  const kept = new Set(milestones.map((m) => m.id));
-  for (const ref of header?.milestones ?? []) if (!kept.has(ref.id)) writes.retire.push(ref.recordId);
-  return writes;
 }
 
 function conflict(base: number, current: number, header: StoredHeader | null): PlanStoreError {
@@ -780,11 +411,6 @@ function unreadable(deal: DealRef, problems: readonly string[]): CrmError {
   );
 }
 
-/** PLAN_TOO_LARGE from fitHeader's refusal (size, limit, and the sentence naming what to shorten). */
-function tooLarge(refused: { message: string; size: number; limit: number }): PlanStoreError {
-  return { code: 'PLAN_TOO_LARGE', message: refused.message, size: refused.size, limit: refused.limit };
-}
-
 /** A plan whose version (edited by hand far past any real count) cannot go up any more. */
 function versionExhausted(deal: DealRef, version: number): CrmError {
   return crmError(
@@ -793,29 +419,4 @@ function versionExhausted(deal: DealRef, version: number): CrmError {
       `An admin can set the deal's map_plan_version property back to a small number (for example 1000) and save again.`,
     0,
   );
-}
-
-/**
- * Records that hold this deal's milestone keys but belong to another deal (their map_deal_id was left as it
- * was when their map_key was edited in HubSpot): never overwritten; an admin decides.
- */
-function keyTaken(deal: DealRef, taken: readonly { key: string; record: SimpleObject }[]): CrmError {
-  const list = taken
-    .slice(0, 5)
-    .map(
-      (t) =>
-        `${t.key} (record ${t.record.id}, map_deal_id ${t.record.properties[DEAL_ID_PROPERTY] ?? 'empty'})`,
-    );
-  return crmError(
-    'CRM_CONFLICT',
-    `The change was not saved: HubSpot has MAP milestone records with this deal's milestone keys that belong to another deal, ` +
-      `so saving would overwrite them. An admin can fix or delete those records in HubSpot: ${list.join('; ')}.`,
-    0,
-    { details: list },
-  );
-}
-
-/** A write failure before or at the commit: the old version of the plan is still the one in force. */
-function notSaved(error: CrmError): CrmError {
-  return { ...error, message: `The change was not saved; the plan is as it was before. ${error.message}` };
 }

@@ -152,6 +152,7 @@ export class MemoryPlanStore implements PlanStore, PlanLifecycle {
         }),
       );
     }
+    // Reading its own state costs nothing, so every save checks the version in force (request.loaded unused).
     const currentVersion = entry.versions.length;
     if (request.plan.version !== currentVersion) {
       const current = entry.versions.at(-1);
