@@ -71,7 +71,7 @@ test('records no storage mode for a tenant whose tokens are gone (uninstalled me
 
 test('a failed provisioning keeps the installation and is a typed failure, retryable when the CRM was busy', async () => {
   for (const [cause, retryable] of [
-    [crmError('CRM_UNAVAILABLE', 'HubSpot is having trouble right now.', 503), true],
+    [crmError('CRM_UNAVAILABLE', 'The CRM is having trouble right now.', 503), true],
     [crmError('CRM_RATE_LIMITED', 'Too many requests.', 429), true],
     [crmError('CRM_FORBIDDEN', 'Missing scopes.', 403), false],
   ] as const) {

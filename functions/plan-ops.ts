@@ -3,7 +3,14 @@
  * context, load, and turn store errors into function errors; and editPlan, the one path of every edit
  * (load, version check, edit, projection, save).
  */
-import { emptyPlan, type DealRef, type EditContext, type Plan } from '../src/domain/model.js';
+import {
+  CRM_NAMES,
+  emptyPlan,
+  type Crm,
+  type DealRef,
+  type EditContext,
+  type Plan,
+} from '../src/domain/model.js';
 import { calendarDay } from '../src/domain/dates.js';
 import { project, type Projection } from '../src/domain/project.js';
 import { err, ok, type Problem, type Result } from '../src/domain/result.js';
@@ -79,7 +86,7 @@ function response(
   saved: boolean,
   stored?: StoredPlan | null,
 ): PlanResponse {
-  const notice = stored ? repairNotice(stored.problems) : undefined;
+  const notice = stored ? repairNotice(stored.problems, plan.deal.crm) : undefined;
   return {
     plan,
     projection,
@@ -90,14 +97,15 @@ function response(
 }
 
 /** What the rep reads when a plan loaded with repairable problems (the details are for admins: log, cli show). */
-export function repairNotice(problems: readonly string[]): string | undefined {
+export function repairNotice(problems: readonly string[], crm: Crm): string | undefined {
   if (problems.length === 0) return undefined;
+  const crmName = CRM_NAMES[crm];
   const what = problems.length === 1 ? 'One part' : `${problems.length} parts`;
   return (
-    `${what} of this plan no longer read${problems.length === 1 ? 's' : ''} back from HubSpot as the app saved ${problems.length === 1 ? 'it' : 'them'} ` +
+    `${what} of this plan no longer read${problems.length === 1 ? 's' : ''} back from ${crmName} as the app saved ${problems.length === 1 ? 'it' : 'them'} ` +
     `(for example a step whose record was deleted there, or a plan field edited outside this app), so the plan is shown ` +
     `as far as it could be read. Your next change saves it as shown, which repairs it. If a step is missing, add it ` +
-    `again; your HubSpot admin can see the details in the app's log.`
+    `again; your ${crmName} admin can see the details in the app's log.`
   );
 }
 

@@ -1,5 +1,5 @@
 /**
- * reproject-deal: recomputes the plan's projection for today and writes the map_* deal fields that
+ * reproject-deal: recomputes the plan's projection for today and writes the deal's forecast fields that
  * changed (overdue counts and health move with the calendar even when nobody edits the plan). Nothing is
  * written when the deal is already current, and the plan's version never changes.
  */

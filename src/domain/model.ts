@@ -143,6 +143,9 @@ export type RiskStatus = z.infer<typeof riskStatusSchema>;
 export const CRMS = ['hubspot', 'salesforce'] as const;
 export type Crm = (typeof CRMS)[number];
 
+/** Each CRM's name as its users write it, for sentences that name it. */
+export const CRM_NAMES: Readonly<Record<Crm, string>> = { hubspot: 'HubSpot', salesforce: 'Salesforce' };
+
 /**
  * One customer account of one CRM, the unit everything is kept apart by: a HubSpot portal (its hub id, in
  * decimal) or a Salesforce org (its 18-character org id).

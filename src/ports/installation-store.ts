@@ -1,5 +1,5 @@
 /**
- * The backend's own state per installed tenant (a HubSpot portal, a Salesforce org): the installation (scopes, storage mode, admin
+ * The backend's own state per installed tenant (one account of one CRM): the installation (scopes, storage mode, admin
  * settings), its OAuth tokens, the webhook events already handled, the single-use `state` nonces of
  * OAuth installs in flight, and the signatures of signed requests already accepted (replay protection). The CRM stays the store of record for plans; nothing here is plan data.
  *
@@ -87,7 +87,7 @@ export interface InstallationStore extends SeenSignatures {
   /**
    * Records an install or a reinstall, with its tokens, in one transaction: the installation becomes
    * active; scopes, storage mode and tokens are replaced; settings and `installedAt` of a reinstall are kept.
-   * Safe when two installs of the same portal race (the last one wins, no duplicate, no error).
+   * Safe when two installs of the same tenant race (the last one wins, no duplicate, no error).
    */
   install(input: InstallInput): Promise<Installation>;
   getInstallation(tenant: Tenant): Promise<Installation | undefined>;

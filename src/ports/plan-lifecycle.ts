@@ -1,6 +1,6 @@
 /**
  * What happens to a plan when its deal changes under it in the CRM (webhooks): the deal is deleted, or
- * several deals are merged into one. Kept apart from PlanStore, which edits plans; the HubSpot storage
+ * several deals are merged into one. Kept apart from PlanStore, which edits plans; each CRM's storage
  * adapter implements both. Every method is idempotent, so a redelivered or reordered webhook is harmless.
  */
 import type { DealRef } from '../domain/model.js';
@@ -22,8 +22,8 @@ export interface PlanLifecycle {
   archiveDealPlan(deal: DealRef): Promise<Result<{ readonly archivedMilestones: number }, PlanStoreError>>;
 
   /**
-   * After HubSpot merged `mergedDealIds` into `survivor`, leaves the survivor with exactly one plan. The rule:
-   * the plan of `primaryDealId` (the deal HubSpot gave priority) is kept when it has one; otherwise the plan
+   * After the CRM merged `mergedDealIds` into `survivor`, leaves the survivor with exactly one plan. The rule:
+   * the plan of `primaryDealId` (the deal the CRM gave priority) is kept when it has one; otherwise the plan
    * with the highest version among the merged deals (ties: the first listed); the milestones of every other
    * plan are archived.
    */

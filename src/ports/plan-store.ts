@@ -1,8 +1,7 @@
 /**
- * Where plans live. The CRM is the store of record: in HubSpot, the plan header and the `map_*` forecast
- * fields are deal properties and milestones are custom-object records (or, on portals without custom
- * objects, part of the deal's `map_plan` document). Implementations: src/adapters/hubspot (and later
- * src/adapters/salesforce). Every expected failure is a result; a method throws only on a bug.
+ * Where plans live. The CRM is the store of record: the plan header and the forecast fields live on the deal,
+ * milestones are custom-object records or part of the deal's plan document, as each CRM's adapter decides
+ * (docs/data-model.md). Implementations: one per CRM in src/adapters/<crm>, and src/adapters/memory. Every expected failure is a result; a method throws only on a bug.
  */
 import type { ActivityEntry, DealRef, Plan } from '../domain/model.js';
 import type { Projection } from '../domain/project.js';
@@ -96,7 +95,7 @@ export type PlanStoreError =
 export interface SaveRequest {
   /** The edited plan; its `version` is the version the edit was based on. */
   readonly plan: Plan;
-  /** The projection of the edited plan, for the deal's `map_*` fields (only changed fields are written). */
+  /** The projection of the edited plan, for the deal's forecast fields (only changed fields are written). */
   readonly projection: Projection;
   /**
    * A digest of the request that made this edit (function, user, input). Stored with the new version, so
@@ -119,7 +118,7 @@ export interface SaveRequest {
 export interface PlanStore {
   /**
    * The deal's plan, or `null` when the deal exists but has no plan yet. A deal that does not exist, or
-   * is not in the portal of `deal.accountId`, is DEAL_NOT_FOUND.
+   * is not in the account `deal.accountId`, is DEAL_NOT_FOUND.
    */
   load(deal: DealRef): Promise<Result<StoredPlan | null, PlanStoreError>>;
 
@@ -140,7 +139,7 @@ export interface PlanStore {
   save(request: SaveRequest): Promise<Result<StoredPlan, PlanStoreError>>;
 
   /**
-   * Writes the deal's `map_*` forecast fields whose value differs from `written` (the projection `load`
+   * Writes the deal's forecast fields whose value differs from `written` (the projection `load`
    * returned) and nothing else: the plan and its version stay as they are, so a rep with the card open gets
    * no conflict when only the calendar moved. Returns the projection fields written (none: no call).
    */

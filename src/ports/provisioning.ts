@@ -16,7 +16,7 @@ export interface ProvisionInput {
 
 /** Something provisioning could not set up or repair, in words an admin can act on. */
 export interface ProvisionProblem {
-  /** What it is about, e.g. the field `map_progress`. */
+  /** What it is about, e.g. a deal field or the milestone object, named as the CRM's admin sees it. */
   readonly subject: string;
   /** What is wrong and what an admin can do about it. */
   readonly message: string;

@@ -1,8 +1,7 @@
 /**
  * Who called, and whether the CRM really sent the request: what the HTTP layer asks of a CRM before anything
- * runs. Each CRM signs its requests its own way (HubSpot: the v3 signature over method, URL, body and
- * timestamp, with the caller in the signed URL's query); its adapter implements this port, so the HTTP layer
- * never reads a provider's header or query parameter itself.
+ * runs. Each CRM signs its requests its own way and names the caller its own way; its adapter implements this
+ * port, so the HTTP layer never reads a provider's header or query parameter itself.
  */
 import type { Tenant } from '../domain/model.js';
 import type { Result } from '../domain/result.js';
@@ -11,7 +10,7 @@ import type { Result } from '../domain/result.js';
 export interface Caller {
   /** The CRM account the request came from. */
   readonly tenant: Tenant;
-  /** The CRM's id of the user (a number in decimal in HubSpot, an 18-character id in Salesforce). */
+  /** The CRM's id of the user, as the CRM writes it. */
   readonly userId: string;
   readonly appId?: string;
   readonly userEmail?: string;
@@ -52,12 +51,12 @@ export interface SignatureStamp {
 }
 
 export interface RequestVerifier {
-  /** The CRM's name as a user knows it, for error messages ("not signed by HubSpot"). */
+  /** The CRM's name as a user knows it, for error messages ("not signed by <CRM>"). */
   readonly crmName: string;
   /** Checks that the CRM signed this request, at `now` (ms since the epoch). */
   verify(request: InboundRequest, now: number): Result<SignatureStamp, VerificationProblem>;
   /** The caller a verified card request names; a problem when it names none, or names one twice. */
   callerOf(request: InboundRequest): Result<Caller, VerificationProblem>;
-  /** True when a verified request could be a card call rather than a webhook delivery (HubSpot: it has a query). */
+  /** True when a verified request could be a card call rather than a webhook delivery (the adapter knows how to tell). */
   mayBeCardCall(request: InboundRequest): boolean;
 }
