@@ -73,7 +73,9 @@ test('show lists the problems of a plan that loads partly; repair rewrites it; a
       })
     ).body,
   );
-  const token = await b.h.backend.tokens.accessToken(String(portalId));
+  const access = await b.h.backend.tokens.accessToken(String(portalId));
+  if (!access.ok) throw new Error(access.error.message);
+  const token = access.value;
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
   // A hand edit of the version: the plan loads, with a problem the admin sees and repairs.

@@ -41,7 +41,7 @@ test('a token with more than the margin left is used as is', async () => {
     clock,
     log: pino({ level: 'silent' }),
   });
-  expect(await provider.accessToken('1')).toBe('old');
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
 });
 
 test('an unavailable HubSpot keeps the still-valid token, and a short outage never deactivates, however many failures', async () => {
@@ -53,10 +53,10 @@ test('an unavailable HubSpot keeps the still-valid token, and a short outage nev
     log: pino({ level: 'silent' }),
     maxFailures: 3,
   });
-  expect(await provider.accessToken('1')).toBe('old');
-  expect(await provider.accessToken('1')).toBe('old');
-  expect(await provider.accessToken('1')).toBe('old');
-  expect(await provider.accessToken('1')).toBe('old');
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
   expect(state.deactivated).toBeUndefined();
 });
 
@@ -72,11 +72,11 @@ test('refreshes that keep failing, N in a row over the minimum time, mark the po
     maxFailures: 3,
     minFailingMs: 60_000,
   });
-  expect(await provider.accessToken('1')).toBe('old');
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
   moving.ms += 30_000;
-  expect(await provider.accessToken('1')).toBe('old');
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
   moving.ms += 31_000;
-  await expect(provider.accessToken('1')).rejects.toMatchObject({ reason: 'inactive' });
+  expect(await provider.accessToken('1')).toEqual(err(expect.objectContaining({ reason: 'inactive' })));
   expect(state.deactivated).toBe('refresh_failed');
 });
 
@@ -88,7 +88,7 @@ test('invalid_client (our own credentials) never deactivates on the first failur
     clock,
     log: pino({ level: 'silent' }),
   });
-  expect(await provider.accessToken('1')).toBe('old');
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
   expect(state.deactivated).toBeUndefined();
 });
 
@@ -101,7 +101,7 @@ test('invalid_client (our own credentials) never deactivates, however often it r
     log: pino({ level: 'silent' }),
     maxFailures: 3,
   });
-  for (let i = 0; i < 10; i++) expect(await provider.accessToken('1')).toBe('old');
+  for (let i = 0; i < 10; i++) expect(await provider.accessToken('1')).toEqual(ok('old'));
   expect(state.deactivated).toBeUndefined();
   expect(state.tokens?.refreshToken).toBe('r');
 });
@@ -126,6 +126,74 @@ test('a refreshed token is saved and returned', async () => {
     clock,
     log: pino({ level: 'silent' }),
   });
-  expect(await provider.accessToken('1')).toBe('new');
+  expect(await provider.accessToken('1')).toEqual(ok('new'));
   expect(state.tokens?.accessToken).toBe('new');
+});
+
+test('a portal without tokens, and a refresh refused by HubSpot, are inactive results (the refusal deactivates)', async () => {
+  const none = tokenStore(expiring);
+  none.state.tokens = undefined;
+  const idle = new AccessTokenProvider({
+    installations: none.store,
+    oauth: failing({ kind: 'unavailable', message: '' }),
+    clock,
+    log: pino({ level: 'silent' }),
+  });
+  expect(await idle.accessToken('1')).toEqual(
+    err({ portalId: 1, reason: 'inactive', message: 'Portal 1 has no tokens (not installed, or inactive).' }),
+  );
+  const { store, state } = tokenStore(expiring);
+  const refused = new AccessTokenProvider({
+    installations: store,
+    oauth: failing({ kind: 'invalid_grant', message: 'revoked' }),
+    clock,
+    log: pino({ level: 'silent' }),
+  });
+  expect(await refused.accessToken('1')).toEqual(err(expect.objectContaining({ reason: 'inactive' })));
+  expect(state.deactivated).toBe('token_revoked');
+});
+
+test('an expired token HubSpot cannot refresh right now is unavailable, and the portal stays active', async () => {
+  const { store, state } = tokenStore({ ...expiring, expiresAt: clock.now() - 1 });
+  const provider = new AccessTokenProvider({
+    installations: store,
+    oauth: failing({ kind: 'unavailable', message: 'down' }),
+    clock,
+    log: pino({ level: 'silent' }),
+  });
+  expect(await provider.accessToken('1')).toEqual(
+    err({
+      portalId: 1,
+      reason: 'unavailable',
+      message: 'HubSpot could not refresh the access token of portal 1: down',
+    }),
+  );
+  expect(state.deactivated).toBeUndefined();
+});
+
+test('concurrent callers share one refresh', async () => {
+  const { store } = tokenStore(expiring);
+  let refreshes = 0;
+  const oauth = {
+    refresh: async () => {
+      refreshes++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return ok({
+        accessToken: 'new',
+        refreshToken: 'r',
+        expiresAt: clock.now() + 1_800_000,
+        portalId: 1,
+        scopes: undefined,
+      });
+    },
+  };
+  const provider = new AccessTokenProvider({
+    installations: store,
+    oauth,
+    clock,
+    log: pino({ level: 'silent' }),
+  });
+  const answers = await Promise.all([1, 2, 3].map(() => provider.accessToken('1')));
+  expect(answers).toEqual([ok('new'), ok('new'), ok('new')]);
+  expect(refreshes).toBe(1);
 });
