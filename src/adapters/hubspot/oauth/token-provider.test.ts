@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { err, ok } from '../../../domain/result.js';
 import type { InactiveReason, InstallationStore, OAuthTokens } from '../../../ports/installation-store.js';
 import type { TokenError } from './token-client.js';
-import { AccessTokenProvider, REFRESH_MARGIN_MS } from './token-provider.js';
+import { AccessTokenProvider, REFRESH_MARGIN_MS, type AccessTokenProviderDeps } from './token-provider.js';
 
 /** Just the token part of the installation store. */
 function tokenStore(tokens: OAuthTokens) {
@@ -32,6 +32,16 @@ const expiring: OAuthTokens = {
   expiresAt: clock.now() + REFRESH_MARGIN_MS - 1,
 };
 const failing = (error: TokenError) => ({ refresh: () => Promise.resolve(err(error)) });
+/** HubSpot's answer to a successful refresh: a new access token for 30 minutes. */
+const refreshedToNew = ok({
+  accessToken: 'new',
+  refreshToken: 'r',
+  expiresAt: clock.now() + 1_800_000,
+  portalId: 1,
+  scopes: undefined,
+});
+const providerOver = (installations: InstallationStore, oauth: AccessTokenProviderDeps['oauth']) =>
+  new AccessTokenProvider({ installations, oauth, clock, log: pino({ level: 'silent' }) });
 
 test('a token with more than the margin left is used as is', async () => {
   const { store } = tokenStore({ ...expiring, expiresAt: clock.now() + REFRESH_MARGIN_MS + 1 });
@@ -108,24 +118,7 @@ test('invalid_client (our own credentials) never deactivates, however often it r
 
 test('a refreshed token is saved and returned', async () => {
   const { store, state } = tokenStore(expiring);
-  const oauth = {
-    refresh: () =>
-      Promise.resolve(
-        ok({
-          accessToken: 'new',
-          refreshToken: 'r',
-          expiresAt: clock.now() + 1_800_000,
-          portalId: 1,
-          scopes: undefined,
-        }),
-      ),
-  };
-  const provider = new AccessTokenProvider({
-    installations: store,
-    oauth,
-    clock,
-    log: pino({ level: 'silent' }),
-  });
+  const provider = providerOver(store, { refresh: () => Promise.resolve(refreshedToNew) });
   expect(await provider.accessToken('1')).toEqual(ok('new'));
   expect(state.tokens?.accessToken).toBe('new');
 });
@@ -133,34 +126,19 @@ test('a refreshed token is saved and returned', async () => {
 test('a portal without tokens, and a refresh refused by HubSpot, are inactive results (the refusal deactivates)', async () => {
   const none = tokenStore(expiring);
   none.state.tokens = undefined;
-  const idle = new AccessTokenProvider({
-    installations: none.store,
-    oauth: failing({ kind: 'unavailable', message: '' }),
-    clock,
-    log: pino({ level: 'silent' }),
-  });
+  const idle = providerOver(none.store, failing({ kind: 'unavailable', message: '' }));
   expect(await idle.accessToken('1')).toEqual(
     err({ portalId: 1, reason: 'inactive', message: 'Portal 1 has no tokens (not installed, or inactive).' }),
   );
   const { store, state } = tokenStore(expiring);
-  const refused = new AccessTokenProvider({
-    installations: store,
-    oauth: failing({ kind: 'invalid_grant', message: 'revoked' }),
-    clock,
-    log: pino({ level: 'silent' }),
-  });
+  const refused = providerOver(store, failing({ kind: 'invalid_grant', message: 'revoked' }));
   expect(await refused.accessToken('1')).toEqual(err(expect.objectContaining({ reason: 'inactive' })));
   expect(state.deactivated).toBe('token_revoked');
 });
 
 test('an expired token HubSpot cannot refresh right now is unavailable, and the portal stays active', async () => {
   const { store, state } = tokenStore({ ...expiring, expiresAt: clock.now() - 1 });
-  const provider = new AccessTokenProvider({
-    installations: store,
-    oauth: failing({ kind: 'unavailable', message: 'down' }),
-    clock,
-    log: pino({ level: 'silent' }),
-  });
+  const provider = providerOver(store, failing({ kind: 'unavailable', message: 'down' }));
   expect(await provider.accessToken('1')).toEqual(
     err({
       portalId: 1,
@@ -174,24 +152,12 @@ test('an expired token HubSpot cannot refresh right now is unavailable, and the 
 test('concurrent callers share one refresh', async () => {
   const { store } = tokenStore(expiring);
   let refreshes = 0;
-  const oauth = {
+  const provider = providerOver(store, {
     refresh: async () => {
       refreshes++;
       await new Promise((resolve) => setTimeout(resolve, 10));
-      return ok({
-        accessToken: 'new',
-        refreshToken: 'r',
-        expiresAt: clock.now() + 1_800_000,
-        portalId: 1,
-        scopes: undefined,
-      });
+      return refreshedToNew;
     },
-  };
-  const provider = new AccessTokenProvider({
-    installations: store,
-    oauth,
-    clock,
-    log: pino({ level: 'silent' }),
   });
   const answers = await Promise.all([1, 2, 3].map(() => provider.accessToken('1')));
   expect(answers).toEqual([ok('new'), ok('new'), ok('new')]);
