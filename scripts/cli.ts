@@ -222,7 +222,8 @@ async function main(argv: string[]): Promise<number> {
         const deal = option(args, 'deal');
         const today = option(args, 'today');
         const portalId = arg(PortalId, args[0], 'portalId');
-        if (deal === undefined) return reprojectAll(backend, portalId, today);
+        // Awaited here, so that the backend is closed (finally) only once the run is over.
+        if (deal === undefined) return await reprojectAll(backend, portalId, today);
         const dealId = arg(DealId, deal, 'dealId');
         const tenant = hubSpotTenant(portalId);
         const installation = await backend.installations.getInstallation(tenant);
