@@ -1,6 +1,6 @@
 /**
- * The reproject-tenant rule on a scripted PlanScan (the HubSpot one runs against the sandbox in
- * test/hubspot/reproject.test.ts): what is written, in which batches, what is reported, and what stops a run.
+ * The reproject-tenant rule on a scripted PlanScan (each CRM's own PlanScan runs it against that CRM's
+ * sandbox under test/): what is written, in which batches, what is reported, and what stops a run.
  */
 import { addDays } from '../src/domain/dates.js';
 import type { Tenant } from '../src/domain/model.js';
@@ -117,7 +117,7 @@ test('writes in batches of the size asked, never more than the port takes', asyn
 test('deals that cannot be read, written or are refused fail alone and are reported with their reasons', async () => {
   const plans = Array.from({ length: 4 }, (_, i) => planned(String(i + 1), TEST_TODAY));
   const { scan } = scripted(
-    [page(plans, 0, [{ dealId: '9', reason: 'the plan cannot be read: map_plan is not JSON' }])],
+    [page(plans, 0, [{ dealId: '9', reason: 'the plan cannot be read: its document is not JSON' }])],
     (batch) =>
       batch[0]!.deal.dealId === '1'
         ? ok({ written: ['1'], refused: [{ dealIds: ['2'], reason: 'VALIDATION_ERROR: no' }] })
@@ -132,7 +132,7 @@ test('deals that cannot be read, written or are refused fail alone and are repor
         written: 1,
         failed: 4,
         failures: [
-          { dealIds: ['9'], reason: 'the plan cannot be read: map_plan is not JSON' },
+          { dealIds: ['9'], reason: 'the plan cannot be read: its document is not JSON' },
           { dealIds: ['2'], reason: 'VALIDATION_ERROR: no' },
           { dealIds: ['3', '4'], reason: 'CRM_UNAVAILABLE: down' },
         ],

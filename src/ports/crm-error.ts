@@ -29,9 +29,9 @@ export interface CrmError {
   readonly status: number;
   /** When a retry makes sense, how long to wait first. */
   readonly retryAfterMs?: number;
-  /** Per-property or per-item details HubSpot gave (already safe to show: no tokens, no bodies). */
+  /** Per-property or per-item details the CRM gave (already safe to show: no tokens, no bodies). */
   readonly details?: readonly string[];
-  /** HubSpot's correlation id, for support. */
+  /** The CRM's correlation id, for support. */
   readonly correlationId?: string;
 }
 
