@@ -19,7 +19,9 @@
  */
 import { HubSpotPlanStore, type PortalStoreConfig } from '../src/adapters/hubspot/plan-store.js';
 import { provisionPortal } from '../src/adapters/hubspot/provision.js';
-import { reprojectPortal, type ReprojectReport } from '../src/adapters/hubspot/reproject.js';
+import { reprojectTenant, type ReprojectReport } from '../functions/reproject-tenant.js';
+import { HubSpotPlanScan } from '../src/adapters/hubspot/plan-scan.js';
+import { hubSpotTenant } from '../src/adapters/hubspot/tenant.js';
 import { DEFAULT_RETRY } from '../src/adapters/hubspot/retry-policy.js';
 import { PortalThrottle } from '../src/adapters/hubspot/throttle.js';
 import { HubSpotTransport, type AttemptEvent, type CrmRequest } from '../src/adapters/hubspot/transport.js';
@@ -336,8 +338,16 @@ async function main(): Promise<void> {
   };
   await new Promise((r) => setTimeout(r, Math.max(WINDOW_MS, lagMs + 50)));
 
-  const reproject = (): Promise<ReprojectReport> =>
-    reprojectPortal({ transport, portalId: bulk.portalId, config: bulk.config, today: LATER, clock });
+  const scan = new HubSpotPlanScan({ transport, portalConfig: () => Promise.resolve(bulk.config) });
+  const reproject = async (): Promise<{ report: ReprojectReport; stopped: string | null }> => {
+    const res = await reprojectTenant(
+      { scan, clock },
+      { tenant: hubSpotTenant(bulk.portalId), today: LATER },
+    );
+    return res.ok
+      ? { report: res.value, stopped: null }
+      : { report: res.error.report, stopped: res.error.code };
+  };
   const first = await measured(reproject);
   await new Promise((r) => setTimeout(r, WINDOW_MS));
   const second = await measured(reproject);
@@ -352,8 +362,8 @@ async function main(): Promise<void> {
     Math.ceil(DEALS / 100) + Math.ceil((DEALS * MILESTONES) / 100) + Math.ceil(changed / 100) + 1;
   const boundMs = (calls: number): number => (calls / (HUBSPOT_PER_10S / 10)) * 1_000; // HubSpot time
   const ratio = (m: { calls: number; ms: number }): number => boundMs(m.calls) / (m.ms / SCALE);
-  const r1 = first.value;
-  const r2 = second.value;
+  const r1 = first.value.report;
+  const r2 = second.value.report;
   out(`Reprojection of ${DEALS} deals × ${MILESTONES} milestones for ${LATER} (custom-object mode):`);
   out(
     `  minimum calls = ceil(D/100) pages + ceil(D·M/100) milestone reads + ceil(C/100) writes + 1 count search`,
@@ -404,7 +414,7 @@ async function main(): Promise<void> {
         deals: DEALS,
         milestonesPerDeal: MILESTONES,
         first: {
-          ...summary(r1),
+          ...summary(first.value),
           calls: first.calls,
           minimumCalls: minimum(r1.changed),
           realMs: Math.round(first.ms),
@@ -414,7 +424,7 @@ async function main(): Promise<void> {
           rateLimited429: first.rateLimited,
         },
         second: {
-          ...summary(r2),
+          ...summary(second.value),
           calls: second.calls,
           minimumCalls: minimum(0),
           realMs: Math.round(second.ms),
@@ -434,13 +444,13 @@ const passthrough = {
   safeParse: (v: unknown) => ({ success: true as const, data: v }),
 } as unknown as CrmRequest<unknown>['schema'];
 
-const summary = (r: ReprojectReport) => ({
+const summary = ({ report: r, stopped }: { report: ReprojectReport; stopped: string | null }) => ({
   scanned: r.scanned,
   withPlans: r.withPlans,
   changed: r.changed,
   written: r.written,
   failed: r.failed,
-  aborted: r.aborted?.code ?? null,
+  aborted: stopped,
 });
 
 /**

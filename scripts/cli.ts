@@ -125,8 +125,9 @@ async function main(argv: string[]): Promise<number> {
           sqlitePath: config.sqlitePath,
         });
         try {
-          const rows = (await db.query('SELECT crm, account_id FROM tenant_installations ORDER BY crm, account_id'))
-            .rows;
+          const rows = (
+            await db.query('SELECT crm, account_id FROM tenant_installations ORDER BY crm, account_id')
+          ).rows;
           if (rows.length === 0) print('No installations.');
           for (const row of rows) {
             const installation = await backend.installations.getInstallation(
@@ -221,7 +222,8 @@ async function main(argv: string[]): Promise<number> {
         const deal = option(args, 'deal');
         const today = option(args, 'today');
         const portalId = arg(PortalId, args[0], 'portalId');
-        if (deal === undefined) return reprojectAll(backend, portalId, today);
+        // Awaited here, so that the backend is closed (finally) only once the run is over.
+        if (deal === undefined) return await reprojectAll(backend, portalId, today);
         const dealId = arg(DealId, deal, 'dealId');
         const tenant = hubSpotTenant(portalId);
         const installation = await backend.installations.getInstallation(tenant);
@@ -257,27 +259,25 @@ async function reprojectAll(
   const { isIsoDate } = await import('../src/domain/dates.js');
   if (todayOption !== undefined && !isIsoDate(todayOption)) throw new UsageError('--today takes YYYY-MM-DD');
   const today = todayOption ?? new Date().toISOString().slice(0, 10);
-  const { reprojectPortal, formatProgress } = await import('../src/adapters/hubspot/reproject.js');
+  const { reprojectTenant, formatProgress } = await import('../functions/reproject-tenant.js');
   const { systemClock } = await import('../src/ports/clock.js');
   const tty = process.stderr.isTTY;
-  const report = await reprojectPortal({
-    transport: backend.transport,
-    portalId: String(portalId),
-    config: {
-      storageMode: installation.storageMode,
-      writeNativeForecast: installation.settings.writeNativeForecast,
+  const result = await reprojectTenant(
+    { scan: backend.planScan, clock: systemClock },
+    {
+      tenant: hubSpotTenant(portalId),
+      today,
+      onProgress: (p) => {
+        process.stderr.write(tty ? `\r${formatProgress(p)}\x1b[K` : `${formatProgress(p)}\n`);
+      },
     },
-    today,
-    clock: systemClock,
-    onProgress: (p) => {
-      process.stderr.write(tty ? `\r${formatProgress(p)}\x1b[K` : `${formatProgress(p)}\n`);
-    },
-  });
+  );
   if (tty) process.stderr.write('\n');
+  const report = result.ok ? result.value : result.error.report;
   print(`Reprojected portal ${portalId} for ${today}: ${formatProgress(report)}`);
   for (const f of report.failures) print(`  failed ${f.dealIds.join(', ')}: ${f.reason}`);
-  if (report.aborted) print(`Stopped early: ${report.aborted.code}: ${report.aborted.message}`);
-  return report.aborted !== null || report.failed > 0 ? 2 : 0;
+  if (!result.ok) print(`Stopped early: ${result.error.code}: ${result.error.message}`);
+  return !result.ok || report.failed > 0 ? 2 : 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -15,6 +15,7 @@ import { DEFAULT_THROTTLE, PortalThrottle, type ThrottleSettings } from './adapt
 import { HubSpotTransport, type AttemptEvent } from './adapters/hubspot/transport.js';
 import { HubSpotPlanLifecycle } from './adapters/hubspot/plan-lifecycle.js';
 import { HubSpotPlanStore, type PortalStoreConfig } from './adapters/hubspot/plan-store.js';
+import { HubSpotPlanScan } from './adapters/hubspot/plan-scan.js';
 import { hubSpotProvisioning } from './adapters/hubspot/provision.js';
 import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
@@ -22,6 +23,7 @@ import { systemClock, type Clock } from './ports/clock.js';
 import type { InstallationStore } from './ports/installation-store.js';
 import type { PlanLifecycle } from './ports/plan-lifecycle.js';
 import type { PlanStore } from './ports/plan-store.js';
+import type { PlanScan } from './ports/plan-scan.js';
 import type { DealLocks } from './ports/deal-locks.js';
 import { openDealLocks } from './adapters/locks/deal-locks.js';
 import type { ProvisionTenant } from './ports/provisioning.js';
@@ -74,6 +76,8 @@ export interface Backend {
   readonly tokenClient: OAuthTokenClient;
   readonly transport: HubSpotTransport;
   readonly plans: PlanStore;
+  /** Every plan of a tenant at once (the CLI's reproject). */
+  readonly planScan: PlanScan;
   readonly functions: FunctionDeps;
   readonly provision: ProvisionTenant;
   close(): Promise<void>;
@@ -137,6 +141,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
           'plan loaded with repairable problems; the next save repairs them',
         ),
     });
+  const planScan = new HubSpotPlanScan({ transport, portalConfig });
   const locks = options.locks ?? openDealLocks(config.databaseUrl);
   const provision: ProvisionTenant = options.provision ?? hubSpotProvisioning(transport);
   const unlockedLifecycle =
@@ -199,6 +204,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     tokenClient,
     transport,
     plans,
+    planScan,
     functions,
     provision,
     close: async () => {

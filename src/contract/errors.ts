@@ -24,6 +24,8 @@ export const FUNCTION_ERROR_CODES = [
   'CRM_DAILY_LIMIT',
   'CRM_UNAVAILABLE',
   'CRM_UNAUTHORIZED',
+  /** The app's access to the account is gone; the HTTP layer answers it as INSTALLATION_INACTIVE. */
+  'CRM_ACCESS_REVOKED',
   'CRM_FORBIDDEN',
   'CRM_NOT_FOUND',
   'CRM_VALIDATION',

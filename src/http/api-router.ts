@@ -10,7 +10,6 @@ import { tenantKey } from '../domain/model.js';
 import { problem } from '../domain/result.js';
 import type { InstallationStore } from '../ports/installation-store.js';
 import { fromFunctionError, INTERNAL_ERROR, sendApiError, type ApiError } from './errors.js';
-import { AccessTokenUnavailableError } from '../adapters/hubspot/oauth/token-provider.js';
 import { bindRequest, context, withinRequest } from './request-context.js';
 import {
   bodyBytes,
@@ -77,24 +76,6 @@ function parseJsonBody(req: Request): Parsed {
       },
     };
   }
-}
-
-/** A thrown error becomes the answer its kind calls for; anything unexpected is a 500 with a request id. */
-export function thrownToApiError(error: unknown): ApiError | undefined {
-  if (error instanceof AccessTokenUnavailableError) {
-    return error.reason === 'inactive'
-      ? {
-          code: 'INSTALLATION_INACTIVE',
-          message:
-            'HubSpot no longer accepts this app’s access for this account. An admin should reinstall the app.',
-        }
-      : {
-          code: 'CRM_UNAVAILABLE',
-          message: 'HubSpot could not be reached to renew access. Try again in a moment.',
-          retryAfterSeconds: 5,
-        };
-  }
-  return undefined;
 }
 
 export function createApiRouter(deps: ApiDeps): Router {
@@ -164,11 +145,7 @@ export function createApiRouter(deps: ApiDeps): Router {
       next(error);
       return;
     }
-    sendApiError(
-      res,
-      bodyParserError(error) ?? thrownToApiError(error) ?? logged(res, error),
-      context(res).requestId,
-    );
+    sendApiError(res, bodyParserError(error) ?? logged(res, error), context(res).requestId);
   });
   return router;
 }

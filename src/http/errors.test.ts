@@ -32,3 +32,12 @@ test('the body carries only the fields its code has, and the request id', () => 
   });
   expect(errorBody(conflict, 'r').error).toMatchObject({ currentVersion: 4, changesSince: [] });
 });
+
+test('a CRM that no longer lets the app in is INSTALLATION_INACTIVE to the card, with the CRM’s sentence', () => {
+  const sentence = 'The CRM no longer accepts this app’s access. An admin should reinstall the app.';
+  expect(fromFunctionError({ code: 'CRM_ACCESS_REVOKED', message: sentence })).toEqual({
+    code: 'INSTALLATION_INACTIVE',
+    message: sentence,
+  });
+  expect(httpStatus('INSTALLATION_INACTIVE')).toBe(403);
+});

@@ -25,6 +25,7 @@ export function httpStatus(code: ApiErrorCode): number {
     case 'UNAUTHORIZED':
       return 401;
     case 'INSTALLATION_INACTIVE':
+    case 'CRM_ACCESS_REVOKED':
     case 'CRM_FORBIDDEN':
       return 403;
     case 'DEAL_NOT_FOUND':
@@ -66,6 +67,8 @@ const DEFAULT_RETRY_AFTER_S: Partial<Record<ApiErrorCode, number>> = {
 };
 
 export function fromFunctionError(error: FunctionError): ApiError {
+  // The CRM no longer lets the app in: to the card, the installation is inactive (the CRM's own sentence).
+  if (error.code === 'CRM_ACCESS_REVOKED') return { code: 'INSTALLATION_INACTIVE', message: error.message };
   if (error.code === 'INVALID_INPUT' || error.code === 'PLAN_NOT_EMPTY')
     return { code: error.code, message: error.message, problems: error.problems };
   if (error.code === 'VERSION_CONFLICT') {

@@ -8,6 +8,11 @@ export const CRM_ERROR_CODES = [
   'CRM_DAILY_LIMIT',
   'CRM_UNAVAILABLE',
   'CRM_UNAUTHORIZED',
+  /**
+   * The app has no usable access to the account any more (uninstalled, never installed, or its refresh was
+   * refused): nothing was sent, and nothing will be until an admin installs the app again.
+   */
+  'CRM_ACCESS_REVOKED',
   'CRM_FORBIDDEN',
   'CRM_NOT_FOUND',
   'CRM_VALIDATION',
@@ -20,13 +25,13 @@ export interface CrmError {
   readonly code: CrmErrorCode;
   /** A sentence for the user or admin: what happened and what to do. */
   readonly message: string;
-  /** HTTP status HubSpot answered with (0 for a network failure). */
+  /** HTTP status the CRM answered with (0 when no answer came back, or nothing was sent). */
   readonly status: number;
   /** When a retry makes sense, how long to wait first. */
   readonly retryAfterMs?: number;
-  /** Per-property or per-item details HubSpot gave (already safe to show: no tokens, no bodies). */
+  /** Per-property or per-item details the CRM gave (already safe to show: no tokens, no bodies). */
   readonly details?: readonly string[];
-  /** HubSpot's correlation id, for support. */
+  /** The CRM's correlation id, for support. */
   readonly correlationId?: string;
 }
 

@@ -2,11 +2,13 @@
  * The functions over HTTP with the real wiring: portals installed through the OAuth flow against the sandbox
  * CRM, provisioned for real, plans kept by the HubSpot PlanStore in both storage modes.
  */
+import { jest } from '@jest/globals';
 import { apiErrorBodySchema, planResponseSchema, reprojectResponseSchema } from '../../src/contract/index.js';
+import { err } from '../../src/domain/result.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { callFunction } from './harness.js';
-import { startSandboxBackend, type SandboxBackend } from './sandbox-backend.js';
+import { SANDBOX_CLIENT_SECRET, startSandboxBackend, type SandboxBackend } from './sandbox-backend.js';
 import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 
 let sandbox: Sandbox;
@@ -169,4 +171,53 @@ test('a CRM rate limit from the sandbox reaches the card as 429 with Retry-After
   expect(res.status).toBe(429);
   expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
   expect(apiErrorBodySchema.parse(res.body).error.code).toBe('CRM_RATE_LIMITED');
+}, 30_000);
+
+test('a token that cannot be renewed during a call: refused, 403 INSTALLATION_INACTIVE; HubSpot unreachable, 503 CRM_UNAVAILABLE', async () => {
+  const { portalId } = await b.install({ new_portal_tier: 'professional' });
+  const dealId = await b.newDeal(portalId);
+  const tenant = hubSpotTenant(portalId);
+  const call = () =>
+    callFunction(b.h, 'get-plan', { dealId }, { caller: { portalId, userId: 1 }, now: Date.now() });
+  const tokens = (await b.h.installations.getTokens(tenant))!;
+
+  // Expired, and HubSpot cannot be reached to renew it: try again shortly; the installation stays.
+  await b.h.installations.saveTokens(tenant, { ...tokens, expiresAt: Date.now() - 1 });
+  jest
+    .spyOn(b.h.backend.tokenClient, 'refresh')
+    .mockResolvedValueOnce(
+      err({ kind: 'unavailable', message: 'HubSpot could not be reached for the token request.' }),
+    );
+  const down = await call();
+  expect(down.status).toBe(503);
+  expect(down.headers.get('retry-after')).toBe('5');
+  expect(apiErrorBodySchema.parse(down.body).error).toMatchObject({
+    code: 'CRM_UNAVAILABLE',
+    message: 'HubSpot could not be reached to renew access. Try again in a moment.',
+    retryAfterSeconds: 5,
+  });
+  expect((await b.h.installations.getInstallation(tenant))?.status.state).toBe('active');
+
+  // Near expiry, and the refresh token was revoked in HubSpot: the installation becomes inactive.
+  await b.h.installations.saveTokens(tenant, { ...tokens, expiresAt: Date.now() + 1_000 });
+  const revoked = await fetch(`${sandbox.baseUrl}/oauth/2026-03/token/revoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      client_id: b.clientId,
+      client_secret: SANDBOX_CLIENT_SECRET,
+      token: tokens.refreshToken,
+    }),
+  });
+  expect(revoked.status).toBe(200);
+  const gone = await call();
+  expect(gone.status).toBe(403);
+  expect(apiErrorBodySchema.parse(gone.body).error).toMatchObject({
+    code: 'INSTALLATION_INACTIVE',
+    message:
+      'HubSpot no longer accepts this app’s access for this account. An admin should reinstall the app.',
+  });
+  expect(await b.h.installations.getInstallation(tenant)).toMatchObject({
+    status: { state: 'inactive', reason: 'token_revoked' },
+  });
 }, 30_000);

@@ -3,60 +3,26 @@
  * cannot be read at all, and repairs it. The CLI runs in its own process on the backend's installation
  * database, against the sandbox.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
 import { planResponseSchema } from '../../src/contract/index.js';
-import { systemClock } from '../../src/ports/clock.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.js';
 import { callFunction } from './harness.js';
-import { SANDBOX_CLIENT_SECRET, startSandboxBackend, type SandboxBackend } from './sandbox-backend.js';
+import type { Sandbox } from '../../src/sandbox/platform/server.js';
+import { startCli, type CliSetup } from './cli-process.js';
+import type { SandboxBackend } from './sandbox-backend.js';
 
 jest.setTimeout(60_000);
-const run = promisify(execFile);
 
+let setup: CliSetup;
 let sandbox: Sandbox;
 let b: SandboxBackend;
-let dir: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'map-cli-'));
-  sandbox = await createSandbox({ dataFile: ':memory:', rateLimit: { perTenSeconds: null } });
-  b = await startSandboxBackend(sandbox, { clock: systemClock, sqlitePath: join(dir, 'app.sqlite') });
+  setup = await startCli();
+  ({ sandbox, b } = setup);
 });
-afterAll(async () => {
-  await b.h.close();
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => setup.close());
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['node_modules/tsx/dist/cli.mjs', 'scripts/cli.ts', ...args],
-      {
-        env: {
-          PATH: process.env.PATH,
-          CRM_MODE: 'sandbox',
-          SQLITE_PATH: join(dir, 'app.sqlite'),
-          HUBSPOT_API_BASE: sandbox.baseUrl,
-          HUBSPOT_OAUTH_BASE: sandbox.baseUrl,
-          HUBSPOT_CLIENT_ID: b.clientId,
-          HUBSPOT_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
-          LOG_LEVEL: 'silent',
-        },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => setup.run(...args);
 
 test('show lists the problems of a plan that loads partly; repair rewrites it; an unreadable plan shows its reasons', async () => {
   const { portalId } = await b.install({ new_portal_tier: 'enterprise' });
@@ -73,7 +39,9 @@ test('show lists the problems of a plan that loads partly; repair rewrites it; a
       })
     ).body,
   );
-  const token = await b.h.backend.tokens.accessToken(String(portalId));
+  const access = await b.h.backend.tokens.accessToken(String(portalId));
+  if (!access.ok) throw new Error(access.error.message);
+  const token = access.value;
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
   // A hand edit of the version: the plan loads, with a problem the admin sees and repairs.

@@ -160,7 +160,9 @@ test('a plan whose milestone record was deleted in HubSpot loads with a notice f
   )!;
   const installation = await b.h.installations.getInstallation(hubSpotTenant(portalId));
   expect(installation?.storageMode).toBe('custom_object');
-  const token = await b.h.backend.tokens.accessToken(String(portalId));
+  const access = await b.h.backend.tokens.accessToken(String(portalId));
+  if (!access.ok) throw new Error(access.error.message);
+  const token = access.value;
   const objectType = `p${portalId}_map_milestone`;
   const found = await fetch(`${sandbox.baseUrl}/crm/v3/objects/${objectType}/batch/read`, {
     method: 'POST',

@@ -1,15 +1,18 @@
 /**
- * Bulk reprojection against the sandbox CRM in both storage modes: time moves on, some plans become
- * overdue, exactly those deals are written; a second run writes nothing; a failed write batch is reported
- * and the rest are written.
+ * Bulk reprojection — the reproject-tenant use case over the HubSpot PlanScan — against the sandbox CRM in
+ * both storage modes: time moves on, some plans become overdue, exactly those deals are written; a second run
+ * writes nothing; a failed write batch is reported and the rest are written.
  */
-import { HubSpotPlanStore, type PortalStoreConfig } from '../../src/adapters/hubspot/plan-store.js';
-import { provisionPortal } from '../../src/adapters/hubspot/provision.js';
 import {
   formatProgress,
-  reprojectPortal,
+  reprojectTenant,
   type ReprojectProgress,
-} from '../../src/adapters/hubspot/reproject.js';
+  type ReprojectTenantInput,
+} from '../../functions/reproject-tenant.js';
+import { HubSpotPlanScan } from '../../src/adapters/hubspot/plan-scan.js';
+import { HubSpotPlanStore, type PortalStoreConfig } from '../../src/adapters/hubspot/plan-store.js';
+import { provisionPortal } from '../../src/adapters/hubspot/provision.js';
+import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 import { addDays } from '../../src/domain/dates.js';
 import type { DealRef, Plan } from '../../src/domain/model.js';
 import { changedFields, project } from '../../src/domain/project.js';
@@ -81,6 +84,19 @@ async function seed(portalId: string): Promise<Plan[]> {
   return plans;
 }
 
+/** The use case over the HubSpot PlanScan of the harness's transport, with the portals' configurations. */
+const reproject = async (input: ReprojectTenantInput) =>
+  reprojectTenant(
+    {
+      scan: new HubSpotPlanScan({
+        transport: h.transport,
+        portalConfig: (id) => Promise.resolve(config.get(id)!),
+      }),
+      clock: realClock,
+    },
+    input,
+  );
+
 const writtenDealIds = (): string[] =>
   seen
     .filter((s) => s.req.method === 'POST' && s.req.path === '/crm/v3/objects/deals/batch/update')
@@ -105,22 +121,16 @@ describe.each([
 
     seen.length = 0;
     const progress: ReprojectProgress[] = [];
-    const options = {
-      transport: h.transport,
-      portalId: portal(),
-      config: config.get(portal())!,
-      today: LATER,
-      clock: realClock,
-      writeBatchSize: 3,
-      pageSize: 4,
-    };
-    const first = await reprojectPortal({ ...options, onProgress: (p) => void progress.push(p) });
+    const options = { tenant: hubSpotTenant(portal()), today: LATER, writeBatchSize: 3, pageSize: 4 };
+    const run = await reproject({ ...options, onProgress: (p) => void progress.push(p) });
+    // Not stopped early: every page was listed.
+    expect(run.ok).toBe(true);
+    const first = must(run);
     expect(first).toMatchObject({
       withPlans: PLANS,
       changed: expected.length,
       written: expected.length,
       failed: 0,
-      aborted: null,
       failures: [],
     });
     expect(first.scanned).toBeGreaterThanOrEqual(PLANS + 3);
@@ -153,7 +163,7 @@ describe.each([
     }
 
     seen.length = 0;
-    const second = await reprojectPortal(options);
+    const second = must(await reproject(options));
     expect(second).toMatchObject({ withPlans: PLANS, changed: 0, written: 0, failed: 0 });
     expect(writtenDealIds()).toEqual([]);
   });
@@ -179,15 +189,8 @@ it('reports a write batch that fails (sandbox 503s) with its deals, writes the o
       await h.setFaults(portalId, null);
     }
   };
-  const options = {
-    transport: h.transport,
-    portalId,
-    config: config.get(portalId)!,
-    today: LATER,
-    clock: realClock,
-    writeBatchSize: 2,
-  };
-  const first = await reprojectPortal(options);
+  const options = { tenant: hubSpotTenant(portalId), today: LATER, writeBatchSize: 2 };
+  const first = must(await reproject(options));
   expect(first.failed).toBe(2);
   expect(first.written).toBe(expected.length - 2);
   expect(first.failures).toEqual([
@@ -198,7 +201,33 @@ it('reports a write batch that fails (sandbox 503s) with its deals, writes the o
   expect(failedIds.every((id) => expected.includes(id))).toBe(true);
 
   seen.length = 0;
-  const second = await reprojectPortal(options);
+  const second = must(await reproject(options));
   expect(second).toMatchObject({ changed: 2, written: 2, failed: 0 });
   expect(writtenDealIds()).toEqual(failedIds);
+});
+
+it('writes hs_forecast_probability, once, on every deal where it does not follow the close probability when the portal opted in', async () => {
+  const portalId = h.demoPortalId;
+  const plans = await seed(portalId);
+  config.set(portalId, { ...config.get(portalId)!, writeNativeForecast: true });
+  const options = { tenant: hubSpotTenant(portalId), today: TODAY, estimateTotal: false };
+
+  // Same day: no map_* value changed, but the native field was never written (the setting was just turned on).
+  seen.length = 0;
+  const first = must(await reproject(options));
+  expect(first).toMatchObject({ withPlans: PLANS, changed: PLANS, written: PLANS, failed: 0 });
+  const inputs = seen
+    .filter((s) => s.req.path === '/crm/v3/objects/deals/batch/update')
+    .flatMap((s) => (s.req.body as { inputs: { id: string; properties: Record<string, string> }[] }).inputs);
+  for (const plan of plans) {
+    const p = project(plan, TODAY).closeProbability;
+    expect(inputs.find((i) => i.id === plan.deal.dealId)?.properties).toEqual({
+      map_close_probability: String(p),
+      hs_forecast_probability: String(p / 100),
+    });
+  }
+
+  seen.length = 0;
+  expect(must(await reproject(options))).toMatchObject({ changed: 0, written: 0 });
+  expect(writtenDealIds()).toEqual([]);
 });

@@ -1,6 +1,8 @@
 import nock from 'nock';
 import { z } from 'zod';
+import { err } from '../../domain/result.js';
 import type { Clock } from '../../ports/clock.js';
+import type { AccessTokenResult } from './oauth/token-provider.js';
 import { PortalThrottle } from './throttle.js';
 import { HubSpotTransport, type AttemptEvent } from './transport.js';
 
@@ -22,11 +24,14 @@ function virtualClock(): Clock & { slept: number[] } {
   };
 }
 
-function transport(clock = virtualClock()) {
+function transport(
+  clock = virtualClock(),
+  accessToken: () => Promise<string | AccessTokenResult> = () => Promise.resolve('token-1'),
+) {
   const attempts: AttemptEvent[] = [];
   const t = new HubSpotTransport({
     basePath: BASE,
-    accessToken: () => Promise.resolve('token-1'),
+    accessToken,
     clock,
     throttle: new PortalThrottle(clock),
     random: () => 0.5,
@@ -273,5 +278,35 @@ describe('HubSpotTransport', () => {
     const { t, attempts } = transport();
     expect((await t.request(getDeal)).ok).toBe(true);
     expect(attempts.map((a) => a.status)).toEqual([0, 200]);
+  });
+
+  it('sends nothing without a token: an inactive installation is CRM_ACCESS_REVOKED, a failed renewal CRM_UNAVAILABLE', async () => {
+    const without = (reason: 'inactive' | 'unavailable') =>
+      transport(virtualClock(), () =>
+        Promise.resolve(err({ portalId: 1, reason, message: `Portal 1: ${reason}.` })),
+      );
+    const revoked = without('inactive');
+    expect(await revoked.t.request(getDeal)).toEqual(
+      err({
+        code: 'CRM_ACCESS_REVOKED',
+        message:
+          'HubSpot no longer accepts this app’s access for this account. An admin should reinstall the app.',
+        status: 0,
+        details: ['Portal 1: inactive.'],
+      }),
+    );
+    const renewal = without('unavailable');
+    expect(await renewal.t.request(getDeal)).toEqual(
+      err({
+        code: 'CRM_UNAVAILABLE',
+        message: 'HubSpot could not be reached to renew access. Try again in a moment.',
+        status: 0,
+        retryAfterMs: 5_000,
+        details: ['Portal 1: unavailable.'],
+      }),
+    );
+    expect([...revoked.attempts, ...renewal.attempts]).toEqual([]);
+    // No retry either: a missing token does not come back within a request.
+    expect([...revoked.clock.slept, ...renewal.clock.slept]).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Clock } from '../../ports/clock.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { crmError, type CrmError } from '../../ports/crm-error.js';
+import type { AccessTokenResult, AccessTokenUnavailable } from './oauth/token-provider.js';
 import { DEFAULT_RETRY, decideRetry, type AttemptOutcome, type RetrySettings } from './retry-policy.js';
 import type { PortalThrottle, RequestKind } from './throttle.js';
 
@@ -43,8 +44,11 @@ export interface AttemptEvent {
 export interface TransportOptions {
   /** `https://api.hubapi.com`, or the sandbox's base URL. */
   readonly basePath: string;
-  /** The portal's current access token (the installation store refreshes it before it expires). */
-  readonly accessToken: (portalId: string) => Promise<string>;
+  /**
+   * The portal's current access token: a fixed one (scripts, tests), or the token provider's answer, which
+   * may be that there is none (the installation is inactive, or HubSpot cannot refresh it right now).
+   */
+  readonly accessToken: (portalId: string) => Promise<string | AccessTokenResult>;
   readonly clock: Clock;
   readonly throttle: PortalThrottle;
   readonly retry?: RetrySettings;
@@ -97,12 +101,20 @@ export class HubSpotTransport {
     const kind = req.kind ?? 'general';
     for (let attempt = 1; ; attempt++) {
       const answered = await this.options.throttle.acquire(req.portalId, kind);
-      // No token (an inactive installation, say) is not a CRM failure: it propagates as before, and the
-      // slot is closed as answered (nothing was sent).
-      const token = await this.options.accessToken(req.portalId).catch((error: unknown) => {
+      let answer: string | AccessTokenResult;
+      try {
+        answer = await this.options.accessToken(req.portalId);
+      } catch (error) {
+        // A failing installation store, not a missing token: it propagates, with the slot closed as answered.
         answered();
         throw error;
-      });
+      }
+      if (typeof answer !== 'string' && !answer.ok) {
+        // Nothing is sent without a token: the slot is closed as answered, and the caller gets a CrmError.
+        answered();
+        return err(noAccessToken(answer.error));
+      }
+      const token = typeof answer === 'string' ? answer : answer.value;
       const client = this.clientFor(req.portalId, token);
       const started = this.options.clock.now();
       let response: Response;
@@ -184,6 +196,22 @@ export class HubSpotTransport {
       durationMs: this.options.clock.now() - started,
     });
   }
+}
+
+/** No token to send: the app's access is gone (an admin must reinstall), or HubSpot cannot renew it right now. */
+function noAccessToken(unavailable: AccessTokenUnavailable): CrmError {
+  const details = { details: [unavailable.message] };
+  return unavailable.reason === 'inactive'
+    ? crmError(
+        'CRM_ACCESS_REVOKED',
+        'HubSpot no longer accepts this app’s access for this account. An admin should reinstall the app.',
+        0,
+        details,
+      )
+    : crmError('CRM_UNAVAILABLE', 'HubSpot could not be reached to renew access. Try again in a moment.', 0, {
+        ...details,
+        retryAfterMs: 5_000,
+      });
 }
 
 function toQuery(

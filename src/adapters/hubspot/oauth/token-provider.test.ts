@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { err, ok } from '../../../domain/result.js';
 import type { InactiveReason, InstallationStore, OAuthTokens } from '../../../ports/installation-store.js';
 import type { TokenError } from './token-client.js';
-import { AccessTokenProvider, REFRESH_MARGIN_MS } from './token-provider.js';
+import { AccessTokenProvider, REFRESH_MARGIN_MS, type AccessTokenProviderDeps } from './token-provider.js';
 
 /** Just the token part of the installation store. */
 function tokenStore(tokens: OAuthTokens) {
@@ -32,6 +32,16 @@ const expiring: OAuthTokens = {
   expiresAt: clock.now() + REFRESH_MARGIN_MS - 1,
 };
 const failing = (error: TokenError) => ({ refresh: () => Promise.resolve(err(error)) });
+/** HubSpot's answer to a successful refresh: a new access token for 30 minutes. */
+const refreshedToNew = ok({
+  accessToken: 'new',
+  refreshToken: 'r',
+  expiresAt: clock.now() + 1_800_000,
+  portalId: 1,
+  scopes: undefined,
+});
+const providerOver = (installations: InstallationStore, oauth: AccessTokenProviderDeps['oauth']) =>
+  new AccessTokenProvider({ installations, oauth, clock, log: pino({ level: 'silent' }) });
 
 test('a token with more than the margin left is used as is', async () => {
   const { store } = tokenStore({ ...expiring, expiresAt: clock.now() + REFRESH_MARGIN_MS + 1 });
@@ -41,7 +51,7 @@ test('a token with more than the margin left is used as is', async () => {
     clock,
     log: pino({ level: 'silent' }),
   });
-  expect(await provider.accessToken('1')).toBe('old');
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
 });
 
 test('an unavailable HubSpot keeps the still-valid token, and a short outage never deactivates, however many failures', async () => {
@@ -53,10 +63,10 @@ test('an unavailable HubSpot keeps the still-valid token, and a short outage nev
     log: pino({ level: 'silent' }),
     maxFailures: 3,
   });
-  expect(await provider.accessToken('1')).toBe('old');
-  expect(await provider.accessToken('1')).toBe('old');
-  expect(await provider.accessToken('1')).toBe('old');
-  expect(await provider.accessToken('1')).toBe('old');
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
   expect(state.deactivated).toBeUndefined();
 });
 
@@ -72,11 +82,11 @@ test('refreshes that keep failing, N in a row over the minimum time, mark the po
     maxFailures: 3,
     minFailingMs: 60_000,
   });
-  expect(await provider.accessToken('1')).toBe('old');
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
   moving.ms += 30_000;
-  expect(await provider.accessToken('1')).toBe('old');
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
   moving.ms += 31_000;
-  await expect(provider.accessToken('1')).rejects.toMatchObject({ reason: 'inactive' });
+  expect(await provider.accessToken('1')).toEqual(err(expect.objectContaining({ reason: 'inactive' })));
   expect(state.deactivated).toBe('refresh_failed');
 });
 
@@ -88,7 +98,7 @@ test('invalid_client (our own credentials) never deactivates on the first failur
     clock,
     log: pino({ level: 'silent' }),
   });
-  expect(await provider.accessToken('1')).toBe('old');
+  expect(await provider.accessToken('1')).toEqual(ok('old'));
   expect(state.deactivated).toBeUndefined();
 });
 
@@ -101,31 +111,55 @@ test('invalid_client (our own credentials) never deactivates, however often it r
     log: pino({ level: 'silent' }),
     maxFailures: 3,
   });
-  for (let i = 0; i < 10; i++) expect(await provider.accessToken('1')).toBe('old');
+  for (let i = 0; i < 10; i++) expect(await provider.accessToken('1')).toEqual(ok('old'));
   expect(state.deactivated).toBeUndefined();
   expect(state.tokens?.refreshToken).toBe('r');
 });
 
 test('a refreshed token is saved and returned', async () => {
   const { store, state } = tokenStore(expiring);
-  const oauth = {
-    refresh: () =>
-      Promise.resolve(
-        ok({
-          accessToken: 'new',
-          refreshToken: 'r',
-          expiresAt: clock.now() + 1_800_000,
-          portalId: 1,
-          scopes: undefined,
-        }),
-      ),
-  };
-  const provider = new AccessTokenProvider({
-    installations: store,
-    oauth,
-    clock,
-    log: pino({ level: 'silent' }),
-  });
-  expect(await provider.accessToken('1')).toBe('new');
+  const provider = providerOver(store, { refresh: () => Promise.resolve(refreshedToNew) });
+  expect(await provider.accessToken('1')).toEqual(ok('new'));
   expect(state.tokens?.accessToken).toBe('new');
+});
+
+test('a portal without tokens, and a refresh refused by HubSpot, are inactive results (the refusal deactivates)', async () => {
+  const none = tokenStore(expiring);
+  none.state.tokens = undefined;
+  const idle = providerOver(none.store, failing({ kind: 'unavailable', message: '' }));
+  expect(await idle.accessToken('1')).toEqual(
+    err({ portalId: 1, reason: 'inactive', message: 'Portal 1 has no tokens (not installed, or inactive).' }),
+  );
+  const { store, state } = tokenStore(expiring);
+  const refused = providerOver(store, failing({ kind: 'invalid_grant', message: 'revoked' }));
+  expect(await refused.accessToken('1')).toEqual(err(expect.objectContaining({ reason: 'inactive' })));
+  expect(state.deactivated).toBe('token_revoked');
+});
+
+test('an expired token HubSpot cannot refresh right now is unavailable, and the portal stays active', async () => {
+  const { store, state } = tokenStore({ ...expiring, expiresAt: clock.now() - 1 });
+  const provider = providerOver(store, failing({ kind: 'unavailable', message: 'down' }));
+  expect(await provider.accessToken('1')).toEqual(
+    err({
+      portalId: 1,
+      reason: 'unavailable',
+      message: 'HubSpot could not refresh the access token of portal 1: down',
+    }),
+  );
+  expect(state.deactivated).toBeUndefined();
+});
+
+test('concurrent callers share one refresh', async () => {
+  const { store } = tokenStore(expiring);
+  let refreshes = 0;
+  const provider = providerOver(store, {
+    refresh: async () => {
+      refreshes++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return refreshedToNew;
+    },
+  });
+  const answers = await Promise.all([1, 2, 3].map(() => provider.accessToken('1')));
+  expect(answers).toEqual([ok('new'), ok('new'), ok('new')]);
+  expect(refreshes).toBe(1);
 });

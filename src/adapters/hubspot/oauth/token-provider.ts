@@ -5,9 +5,10 @@
  * revoked or uninstalled), or keeps failing — MAX_REFRESH_FAILURES times in a row over at least
  * MIN_FAILING_MS, so that a short HubSpot outage never counts (invalid_client, our own credentials, never
  * counts at all) — is marked inactive, which deletes its tokens, so nothing calls HubSpot for it again until
- * it is reinstalled.
+ * it is reinstalled. No token is a result, never a throw: the transport turns it into a CrmError.
  */
 import type { Logger } from 'pino';
+import { err, ok, type Result } from '../../../domain/result.js';
 import type { InstallationStore } from '../../../ports/installation-store.js';
 import { hubSpotTenant } from '../tenant.js';
 import type { OAuthTokenClient } from './token-client.js';
@@ -19,17 +20,21 @@ export const MAX_REFRESH_FAILURES = 5;
 /** ...provided they have gone on for at least this long: an outage of minutes must not cost a reinstall. */
 export const MIN_FAILING_MS = 24 * 60 * 60 * 1_000;
 
-export class AccessTokenUnavailableError extends Error {
-  override readonly name = 'AccessTokenUnavailableError';
-  constructor(
-    readonly portalId: number,
-    /** inactive: the portal has no usable installation; unavailable: HubSpot could not refresh right now. */
-    readonly reason: 'inactive' | 'unavailable',
-    message: string,
-  ) {
-    super(message);
-  }
+/** Why a portal has no access token to use now. */
+export interface AccessTokenUnavailable {
+  readonly portalId: number;
+  /** inactive: the portal has no usable installation; unavailable: HubSpot could not refresh right now. */
+  readonly reason: 'inactive' | 'unavailable';
+  /** What happened, for an operator (no token, no secret). */
+  readonly message: string;
 }
+
+export type AccessTokenResult = Result<string, AccessTokenUnavailable>;
+
+const inactive = (portalId: number, message: string): AccessTokenResult =>
+  err({ portalId, reason: 'inactive', message });
+const noTokens = (portalId: number): AccessTokenResult =>
+  inactive(portalId, `Portal ${portalId} has no tokens (not installed, or inactive).`);
 
 export interface AccessTokenProviderDeps {
   readonly installations: InstallationStore;
@@ -41,24 +46,20 @@ export interface AccessTokenProviderDeps {
 }
 
 export class AccessTokenProvider {
-  private readonly inFlight = new Map<number, Promise<string>>();
+  private readonly inFlight = new Map<number, Promise<AccessTokenResult>>();
   /** Per portal: failed refreshes in a row, and when the first of them happened. */
   private readonly failures = new Map<number, { count: number; since: number }>();
 
   constructor(private readonly deps: AccessTokenProviderDeps) {}
 
   /** The transport's `accessToken` option. */
-  readonly accessToken = (portalId: string | number): Promise<string> => this.get(Number(portalId));
+  readonly accessToken = (portalId: string | number): Promise<AccessTokenResult> =>
+    this.get(Number(portalId));
 
-  async get(portalId: number): Promise<string> {
+  async get(portalId: number): Promise<AccessTokenResult> {
     const tokens = await this.deps.installations.getTokens(hubSpotTenant(portalId));
-    if (!tokens)
-      throw new AccessTokenUnavailableError(
-        portalId,
-        'inactive',
-        `Portal ${portalId} has no tokens (not installed, or inactive).`,
-      );
-    if (tokens.expiresAt - this.deps.clock.now() > REFRESH_MARGIN_MS) return tokens.accessToken;
+    if (!tokens) return noTokens(portalId);
+    if (tokens.expiresAt - this.deps.clock.now() > REFRESH_MARGIN_MS) return ok(tokens.accessToken);
     let refresh = this.inFlight.get(portalId);
     if (!refresh) {
       refresh = this.refresh(portalId, tokens.refreshToken, tokens.accessToken, tokens.expiresAt).finally(
@@ -70,14 +71,9 @@ export class AccessTokenProvider {
   }
 
   /** Refreshes now, whatever the expiry (CLI, tests). */
-  async forceRefresh(portalId: number): Promise<string> {
+  async forceRefresh(portalId: number): Promise<AccessTokenResult> {
     const tokens = await this.deps.installations.getTokens(hubSpotTenant(portalId));
-    if (!tokens)
-      throw new AccessTokenUnavailableError(
-        portalId,
-        'inactive',
-        `Portal ${portalId} has no tokens (not installed, or inactive).`,
-      );
+    if (!tokens) return noTokens(portalId);
     return this.refresh(portalId, tokens.refreshToken, tokens.accessToken, 0);
   }
 
@@ -86,7 +82,7 @@ export class AccessTokenProvider {
     refreshToken: string,
     current: string,
     expiresAt: number,
-  ): Promise<string> {
+  ): Promise<AccessTokenResult> {
     const log = this.deps.log.child({ portalId });
     const result = await this.deps.oauth.refresh(refreshToken);
     if (result.ok) {
@@ -97,17 +93,12 @@ export class AccessTokenProvider {
         { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt },
         t.scopes,
       );
-      if (!saved)
-        throw new AccessTokenUnavailableError(
-          portalId,
-          'inactive',
-          `Portal ${portalId} was uninstalled during a token refresh.`,
-        );
+      if (!saved) return inactive(portalId, `Portal ${portalId} was uninstalled during a token refresh.`);
       log.info(
         { expiresInS: Math.round((t.expiresAt - this.deps.clock.now()) / 1_000) },
         'access token refreshed',
       );
-      return t.accessToken;
+      return ok(t.accessToken);
     }
     // Only invalid_grant speaks about this portal; invalid_client means our own credentials are wrong, which
     // must not deactivate every portal: it is never counted (deactivating deletes the refresh token, so a bad
@@ -129,19 +120,18 @@ export class AccessTokenProvider {
         refused ? 'token_revoked' : 'refresh_failed',
       );
       log.warn({ kind: result.error.kind, failures }, 'token refresh failed: installation marked inactive');
-      throw new AccessTokenUnavailableError(
+      return inactive(
         portalId,
-        'inactive',
         `Portal ${portalId} can no longer refresh its access token: ${result.error.message}`,
       );
     }
     log.warn({ kind: result.error.kind, failures }, 'token refresh failed');
     // The current token may still have a few minutes: better used than a failed request.
-    if (expiresAt > this.deps.clock.now()) return current;
-    throw new AccessTokenUnavailableError(
+    if (expiresAt > this.deps.clock.now()) return ok(current);
+    return err({
       portalId,
-      'unavailable',
-      `HubSpot could not refresh the access token of portal ${portalId}: ${result.error.message}`,
-    );
+      reason: 'unavailable',
+      message: `HubSpot could not refresh the access token of portal ${portalId}: ${result.error.message}`,
+    });
   }
 }
