@@ -203,13 +203,6 @@ export default tseslint.config(
   // root, src/main.ts, gives it the CRM's through ports). Files one folder deeper may climb once more.
   layer(['src/http/*.ts'], HTTP_IMPORTS('\\./', '\\.\\./'), HTTP_LAYER),
   layer(['src/http/*/*.ts'], HTTP_IMPORTS('\\./|\\.\\./(?!\\.\\.)', '\\.\\./\\.\\./'), HTTP_LAYER),
-  // Pending (issue 11, another change): api-router maps a thrown AccessTokenUnavailableError until the token
-  // provider answers a Result. That one import is allowed there, and nothing else.
-  layer(
-    ['src/http/api-router.ts'],
-    HTTP_IMPORTS('\\./|\\.\\./adapters/hubspot/oauth/token-provider\\.js$', '\\.\\./'),
-    HTTP_LAYER,
-  ),
   // Adapters implement ports: they never reach into the HTTP layer, the use cases, the sandbox, the preview or
   // the configuration (the composition root passes them what they need).
   layer(

@@ -3,13 +3,14 @@
  * has (the HTTP layer maps each code to its status).
  */
 import { z } from 'zod';
+import { CRM_ERROR_CODES } from '../domain/crm-errors.js';
 import { activityEntrySchema } from '../domain/model.js';
 import { PROBLEM_CODES, type Problem } from '../domain/result.js';
 import { versionSchema } from './fields.js';
 
 /**
- * Every failure a function can end in. CRM_* come from the CRM adapter (src/ports/crm-error.ts) unchanged,
- * so that the transport can tell a rate limit from an outage.
+ * Every failure a function can end in. CRM_* come from the CRM adapter unchanged (src/domain/crm-errors.ts,
+ * the one list), so that the transport can tell a rate limit from an outage.
  */
 export const FUNCTION_ERROR_CODES = [
   'INVALID_INPUT',
@@ -20,17 +21,7 @@ export const FUNCTION_ERROR_CODES = [
   'PLAN_TOO_LARGE',
   /** Another save of the same deal held its lock for too long (src/ports/deal-locks.ts); retry shortly. */
   'DEAL_BUSY',
-  'CRM_RATE_LIMITED',
-  'CRM_DAILY_LIMIT',
-  'CRM_UNAVAILABLE',
-  'CRM_UNAUTHORIZED',
-  /** The app's access to the account is gone; the HTTP layer answers it as INSTALLATION_INACTIVE. */
-  'CRM_ACCESS_REVOKED',
-  'CRM_FORBIDDEN',
-  'CRM_NOT_FOUND',
-  'CRM_VALIDATION',
-  'CRM_CONFLICT',
-  'CRM_BAD_RESPONSE',
+  ...CRM_ERROR_CODES,
 ] as const;
 export type FunctionErrorCode = (typeof FUNCTION_ERROR_CODES)[number];
 

@@ -1,4 +1,5 @@
 export * from './result.js';
+export * from './crm-errors.js';
 export * from './dates.js';
 export * from './model.js';
 export * from './project.js';

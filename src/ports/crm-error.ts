@@ -1,25 +1,11 @@
 /**
- * The closed set of failures a CRM call can end in, as the rest of the app sees them, whatever the CRM.
- * Each adapter maps its provider's status codes and error bodies to these codes (for HubSpot:
- * src/adapters/hubspot/transport.ts); nothing outside the adapters reads a provider's error body.
+ * A CRM call's failure as the rest of the app sees it, whatever the CRM. Each adapter maps its provider's
+ * status codes and error bodies to the closed codes of src/domain/crm-errors.ts; nothing outside the adapters
+ * reads a provider's error body.
  */
-export const CRM_ERROR_CODES = [
-  'CRM_RATE_LIMITED',
-  'CRM_DAILY_LIMIT',
-  'CRM_UNAVAILABLE',
-  'CRM_UNAUTHORIZED',
-  /**
-   * The app has no usable access to the account any more (uninstalled, never installed, or its refresh was
-   * refused): nothing was sent, and nothing will be until an admin installs the app again.
-   */
-  'CRM_ACCESS_REVOKED',
-  'CRM_FORBIDDEN',
-  'CRM_NOT_FOUND',
-  'CRM_VALIDATION',
-  'CRM_CONFLICT',
-  'CRM_BAD_RESPONSE',
-] as const;
-export type CrmErrorCode = (typeof CRM_ERROR_CODES)[number];
+import type { CrmErrorCode } from '../domain/crm-errors.js';
+
+export { CRM_ERROR_CODES, type CrmErrorCode } from '../domain/crm-errors.js';
 
 export interface CrmError {
   readonly code: CrmErrorCode;
