@@ -16,7 +16,11 @@ import type { InstallationStore } from '../../src/ports/installation-store.js';
 import type { ProvisionTenant } from '../../src/ports/provisioning.js';
 import { createBackend, type Backend } from '../../src/main.js';
 import { listen, type RunningServer } from '../../src/lib/http-server.js';
-import { signedRequestHeaders, withCallerQuery, type SignedCaller } from '../../src/adapters/hubspot/signature.js';
+import {
+  signedRequestHeaders,
+  withCallerQuery,
+  type SignedCaller,
+} from '../../src/adapters/hubspot/signature.js';
 
 /** A clock tests move by hand; sleep resolves at once. */
 export class TestClock implements Clock {

@@ -22,7 +22,9 @@ beforeEach(async () => {
   b = await startSandboxBackend(sandbox, { clock: systemClock });
   const installed = await b.install({ new_portal_tier: 'enterprise' });
   portalId = installed.portalId;
-  expect((await b.h.installations.getInstallation(hubSpotTenant(portalId)))?.storageMode).toBe('custom_object');
+  expect((await b.h.installations.getInstallation(hubSpotTenant(portalId)))?.storageMode).toBe(
+    'custom_object',
+  );
 });
 afterEach(async () => b.h.close());
 

@@ -112,7 +112,9 @@ function toInstallation(row: SqlRow | undefined): Installation | undefined {
  * stored then still decrypt.
  */
 const tokenContext = (tenant: Tenant, which: 'access_token' | 'refresh_token'): string =>
-  tenant.crm === 'hubspot' ? `portal:${tenant.accountId}:${which}` : `${tenant.crm}:${tenant.accountId}:${which}`;
+  tenant.crm === 'hubspot'
+    ? `portal:${tenant.accountId}:${which}`
+    : `${tenant.crm}:${tenant.accountId}:${which}`;
 const hashNonce = (nonce: string): string => createHash('sha256').update(nonce, 'utf8').digest('hex');
 const hashSignature = (signature: string, timestamp: string): string =>
   createHash('sha256').update(`${timestamp}\n${signature}`, 'utf8').digest('hex');

@@ -28,7 +28,11 @@ describe('openInstallationStore without a database URL', () => {
     const second = await openInstallationStore({ sqlitePath: file, cipher, clock });
     try {
       expect((await second.getInstallation(hubSpotTenant(5)))?.status).toEqual({ state: 'active' });
-      expect(await second.getTokens(hubSpotTenant(5))).toEqual({ accessToken: 'a', refreshToken: 'r', expiresAt: 1 });
+      expect(await second.getTokens(hubSpotTenant(5))).toEqual({
+        accessToken: 'a',
+        refreshToken: 'r',
+        expiresAt: 1,
+      });
     } finally {
       await second.close();
     }
