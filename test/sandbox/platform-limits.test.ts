@@ -1,7 +1,8 @@
 import { Client } from '@hubspot/api-client';
 import { openSandboxDb } from '../../src/sandbox/db.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/platform/app.js';
-import { RateLimiter, timeZoneOffsetMs, type RateRequest } from '../../src/sandbox/platform/limits.js';
+import { RateLimiter, type RateRequest } from '../../src/sandbox/platform/limits.js';
+import { timeZoneOffsetMs } from '../../src/sandbox/platform/time-zone.js';
 import { DEFAULT_PORTAL_TIME_ZONE, PlatformStore } from '../../src/sandbox/platform/store.js';
 import { fakeCrm } from './fake-crm.js';
 

@@ -14,6 +14,7 @@ import type { RateLimiter, RateLimitSettings } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { newClientSecret, type Portal, type PlatformStore } from './store.js';
 import { localOnly } from '../../lib/local-only.js';
+import { isTimeZone } from './time-zone.js';
 
 export interface AdminDeps {
   store: PlatformStore;
@@ -39,17 +40,7 @@ const TimeZone = z
   .string()
   .min(1)
   .max(100)
-  .refine(
-    (zone) => {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'must be an IANA time zone such as Europe/Paris' },
-  );
+  .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Paris' });
 
 const CreatePortalBody = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),

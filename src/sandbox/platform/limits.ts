@@ -13,6 +13,7 @@
  * A refused request is not counted, so a caller that waits out the window gets through again.
  */
 import { randomUUID } from 'node:crypto';
+import { timeZoneOffsetMs } from './time-zone.js';
 
 export interface RateLimitSettings {
   /** Requests per rolling 10 s window; null = no limit. */
@@ -71,30 +72,6 @@ export interface RateRequest {
   oauth: boolean;
   /** The portal's IANA time zone: its day, and so the daily limit, starts at midnight there. */
   timeZone: string;
-}
-
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** How far `timeZone`'s wall clock is ahead of UTC at `at` (ms; negative west of Greenwich). */
-export function timeZoneOffsetMs(timeZone: string, at: number): number {
-  let format = offsetFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    offsetFormatters.set(timeZone, format);
-  }
-  const parts = format.formatToParts(at);
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return wall - Math.floor(at / 1000) * 1000;
 }
 
 interface PortalCounters {
