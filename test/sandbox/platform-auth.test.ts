@@ -14,6 +14,7 @@ import {
 import { CUSTOM_OBJECT_SCOPES, REQUIRED_SCOPES } from '../../src/adapters/hubspot/oauth/scopes.js';
 import { specDirectory } from '../helpers/openapi-contract.js';
 import { fakeCrm } from './fake-crm.js';
+import { installAccessToken } from './oauth-install.js';
 
 const REDIRECT = 'http://localhost:5555/callback';
 
@@ -42,28 +43,13 @@ describe('sandbox auth gate', () => {
       token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } },
     );
 
-  async function oauthToken(): Promise<string> {
-    const authorize = new URL(`${sandbox.baseUrl}/oauth/authorize`);
-    authorize.search = new URLSearchParams({
-      client_id: 'client-a',
-      redirect_uri: REDIRECT,
+  const oauthToken = (): Promise<string> =>
+    installAccessToken(sandbox.baseUrl, {
+      clientId: 'client-a',
+      clientSecret: 'secret-a',
+      redirectUri: REDIRECT,
       scope: 'oauth crm.objects.deals.read',
-      auto: '1',
-    }).toString();
-    const redirect = await fetch(authorize, { redirect: 'manual' });
-    const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code') ?? '';
-    const token = await fetch(`${sandbox.baseUrl}/oauth/v1/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        client_id: 'client-a',
-        client_secret: 'secret-a',
-        redirect_uri: REDIRECT,
-        code,
-      }),
     });
-    return ((await token.json()) as { access_token: string }).access_token;
-  }
 
   it('answers a request without credentials with 401 INVALID_AUTHENTICATION and HubSpot’s message', async () => {
     const res = await get('/crm/v3/whoami');
@@ -315,28 +301,13 @@ describe('sandbox gate: 403 MISSING_SCOPES', () => {
   });
   afterEach(() => sandbox.close());
 
-  async function tokenWith(scope: string): Promise<string> {
-    const authorize = new URL(`${sandbox.baseUrl}/oauth/authorize`);
-    authorize.search = new URLSearchParams({
-      client_id: 'client-a',
-      redirect_uri: REDIRECT,
+  const tokenWith = (scope: string): Promise<string> =>
+    installAccessToken(sandbox.baseUrl, {
+      clientId: 'client-a',
+      clientSecret: 'secret-a',
+      redirectUri: REDIRECT,
       scope,
-      auto: '1',
-    }).toString();
-    const redirect = await fetch(authorize, { redirect: 'manual' });
-    const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code') ?? '';
-    const token = await fetch(`${sandbox.baseUrl}/oauth/v1/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        client_id: 'client-a',
-        client_secret: 'secret-a',
-        redirect_uri: REDIRECT,
-        code,
-      }),
     });
-    return ((await token.json()) as { access_token: string }).access_token;
-  }
   const call = (method: string, path: string, token: string) =>
     fetch(`${sandbox.baseUrl}${path}`, {
       method,

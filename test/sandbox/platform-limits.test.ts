@@ -5,6 +5,7 @@ import { RateLimiter, type RateRequest } from '../../src/sandbox/platform/limits
 import { timeZoneOffsetMs } from '../../src/sandbox/platform/time-zone.js';
 import { DEFAULT_PORTAL_TIME_ZONE, PlatformStore } from '../../src/sandbox/platform/store.js';
 import { fakeCrm } from './fake-crm.js';
+import { installAccessToken } from './oauth-install.js';
 
 const TOKEN = 'limits-demo-token';
 
@@ -139,27 +140,12 @@ describe('sandbox rate limits', () => {
   // rate-limit-headers-will-now-appear-for-oauth-authenticated-calls)
   it('gives OAuth calls the 10 s headers but no daily headers and no daily limit', async () => {
     await setLimits({ daily: 1 });
-    const redirectUri = sandbox.devApp.redirectUris[0] ?? '';
-    const authorize = new URL(`${sandbox.baseUrl}/oauth/authorize`);
-    authorize.search = new URLSearchParams({
-      client_id: sandbox.devApp.clientId,
-      redirect_uri: redirectUri,
+    const oauthToken = await installAccessToken(sandbox.baseUrl, {
+      clientId: sandbox.devApp.clientId,
+      clientSecret: sandbox.devApp.clientSecret,
+      redirectUri: sandbox.devApp.redirectUris[0] ?? '',
       scope: 'oauth crm.objects.deals.read',
-      auto: '1',
-    }).toString();
-    const redirect = await fetch(authorize, { redirect: 'manual' });
-    const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code') ?? '';
-    const tokenRes = await fetch(`${sandbox.baseUrl}/oauth/v1/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        client_id: sandbox.devApp.clientId,
-        client_secret: sandbox.devApp.clientSecret,
-        redirect_uri: redirectUri,
-        code,
-      }),
     });
-    const { access_token: oauthToken } = (await tokenRes.json()) as { access_token: string };
     for (let i = 0; i < 3; i += 1) {
       const res = await fetch(`${sandbox.baseUrl}/crm/v3/whoami`, {
         headers: { authorization: `Bearer ${oauthToken}` },
