@@ -39,6 +39,21 @@ describe('contract checker (guards the contract tests themselves)', () => {
     expect(verdict.responseErrors.join('\n')).toMatch(/date-time/);
   });
 
+  it('checks account details against PortalInformationResponse (account-info-v3.json)', () => {
+    const verdict = checker.check({
+      ...base,
+      method: 'GET',
+      path: '/account-info/v3/details',
+      status: 200,
+      responseBody: { portalId: 1, utcOffset: '+10:00', utcOffsetMilliseconds: 'ten hours' },
+    });
+    expect(verdict.operation).toMatch(/account-info-v3\.json/);
+    const errors = verdict.responseErrors.join('\n');
+    for (const missing of ['timeZone', 'accountType', 'companyCurrency', 'uiDomain', 'dataHostingLocation'])
+      expect(errors).toContain(missing);
+    expect(errors).toMatch(/utcOffsetMilliseconds must be integer/);
+  });
+
   it('checks error responses against the Error schema', () => {
     const verdict = checker.check({
       ...base,

@@ -1,5 +1,5 @@
 /**
- * The platform side of the sandbox (OAuth, authentication failures, rate limits, limits endpoint) checked
+ * The platform side of the sandbox (OAuth, authentication failures, rate limits, limits endpoint, account details) checked
  * against HubSpot's OpenAPI specs, through the full sandbox as `npm start` runs it, with every exchange
  * recorded by a proxy and checked: request and response bodies, status codes, error bodies.
  */
@@ -55,12 +55,14 @@ function checkAll(exchanges: readonly Exchange[]): string[] {
   });
 }
 
-async function authorizationCode(): Promise<string> {
+async function authorizationCode(
+  scope = 'oauth crm.objects.deals.read crm.objects.deals.write',
+): Promise<string> {
   const url = new URL(`${sandbox.baseUrl}/oauth/authorize`);
   url.search = new URLSearchParams({
     client_id: APP.clientId,
     redirect_uri: REDIRECT,
-    scope: 'oauth crm.objects.deals.read crm.objects.deals.write',
+    scope,
     auto: '1',
     state: 'contract',
   }).toString();
@@ -173,4 +175,43 @@ it('answers the custom-object limits and owners endpoints as the specs say', asy
   const exchanges = proxy.exchanges.slice(start);
   expect(exchanges).toHaveLength(3);
   expect(checkAll(exchanges)).toEqual([]);
+});
+
+it('answers GET /account-info/v3/details (200, 401, 403) as account-info-v3.json says, through the real client', async () => {
+  const start = proxy.exchanges.length;
+  const created = await fetch(`${sandbox.baseUrl}/_sandbox/portals`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tier: 'starter', name: 'Contract Sydney', timeZone: 'Australia/Sydney' }),
+  });
+  expect(created.status).toBe(201);
+  const sydney = (await created.json()) as { id: number; token: string };
+
+  // How the backend asks: @hubspot/api-client has no account-info API, so it goes through apiRequest.
+  const read = async (accessToken: string): Promise<Response> =>
+    new Client({ accessToken, basePath: proxy.baseUrl, numberOfApiCallRetries: 0 }).apiRequest({
+      method: 'GET',
+      path: '/account-info/v3/details',
+    });
+  const demo = await read(sandbox.demoToken);
+  expect(demo.status).toBe(200);
+  expect(await demo.json()).toMatchObject({ portalId: sandbox.demoPortalId, timeZone: 'America/New_York' });
+  const own = await read(sydney.token);
+  expect(own.status).toBe(200);
+  expect(await own.json()).toMatchObject({ portalId: sydney.id, timeZone: 'Australia/Sydney' });
+
+  expect((await fetch(`${proxy.baseUrl}/account-info/v3/details`)).status).toBe(401);
+  const tokens = await postForm('/oauth/v1/token', {
+    grant_type: 'authorization_code',
+    client_id: APP.clientId,
+    client_secret: APP.clientSecret,
+    redirect_uri: REDIRECT,
+    code: await authorizationCode('crm.objects.deals.read'),
+  });
+  const { access_token } = (await tokens.json()) as { access_token: string };
+  expect((await read(access_token)).status).toBe(403);
+
+  const details = proxy.exchanges.slice(start).filter((x) => x.path === '/account-info/v3/details');
+  expect(details.map((x) => x.status)).toEqual([200, 200, 401, 403]);
+  expect(checkAll(details)).toEqual([]);
 });

@@ -49,6 +49,15 @@ const CreatePortalBody = z.strictObject({
   timeZone: TimeZone.optional(),
 });
 
+const UpdatePortalBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    timeZone: TimeZone.optional(),
+  })
+  .refine((b) => b.name !== undefined || b.timeZone !== undefined, {
+    message: 'give name or timeZone (or both)',
+  });
+
 const ResetBody = z
   .strictObject({
     portalId: z.number().int().positive().optional(),
@@ -181,6 +190,21 @@ export function createAdminRouter(deps: AdminDeps): Router {
   router.get('/portals/:portalId', (req, res) => {
     const portal = portalParam(req, res);
     if (portal) res.json(describe(portal));
+  });
+
+  // Renames a portal or moves it to another time zone (GET /account-info/v3/details and the daily limit's reset
+  // follow at once).
+  router.patch('/portals/:portalId', (req, res) => {
+    const portal = portalParam(req, res);
+    if (!portal) return;
+    const body = parse(UpdatePortalBody, req.body, res);
+    if (!body) return;
+    const updated = store.updatePortal(portal.id, {
+      ...(body.name === undefined ? {} : { name: body.name }),
+      ...(body.timeZone === undefined ? {} : { timeZone: body.timeZone }),
+    });
+    if (updated) res.json(describe(updated));
+    else sendNotFound(res, `No portal ${portal.id}`);
   });
 
   router.get('/portals/:portalId/calls', (req, res) => {

@@ -1,6 +1,7 @@
 /**
  * Composition of the sandbox: database, platform tables, CRM tables, the demo portal and the dev OAuth app,
- * then one express app serving /_sandbox (admin), /oauth (OAuth) and, behind the gate, every CRM path.
+ * then one express app serving /_sandbox (admin), /oauth (OAuth) and, behind the gate, the account details
+ * endpoint and every CRM path.
  * The CRM module is passed in so the platform can be tested without the CRM (see server.ts for the real one).
  */
 import { once } from 'node:events';
@@ -10,6 +11,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { PortalTier } from '../context.js';
 import { openSandboxDb, type SandboxDb } from '../db.js';
 import { sendError, sendNotFound } from '../errors.js';
+import { createAccountInfoRouter } from './account-info.js';
 import { createAdminRouter } from './admin.js';
 import { FaultInjector } from './faults.js';
 import { createGate } from './gate.js';
@@ -159,7 +161,11 @@ export async function startSandbox(options: SandboxOptions, crm: CrmModule): Pro
         createPortal: (input) => createPortal(input),
       }),
     );
-    app.use(createGate({ store, limiter, faults, metrics, now }), crm.createCrmRouter({ db, now }));
+    app.use(
+      createGate({ store, limiter, faults, metrics, now }),
+      createAccountInfoRouter({ store, now }),
+      crm.createCrmRouter({ db, now }),
+    );
     app.use((_req: Request, res: Response) => sendNotFound(res, 'No such endpoint'));
     app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
       options.onError?.(error);

@@ -13,6 +13,7 @@ describe('endpoint templates', () => {
       '/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}',
     ],
     ['/crm/v3/owners/', '/crm/v3/owners'],
+    ['/account-info/v3/details', '/account-info/v3/details'],
   ])('files %s under %s, preferring literal segments', (path, template) => {
     expect(matchTemplate(path)).toBe(template);
   });

@@ -1,10 +1,11 @@
 /**
  * Path templates of the HubSpot endpoints the sandbox serves, as HubSpot's OpenAPI specs spell them
  * (crm-objects-v3, crm-object-schemas-v3, crm-properties-v3, crm-associations-v4, crm-associations-schema-v4,
- * crm-owners-v3, crm-limits-tracking-v3). Call counters key on these, so a request refused before it reached
+ * crm-owners-v3, crm-limits-tracking-v3, account-info-v3). Call counters key on these, so a request refused before it reached
  * the CRM router (401, 429, an injected fault) is counted under the same endpoint as one that was answered.
  */
 export const ENDPOINT_TEMPLATES: readonly string[] = [
+  '/account-info/v3/details',
   '/crm-object-schemas/v3/schemas',
   '/crm-object-schemas/v3/schemas/batch/read',
   '/crm-object-schemas/v3/schemas/{objectType}',

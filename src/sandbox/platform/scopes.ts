@@ -216,7 +216,8 @@ export function decideScopes(
  * crm-contacts-v3, crm-tasks-v3, crm-notes-v3) show what HubSpot asks of one type: its own `.read` scope for
  * reads, `.write` for writes. So the sandbox narrows a generic operation to the alternatives of the object
  * type(s) in the path and of the operation's access (read or write), and never honours the bare `oauth`
- * alternative (strict: HubSpot answers 403 MISSING_SCOPES to a token that only has `oauth`).
+ * alternative beside others (strict: HubSpot answers 403 MISSING_SCOPES to a token that only has `oauth`).
+ * An operation whose only alternative is `oauth` (account-info-v3.json's) asks for exactly that.
  * test/sandbox/platform-auth.test.ts checks every rule below against the specs.
  * ------------------------------------------------------------------------------------------------------------ */
 
@@ -346,8 +347,13 @@ const CUSTOM_SCHEMA_READ = [
   'crm.objects.custom.highly_sensitive.read.v2',
 ];
 
-/** Operations whose path names no object type: the spec's alternatives, less the bare `oauth`. */
+/**
+ * Operations whose path names no object type: the spec's alternatives, less the bare `oauth` — unless `oauth`
+ * is the only one (account-info-v3.json: any token of the portal with the basic `oauth` scope, which the app
+ * asks for at install), and then `oauth` itself.
+ */
 export const UNTYPED_ENDPOINT_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  'GET /account-info/v3/details': ['oauth'],
   'GET /crm/v3/owners': ['crm.objects.owners.read', 'automation'],
   'GET /crm/v3/owners/{ownerId}': ['crm.objects.owners.read', 'automation'],
   'GET /crm-object-schemas/v3/schemas': CUSTOM_SCHEMA_READ,

@@ -197,6 +197,17 @@ export class PlatformStore {
     });
   }
 
+  /** Renames a portal or moves it to another time zone; the portal as it is now, or undefined if there is none. */
+  updatePortal(id: number, changes: { name?: string; timeZone?: string }): Portal | undefined {
+    return inTransaction(this.db, () => {
+      if (changes.name !== undefined)
+        this.db.prepare('UPDATE platform_portals SET name = ? WHERE id = ?').run(changes.name, id);
+      if (changes.timeZone !== undefined)
+        this.db.prepare('UPDATE platform_portals SET time_zone = ? WHERE id = ?').run(changes.timeZone, id);
+      return this.getPortal(id);
+    });
+  }
+
   /** Removes a portal and everything of it in the platform tables (undoes a half-made portal). */
   deletePortal(id: number): void {
     this.db.prepare('DELETE FROM platform_portals WHERE id = ?').run(id);
