@@ -27,6 +27,8 @@ function store(status: InstallationStatus | null = { state: 'active' }, updatedA
           settings: { writeNativeForecast: false },
           installedAt: 1,
           updatedAt,
+          timeZone: null,
+          timeZoneCheckedAt: null,
         };
   return {
     seen,

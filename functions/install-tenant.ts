@@ -3,7 +3,8 @@
  * OAuth callback's code into a grant): the installation and its tokens are recorded, the tenant's CRM is
  * provisioned (the fields the plan writes to, and a milestone record type where the account allows one), and
  * the storage mode provisioning chose is recorded when it differs from the one the scopes promised (for
- * example when the account's custom-object limit is reached). Provisioning is idempotent: a failed one is
+ * example when the account's custom-object limit is reached), and the account's time zone is read and recorded
+ * (the calendar of "today" for its plans). Provisioning is idempotent: a failed one is
  * retried by installing again or by re-provisioning (`provisionTenant`, the CLI's `provision`).
  */
 import type { Tenant } from '../src/domain/model.js';
@@ -11,17 +12,29 @@ import { err, ok, type Result } from '../src/domain/result.js';
 import type { CrmError } from '../src/ports/crm-error.js';
 import type { Installation, InstallationStore, InstallInput } from '../src/ports/installation-store.js';
 import type { ProvisionReport, ProvisionTenant } from '../src/ports/provisioning.js';
+import type { AccountInfo } from '../src/ports/account-info.js';
+import { refreshTimeZone } from './refresh-time-zone.js';
 import { attempt, settled, type Unexpected } from './unexpected.js';
 
-export interface InstallTenantDeps {
+export interface ProvisionTenantDeps {
   readonly installations: Pick<InstallationStore, 'install' | 'getTokens'>;
   readonly provision: ProvisionTenant;
+}
+
+export interface InstallTenantDeps extends ProvisionTenantDeps {
+  readonly installations: Pick<InstallationStore, 'install' | 'getTokens' | 'setTimeZone'>;
+  readonly accounts: AccountInfo;
 }
 
 /** An installed and provisioned tenant: what the install page shows. */
 export interface InstalledTenant {
   readonly tenant: Tenant;
   readonly report: ProvisionReport;
+  /**
+   * The account's time zone, read from the CRM and recorded; null when it could not be read now ("today" is
+   * UTC until the next read, a day later or at the next install).
+   */
+  readonly timeZone: string | null;
 }
 
 /** The installation is recorded (and active), but provisioning failed: installing again retries it. */
@@ -53,7 +66,8 @@ export async function installTenant(
     const retryable = cause.code === 'CRM_RATE_LIMITED' || cause.code === 'CRM_UNAVAILABLE';
     return err({ code: 'SETUP_FAILED', tenant, cause, retryable });
   }
-  return ok({ tenant, report: provisioned.value });
+  const zone = await refreshTimeZone(deps, tenant);
+  return ok({ tenant, report: provisioned.value, timeZone: zone.ok ? zone.value : null });
 }
 
 /**
@@ -62,7 +76,7 @@ export async function installTenant(
  * provisioning is kept). Nothing is recorded for a tenant whose tokens are gone (uninstalled meanwhile).
  */
 export async function provisionTenant(
-  deps: InstallTenantDeps,
+  deps: ProvisionTenantDeps,
   installation: Pick<Installation, 'tenant' | 'appId' | 'scopes' | 'storageMode'>,
 ): Promise<Result<ProvisionReport, CrmError | Unexpected>> {
   const { tenant, appId, scopes, storageMode } = installation;

@@ -10,6 +10,7 @@ import '../src/lib/require-node.js';
 import type { Result } from '../src/domain/result.js';
 import type { PlanStoreError, StoredPlan } from '../src/ports/plan-store.js';
 import { z } from 'zod';
+import { calendarDay } from '../src/domain/dates.js';
 import { tenantSchema } from '../src/domain/model.js';
 import { hubSpotTenant } from '../src/adapters/hubspot/tenant.js';
 import { formatConfigProblems, loadConfig, type Config } from '../src/config.js';
@@ -137,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
             const status =
               installation.status.state === 'active' ? 'active' : `inactive (${installation.status.reason})`;
             print(
-              `${installation.tenant.crm} ${installation.tenant.accountId}\t${status}\t${installation.storageMode}\tapp ${installation.appId}\tinstalled ${new Date(installation.installedAt).toISOString()}\t${installation.scopes.length} scopes`,
+              `${installation.tenant.crm} ${installation.tenant.accountId}\t${status}\t${installation.storageMode}\tapp ${installation.appId}\tinstalled ${new Date(installation.installedAt).toISOString()}\t${installation.scopes.length} scopes\t${installation.timeZone ?? 'time zone not read yet (UTC)'}`,
             );
           }
         } finally {
@@ -170,7 +171,8 @@ async function main(argv: string[]): Promise<number> {
         const { project } = await import('../src/domain/project.js');
         const { err: failed, ok: done } = await import('../src/domain/result.js');
         const deal = { ...hubSpotTenant(portalId), dealId };
-        const today = new Date().toISOString().slice(0, 10);
+        // The tenant's calendar day, as the functions use it (UTC until its time zone was read).
+        const today = calendarDay(Date.now(), installation.timeZone ?? undefined);
         type Outcome = { stored: StoredPlan | null; repaired: boolean; problems?: readonly string[] };
         const outcome = await backend.functions.locks.run(
           deal,
@@ -231,7 +233,16 @@ async function main(argv: string[]): Promise<number> {
           throw new UsageError(`portal ${portalId} has no active installation`);
         const { FUNCTIONS, invokeFunction } = await import('../functions/index.js');
         const fn = FUNCTIONS['reproject-deal'];
-        const result = await invokeFunction(fn, backend.functions, { tenant, userId: '0' }, { dealId });
+        const result = await invokeFunction(
+          fn,
+          backend.functions,
+          {
+            tenant,
+            userId: '0',
+            ...(installation.timeZone === null ? {} : { timeZone: installation.timeZone }),
+          },
+          { dealId },
+        );
         if (!result.ok) {
           process.stderr.write(`${result.error.code}: ${result.error.message}\n`);
           return 2;
@@ -258,7 +269,7 @@ async function reprojectAll(
     throw new UsageError(`portal ${portalId} has no active installation`);
   const { isIsoDate } = await import('../src/domain/dates.js');
   if (todayOption !== undefined && !isIsoDate(todayOption)) throw new UsageError('--today takes YYYY-MM-DD');
-  const today = todayOption ?? new Date().toISOString().slice(0, 10);
+  const today = todayOption ?? calendarDay(Date.now(), installation.timeZone ?? undefined);
   const { reprojectTenant, formatProgress } = await import('../functions/reproject-tenant.js');
   const { systemClock } = await import('../src/ports/clock.js');
   const tty = process.stderr.isTTY;

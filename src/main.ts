@@ -17,6 +17,9 @@ import { HubSpotPlanLifecycle } from './adapters/hubspot/plan-lifecycle.js';
 import { HubSpotPlanStore, type PortalStoreConfig } from './adapters/hubspot/plan-store.js';
 import { HubSpotPlanScan } from './adapters/hubspot/plan-scan.js';
 import { hubSpotProvisioning } from './adapters/hubspot/provision.js';
+import { hubSpotAccountInfo } from './adapters/hubspot/account-info.js';
+import type { AccountInfo } from './ports/account-info.js';
+import { backgroundTimeZoneRefresh } from '../functions/refresh-time-zone.js';
 import type { Config } from './config.js';
 import type { Logger } from './lib/logger.js';
 import { systemClock, type Clock } from './ports/clock.js';
@@ -57,6 +60,8 @@ export interface BackendOptions {
   readonly lifecycle?: PlanLifecycle;
   /** Default: the HubSpot adapter's provisioning over the transport. */
   readonly provision?: ProvisionTenant;
+  /** Default: HubSpot's account details over the transport. */
+  readonly accounts?: AccountInfo;
   readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
   readonly newId?: () => string;
   /** Per-portal request budget; default HubSpot's (DEFAULT_THROTTLE). Benchmarks of the server lift it. */
@@ -80,6 +85,7 @@ export interface Backend {
   readonly planScan: PlanScan;
   readonly functions: FunctionDeps;
   readonly provision: ProvisionTenant;
+  readonly accounts: AccountInfo;
   close(): Promise<void>;
 }
 
@@ -144,6 +150,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const planScan = new HubSpotPlanScan({ transport, portalConfig });
   const locks = options.locks ?? openDealLocks(config.databaseUrl);
   const provision: ProvisionTenant = options.provision ?? hubSpotProvisioning(transport);
+  const accounts: AccountInfo = options.accounts ?? hubSpotAccountInfo(transport);
   const unlockedLifecycle =
     options.lifecycle ?? (options.plans ? undefined : new HubSpotPlanLifecycle({ transport, portalConfig }));
   const lifecycle = unlockedLifecycle ? lockedLifecycle(unlockedLifecycle, locks) : undefined;
@@ -165,10 +172,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     clock,
     seen: installations,
   };
+  const tzLog = logger.child({ component: 'time-zone' });
+  const refreshTimeZone = backgroundTimeZoneRefresh({ accounts, installations, clock }, (tenant, error) =>
+    tzLog.warn({ crm: tenant.crm, accountId: tenant.accountId, code: error.code }, 'time zone not refreshed'),
+  );
   const app = createApp({
     logger,
     installations,
     functions,
+    refreshTimeZone,
     ...(lifecycle ? { lifecycle } : {}),
     signature,
     crmEvents: hubSpotWebhookEvents,
@@ -183,6 +195,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       stateSecret: config.stateSigningSecret,
       installations,
       provision,
+      accounts,
       clock,
       trustProxy: config.trustProxy,
     },
@@ -207,6 +220,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     planScan,
     functions,
     provision,
+    accounts,
     close: async () => {
       housekeeping?.stop();
       if (!options.locks) await locks.close();

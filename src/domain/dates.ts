@@ -159,6 +159,18 @@ export function workingDaysBetween(a: IsoDate, b: IsoDate): number {
 export const maxDate = (a: IsoDate, b: IsoDate): IsoDate => (a >= b ? a : b);
 export const minDate = (a: IsoDate, b: IsoDate): IsoDate => (a <= b ? a : b);
 
+/** True when `timeZone` is an IANA time zone (or alias, such as HubSpot's `US/Eastern`) this runtime knows. */
+export function isKnownTimeZone(timeZone: string): boolean {
+  if (timeZone.length === 0 || timeZone.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone });
+    return true;
+  } catch {
+    // RangeError: not a time zone this runtime knows.
+    return false;
+  }
+}
+
 /**
  * The calendar day of the instant `ms` in `timeZone` (YYYY-MM-DD); UTC when the zone is unset or unknown to
  * this runtime (an unknown zone must not fail a rep's edit: UTC is at most a day off). One function for the

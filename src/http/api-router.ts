@@ -6,11 +6,12 @@
 import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { functionByName, invokeFunction, type FunctionDeps } from '../../functions/index.js';
-import { tenantKey } from '../domain/model.js';
+import { timeZoneIsStale } from '../../functions/refresh-time-zone.js';
+import { tenantKey, type Tenant } from '../domain/model.js';
 import { problem } from '../domain/result.js';
 import type { InstallationStore } from '../ports/installation-store.js';
 import { fromFunctionError, INTERNAL_ERROR, sendApiError, type ApiError } from './errors.js';
-import { bindRequest, context, withinRequest } from './request-context.js';
+import { bindRequest, context, outsideRequest, withinRequest } from './request-context.js';
 import {
   bodyBytes,
   callerOf,
@@ -25,12 +26,21 @@ export interface ApiDeps {
   readonly functions: FunctionDeps;
   readonly installations: InstallationStore;
   readonly signature: SignatureOptions;
+  /** Starts reading a tenant's time zone again, in the background (functions/refresh-time-zone.ts). */
+  readonly refreshTimeZone?: (tenant: Tenant) => Promise<void>;
+  readonly clock: { now(): number };
 }
 
-/** Refuses callers whose portal has no active installation: their tokens are gone or never existed. */
-function requireActiveInstallation(installations: InstallationStore) {
+/**
+ * Refuses callers whose tenant has no active installation (their tokens are gone or never existed); gives the
+ * caller the tenant's time zone, whose calendar day is "today" for the functions, and starts reading it again in
+ * the background when it is older than a day.
+ */
+function requireActiveInstallation(deps: ApiDeps) {
+  const { installations } = deps;
   return async (_req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const { tenant } = callerOf(res);
+    const caller = callerOf(res);
+    const { tenant } = caller;
     // Within the request, so the function's own reads of this installation reuse this one.
     const installation = await withinRequest(res, () => installations.getInstallation(tenant));
     if (installation?.status.state !== 'active') {
@@ -45,6 +55,9 @@ function requireActiveInstallation(installations: InstallationStore) {
       );
       return;
     }
+    if (installation.timeZone !== null) res.locals.caller = { ...caller, timeZone: installation.timeZone };
+    if (deps.refreshTimeZone && timeZoneIsStale(installation, deps.clock.now()))
+      void outsideRequest(() => deps.refreshTimeZone?.(tenant));
     next();
   };
 }
@@ -85,7 +98,7 @@ export function createApiRouter(deps: ApiDeps): Router {
     rawBody,
     verifySignature(deps.signature),
     requireSignedCaller(deps.signature.verifier),
-    requireActiveInstallation(deps.installations),
+    requireActiveInstallation(deps),
   );
 
   router.post('/:fn', async (req: Request<{ fn: string }>, res: Response) => {

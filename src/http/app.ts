@@ -2,6 +2,7 @@
  * The express app: health, /api (signed function calls), /webhooks, /oauth, and one answer shape for
  * everything else. Built from its dependencies only; src/main.ts is the composition root.
  */
+import type { Tenant } from '../domain/model.js';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { FunctionDeps } from '../../functions/index.js';
 import type { Logger } from '../lib/logger.js';
@@ -26,6 +27,8 @@ export interface AppDeps {
   readonly crmEvents: CrmEventParser;
   readonly oauth: OAuthRouteDeps;
   readonly readiness: Readonly<Record<string, ReadinessCheck>>;
+  /** Starts reading a tenant's time zone again, in the background, when the recorded one is a day old. */
+  readonly refreshTimeZone?: (tenant: Tenant) => Promise<void>;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -42,6 +45,8 @@ export function createApp(deps: AppDeps): Express {
       functions: deps.functions,
       installations: deps.installations,
       signature: deps.signature,
+      clock: deps.signature.clock,
+      ...(deps.refreshTimeZone ? { refreshTimeZone: deps.refreshTimeZone } : {}),
     }),
   );
   app.use(

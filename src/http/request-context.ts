@@ -80,6 +80,14 @@ export function forgetRequestMemo(): void {
  * the function call rather than in the first middleware: stream events of the body parser may run outside
  * the context the middleware entered.
  */
+/**
+ * Runs `fn` outside any request: work a request starts but does not wait for (a background refresh) keeps none
+ * of its memo and adds nothing to its CRM time.
+ */
+export function outsideRequest<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 export function withinRequest<T>(res: Response, fn: () => Promise<T>): Promise<T> {
   return storage.run(context(res), fn);
 }

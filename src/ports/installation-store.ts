@@ -50,7 +50,15 @@ export interface Installation {
   readonly settings: InstallationSettings;
   /** First install, ms since the epoch; a reinstall keeps it. */
   readonly installedAt: number;
+  /** Last install, reinstall, token refresh, settings change or deactivation (not a time zone refresh). */
   readonly updatedAt: number;
+  /**
+   * The account's IANA time zone as its CRM keeps it: the calendar whose day is "today" for the tenant's plans.
+   * Null until it was first read (then "today" is UTC).
+   */
+  readonly timeZone: string | null;
+  /** When the time zone was last read from the CRM (ms since the epoch), null when never. */
+  readonly timeZoneCheckedAt: number | null;
 }
 
 export interface OAuthTokens {
@@ -95,6 +103,11 @@ export interface InstallationStore extends SeenSignatures {
   deactivate(tenant: Tenant, reason: InactiveReason): Promise<boolean>;
   /** Applies a settings patch atomically per setting; undefined when the tenant has no installation. */
   updateSettings(tenant: Tenant, patch: SettingsPatch): Promise<Installation | undefined>;
+  /**
+   * Records the account's time zone as read from the CRM now; `updatedAt` is left alone (it orders installs and
+   * uninstalls). False when the tenant has no installation.
+   */
+  setTimeZone(tenant: Tenant, timeZone: string): Promise<boolean>;
   /** Replaces the tokens (after a refresh), and the scopes when given. False when there is no installation. */
   saveTokens(tenant: Tenant, tokens: OAuthTokens, scopes?: readonly string[]): Promise<boolean>;
   /** The tenant's tokens, decrypted; undefined when it has none (never installed, or deactivated). */

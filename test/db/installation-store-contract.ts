@@ -69,6 +69,8 @@ export function installationStoreContract(harness: DatabaseHarness): void {
         settings: { writeNativeForecast: false },
         installedAt: T0,
         updatedAt: T0,
+        timeZone: null,
+        timeZoneCheckedAt: null,
       };
       expect(installed).toEqual(expected);
       expect(await store.getInstallation(hubSpotTenant(101))).toEqual(expected);
@@ -147,6 +149,32 @@ export function installationStoreContract(harness: DatabaseHarness): void {
         code: 'INVALID_ARGUMENT',
       });
       expect(await store.getInstallation(hubSpotTenant(105))).toBeUndefined();
+    });
+  });
+
+  describe('time zone', () => {
+    it("records the account's time zone with when it was read, and leaves updatedAt (which orders uninstalls) alone", async () => {
+      const installed = await store.install(installInput(151));
+      expect(installed).toMatchObject({ timeZone: null, timeZoneCheckedAt: null });
+      clock.advance(60_000);
+      expect(await store.setTimeZone(hubSpotTenant(151), 'Australia/Sydney')).toBe(true);
+      expect(await store.getInstallation(hubSpotTenant(151))).toMatchObject({
+        timeZone: 'Australia/Sydney',
+        timeZoneCheckedAt: clock.now(),
+        updatedAt: installed.updatedAt,
+      });
+      // A reinstall keeps it (the next read replaces it).
+      await store.install(installInput(151));
+      expect((await store.getInstallation(hubSpotTenant(151)))?.timeZone).toBe('Australia/Sydney');
+    });
+
+    it('refuses a time zone this runtime does not know, and answers false for a tenant with no installation', async () => {
+      await store.install(installInput(152));
+      await expect(store.setTimeZone(hubSpotTenant(152), 'Mars/Olympus_Mons')).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      });
+      expect((await store.getInstallation(hubSpotTenant(152)))?.timeZone).toBeNull();
+      expect(await store.setTimeZone(hubSpotTenant(153), 'Europe/Berlin')).toBe(false);
     });
   });
 
@@ -413,6 +441,8 @@ export function installationStoreContract(harness: DatabaseHarness): void {
           settings: { writeNativeForecast: true },
           installedAt: 10,
           updatedAt: 20,
+          timeZone: null,
+          timeZoneCheckedAt: null,
         });
         expect(await migrated.getTokens(hubSpotTenant(901))).toEqual({
           accessToken: 'at-901',

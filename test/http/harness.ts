@@ -11,6 +11,7 @@ import { openInstallationStore } from '../../src/adapters/db/open.js';
 import { MemoryPlanStore } from '../../src/adapters/memory/plan-store.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
+import type { AccountInfo } from '../../src/ports/account-info.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { InstallationStore } from '../../src/ports/installation-store.js';
 import type { ProvisionTenant } from '../../src/ports/provisioning.js';
@@ -48,6 +49,8 @@ export interface HarnessOptions {
   readonly throttle?: ThrottleSettings;
   /** A store shared with another harness (two instances on one database); the harness does not close it. */
   readonly installations?: InstallationStore;
+  /** The CRM's account details (time zone); default HubSpot's over the transport. */
+  readonly accounts?: AccountInfo;
 }
 
 export interface Harness {
@@ -112,6 +115,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.provision ? { provision: options.provision } : {}),
     ...(options.newId ? { newId: options.newId } : {}),
     ...(options.throttle ? { throttle: options.throttle } : {}),
+    ...(options.accounts ? { accounts: options.accounts } : {}),
   });
   target.app = backend.app;
   return {

@@ -142,6 +142,8 @@ test('an Enterprise portal installs end to end: tokens stored (encrypted), custo
   expect(html).toContain('Add the card to the deal view');
   const installation = await h.installations.getInstallation(hubSpotTenant(sandbox.demoPortalId));
   expect(installation).toMatchObject({ status: { state: 'active' }, storageMode: 'custom_object' });
+  // The portal's time zone, read from HubSpot's account details at install: its calendar is "today".
+  expect(installation?.timeZone).toBe('America/New_York');
   expect(installation?.appId).toMatch(/^[1-9]\d*$/);
   expect(installation?.scopes).toEqual(expect.arrayContaining(['crm.objects.custom.write']));
   expect(provisioned).toEqual([expect.objectContaining({ tenant: hubSpotTenant(sandbox.demoPortalId) })]);

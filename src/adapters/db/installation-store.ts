@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { isKnownTimeZone } from '../../domain/dates.js';
 import { tenantKey, tenantSchema, type Tenant } from '../../domain/model.js';
 import type { Clock } from '../../ports/clock.js';
 import {
@@ -59,6 +60,8 @@ const InstallationRow = z.object({
   write_native_forecast: Int.pipe(z.union([z.literal(0), z.literal(1)])),
   installed_at: Int,
   updated_at: Int,
+  time_zone: z.string().nullable(),
+  time_zone_checked_at: Int.nullable(),
 });
 
 const TokenRow = z.object({
@@ -69,6 +72,7 @@ const TokenRow = z.object({
 
 const TenantArg = tenantSchema;
 const AppId = z.string().min(1).max(64);
+const TimeZoneArg = z.string().refine(isKnownTimeZone, 'an IANA time zone this runtime knows');
 const Scope = z.string().regex(/^[^\s]+$/, 'a scope has no whitespace');
 const EventId = z.string().min(1).max(200);
 
@@ -103,6 +107,8 @@ function toInstallation(row: SqlRow | undefined): Installation | undefined {
     settings: { writeNativeForecast: r.write_native_forecast === 1 },
     installedAt: r.installed_at,
     updatedAt: r.updated_at,
+    timeZone: r.time_zone,
+    timeZoneCheckedAt: r.time_zone_checked_at,
   };
 }
 
@@ -198,6 +204,16 @@ export class SqlInstallationStore implements InstallationStore {
       [t.crm, t.accountId, bool(patch.writeNativeForecast), this.clock.now()],
     );
     return toInstallation(rows[0]);
+  }
+
+  async setTimeZone(tenant: Tenant, timeZone: string): Promise<boolean> {
+    const t = parseArg(TenantArg, tenant, 'tenant');
+    const zone = parseArg(TimeZoneArg, timeZone, 'timeZone');
+    const { rowCount } = await this.db.query(
+      'UPDATE tenant_installations SET time_zone = $3, time_zone_checked_at = $4 WHERE crm = $1 AND account_id = $2',
+      [t.crm, t.accountId, zone, this.clock.now()],
+    );
+    return rowCount > 0;
   }
 
   async saveTokens(tenant: Tenant, tokens: OAuthTokens, scopes?: readonly string[]): Promise<boolean> {

@@ -108,6 +108,14 @@ export const MIGRATIONS: readonly Migration[] = [
       `DROP TABLE installations`,
     ],
   },
+  {
+    id: 4,
+    name: "each tenant's time zone, as its CRM keeps it",
+    statements: [
+      `ALTER TABLE tenant_installations ADD COLUMN time_zone TEXT`,
+      `ALTER TABLE tenant_installations ADD COLUMN time_zone_checked_at BIGINT`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS app_migrations (

@@ -16,6 +16,7 @@ import { installTenant } from '../../../functions/install-tenant.js';
 import type { InstallationStore } from '../../ports/installation-store.js';
 import type { GrantProblem, OAuthInstall } from '../../ports/oauth-install.js';
 import type { ProvisionTenant } from '../../ports/provisioning.js';
+import type { AccountInfo } from '../../ports/account-info.js';
 import { bindRequest, context } from '../request-context.js';
 import { errorPage, HTML_PAGE_HEADERS, installedPage } from './pages.js';
 import { consumeState, issueState, STATE_TTL_MS } from './state.js';
@@ -28,6 +29,8 @@ export interface OAuthRouteDeps {
   readonly stateSecret: string;
   readonly installations: InstallationStore;
   readonly provision: ProvisionTenant;
+  /** Where the install reads the account's time zone. */
+  readonly accounts: AccountInfo;
   readonly clock: { now(): number };
   /** Behind a TLS-terminating proxy (TRUST_PROXY): the client address is the one the proxy appended. */
   readonly trustProxy?: boolean;
@@ -199,7 +202,7 @@ export function createOAuthRouter(deps: OAuthRouteDeps): Router {
     // From here on the request's log lines name the tenant (crm, accountId).
     bindRequest(res, { tenant });
     const installed = await installTenant(
-      { installations: deps.installations, provision: deps.provision },
+      { installations: deps.installations, provision: deps.provision, accounts: deps.accounts },
       grant.value,
     );
     if (!installed.ok) {
