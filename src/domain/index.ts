@@ -9,3 +9,4 @@ export * from './zod-problems.js';
 export * from './edits.js';
 export * from './template-model.js';
 export * from './templates.js';
+export * from './next-change.js';
