@@ -8,7 +8,8 @@ import { loadConfig } from '../../src/config.js';
 import type { InstallationStore } from '../../src/ports/installation-store.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/platform/server.js';
-import { callFunction } from './harness.js';
+import { REFRESH_MARGIN_MS } from '../../src/adapters/hubspot/oauth/token-provider.js';
+import { callFunction, TestClock } from './harness.js';
 import { startSandboxBackend, type SandboxBackend } from './sandbox-backend.js';
 
 let sandbox: Sandbox;
@@ -61,4 +62,51 @@ test('a save reads the installation once and the tokens once, whatever the numbe
   const got = await call('get-plan', { dealId });
   expect(got.status).toBe(200);
   expect(reads).toEqual(['getInstallation', 'getTokens']);
+});
+
+test('requests that waited on one token refresh go on with the refreshed token: the CRM is asked to refresh once', async () => {
+  const clock = new TestClock(Date.now());
+  const config = loadConfig({ CRM_MODE: 'sandbox' });
+  if (!config.ok) throw new Error('config');
+  const real = await openInstallationStore({
+    sqlitePath: ':memory:',
+    cipher: new TokenCipher(config.value.tokenEncryptionKeys),
+    clock,
+  });
+  let refreshes = 0;
+  const counted = new Proxy(real, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (property === 'saveTokens') refreshes++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  }) as InstallationStore;
+  const backend = await startSandboxBackend(sandbox, { clock, installations: counted });
+  try {
+    // Custom-object mode: a load makes two CRM calls (the deal, then its milestone records).
+    const { portalId } = await backend.install({ new_portal_tier: 'enterprise' });
+    const dealId = await backend.newDeal(portalId);
+    const call = (fn: string, input: unknown) =>
+      callFunction(backend.h, fn, input, { caller: { portalId, userId: 5 }, now: clock.now() });
+    const applied = await call('apply-template', {
+      dealId,
+      baseVersion: 0,
+      templateId: 'enterprise-deal',
+      targetCloseDate: '2027-06-25',
+    });
+    expect(applied.status).toBe(200);
+    // The access token now has less than the refresh margin left: the next CRM call refreshes it.
+    const tokens = await real.getTokens({ crm: 'hubspot', accountId: String(portalId) });
+    clock.ms = tokens!.expiresAt - REFRESH_MARGIN_MS + 1_000;
+    refreshes = 0;
+    const answers = await Promise.all([1, 2, 3].map(() => call('get-plan', { dealId })));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(refreshes).toBe(1);
+  } finally {
+    await backend.h.close();
+    await real.close();
+  }
 });
