@@ -8,9 +8,10 @@ import { ESLint } from 'eslint';
 
 const eslint = new ESLint({ cwd: process.cwd() });
 
-async function problems(filePath: string, code: string): Promise<string[]> {
+/** What `rule` says of `code` as if it were the file `filePath`. */
+async function problems(filePath: string, code: string, rule = 'no-restricted-imports'): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === rule).map((m) => m.message);
 }
 
 jest.setTimeout(60_000);
@@ -154,10 +155,7 @@ test.each([
 });
 
 test('a dynamic import out of the sandbox or the preview fails lint too', async () => {
-  const refusals = async (filePath: string, code: string) => {
-    const [result] = await eslint.lintText(code, { filePath });
-    return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
-  };
+  const refusals = (filePath: string, code: string) => problems(filePath, code, 'no-restricted-syntax');
   expect(
     await refusals('src/sandbox/main.ts', "const m = await import('../http/app.js');\nexport { m };\n"),
   ).toContainEqual(expect.stringMatching(/src\/sandbox is a program of its own/));
@@ -198,10 +196,7 @@ test.each([
     /src\/adapters implements/,
   ],
 ])('%s may not %s (a dynamic import or a type query)', async (file, line, message) => {
-  const [result] = await eslint.lintText(`${line}\n`, { filePath: file });
-  const found = (result?.messages ?? [])
-    .filter((m) => m.ruleId === 'no-restricted-syntax')
-    .map((m) => m.message);
+  const found = await problems(file, `${line}\n`, 'no-restricted-syntax');
   expect(found).toContainEqual(expect.stringMatching(message));
 });
 
