@@ -26,17 +26,28 @@ const nodeModules = [
   'util',
 ];
 
+/**
+ * The selectors that refuse what no-restricted-imports does not see: a dynamic `import('…')` and a type query
+ * `typeof import('…')` whose specifier matches `forbidden` (a regex), with `message`.
+ */
+function importSyntax(forbidden, message) {
+  const regex = forbidden.replaceAll('/', '\\/');
+  return [
+    { selector: `ImportExpression[source.value=/${regex}/]`, message },
+    { selector: `TSImportType[argument.literal.value=/${regex}/]`, message },
+  ];
+}
+
 /** The lint rules that keep src/domain pure; `forbidden` is a regex matching every import specifier it refuses. */
 function domainPurity(files, forbidden) {
+  const message = 'src/domain is pure: import only zod and files inside src/domain.';
   return {
     files,
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { regex: forbidden, message: 'src/domain is pure: import only zod and files inside src/domain.' },
-          ],
+          patterns: [{ regex: forbidden, message }],
           paths: nodeModules
             .flatMap((m) => [m, `node:${m}`])
             .map((name) => ({
@@ -53,6 +64,7 @@ function domainPurity(files, forbidden) {
       ],
       'no-restricted-syntax': [
         'error',
+        ...importSyntax(forbidden, message),
         {
           selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
           message: 'src/domain is pure: the caller passes "today" and "now".',
@@ -106,28 +118,33 @@ function cardFiles(depth, deeper = false) {
 
 /**
  * A layer rule (docs/architecture.md has the arrows): files of `files` may import nothing that matches
- * `forbidden`, a regex over the import specifier. Tests of a layer follow the same rule unless listed apart.
+ * `forbidden`, a regex over the import specifier, whether statically, with `import('…')` or in a type query.
+ * Tests of a layer follow the same rule unless listed apart.
  */
 function layer(files, forbidden, message) {
   return {
     files,
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: forbidden, message }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: forbidden, message }] }],
+      'no-restricted-syntax': ['error', ...importSyntax(forbidden, message)],
+    },
   };
 }
 
 /**
  * A program of its own (the sandbox, the local preview): its files import packages, each other, and of the rest
  * of src only the folders in `allowed`. A relative import leaves the program when it climbs more "../" than its
- * file is deep, so there is one layer per depth (files up to five folders deep). A dynamic `import('…')` is held
- * to the same rule.
+ * file is deep, so there is one layer per depth (files up to five folders deep; deeper ones keep the fifth
+ * depth's rule, which refuses more than it should rather than less).
  */
 function program(root, extensions, allowed, message) {
-  return [0, 1, 2, 3, 4, 5].map((depth) => {
-    const forbidden = `^(\\.\\./){${depth + 1}}(?!(${allowed.join('|')})/)`;
-    const base = layer([`${root}/${'*/'.repeat(depth)}*.${extensions}`], forbidden, message);
-    const selector = `ImportExpression[source.value=/${forbidden.replaceAll('/', '\\/')}/]`;
-    return { ...base, rules: { ...base.rules, 'no-restricted-syntax': ['error', { selector, message }] } };
-  });
+  return [0, 1, 2, 3, 4, 5].map((depth) =>
+    layer(
+      [`${root}/${'*/'.repeat(depth)}${depth === 5 ? '**/' : ''}*.${extensions}`],
+      `^(\\.\\./){${depth + 1}}(?!(${allowed.join('|')})/)`,
+      message,
+    ),
+  );
 }
 
 /** Why an import in src/http is refused: the arrows of docs/architecture.md for the HTTP layer. */
@@ -174,27 +191,27 @@ export default tseslint.config(
   // pino, no Node I/O, no config, and no clock (the caller passes "today"). Files directly in src/domain
   // may not climb out with "../"; files one folder deeper may climb once.
   domainPurity(['src/domain/*.ts'], '^(?!zod$|\\./).*'),
-  domainPurity(['src/domain/*/*.ts'], '^(?!zod$|\\./|\\.\\./(?!\\.\\.)).*'),
+  domainPurity(['src/domain/*/**/*.ts'], '^(?!zod$|\\./|\\.\\./(?!\\.\\.)).*'),
   // Property tests of the domain also import fast-check, and share their arbitraries through
   // src/domain/arbitraries.ts (imported by tests only). Everything else they import stays as pure as the domain.
   domainPurity(['src/domain/*.test.ts', 'src/domain/arbitraries.ts'], '^(?!zod$|fast-check$|\\./).*'),
-  domainPurity(['src/domain/*/*.test.ts'], '^(?!zod$|fast-check$|\\./|\\.\\./(?!\\.\\.)).*'),
+  domainPurity(['src/domain/*/**/*.test.ts'], '^(?!zod$|fast-check$|\\./|\\.\\./(?!\\.\\.)).*'),
   // Ports are interfaces over the domain: they import zod, the domain and each other, nothing else.
   layer(
-    ['src/ports/*.ts'],
+    ['src/ports/**/*.ts'],
     '^(?!zod$|\\./|\\.\\./domain/).*',
     'src/ports imports only zod, src/domain and other ports.',
   ),
   // The contract (each function's name and schemas, the error codes) is built from domain schemas only: the
   // card's generated copy starts here, so nothing of the backend may come along.
   layer(
-    ['src/contract/*.ts'],
+    ['src/contract/**/*.ts'],
     '^(?!zod$|\\./|\\.\\./domain/).*',
     'src/contract imports only zod, src/domain and other contract files.',
   ),
   // The use cases (functions/) take ports, the domain and the contract: no express, SDK, adapter or config.
   layer(
-    ['functions/*.ts'],
+    ['functions/**/*.ts'],
     '^(?!zod$|\\./|\\.\\./src/(domain|ports|contract)/).*',
     'functions/ imports only zod, src/domain, src/contract, src/ports and other functions.',
   ),
@@ -202,7 +219,7 @@ export default tseslint.config(
   // imports the use cases, the contract, the ports, the domain and src/lib, and no adapter (the composition
   // root, src/main.ts, gives it the CRM's through ports). Files one folder deeper may climb once more.
   layer(['src/http/*.ts'], HTTP_IMPORTS('\\./', '\\.\\./'), HTTP_LAYER),
-  layer(['src/http/*/*.ts'], HTTP_IMPORTS('\\./|\\.\\./(?!\\.\\.)', '\\.\\./\\.\\./'), HTTP_LAYER),
+  layer(['src/http/*/**/*.ts'], HTTP_IMPORTS('\\./|\\.\\./(?!\\.\\.)', '\\.\\./\\.\\./'), HTTP_LAYER),
   // Adapters implement ports: they never reach into the HTTP layer, the use cases, the sandbox, the preview or
   // the configuration (the composition root passes them what they need).
   layer(
@@ -212,7 +229,7 @@ export default tseslint.config(
   ),
   // Generic helpers any program may use (Node check, loopback check, logger, listen): they know nothing of the app.
   layer(
-    ['src/lib/*.ts'],
+    ['src/lib/**/*.ts'],
     '^\\.\\./',
     'src/lib is generic: it imports packages, Node and other files of src/lib only.',
   ),

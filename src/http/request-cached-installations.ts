@@ -2,7 +2,10 @@
  * The installation store as one request sees it: the installation and the tokens of a tenant are read once
  * per request (memoInRequest), however many CRM calls and store steps the request makes; any write through
  * the store drops what the request remembered, so a refreshed token or a changed setting is read again.
- * Outside a request (CLI, start-up, housekeeping) every read goes to the database.
+ * A write to an installation or its tokens made by another request counts too: a request that waited on
+ * another's token refresh (the refresh is single-flight) reads the refreshed tokens, rather than refresh
+ * again from the ones it remembered. Outside a request (CLI, start-up, housekeeping) every read goes to the
+ * database.
  */
 import { tenantKey, type Tenant } from '../domain/model.js';
 import type { InstallationStore } from '../ports/installation-store.js';
@@ -11,8 +14,12 @@ import { forgetRequestMemo, memoInRequest } from './request-context.js';
 const READS = new Set<PropertyKey>(['getInstallation', 'getTokens']);
 /** Methods that neither read what is remembered nor change it. */
 const NEUTRAL = new Set<PropertyKey>(['close']);
+/** Writes that change what the reads return, whichever request makes them. */
+const TENANT_WRITES = new Set<PropertyKey>(['install', 'deactivate', 'updateSettings', 'saveTokens']);
 
 export function requestCachedInstallations(store: InstallationStore): InstallationStore {
+  /** Tenant writes begun or ended in this process: part of each remembered read's key, so any of them ends it. */
+  let tenantWrites = 0;
   return new Proxy(store, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
@@ -21,16 +28,21 @@ export function requestCachedInstallations(store: InstallationStore): Installati
       if (READS.has(property)) {
         return (tenant: Tenant) =>
           memoInRequest(
-            `${String(property)}:${tenantKey(tenant)}`,
+            `${String(property)}:${tenantKey(tenant)}:${tenantWrites}`,
             () => method.call(target, tenant) as Promise<unknown>,
           );
       }
       if (NEUTRAL.has(property)) return method.bind(target);
-      return (...args: unknown[]) => {
+      const tenantWrite = TENANT_WRITES.has(property);
+      const forget = (): void => {
+        if (tenantWrite) tenantWrites++;
         forgetRequestMemo();
+      };
+      return (...args: unknown[]) => {
+        forget();
         const result = method.apply(target, args);
-        // What this request remembered may be stale once the write lands (a refreshed token, a setting).
-        if (result instanceof Promise) return result.finally(forgetRequestMemo);
+        // What this request (and, for a tenant write, any request) remembered may be stale once the write lands.
+        if (result instanceof Promise) return result.finally(forget);
         return result;
       };
     },

@@ -1,6 +1,6 @@
 /**
  * pino, used directly: JSON lines, the object first (`log.info({dealId}, 'plan saved')`), one child logger
- * per request carrying trusted bindings only (request id, and the portal and deal once verified).
+ * per request carrying trusted bindings only (request id, and the tenant and deal once verified).
  *
  * Redaction replaces tokens, secrets, authorization headers and e-mail addresses with "[Redacted]" at the
  * top level of a log object and up to two levels down (pino's paths have no recursive wildcard). Deeper

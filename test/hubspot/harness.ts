@@ -17,7 +17,7 @@ import { provisionPortal } from '../../src/adapters/hubspot/provision.js';
 import type { StorageMode } from '../../src/ports/installation-store.js';
 
 /**
- * What a real install grants (src/server/oauth/routes.ts asks for REQUIRED_SCOPES, CUSTOM_OBJECT_SCOPES optional):
+ * What a real install grants (src/adapters/hubspot/oauth/install.ts asks for REQUIRED_SCOPES, CUSTOM_OBJECT_SCOPES optional):
  * an Enterprise portal grants both, a Professional one only the required scopes. The sandbox's static tokens
  * carry the same (src/sandbox/platform/defaults.ts APP_INSTALL_SCOPES), so these match the tokens in `tokens`.
  */

@@ -8,9 +8,10 @@ import { ESLint } from 'eslint';
 
 const eslint = new ESLint({ cwd: process.cwd() });
 
-async function problems(filePath: string, code: string): Promise<string[]> {
+/** What `rule` says of `code` as if it were the file `filePath`. */
+async function problems(filePath: string, code: string, rule = 'no-restricted-imports'): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === rule).map((m) => m.message);
 }
 
 jest.setTimeout(60_000);
@@ -154,10 +155,7 @@ test.each([
 });
 
 test('a dynamic import out of the sandbox or the preview fails lint too', async () => {
-  const refusals = async (filePath: string, code: string) => {
-    const [result] = await eslint.lintText(code, { filePath });
-    return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
-  };
+  const refusals = (filePath: string, code: string) => problems(filePath, code, 'no-restricted-syntax');
   expect(
     await refusals('src/sandbox/main.ts', "const m = await import('../http/app.js');\nexport { m };\n"),
   ).toContainEqual(expect.stringMatching(/src\/sandbox is a program of its own/));
@@ -167,4 +165,54 @@ test('a dynamic import out of the sandbox or the preview fails lint too', async 
   expect(
     await refusals('src/sandbox/main.ts', "const m = await import('./platform/server.js');\nexport { m };\n"),
   ).toEqual([]);
+});
+
+// no-restricted-imports sees only static imports and re-exports: a dynamic `import('…')` or a type query
+// `typeof import('…')` across a forbidden arrow is refused by the layer's no-restricted-syntax selectors.
+test.each([
+  [
+    'functions/save-plan.ts',
+    "export const f = () => import('../src/adapters/hubspot/tenant.js');",
+    /functions\/ imports only/,
+  ],
+  [
+    'functions/save-plan.ts',
+    "export type T = typeof import('../src/adapters/hubspot/tenant.js');",
+    /functions\/ imports only/,
+  ],
+  ['src/http/app.ts', "export const f = () => import('../adapters/db/open.js');", /src\/http imports only/],
+  ['src/ports/plan-store.ts', "export const f = () => import('../http/app.js');", /src\/ports imports only/],
+  [
+    'src/contract/errors.ts',
+    "export const f = () => import('../../functions/index.js');",
+    /src\/contract imports only/,
+  ],
+  ['src/domain/model.ts', "export const f = () => import('node:fs');", /src\/domain is pure/],
+  ['src/lib/logger.ts', "export type T = typeof import('../domain/model.js');", /src\/lib is generic/],
+  ['src/main.ts', "export const f = () => import('./preview/start.js');", /composes the app only/],
+  [
+    'src/adapters/hubspot/plan-store.ts',
+    "export const f = () => import('../../http/app.js');",
+    /src\/adapters implements/,
+  ],
+])('%s may not %s (a dynamic import or a type query)', async (file, line, message) => {
+  const found = await problems(file, `${line}\n`, 'no-restricted-syntax');
+  expect(found).toContainEqual(expect.stringMatching(message));
+});
+
+// A file in a subfolder the layer does not have yet is held to the layer's rule (stricter there, never looser).
+test.each([
+  ['functions/sub/case.ts', /functions\/ imports only/],
+  ['src/ports/sub/case.ts', /src\/ports imports only/],
+  ['src/contract/sub/case.ts', /src\/contract imports only/],
+  ['src/lib/sub/case.ts', /src\/lib is generic/],
+  ['src/http/oauth/sub/case.ts', /src\/http imports only/],
+  ['src/domain/templates/sub/case.ts', /src\/domain is pure/],
+  ['src/preview/browser/host/components/a/b/case.tsx', /src\/preview is a program of its own/],
+])('%s has its layer rule', async (file, message) => {
+  const config = (await eslint.calculateConfigForFile(file)) as {
+    rules?: Record<string, [unknown, { patterns?: { message: string }[] }?]>;
+  };
+  const patterns = config.rules?.['no-restricted-imports']?.[1]?.patterns ?? [];
+  expect(patterns.map((p) => p.message)).toContainEqual(expect.stringMatching(message));
 });

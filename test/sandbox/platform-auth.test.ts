@@ -282,7 +282,7 @@ describe('scopes per endpoint, from the OpenAPI specs', () => {
     expect(requiredScopeGroups('GET', '/crm/v3/whoami')).toBeUndefined();
   });
 
-  // A static token is a private app configured with the app's install scopes: src/server/oauth/routes.ts asks
+  // A static token is a private app configured with the app's install scopes: src/adapters/hubspot/oauth/install.ts asks
   // for REQUIRED_SCOPES and, optionally, CUSTOM_OBJECT_SCOPES, which only an Enterprise portal grants.
   it('gives static tokens the scopes a real install of the app would have', () => {
     expect(sorted(APP_INSTALL_SCOPES.required)).toEqual(sorted(REQUIRED_SCOPES));

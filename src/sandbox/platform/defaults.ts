@@ -21,7 +21,7 @@ export const DEFAULT_DEV_APP: DevAppOptions = {
 };
 
 /**
- * The scopes the app installs with (src/server/oauth/scopes.ts: REQUIRED_SCOPES, and CUSTOM_OBJECT_SCOPES as
+ * The scopes the app installs with (src/adapters/hubspot/oauth/scopes.ts: REQUIRED_SCOPES, and CUSTOM_OBJECT_SCOPES as
  * optional scopes). A static token (the demo portal's, and those of portals made through the admin API) acts as
  * a private app configured with exactly these, so local runs and tests see what a real install would grant:
  * the optional custom-object scopes only on Enterprise portals. test/sandbox/platform-auth.test.ts keeps the
