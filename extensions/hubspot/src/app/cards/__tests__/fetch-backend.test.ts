@@ -100,3 +100,18 @@ test('no answer is "unreachable": a rejected fetch at once, a hanging one after 
     error: { kind: 'unreachable', timedOut: true },
   });
 });
+
+test('reads a plan from a backend of the first release, which names the account portalId (card uploaded first)', async () => {
+  const current = respond(aPlan());
+  const { accountId, ...deal } = current.plan.deal;
+  const earlier = { ...current, plan: { ...current.plan, deal: { ...deal, portalId: accountId } } };
+  const backend = createFetchBackend({ origin: ORIGIN, timeoutMs: 5_000, fetch: reply(200, earlier) });
+  expect(await backend.call('get-plan', { dealId: '123' })).toEqual({ ok: true, value: current });
+  // Anything else that does not match is still refused.
+  const broken = { ...current, plan: { ...current.plan, deal: { ...deal, portalId: 7 } } };
+  const strict = createFetchBackend({ origin: ORIGIN, timeoutMs: 5_000, fetch: reply(200, broken) });
+  expect(await strict.call('get-plan', { dealId: '123' })).toMatchObject({
+    ok: false,
+    error: { kind: 'bad_response' },
+  });
+});

@@ -61,6 +61,20 @@ function errorFrom(status: number, body: unknown): BackendError {
   };
 }
 
+/**
+ * A backend of the first release names the deal's account `portalId` (`plan.deal.portalId`); this one reads it
+ * as `accountId`, so a card uploaded before the backend is upgraded keeps working in between.
+ */
+export function fromEarlierBackend(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || !('plan' in body)) return body;
+  const plan: unknown = body.plan;
+  if (typeof plan !== 'object' || plan === null || !('deal' in plan)) return body;
+  const deal: unknown = plan.deal;
+  if (typeof deal !== 'object' || deal === null || !('portalId' in deal) || 'accountId' in deal) return body;
+  const { portalId, ...rest } = deal;
+  return { ...body, plan: { ...plan, deal: { ...rest, accountId: portalId } } };
+}
+
 export function createFetchBackend(options: FetchBackendOptions): MapBackend {
   const origin = options.origin.replace(/\/+$/, '');
   return {
@@ -80,7 +94,7 @@ export function createFetchBackend(options: FetchBackendOptions): MapBackend {
       if (response.status < 200 || response.status >= 300) {
         return { ok: false, error: errorFrom(response.status, body) };
       }
-      const parsed = RESPONSE_SCHEMAS[name].safeParse(body);
+      const parsed = RESPONSE_SCHEMAS[name].safeParse(fromEarlierBackend(body));
       if (!parsed.success) return { ok: false, error: { kind: 'bad_response', status: response.status } };
       return { ok: true, value: parsed.data as FunctionOutput<N> } satisfies BackendResult<FunctionOutput<N>>;
     },
