@@ -7,8 +7,6 @@
  */
 // First: on a Node.js older than 22, say what to install before anything else loads.
 import '../src/lib/require-node.js';
-import type { Result } from '../src/domain/result.js';
-import type { PlanStoreError, StoredPlan } from '../src/ports/plan-store.js';
 import { z } from 'zod';
 import { calendarDay } from '../src/domain/dates.js';
 import { tenantSchema } from '../src/domain/model.js';
@@ -169,28 +167,11 @@ async function main(argv: string[]): Promise<number> {
         if (installation?.status.state !== 'active')
           throw new UsageError(`portal ${portalId} has no active installation`);
         const { project } = await import('../src/domain/project.js');
-        const { err: failed, ok: done } = await import('../src/domain/result.js');
+        const { inspectPlan } = await import('../functions/repair-plan.js');
         const deal = { ...hubSpotTenant(portalId), dealId };
         // The tenant's calendar day, as the functions use it (UTC until its time zone was read).
         const today = calendarDay(Date.now(), installation.timeZone ?? undefined);
-        type Outcome = { stored: StoredPlan | null; repaired: boolean; problems?: readonly string[] };
-        const outcome = await backend.functions.locks.run(
-          deal,
-          async (): Promise<Result<Outcome, PlanStoreError>> => {
-            const loaded = await backend.plans.load(deal);
-            if (!loaded.ok) return loaded;
-            if (loaded.value === null) return done({ stored: null, repaired: false });
-            const stored = loaded.value;
-            if (command === 'show' || stored.problems.length === 0) return done({ stored, repaired: false });
-            const saved = await backend.plans.save({
-              plan: stored.plan,
-              projection: project(stored.plan, today),
-            });
-            return saved.ok
-              ? done({ stored: saved.value, repaired: true, problems: stored.problems })
-              : failed(saved.error);
-          },
-        );
+        const outcome = await inspectPlan(backend.functions, deal, { repair: command === 'repair', today });
         if (!outcome.ok) {
           process.stderr.write(`${outcome.error.code}: ${outcome.error.message}\n`);
           const details = 'details' in outcome.error ? (outcome.error.details ?? []) : [];
