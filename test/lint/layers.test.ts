@@ -4,6 +4,7 @@
  * if it were a file of the layer, so nothing is written to the tree.
  */
 import { jest } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { ESLint } from 'eslint';
 
 const eslint = new ESLint({ cwd: process.cwd() });
@@ -215,4 +216,11 @@ test.each([
   };
   const patterns = config.rules?.['no-restricted-imports']?.[1]?.patterns ?? [];
   expect(patterns.map((p) => p.message)).toContainEqual(expect.stringMatching(message));
+});
+
+test('npm run layers finds no import the architecture does not allow (the same arrows, counted over the whole tree)', () => {
+  const out = execFileSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/layer-report.ts'], {
+    encoding: 'utf8',
+  });
+  expect(out).toContain('Imports docs/architecture.md does not allow: 0');
 });
