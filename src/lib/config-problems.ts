@@ -3,7 +3,7 @@
  * the preview's): the typed configuration, or every problem found at once, one per variable, so a single
  * start-up attempt shows all of them. Messages never repeat a value: it may be a secret.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export interface ConfigProblem<Variable extends string = string> {
   /** The environment variable at fault. */
@@ -37,3 +37,19 @@ export function formatConfigProblems(problems: readonly ConfigProblem[], docs = 
     ...problems.map((p) => `  - ${p.variable} ${p.message}`),
   ].join('\n');
 }
+
+/** An environment value left blank counts as unset (as a blank line in a .env file would). */
+export const blankToUndefined = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** A port variable: 0 to 65535 (0: any free port), `fallback` when unset or blank. */
+export const envPort = (fallback: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a port number' })
+      .int('must be a port number')
+      .min(0, 'must be 0-65535')
+      .max(65_535, 'must be 0-65535')
+      .default(fallback),
+  );

@@ -9,23 +9,15 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { zodConfigProblems, type ConfigResult } from '../lib/config-problems.js';
-
-const blank = (value: unknown): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+import { blankToUndefined, envPort, zodConfigProblems, type ConfigResult } from '../lib/config-problems.js';
 
 const EnvSchema = z.object({
-  PREVIEW_PORT: z.preprocess(
-    blank,
-    z.coerce
-      .number({ error: 'must be a port number' })
-      .int('must be a port number')
-      .min(0, 'must be 0-65535')
-      .max(65_535, 'must be 0-65535')
-      .default(3001),
+  PREVIEW_PORT: envPort(3001),
+  PREVIEW_CARD_BUNDLE: z.preprocess(blankToUndefined, z.string().max(4_096).optional()),
+  PREVIEW: z.preprocess(
+    blankToUndefined,
+    z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   ),
-  PREVIEW_CARD_BUNDLE: z.preprocess(blank, z.string().max(4_096).optional()),
-  PREVIEW: z.preprocess(blank, z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
 });
 
 export interface PreviewConfig {

@@ -15,23 +15,12 @@
  * | SANDBOX_SEARCH_LAG_MS | 1000 | how long a write takes to reach search (0 to 3000; HubSpot's index lags too) |
  */
 import { z } from 'zod';
-import { zodConfigProblems, type ConfigResult } from '../lib/config-problems.js';
+import { blankToUndefined, envPort, zodConfigProblems, type ConfigResult } from '../lib/config-problems.js';
 import { DEFAULT_DEMO_TOKEN, DEFAULT_DEV_APP } from './platform/defaults.js';
 import { DEFAULT_SEARCH_LAG_MS, MAX_SEARCH_LAG_MS } from './crm/search-index.js';
 
-const blankToUndefined = (value: unknown): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
 const EnvSchema = z.object({
-  SANDBOX_PORT: z.preprocess(
-    blankToUndefined,
-    z.coerce
-      .number({ error: 'must be a port number' })
-      .int('must be a port number')
-      .min(0, 'must be 0-65535')
-      .max(65_535, 'must be 0-65535')
-      .default(4010),
-  ),
+  SANDBOX_PORT: envPort(4010),
   SANDBOX_DATA: z.preprocess(blankToUndefined, z.string().default('data/sandbox.sqlite')),
   SANDBOX_DEMO_TOKEN: z.preprocess(
     blankToUndefined,
