@@ -4,7 +4,7 @@
  * whenever the recorded one is older than a day (the CRM's admin can change it).
  */
 import { isKnownTimeZone } from '../src/domain/dates.js';
-import type { Tenant } from '../src/domain/model.js';
+import { tenantKey, type Tenant } from '../src/domain/model.js';
 import { err, ok, type Result } from '../src/domain/result.js';
 import type { AccountInfo } from '../src/ports/account-info.js';
 import type { CrmError } from '../src/ports/crm-error.js';
@@ -66,7 +66,7 @@ export function backgroundTimeZoneRefresh(
   const inFlight = new Map<string, Promise<void>>();
   const failedAt = new Map<string, number>();
   return (tenant) => {
-    const key = `${tenant.crm}:${tenant.accountId}`;
+    const key = tenantKey(tenant);
     const running = inFlight.get(key);
     if (running) return running;
     const failed = failedAt.get(key);

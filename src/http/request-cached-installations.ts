@@ -15,7 +15,13 @@ const READS = new Set<PropertyKey>(['getInstallation', 'getTokens']);
 /** Methods that neither read what is remembered nor change it. */
 const NEUTRAL = new Set<PropertyKey>(['close']);
 /** Writes that change what the reads return, whichever request makes them. */
-const TENANT_WRITES = new Set<PropertyKey>(['install', 'deactivate', 'updateSettings', 'saveTokens']);
+const TENANT_WRITES = new Set<PropertyKey>([
+  'install',
+  'deactivate',
+  'updateSettings',
+  'saveTokens',
+  'setTimeZone',
+]);
 
 export function requestCachedInstallations(store: InstallationStore): InstallationStore {
   /** Tenant writes begun or ended in this process: part of each remembered read's key, so any of them ends it. */
