@@ -86,6 +86,8 @@ export async function startSandbox(options: SandboxOptions, crm: CrmModule): Pro
   try {
     const store = new PlatformStore(db, now);
     crm.migrateCrm(db);
+    // A data file from an earlier version: portals made then gain the standard objects added since (tasks).
+    for (const portal of store.listPortals()) crm.createPortalCrm(db, portal.id, now());
     if (options.searchIndexLagMs !== undefined) crm.setSearchLag?.(db, undefined, options.searchIndexLagMs);
 
     /** A portal in both layers: the platform rows, then the CRM's; a CRM failure removes the platform rows. */
