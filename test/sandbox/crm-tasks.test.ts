@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-explicit-any -- JSON bodies checked with expect() */
 /**
  * Tasks (object type 0-27) in the sandbox CRM: CRUD, batch and search with the real @hubspot/api-client,
  * associations to deals (HubSpot's default types 216 task→deal and 215 deal→task, given on create), the
