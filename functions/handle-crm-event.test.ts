@@ -24,7 +24,7 @@ function store(status: InstallationStatus | null = { state: 'active' }, updatedA
           status,
           scopes: [],
           storageMode: 'document',
-          settings: { writeNativeForecast: false },
+          settings: { writeNativeForecast: false, createReminderTasks: true },
           installedAt: 1,
           updatedAt,
           timeZone: null,

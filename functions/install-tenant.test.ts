@@ -34,7 +34,7 @@ function store(stored: OAuthTokens | null = tokens) {
       return Promise.resolve({
         ...input,
         status: { state: 'active' as const },
-        settings: { writeNativeForecast: false },
+        settings: { writeNativeForecast: false, createReminderTasks: true },
         installedAt: 1,
         updatedAt: 1,
         timeZone: null,

@@ -200,7 +200,16 @@ export async function editPlan(
     ...(rebased ? { requestBase: base } : {}),
   });
   if (!written.ok) return err(storeError(written.error));
+  await remindAfterSave(deps, written.value.plan, ctx.today);
   return ok(response(written.value.plan, projection, true));
+}
+
+/**
+ * The saved plan's reminder to-dos, still under the deal's lock the save holds. It never fails the save: a
+ * failure is logged by the sync, and the next save or the daily run tries again.
+ */
+async function remindAfterSave(deps: FunctionDeps, plan: Plan, today: string): Promise<void> {
+  await deps.reminders?.planSaved(plan, today);
 }
 
 /**

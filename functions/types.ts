@@ -10,6 +10,7 @@ import type { DealLocks } from '../src/ports/deal-locks.js';
 import type { PlanLifecycle } from '../src/ports/plan-lifecycle.js';
 import type { PlanStore } from '../src/ports/plan-store.js';
 import type { FunctionContract, FunctionError } from '../src/contract/index.js';
+import type { ReminderSync } from './reminder-sync.js';
 
 /** Who called, as the transport verified it (the CRM's adapter reads it from the signed request). */
 export type { Caller } from '../src/ports/request-verifier.js';
@@ -24,6 +25,8 @@ export interface FunctionDeps {
   readonly clock: { now(): number };
   /** A fresh unique id for new milestones, stakeholders, goals and risks. */
   readonly newId: () => string;
+  /** Reminder to-dos in the CRM, kept in step after each save (none without it). */
+  readonly reminders?: ReminderSync;
 }
 
 /** A function: its contract (src/contract) and the handler that implements it. */

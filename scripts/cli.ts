@@ -27,6 +27,9 @@ Commands:
                                       changed in HubSpot, a hand-edited version) as it loads now
   reproject <portalId> [--deal <id>]  recompute the projection of every deal with a plan (or one deal) for
                                       today (UTC; --today YYYY-MM-DD) and write the map_* fields that changed
+  settings <portalId> [reminders on|off]
+                                      show a portal's settings, or turn its reminder tasks (a HubSpot task
+                                      for the owner of each plan step due within two working days) on or off
   call <function> <portalId> [json]   POST /api/<function> to the running backend, signed as hubspot.fetch
                                       does (--url <backend>, default http://127.0.0.1:PORT)
   help                                this text
@@ -142,6 +145,26 @@ async function main(argv: string[]): Promise<number> {
         } finally {
           await db.close();
         }
+        return 0;
+      }
+      case 'settings': {
+        const portalId = arg(PortalId, args[0], 'portalId');
+        const tenant = hubSpotTenant(portalId);
+        if (args[1] === undefined) {
+          const installation = await backend.installations.getInstallation(tenant);
+          if (!installation) throw new UsageError(`portal ${portalId} has no installation`);
+          print(installation.settings);
+          return 0;
+        }
+        if (args[1] !== 'reminders') throw new UsageError(`unknown setting ${args[1]} (known: reminders)`);
+        const on = arg(z.enum(['on', 'off']), args[2], 'on|off') === 'on';
+        const updated = await backend.installations.updateSettings(tenant, { createReminderTasks: on });
+        if (!updated) throw new UsageError(`portal ${portalId} has no installation`);
+        print(
+          on
+            ? `Reminder tasks are on for portal ${portalId}: each deal's next save or daily run makes the ones due.`
+            : `Reminder tasks are off for portal ${portalId}: none is made, and each deal's open ones are deleted on its next save or daily run (completed ones stay).`,
+        );
         return 0;
       }
       case 'provision': {

@@ -40,6 +40,14 @@ import type { ReadinessCheck } from './http/health.js';
 import { AccessTokenProvider } from './adapters/hubspot/oauth/token-provider.js';
 import { OAuthTokenClient } from './adapters/hubspot/oauth/token-client.js';
 import { recordCrmTime } from './http/request-context.js';
+import { SqlInstallationStore } from './adapters/db/installation-store.js';
+import { SqlReminderStore } from './adapters/db/reminder-store.js';
+import { MemoryReminderStore } from './adapters/memory/reminder-store.js';
+import { canWriteTasks, HubSpotCrmTasks, REMINDER_TASK_SCOPES } from './adapters/hubspot/tasks.js';
+import type { ReminderStore } from './ports/reminder-store.js';
+import type { Tenant } from './domain/model.js';
+import type { ReminderAccess } from '../functions/sync-reminders.js';
+import { reminderSync, type ReminderEvent, type ReminderSync } from '../functions/reminder-sync.js';
 
 export interface BackendOptions {
   readonly config: Config;
@@ -72,6 +80,11 @@ export interface BackendOptions {
   readonly locks?: DealLocks;
   /** How often expired install states and old webhook ids are pruned (default hourly; 0 turns it off). */
   readonly housekeepingIntervalMs?: number;
+  /**
+   * Where the reminder to-dos made are recorded. Default: the installation database (when the installation
+   * store is the SQL one), else in memory (one process; reminders made before a restart may be made again).
+   */
+  readonly reminderStore?: ReminderStore;
 }
 
 export interface Backend {
@@ -86,6 +99,8 @@ export interface Backend {
   readonly functions: FunctionDeps;
   readonly provision: ProvisionTenant;
   readonly accounts: AccountInfo;
+  /** Reminder to-dos: the save calls it through `functions`; the daily run calls `afterPlans`. */
+  readonly reminders: ReminderSync;
   close(): Promise<void>;
 }
 
@@ -153,7 +168,16 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const accounts: AccountInfo = options.accounts ?? hubSpotAccountInfo(transport);
   const unlockedLifecycle =
     options.lifecycle ?? (options.plans ? undefined : new HubSpotPlanLifecycle({ transport, portalConfig }));
-  const lifecycle = unlockedLifecycle ? lockedLifecycle(unlockedLifecycle, locks) : undefined;
+  const reminders = reminderSync({
+    tasks: new HubSpotCrmTasks(transport),
+    store: options.reminderStore ?? reminderStoreOn(ownInstallations, logger),
+    clock,
+    access: (tenant) => reminderAccess(installations, tenant),
+    plans,
+    locks,
+    onEvent: logReminderEvent(logger.child({ component: 'reminders' })),
+  });
+  const lifecycle = unlockedLifecycle ? lockedLifecycle(unlockedLifecycle, locks, reminders) : undefined;
   if (!lifecycle)
     logger.info(
       'no PlanLifecycle: deal deletions and merges from webhooks are acknowledged without archiving milestones',
@@ -164,6 +188,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     ...(lifecycle ? { lifecycle } : {}),
     clock,
     newId: options.newId ?? randomUUID,
+    reminders,
   };
   const publicBaseUrl = options.publicBaseUrl ?? config.publicBaseUrl;
   const signature = {
@@ -221,6 +246,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     functions,
     provision,
     accounts,
+    reminders,
     close: async () => {
       housekeeping?.stop();
       if (!options.locks) await locks.close();
@@ -256,10 +282,86 @@ export function startHousekeeping(
   return { stop: () => clearInterval(timer) };
 }
 
-/** The lifecycle's changes to a plan (deletion, merge) take the same deal locks as the functions' saves. */
-function lockedLifecycle(inner: PlanLifecycle, locks: DealLocks): PlanLifecycle {
+/**
+ * The lifecycle's changes to a plan (deletion, merge) take the same deal locks as the functions' saves. A plan
+ * that is gone takes its reminder to-dos with it (after the lock is released: the reminders take it again).
+ */
+function lockedLifecycle(inner: PlanLifecycle, locks: DealLocks, reminders: ReminderSync): PlanLifecycle {
   return {
-    archiveDealPlan: (deal) => locks.run(deal, () => inner.archiveDealPlan(deal)),
-    reconcileMerge: (input) => locks.run(input.survivor, () => inner.reconcileMerge(input)),
+    archiveDealPlan: async (deal) => {
+      const archived = await locks.run(deal, () => inner.archiveDealPlan(deal));
+      if (archived.ok) await reminders.planRemoved(deal);
+      return archived;
+    },
+    reconcileMerge: async (input) => {
+      const merged = await locks.run(input.survivor, () => inner.reconcileMerge(input));
+      if (merged.ok) {
+        for (const dealId of input.mergedDealIds)
+          if (dealId !== input.survivor.dealId) await reminders.planRemoved({ ...input.survivor, dealId });
+      }
+      return merged;
+    },
+  };
+}
+
+/** The reminder records beside the installations, in the same database, when that is the SQL store. */
+function reminderStoreOn(installations: InstallationStore, logger: Logger): ReminderStore {
+  if (installations instanceof SqlInstallationStore) return new SqlReminderStore(installations.database);
+  logger.warn(
+    'reminder records kept in memory (the installation store is not the SQL one): reminders made before a restart may be made again',
+  );
+  return new MemoryReminderStore();
+}
+
+/**
+ * Whether reminders are made for a tenant: an active installation granted the task scopes, with the setting
+ * on. Without the scopes (an install from before reminders existed) nothing is done until an admin installs
+ * the app again, which grants them.
+ */
+async function reminderAccess(installations: InstallationStore, tenant: Tenant): Promise<ReminderAccess> {
+  const installation = await installations.getInstallation(tenant);
+  if (installation?.status.state !== 'active')
+    return { state: 'unavailable', reason: 'the app is not installed (or no longer active) in this account' };
+  if (!canWriteTasks(installation.scopes)) {
+    if (!installation.settings.createReminderTasks)
+      return { state: 'unavailable', reason: 'reminder tasks are turned off for this account' };
+    const missing = REMINDER_TASK_SCOPES.filter((s) => !installation.scopes.includes(s));
+    return {
+      state: 'unavailable',
+      reason: `the installation lacks the scope(s) HubSpot asks for to write tasks (${missing.join(', ')}): an admin installs the app again to grant them`,
+    };
+  }
+  if (!installation.settings.createReminderTasks) return { state: 'off' };
+  return { state: 'on', timeZone: installation.timeZone };
+}
+
+function logReminderEvent(log: Logger): (event: ReminderEvent) => void {
+  return (event) => {
+    switch (event.kind) {
+      case 'synced':
+        log.info(
+          { portalId: event.deal.accountId, dealId: event.deal.dealId, ...event.report },
+          'reminder tasks synced',
+        );
+        return;
+      case 'failed':
+        log.warn(
+          {
+            portalId: event.deal.accountId,
+            dealId: event.deal.dealId,
+            code: event.code,
+            reason: event.message,
+            ...(event.details ? { details: event.details } : {}),
+          },
+          'reminder tasks not synced; the next save or daily run tries again',
+        );
+        return;
+      case 'unavailable':
+        log.warn(
+          { portalId: event.tenant.accountId, reason: event.reason },
+          'no reminder tasks are made for this account',
+        );
+        return;
+    }
   };
 }

@@ -31,9 +31,17 @@ export type InstallationStatus =
 export const InstallationSettingsSchema = z.strictObject({
   /** Write the CRM's native forecast fields too (opt-in; the app's own deal fields are always written). */
   writeNativeForecast: z.boolean(),
+  /**
+   * Make a to-do in the CRM for the seller owner of each plan step due within two working days (on by
+   * default). Turned off, the open ones are deleted and no new one is made (functions/sync-reminders.ts).
+   */
+  createReminderTasks: z.boolean(),
 });
 export type InstallationSettings = z.infer<typeof InstallationSettingsSchema>;
-export const DEFAULT_SETTINGS: InstallationSettings = { writeNativeForecast: false };
+export const DEFAULT_SETTINGS: InstallationSettings = {
+  writeNativeForecast: false,
+  createReminderTasks: true,
+};
 
 /** A change to some settings; settings left out keep their value. */
 export const SettingsPatchSchema = InstallationSettingsSchema.partial();

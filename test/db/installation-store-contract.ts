@@ -66,7 +66,7 @@ export function installationStoreContract(harness: DatabaseHarness): void {
         status: { state: 'active' },
         scopes: ['crm.objects.deals.read', 'crm.objects.deals.write', 'oauth'],
         storageMode: 'custom_object',
-        settings: { writeNativeForecast: false },
+        settings: { writeNativeForecast: false, createReminderTasks: true },
         installedAt: T0,
         updatedAt: T0,
         timeZone: null,
@@ -106,7 +106,7 @@ export function installationStoreContract(harness: DatabaseHarness): void {
         status: { state: 'active' },
         scopes: ['oauth', 'crm.objects.custom.read'],
         storageMode: 'custom_object',
-        settings: { writeNativeForecast: true },
+        settings: { writeNativeForecast: true, createReminderTasks: true },
         installedAt: T0,
         updatedAt: T0 + DAY,
       });
@@ -131,15 +131,27 @@ export function installationStoreContract(harness: DatabaseHarness): void {
         (await store.updateSettings(hubSpotTenant(104), { writeNativeForecast: true }))?.settings,
       ).toEqual({
         writeNativeForecast: true,
+        createReminderTasks: true,
       });
       expect((await store.updateSettings(hubSpotTenant(104), {}))?.settings).toEqual({
         writeNativeForecast: true,
+        createReminderTasks: true,
+      });
+      expect(
+        (await store.updateSettings(hubSpotTenant(104), { createReminderTasks: false }))?.settings,
+      ).toEqual({
+        writeNativeForecast: true,
+        createReminderTasks: false,
       });
       expect(
         (await store.updateSettings(hubSpotTenant(104), { writeNativeForecast: false }))?.settings,
       ).toEqual({
         writeNativeForecast: false,
+        createReminderTasks: false,
       });
+      // A reinstall keeps the settings an admin chose.
+      await store.install(installInput(104));
+      expect((await store.getInstallation(hubSpotTenant(104)))?.settings.createReminderTasks).toBe(false);
       expect(await store.updateSettings(hubSpotTenant(404), { writeNativeForecast: true })).toBeUndefined();
     });
 
@@ -438,7 +450,7 @@ export function installationStoreContract(harness: DatabaseHarness): void {
           status: { state: 'active' },
           scopes: ['oauth', 'crm.objects.deals.read'],
           storageMode: 'custom_object',
-          settings: { writeNativeForecast: true },
+          settings: { writeNativeForecast: true, createReminderTasks: true },
           installedAt: 10,
           updatedAt: 20,
           timeZone: null,

@@ -58,6 +58,7 @@ const InstallationRow = z.object({
   scopes: z.string(),
   storage_mode: z.enum(STORAGE_MODES),
   write_native_forecast: Int.pipe(z.union([z.literal(0), z.literal(1)])),
+  create_reminder_tasks: Int.pipe(z.union([z.literal(0), z.literal(1)])),
   installed_at: Int,
   updated_at: Int,
   time_zone: z.string().nullable(),
@@ -104,7 +105,10 @@ function toInstallation(row: SqlRow | undefined): Installation | undefined {
     status,
     scopes: r.scopes.split(' ').filter((s) => s !== ''),
     storageMode: r.storage_mode,
-    settings: { writeNativeForecast: r.write_native_forecast === 1 },
+    settings: {
+      writeNativeForecast: r.write_native_forecast === 1,
+      createReminderTasks: r.create_reminder_tasks === 1,
+    },
     installedAt: r.installed_at,
     updatedAt: r.updated_at,
     timeZone: r.time_zone,
@@ -199,9 +203,16 @@ export class SqlInstallationStore implements InstallationStore {
     const t = parseArg(TenantArg, tenant, 'tenant');
     // One column per setting and COALESCE: settings a patch leaves out keep what a concurrent patch wrote.
     const { rows } = await this.db.query(
-      `UPDATE tenant_installations SET write_native_forecast = COALESCE($3, write_native_forecast), updated_at = $4
+      `UPDATE tenant_installations SET write_native_forecast = COALESCE($3, write_native_forecast),
+         create_reminder_tasks = COALESCE($5, create_reminder_tasks), updated_at = $4
        WHERE crm = $1 AND account_id = $2 RETURNING *`,
-      [t.crm, t.accountId, bool(patch.writeNativeForecast), this.clock.now()],
+      [
+        t.crm,
+        t.accountId,
+        bool(patch.writeNativeForecast),
+        this.clock.now(),
+        bool(patch.createReminderTasks),
+      ],
     );
     return toInstallation(rows[0]);
   }
@@ -330,6 +341,11 @@ export class SqlInstallationStore implements InstallationStore {
       this.clock.now(),
     ]);
     return rowCount;
+  }
+
+  /** The database the store keeps its tables in, for the other stores of the backend's own state. */
+  get database(): SqlDatabase {
+    return this.db;
   }
 
   close(): Promise<void> {

@@ -116,6 +116,34 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE tenant_installations ADD COLUMN time_zone_checked_at BIGINT`,
     ],
   },
+  // Reserved for the migrations of work merged beside this one (the next-change index, the run ledger):
+  // placeholders so that the numbering stays 1, 2, 3, ... on this branch; the merge replaces them.
+  { id: 5, name: 'reserved (next-change index)', statements: ['SELECT 1'] },
+  { id: 6, name: 'reserved (run ledger)', statements: ['SELECT 1'] },
+  {
+    id: 7,
+    name: 'reminder tasks made per plan step, and the setting that turns them off',
+    statements: [
+      // One record per step of a deal's plan that has (or is getting) a reminder to-do in the CRM: a claim
+      // ('creating', no to-do id yet) is written before the CRM call, so a retry finds it (functions/sync-reminders.ts).
+      `CREATE TABLE reminder_tasks (
+        crm TEXT NOT NULL CHECK (crm IN ('hubspot', 'salesforce')),
+        account_id TEXT NOT NULL,
+        deal_id TEXT NOT NULL,
+        milestone_id TEXT NOT NULL,
+        task_id TEXT,
+        owner_id TEXT NOT NULL,
+        due_date TEXT NOT NULL,
+        title TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('creating', 'open', 'completed')),
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (crm, account_id, deal_id, milestone_id),
+        CHECK ((state = 'creating' AND task_id IS NULL) OR (state = 'open' AND task_id IS NOT NULL) OR state = 'completed')
+      )`,
+      // Reminders are on unless an admin turns them off (every existing installation included).
+      `ALTER TABLE tenant_installations ADD COLUMN create_reminder_tasks INTEGER NOT NULL DEFAULT 1 CHECK (create_reminder_tasks IN (0, 1))`,
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS app_migrations (

@@ -37,7 +37,7 @@ describe('portal CRM life cycle', () => {
       ),
     ).toEqual(first);
     const store = new PortalStore(db, 7);
-    expect(store.listObjectTypes().map((t) => t.objectTypeId)).toEqual(['0-1', '0-2', '0-3']);
+    expect(store.listObjectTypes().map((t) => t.objectTypeId)).toEqual(['0-1', '0-2', '0-27', '0-3']);
     expect(store.listGroups('0-3').map((g) => g.name)).toEqual(['dealinformation']);
     expect(store.associationType(3)).toMatchObject({ fromType: '0-3', toType: '0-1', inverseTypeId: 4 });
     expect(store.associationType(279)).toMatchObject({ fromType: '0-1', toType: '0-2', label: null });

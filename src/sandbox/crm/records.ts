@@ -15,7 +15,14 @@ import {
   type PropertyProblem,
 } from './model.js';
 import type { TypeInfo } from './object-types.js';
-import { CONTACTS, DEALS, FIRST_OBJECT_ID, implicitlyUniqueProperties } from './standard.js';
+import {
+  CONTACTS,
+  DEALS,
+  FIRST_OBJECT_ID,
+  implicitlyUniqueProperties,
+  TASK_COMPLETED,
+  TASKS,
+} from './standard.js';
 import type { PortalStore } from './store.js';
 import { checkEmail, checkValue } from './values.js';
 
@@ -205,6 +212,7 @@ export class RecordWriter {
     properties[this.info.createdateProperty] ??= at;
     for (const name of this.info.lastModifiedProperties) properties[name] = at;
     if (this.info.type.objectTypeId === DEALS.objectTypeId) properties.pipeline ??= 'default';
+    this.stampTaskCompletion(undefined, properties, at);
     // createdAt follows an explicitly written create date (imports set it), as HubSpot's does.
     const createdAt = Date.parse(properties[this.info.createdateProperty] ?? at);
     const record: CrmRecord = {
@@ -226,10 +234,26 @@ export class RecordWriter {
     const at = new Date(this.now).toISOString();
     const properties: Record<string, string> = { ...values };
     for (const name of this.info.lastModifiedProperties) properties[name] = at;
+    this.stampTaskCompletion(existing.properties, properties, at);
     this.store.updateObject(this.info.type.objectTypeId, existing.id, properties, this.now);
     const record: CrmRecord = { ...existing, properties, updatedAt: this.now };
     this.syncUnique(record);
     return record;
+  }
+
+  /**
+   * A task's `hs_task_completion_date` (read-only) is HubSpot's: stamped when its status becomes COMPLETED,
+   * cleared when it leaves it.
+   */
+  private stampTaskCompletion(
+    before: Readonly<Record<string, string>> | undefined,
+    properties: Record<string, string>,
+    at: string,
+  ): void {
+    if (this.info.type.objectTypeId !== TASKS.objectTypeId) return;
+    const done = properties.hs_task_status === TASK_COMPLETED;
+    if (!done) delete properties.hs_task_completion_date;
+    else if (before?.hs_task_status !== TASK_COMPLETED) properties.hs_task_completion_date = at;
   }
 
   private syncUnique(record: CrmRecord): void {

@@ -83,7 +83,30 @@ export const COMPANIES: StandardObject = {
   lastModifiedProperties: ['hs_lastmodifieddate'],
 };
 
-export const STANDARD_OBJECTS: readonly StandardObject[] = [CONTACTS, COMPANIES, DEALS];
+/**
+ * Tasks (an activity object, type 0-27): a to-do for an owner with a due time (`hs_timestamp`, required on
+ * create as HubSpot documents it), shown on the records it is associated with. Reads and writes need the
+ * contacts scopes (crm-tasks-v3.json); HubSpot names its creation time `hs_createdate` as on custom objects.
+ */
+export const TASKS: StandardObject = {
+  objectTypeId: '0-27',
+  name: 'tasks',
+  singular: 'task',
+  def: {
+    labels: { singular: 'Task', plural: 'Tasks' },
+    requiredProperties: ['hs_timestamp'],
+    searchableProperties: ['hs_task_subject', 'hs_task_body'],
+    primaryDisplayProperty: 'hs_task_subject',
+    secondaryDisplayProperties: [],
+  },
+  group: { name: 'task', label: 'Task information' },
+  defaultProperties: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  alwaysProperties: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  createdateProperty: 'hs_createdate',
+  lastModifiedProperties: ['hs_lastmodifieddate'],
+};
+
+export const STANDARD_OBJECTS: readonly StandardObject[] = [CONTACTS, COMPANIES, DEALS, TASKS];
 
 /** Custom objects: HubSpot's defaults for every custom object type. */
 export const CUSTOM_OBJECT_DEFAULTS = {
@@ -96,6 +119,9 @@ export const CUSTOM_OBJECT_DEFAULTS = {
 export function standardObject(objectTypeId: string): StandardObject | undefined {
   return STANDARD_OBJECTS.find((o) => o.objectTypeId === objectTypeId);
 }
+
+/** The task status HubSpot reads as done; it stamps `hs_task_completion_date` when a task reaches it. */
+export const TASK_COMPLETED = 'COMPLETED';
 
 /** Contacts are deduplicated by email in HubSpot even though `email` is not flagged hasUniqueValue. */
 export function implicitlyUniqueProperties(objectTypeId: string): readonly string[] {
@@ -265,6 +291,55 @@ export const STANDARD_PROPERTIES: Readonly<Record<string, readonly PropertySeed[
     lastModified,
     objectId,
   ],
+  [TASKS.objectTypeId]: [
+    { name: 'hs_task_subject', label: 'Task Title', type: 'string', fieldType: 'text' },
+    { name: 'hs_task_body', label: 'Task notes', type: 'string', fieldType: 'html' },
+    { name: 'hs_timestamp', label: 'Due date', type: 'datetime', fieldType: 'date' },
+    {
+      name: 'hs_task_status',
+      label: 'Task Status',
+      type: 'enumeration',
+      fieldType: 'select',
+      options: opts(
+        ['NOT_STARTED', 'Not started'],
+        ['IN_PROGRESS', 'In progress'],
+        ['WAITING', 'Waiting'],
+        [TASK_COMPLETED, 'Completed'],
+        ['DEFERRED', 'Deferred'],
+      ),
+    },
+    {
+      name: 'hs_task_priority',
+      label: 'Priority',
+      type: 'enumeration',
+      fieldType: 'select',
+      options: opts(['NONE', 'None'], ['LOW', 'Low'], ['MEDIUM', 'Medium'], ['HIGH', 'High']),
+    },
+    {
+      name: 'hs_task_type',
+      label: 'Task Type',
+      type: 'enumeration',
+      fieldType: 'select',
+      options: opts(['TODO', 'To-do'], ['CALL', 'Call'], ['EMAIL', 'Email']),
+    },
+    {
+      name: 'hs_task_completion_date',
+      label: 'Completed at',
+      type: 'datetime',
+      fieldType: 'date',
+      readOnlyValue: true,
+    },
+    owner,
+    {
+      name: 'hs_createdate',
+      label: 'Create date',
+      type: 'datetime',
+      fieldType: 'date',
+      readOnlyValue: true,
+    },
+    lastModified,
+    objectId,
+  ],
   [COMPANIES.objectTypeId]: [
     { name: 'name', label: 'Company name', type: 'string', fieldType: 'text' },
     {
@@ -411,6 +486,44 @@ export const STANDARD_ASSOCIATION_TYPES: readonly AssociationTypeSeed[] = [
     toType: '0-3',
     name: 'company_to_deal',
     label: 'Primary',
+  },
+  // Tasks (HubSpot's association type id table: deal to task 215, task to deal 216, contact to task 203,
+  // task to contact 204). https://developers.hubspot.com/docs/api/crm/associations#association-type-id-values
+  {
+    typeId: 215,
+    inverseTypeId: 216,
+    category: 'HUBSPOT_DEFINED',
+    fromType: '0-3',
+    toType: '0-27',
+    name: 'deal_to_task',
+    label: null,
+  },
+  {
+    typeId: 216,
+    inverseTypeId: 215,
+    category: 'HUBSPOT_DEFINED',
+    fromType: '0-27',
+    toType: '0-3',
+    name: 'task_to_deal',
+    label: null,
+  },
+  {
+    typeId: 203,
+    inverseTypeId: 204,
+    category: 'HUBSPOT_DEFINED',
+    fromType: '0-1',
+    toType: '0-27',
+    name: 'contact_to_task',
+    label: null,
+  },
+  {
+    typeId: 204,
+    inverseTypeId: 203,
+    category: 'HUBSPOT_DEFINED',
+    fromType: '0-27',
+    toType: '0-1',
+    name: 'task_to_contact',
+    label: null,
   },
 ];
 

@@ -27,6 +27,8 @@ export { DEFAULT_DEMO_TOKEN, DEFAULT_DEV_APP, type DevAppOptions } from './defau
 export interface CrmModule {
   migrateCrm(db: SandboxDb): void;
   createPortalCrm(db: SandboxDb, portalId: number, now: number): void;
+  /** Gives a portal made by an earlier version the standard objects added since (run at every start). */
+  upgradePortalCrm?(db: SandboxDb, portalId: number, now: number): void;
   seedDemoPortal(db: SandboxDb, portalId: number, now: number): void;
   deletePortalCrm(db: SandboxDb, portalId: number): void;
   createCrmRouter(deps: { db: SandboxDb; now: () => number }): Router;
@@ -86,6 +88,8 @@ export async function startSandbox(options: SandboxOptions, crm: CrmModule): Pro
   try {
     const store = new PlatformStore(db, now);
     crm.migrateCrm(db);
+    // A data file from an earlier version: portals made then gain the standard objects added since (tasks).
+    for (const portal of store.listPortals()) crm.upgradePortalCrm?.(db, portal.id, now());
     if (options.searchIndexLagMs !== undefined) crm.setSearchLag?.(db, undefined, options.searchIndexLagMs);
 
     /** A portal in both layers: the platform rows, then the CRM's; a CRM failure removes the platform rows. */

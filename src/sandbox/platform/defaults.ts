@@ -38,6 +38,7 @@ export const APP_INSTALL_SCOPES: {
     'crm.schemas.deals.read',
     'crm.schemas.deals.write',
     'crm.objects.contacts.read',
+    'crm.objects.contacts.write',
     'crm.objects.owners.read',
   ],
   optional: [

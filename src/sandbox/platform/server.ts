@@ -16,6 +16,8 @@ export {
 const realCrm: CrmModule = {
   migrateCrm: crm.migrateCrm,
   createPortalCrm: crm.createPortalCrm,
+  // createPortalCrm adds only what a portal lacks: on an existing portal it adds the standard objects added since.
+  upgradePortalCrm: crm.createPortalCrm,
   seedDemoPortal: crm.seedDemoPortal,
   deletePortalCrm: crm.deletePortalCrm,
   createCrmRouter: crm.createCrmRouter,

@@ -14,6 +14,8 @@ export const REQUIRED_SCOPES = [
   'crm.schemas.deals.read',
   'crm.schemas.deals.write',
   'crm.objects.contacts.read',
+  // Reminder tasks (src/adapters/hubspot/tasks.ts): HubSpot writes tasks with the contacts write scope.
+  'crm.objects.contacts.write',
   'crm.objects.owners.read',
 ] as const;
 
