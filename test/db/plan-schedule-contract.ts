@@ -19,14 +19,15 @@ const TODAY = '2026-11-16';
 
 export function planScheduleContract(harness: ScheduleHarness): void {
   let schedule: PlanSchedule;
-  let close: () => Promise<void>;
+  let opened: Awaited<ReturnType<ScheduleHarness['open']>>;
   let clock: ReturnType<typeof manualClock>;
 
   beforeEach(async () => {
     clock = manualClock();
-    ({ schedule, close } = await harness.open(clock));
+    opened = await harness.open(clock);
+    schedule = opened.schedule;
   });
-  afterEach(() => close());
+  afterEach(() => opened.close());
 
   /** Every due id of a tenant, page after page of `limit`. */
   async function allDue(tenant: Tenant, today: string, limit: number): Promise<string[][]> {
