@@ -35,7 +35,10 @@ export interface DailyReprojectDeps {
   readonly schedule: PlanSchedule;
   /** The same clock the schedule stamps its records with (the full pass forgets rows not stamped since it began). */
   readonly clock: Clock;
-  /** Called once per batch or page of plans read, after their next dates are recorded; awaited. */
+  /**
+   * Called once per batch or page read (its plans, possibly none), after their next dates are recorded and
+   * before their writes start; awaited. A throw ends the run (a bug or unavailable infrastructure).
+   */
   readonly afterPlans?: (tenant: Tenant, plans: readonly ScannedPlan[], today: IsoDate) => Promise<void>;
 }
 
@@ -101,6 +104,7 @@ export async function dailyReproject(
 
 /** The index's side of a run: what is recorded, forgotten and failed, and the report built from it. */
 class IndexKeeping {
+  /** When the run began, on the deps' clock: every row it records is stamped at or after this. */
   private readonly started: number;
   counts: PageCounts = { scanned: 0, withPlans: 0, changed: 0, written: 0, failed: 0 };
   total: number | null = null;
@@ -115,11 +119,6 @@ class IndexKeeping {
     private readonly input: DailyReprojectInput,
   ) {
     this.started = deps.clock.now();
-  }
-
-  /** When the run began, on the deps' clock: every row it records is stamped at or after this. */
-  get startedAt(): number {
-    return this.started;
   }
 
   /** A page's plans read: their next dates, then afterPlans; for the full pass, unreadable plans due again. */
