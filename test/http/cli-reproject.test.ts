@@ -10,7 +10,8 @@ import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 import { callFunction } from './harness.js';
 import { startCli, type CliSetup } from './cli-process.js';
 
-jest.setTimeout(60_000);
+// Five CLI processes (each starts tsx and the backend), on a machine busy with the rest of the suite.
+jest.setTimeout(120_000);
 
 let c: CliSetup;
 beforeAll(async () => {

@@ -5,6 +5,7 @@
  * deals whose fields changed, records their next dates, and leaves nothing stale (a full scan afterwards
  * finds nothing to write); a deleted deal is forgotten.
  */
+import { jest } from '@jest/globals';
 import { dailyReproject, type DailyReprojectInput } from '../../functions/daily-reproject.js';
 import { nextWorkDate } from '../../functions/next-work.js';
 import { reprojectTenant } from '../../functions/reproject-tenant.js';
@@ -25,6 +26,9 @@ function must<T>(res: { ok: true; value: T } | { ok: false; error: unknown }): T
   if (!res.ok) throw new Error(`expected success, got ${JSON.stringify(res.error)}`);
   return res.value;
 }
+
+// About 2 s alone (two sandbox portals, ten plans saved, four passes); more beside the rest of the suite.
+jest.setTimeout(30_000);
 
 const LATER = addDays(TODAY, 20);
 const PLANS = 10;
