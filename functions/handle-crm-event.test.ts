@@ -1,3 +1,4 @@
+import { MIN_DATE } from '../src/domain/dates.js';
 import { err, ok } from '../src/domain/result.js';
 import { crmError } from '../src/ports/crm-error.js';
 import type { CrmEvent } from '../src/ports/crm-events.js';
@@ -124,4 +125,74 @@ test('a store that throws is an UNEXPECTED failure, and the event is forgotten',
     error: { code: 'UNEXPECTED', message: 'database is unavailable' },
   });
   expect(installations.seen.has(e.eventId)).toBe(false);
+});
+
+/** The index calls a deal event makes: rows forgotten, entries recorded. */
+function index() {
+  const forgotten: string[] = [];
+  const recorded: { dealId: string; nextChange: string | null; version?: number }[] = [];
+  return {
+    forgotten,
+    recorded,
+    fail: false,
+    forget(deals: readonly { dealId: string }[]) {
+      if (this.fail) return Promise.reject(new Error('database is unavailable'));
+      forgotten.push(...deals.map((d) => d.dealId));
+      return Promise.resolve();
+    },
+    record(entries: readonly { deal: { dealId: string }; nextChange: string | null; version?: number }[]) {
+      recorded.push(...entries.map((e) => ({ dealId: e.deal.dealId, nextChange: e.nextChange })));
+      return Promise.resolve();
+    },
+  } satisfies CrmEventDeps['schedule'] & Record<string, unknown>;
+}
+
+test("a deleted deal's index row is forgotten once its plan is archived; a failure of the index fails the event for redelivery", async () => {
+  const schedule = index();
+  const installations = store();
+  const handle = crmEventHandler({ installations, lifecycle: lifecycle(0), schedule });
+  expect(await handle(deletion('7'))).toEqual(ok('handled'));
+  expect(schedule.forgotten).toEqual(['7']);
+
+  schedule.fail = true;
+  const e = deletion('8');
+  expect(await handle(e)).toMatchObject({ ok: false, error: { code: 'UNEXPECTED' } });
+  expect(installations.seen.has(e.eventId)).toBe(false);
+  schedule.fail = false;
+  expect(await handle(e)).toEqual(ok('handled'));
+  expect(schedule.forgotten).toEqual(['7', '8']);
+
+  // A deletion that could not be archived leaves the row: the redelivery forgets it.
+  const failing = index();
+  await crmEventHandler({ installations: store(), lifecycle: lifecycle(1), schedule: failing })(
+    deletion('9'),
+  );
+  expect(failing.forgotten).toEqual([]);
+});
+
+test('after a merge the merged-away deals are forgotten and the survivor is due at once when it kept a plan', async () => {
+  const merge = (keptPlanOf: string | null) => ({
+    ...lifecycle(0),
+    reconcileMerge: () => Promise.resolve(ok({ keptPlanOf, archivedMilestones: 0 })),
+  });
+  const merged = event({
+    kind: 'deals_merged',
+    survivorDealId: '1',
+    primaryDealId: '2',
+    mergedDealIds: ['1', '3'],
+  });
+  const kept = index();
+  expect(
+    await crmEventHandler({ installations: store(), lifecycle: merge('2'), schedule: kept })(merged),
+  ).toEqual(ok('handled'));
+  expect(kept.forgotten).toEqual(['2', '3']);
+  expect(kept.recorded).toEqual([{ dealId: '1', nextChange: MIN_DATE }]);
+
+  const none = index();
+  await crmEventHandler({ installations: store(), lifecycle: merge(null), schedule: none })({
+    ...merged,
+    eventId: 'other-merge',
+  });
+  expect(none.forgotten).toEqual(['2', '3', '1']);
+  expect(none.recorded).toEqual([]);
 });

@@ -10,13 +10,17 @@
  *   happened (a reinstall, or a token refresh, which only succeeds while installed): such an event is stale.
  * - `deal_deleted` archives the deal's plan; `deals_merged` leaves the surviving deal with one plan (the rule
  *   is PlanLifecycle.reconcileMerge's). Both only for an active installation, and only with a PlanLifecycle
- *   (without one they are counted as unsupported). Every PlanLifecycle method is idempotent.
+ *   (without one they are counted as unsupported). Every PlanLifecycle method is idempotent. Then the
+ *   next-change index forgets the deleted and merged-away deals and marks the survivor due (afterMerge); a
+ *   failure of the index fails the event like any other, so the redelivery does it again.
  * - Anything else is acknowledged and ignored.
  */
+import { MIN_DATE } from '../src/domain/dates.js';
 import { err, ok, type Result } from '../src/domain/result.js';
 import type { CrmEvent } from '../src/ports/crm-events.js';
 import type { InstallationStore } from '../src/ports/installation-store.js';
 import type { PlanLifecycle } from '../src/ports/plan-lifecycle.js';
+import type { PlanSchedule } from '../src/ports/plan-schedule.js';
 import type { PlanStoreError } from '../src/ports/plan-store.js';
 import { attempt, settled, type Unexpected } from './unexpected.js';
 
@@ -27,6 +31,8 @@ export interface CrmEventDeps {
   >;
   /** Changes to plans whose deal changed (taking the deal locks); absent: deal events are unsupported. */
   readonly lifecycle?: PlanLifecycle;
+  /** The next-change index: rows of deleted and merged-away deals are forgotten (absent: nothing to keep). */
+  readonly schedule?: Pick<PlanSchedule, 'record' | 'forget'>;
 }
 
 export const CRM_EVENT_OUTCOMES = [
@@ -84,8 +90,11 @@ async function dispatch(
   switch (event.kind) {
     case 'deal_deleted': {
       if (!deps.lifecycle) return ok('unsupported');
-      const archived = await deps.lifecycle.archiveDealPlan({ ...tenant, dealId: event.dealId });
-      return archived.ok ? ok('handled') : err(archived.error);
+      const deal = { ...tenant, dealId: event.dealId };
+      const archived = await deps.lifecycle.archiveDealPlan(deal);
+      if (!archived.ok) return err(archived.error);
+      await deps.schedule?.forget([deal]);
+      return ok('handled');
     }
     case 'deals_merged': {
       if (!deps.lifecycle) return ok('unsupported');
@@ -94,9 +103,30 @@ async function dispatch(
         primaryDealId: event.primaryDealId,
         mergedDealIds: event.mergedDealIds,
       });
-      return merged.ok ? ok('handled') : err(merged.error);
+      if (!merged.ok) return err(merged.error);
+      await afterMerge(deps, event, merged.value.keptPlanOf !== null);
+      return ok('handled');
     }
     case 'other':
       return ok('ignored');
   }
+}
+
+/**
+ * The index after a merge: the merged-away deals' rows go; the survivor, when it kept a plan, is due at once
+ * (its plan may be another deal's, whose date this handler does not know), so the next daily pass reads it and
+ * records its date.
+ */
+async function afterMerge(
+  deps: CrmEventDeps,
+  event: Extract<CrmEvent, { kind: 'deals_merged' }>,
+  survivorHasPlan: boolean,
+): Promise<void> {
+  if (!deps.schedule) return;
+  const { tenant, survivorDealId } = event;
+  const gone = [event.primaryDealId, ...event.mergedDealIds].filter((id) => id !== survivorDealId);
+  await deps.schedule.forget([...new Set(gone)].map((dealId) => ({ ...tenant, dealId })));
+  const survivor = { ...tenant, dealId: survivorDealId };
+  if (survivorHasPlan) await deps.schedule.record([{ deal: survivor, nextChange: MIN_DATE }]);
+  else await deps.schedule.forget([survivor]);
 }

@@ -7,6 +7,9 @@ import {
   type SaveRequest,
   type StoredPlan,
 } from '../src/ports/plan-store.js';
+import type { PlanSchedule, ScheduleEntry } from '../src/ports/plan-schedule.js';
+import { aPlan } from '../src/domain/test-factories.js';
+import { nextWorkDate } from './next-work.js';
 import { calendarDay, dealRef, editContext, editedPlan, editPlan } from './plan-ops.js';
 
 const ms = Date.UTC(2026, 10, 16, 23, 30); // 23:30 UTC on Monday 16 November
@@ -96,5 +99,60 @@ describe('editPlan: one load, one version check, one projection, one save', () =
     expect(same.ok && same.value).toMatchObject({ version: 1, saved: true });
     expect(saves).toHaveLength(1);
     expect(loads).toHaveLength(3);
+  });
+
+  /** An index that records what it is given, or fails every record (editPlan only ever records). */
+  function schedule(fail: boolean) {
+    const recorded: ScheduleEntry[] = [];
+    const notUsed = () => Promise.reject(new Error('editPlan only records'));
+    const index: PlanSchedule = {
+      record: (entries) =>
+        fail
+          ? Promise.reject(new Error('database is locked'))
+          : (recorded.push(...entries), Promise.resolve()),
+      due: notUsed,
+      forget: notUsed,
+      forgetRecordedBefore: notUsed,
+      stats: notUsed,
+    };
+    return { recorded, index };
+  }
+
+  test("a save records the saved plan's next work date and version in the index; a failed record is reported and the save stands", async () => {
+    const { saves, deps, retitle } = setup();
+    const { recorded, index } = schedule(false);
+    const planned = {
+      apply: (plan: Plan) => ok({ ...aPlan({ deal: plan.deal }), version: plan.version }),
+    };
+    const first = await editPlan({ ...deps, schedule: index }, caller, '99', 0, planned);
+    if (!first.ok) throw new Error(JSON.stringify(first.error));
+    const today = calendarDay(ms, undefined);
+    expect(nextWorkDate(first.value.plan, today)).not.toBeNull();
+    expect(recorded).toEqual([
+      { deal: dealRef(caller, '99'), nextChange: nextWorkDate(first.value.plan, today), version: 1 },
+    ]);
+
+    // Nothing is recorded for an edit that changes nothing (no save).
+    const same = await editPlan({ ...deps, schedule: index }, caller, '99', 1, { apply: (plan) => ok(plan) });
+    expect(same.ok && same.value.version).toBe(1);
+    expect(recorded).toHaveLength(1);
+
+    const failing = schedule(true);
+    const reported: { dealId: string; message: string }[] = [];
+    const second = await editPlan(
+      {
+        ...deps,
+        schedule: failing.index,
+        onScheduleFailure: (deal, error) =>
+          reported.push({ dealId: deal.dealId, message: error instanceof Error ? error.message : '' }),
+      },
+      caller,
+      '99',
+      1,
+      retitle('Second'),
+    );
+    expect(second.ok && second.value).toMatchObject({ version: 2, saved: true });
+    expect(saves).toHaveLength(2);
+    expect(reported).toEqual([{ dealId: '99', message: 'database is locked' }]);
   });
 });

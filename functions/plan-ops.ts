@@ -22,6 +22,7 @@ import {
   type StoredPlan,
 } from '../src/ports/plan-store.js';
 import type { FunctionError, PlanResponse } from '../src/contract/index.js';
+import { nextWorkDate } from './next-work.js';
 import type { Caller, FunctionDeps } from './types.js';
 
 /** The deal a caller may touch: always in the caller's own account (from the signed request). */
@@ -200,8 +201,26 @@ export async function editPlan(
     ...(rebased ? { requestBase: base } : {}),
   });
   if (!written.ok) return err(storeError(written.error));
+  await recordNextWork(deps, written.value.plan, ctx.today);
   await remindAfterSave(deps, written.value.plan, ctx.today);
   return ok(response(written.value.plan, projection, true));
+}
+
+/**
+ * Records a saved plan's next work date in the index, still under the deal's lock, so that the last save's
+ * date is the one that stays. The rep's save is done whatever happens here: a failure is reported
+ * (onScheduleFailure), never answered, and the weekly full pass records the date.
+ */
+async function recordNextWork(deps: FunctionDeps, plan: Plan, today: string): Promise<void> {
+  if (!deps.schedule) return;
+  try {
+    await deps.schedule.record([
+      { deal: plan.deal, nextChange: nextWorkDate(plan, today), version: plan.version },
+    ]);
+  } catch (error) {
+    // The plan is saved: failing the request now would tell the rep it was not (see above).
+    deps.onScheduleFailure?.(plan.deal, error);
+  }
 }
 
 /**

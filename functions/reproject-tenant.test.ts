@@ -50,6 +50,7 @@ function scripted(
     async *pages() {
       for (const page of pages) yield await Promise.resolve(page);
     },
+    readDeals: () => Promise.reject(new Error('reproject-tenant lists every deal; it reads none by id')),
     estimateDeals: () => Promise.resolve(ok(pages.reduce((n, p) => n + (p.ok ? p.value.scanned : 0), 0))),
     asStored: (projection: Projection) => projection,
     writeProjections: (_tenant, batch) => {

@@ -7,7 +7,9 @@
 import type { z } from 'zod';
 import type { Result } from '../src/domain/result.js';
 import type { DealLocks } from '../src/ports/deal-locks.js';
+import type { DealRef } from '../src/domain/model.js';
 import type { PlanLifecycle } from '../src/ports/plan-lifecycle.js';
+import type { PlanSchedule } from '../src/ports/plan-schedule.js';
 import type { PlanStore } from '../src/ports/plan-store.js';
 import type { FunctionContract, FunctionError } from '../src/contract/index.js';
 import type { ReminderSync } from './reminder-sync.js';
@@ -27,6 +29,13 @@ export interface FunctionDeps {
   readonly newId: () => string;
   /** Reminder to-dos in the CRM, kept in step after each save (none without it). */
   readonly reminders?: ReminderSync;
+  /** The next-change index: each save records its plan's next work date (absent: nothing is recorded). */
+  readonly schedule?: PlanSchedule;
+  /**
+   * Told when a saved plan's date could not be recorded (the index's database failed): the save stands, and
+   * the weekly full pass records the date. Absent: such a failure goes unreported.
+   */
+  readonly onScheduleFailure?: (deal: DealRef, error: unknown) => void;
 }
 
 /** A function: its contract (src/contract) and the handler that implements it. */

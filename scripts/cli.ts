@@ -26,7 +26,9 @@ Commands:
   repair <portalId> <dealId>          rewrite a plan that loads with problems (a milestone record deleted or
                                       changed in HubSpot, a hand-edited version) as it loads now
   reproject <portalId> [--deal <id>]  recompute the projection of every deal with a plan (or one deal) for
-                                      today (UTC; --today YYYY-MM-DD) and write the map_* fields that changed
+                                      today (the portal's day; --today YYYY-MM-DD), write the map_* fields
+                                      that changed and record each plan's next change date (the full pass)
+  reproject <portalId> --due          the daily pass: only the deals whose next change date has come
   settings <portalId> [reminders on|off]
                                       show a portal's settings, or turn its reminder tasks (a HubSpot task
                                       for the owner of each plan step due within two working days) on or off
@@ -59,6 +61,12 @@ function option(args: string[], name: string): string | undefined {
   args.splice(i, 2);
   if (value === undefined) throw new UsageError(`--${name} needs a value`);
   return value;
+}
+
+function flag(args: string[], name: string): boolean {
+  const i = args.indexOf(`--${name}`);
+  if (i >= 0) args.splice(i, 1);
+  return i >= 0;
 }
 
 async function backendFor(config: Config) {
@@ -227,9 +235,12 @@ async function main(argv: string[]): Promise<number> {
       case 'reproject': {
         const deal = option(args, 'deal');
         const today = option(args, 'today');
+        const due = flag(args, 'due');
         const portalId = arg(PortalId, args[0], 'portalId');
+        if (due && deal !== undefined)
+          throw new UsageError('--due reprojects the due deals: leave out --deal');
         // Awaited here, so that the backend is closed (finally) only once the run is over.
-        if (deal === undefined) return await reprojectAll(backend, portalId, today);
+        if (deal === undefined) return await reprojectAll(backend, portalId, today, due ? 'due' : 'full');
         const dealId = arg(DealId, deal, 'dealId');
         const tenant = hubSpotTenant(portalId);
         const installation = await backend.installations.getInstallation(tenant);
@@ -262,37 +273,48 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** `reproject <portalId>`: every deal with a plan, with a progress line on stderr. */
+/**
+ * `reproject <portalId> [--due]`: the full pass (every deal with a plan) or the due pass (the deals whose
+ * next change date has come), with a progress line on stderr, the report and the index's counts on stdout.
+ */
 async function reprojectAll(
   backend: Awaited<ReturnType<typeof backendFor>>,
   portalId: number,
   todayOption: string | undefined,
+  kind: 'due' | 'full',
 ): Promise<number> {
-  const installation = await backend.installations.getInstallation(hubSpotTenant(portalId));
+  const tenant = hubSpotTenant(portalId);
+  const installation = await backend.installations.getInstallation(tenant);
   if (installation?.status.state !== 'active')
     throw new UsageError(`portal ${portalId} has no active installation`);
   const { isIsoDate } = await import('../src/domain/dates.js');
   if (todayOption !== undefined && !isIsoDate(todayOption)) throw new UsageError('--today takes YYYY-MM-DD');
   const today = todayOption ?? calendarDay(Date.now(), installation.timeZone ?? undefined);
-  const { reprojectTenant, formatProgress } = await import('../functions/reproject-tenant.js');
+  const { dailyReproject, formatDailyProgress } = await import('../functions/daily-reproject.js');
   const { systemClock } = await import('../src/ports/clock.js');
   const tty = process.stderr.isTTY;
-  const result = await reprojectTenant(
-    { scan: backend.planScan, clock: systemClock },
+  const result = await dailyReproject(
+    { scan: backend.planScan, schedule: backend.schedule, clock: systemClock },
     {
-      tenant: hubSpotTenant(portalId),
+      tenant,
       today,
+      kind,
       onProgress: (p) => {
-        process.stderr.write(tty ? `\r${formatProgress(p)}\x1b[K` : `${formatProgress(p)}\n`);
+        process.stderr.write(tty ? `\r${formatDailyProgress(p)}\x1b[K` : `${formatDailyProgress(p)}\n`);
       },
     },
   );
   if (tty) process.stderr.write('\n');
   const report = result.ok ? result.value : result.error.report;
-  print(`Reprojected portal ${portalId} for ${today}: ${formatProgress(report)}`);
+  print(`Reprojected portal ${portalId} for ${today} (${kind} pass): ${formatDailyProgress(report)}`);
   for (const f of report.failures) print(`  failed ${f.dealIds.join(', ')}: ${f.reason}`);
+  if (report.indexError !== null) print(`  next change dates not recorded: ${report.indexError}`);
   if (!result.ok) print(`Stopped early: ${result.error.code}: ${result.error.message}`);
-  return !result.ok || report.failed > 0 ? 2 : 0;
+  const stats = await backend.schedule.stats(tenant, today);
+  print(
+    `Next-change index: ${stats.tracked} plans tracked, ${stats.due} due on ${today}, next date ${stats.nextDate ?? 'none'}`,
+  );
+  return !result.ok || report.failed > 0 || report.unscheduled > 0 ? 2 : 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -9,7 +9,8 @@ import { hubSpotRequestVerifier } from './adapters/hubspot/request-verifier.js';
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import type { FunctionDeps } from '../functions/index.js';
-import { openInstallationStore } from './adapters/db/open.js';
+import { openBackendDatabase, type BackendDatabase } from './adapters/db/open.js';
+import { MemoryPlanSchedule } from './adapters/memory/plan-schedule.js';
 import { TokenCipher } from './adapters/db/token-cipher.js';
 import { DEFAULT_THROTTLE, PortalThrottle, type ThrottleSettings } from './adapters/hubspot/throttle.js';
 import { HubSpotTransport, type AttemptEvent } from './adapters/hubspot/transport.js';
@@ -27,6 +28,7 @@ import type { InstallationStore } from './ports/installation-store.js';
 import type { PlanLifecycle } from './ports/plan-lifecycle.js';
 import type { PlanStore } from './ports/plan-store.js';
 import type { PlanScan } from './ports/plan-scan.js';
+import type { PlanSchedule } from './ports/plan-schedule.js';
 import type { DealLocks } from './ports/deal-locks.js';
 import { openDealLocks } from './adapters/locks/deal-locks.js';
 import type { ProvisionTenant } from './ports/provisioning.js';
@@ -59,6 +61,11 @@ export interface BackendOptions {
   readonly clock?: Clock;
   /** Default: opened from the configuration (SQLite, or PostgreSQL with DATABASE_URL). */
   readonly installations?: InstallationStore;
+  /**
+   * The next-change index. Default: in the database the installation store is opened in (one connection
+   * pool); when `installations` is given instead, an index in memory (rebuilt by a full pass).
+   */
+  readonly schedule?: PlanSchedule;
   /** Default: the HubSpot PlanStore over the transport. */
   readonly plans?: PlanStore;
   /**
@@ -96,6 +103,8 @@ export interface Backend {
   readonly plans: PlanStore;
   /** Every plan of a tenant at once (the CLI's reproject). */
   readonly planScan: PlanScan;
+  /** The next-change index the saves record into and the daily reprojection reads. */
+  readonly schedule: PlanSchedule;
   readonly functions: FunctionDeps;
   readonly provision: ProvisionTenant;
   readonly accounts: AccountInfo;
@@ -107,14 +116,20 @@ export interface Backend {
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
-  const ownInstallations =
-    options.installations ??
-    (await openInstallationStore({
+  // The backend's own database, unless its store is given: every store in it shares one connection pool.
+  let database: BackendDatabase | undefined;
+  let ownInstallations: InstallationStore;
+  if (options.installations) ownInstallations = options.installations;
+  else {
+    database = await openBackendDatabase({
       databaseUrl: config.databaseUrl ?? undefined,
       sqlitePath: config.sqlitePath,
       cipher: new TokenCipher(config.tokenEncryptionKeys),
       clock,
-    }));
+    });
+    ownInstallations = database.installations;
+  }
+  const schedule = options.schedule ?? database?.schedule ?? new MemoryPlanSchedule(clock);
   // Read once per request: the router's check, the store's storage mode and every CRM call's token.
   const installations = requestCachedInstallations(ownInstallations);
   const tokenClient = new OAuthTokenClient({
@@ -182,6 +197,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     logger.info(
       'no PlanLifecycle: deal deletions and merges from webhooks are acknowledged without archiving milestones',
     );
+  const scheduleLog = logger.child({ component: 'plan-schedule' });
   const functions: FunctionDeps = {
     plans,
     locks,
@@ -189,6 +205,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     clock,
     newId: options.newId ?? randomUUID,
     reminders,
+    schedule,
+    onScheduleFailure: (deal, error) =>
+      scheduleLog.warn(
+        { crm: deal.crm, accountId: deal.accountId, dealId: deal.dealId, err: error },
+        'plan saved, but its next change date was not recorded; the weekly full pass records it',
+      ),
   };
   const publicBaseUrl = options.publicBaseUrl ?? config.publicBaseUrl;
   const signature = {
@@ -207,6 +229,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     functions,
     refreshTimeZone,
     ...(lifecycle ? { lifecycle } : {}),
+    schedule,
     signature,
     crmEvents: hubSpotWebhookEvents,
     oauth: {
@@ -243,6 +266,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     transport,
     plans,
     planScan,
+    schedule,
     functions,
     provision,
     accounts,
@@ -250,7 +274,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     close: async () => {
       housekeeping?.stop();
       if (!options.locks) await locks.close();
-      if (!options.installations) await ownInstallations.close();
+      // Once, for every store in it (the installation store's own close would close the same pool).
+      await database?.close();
     },
   };
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../lib/logger.js';
 import type { CrmEventParser } from '../ports/crm-events.js';
 import type { InstallationStore } from '../ports/installation-store.js';
 import type { PlanLifecycle } from '../ports/plan-lifecycle.js';
+import type { PlanSchedule } from '../ports/plan-schedule.js';
 import { createApiRouter } from './api-router.js';
 import { INTERNAL_ERROR, sendApiError } from './errors.js';
 import { createHealthRouter, type ReadinessCheck } from './health.js';
@@ -22,6 +23,8 @@ export interface AppDeps {
   readonly installations: InstallationStore;
   readonly functions: FunctionDeps;
   readonly lifecycle?: PlanLifecycle;
+  /** The next-change index, which deal deletions and merges update. */
+  readonly schedule?: PlanSchedule;
   readonly signature: SignatureOptions;
   /** The CRM's webhook delivery format. */
   readonly crmEvents: CrmEventParser;
@@ -54,6 +57,7 @@ export function createApp(deps: AppDeps): Express {
     createWebhookRouter({
       installations: deps.installations,
       ...(deps.lifecycle ? { lifecycle: deps.lifecycle } : {}),
+      ...(deps.schedule ? { schedule: deps.schedule } : {}),
       signature: deps.signature,
       events: deps.crmEvents,
     }),

@@ -11,6 +11,7 @@ import { crmEventHandler, type CrmEventOutcome } from '../../functions/handle-cr
 import type { CrmEventParser } from '../ports/crm-events.js';
 import type { InstallationStore } from '../ports/installation-store.js';
 import type { PlanLifecycle } from '../ports/plan-lifecycle.js';
+import type { PlanSchedule } from '../ports/plan-schedule.js';
 import { INTERNAL_ERROR, sendApiError } from './errors.js';
 import { context, withinRequest } from './request-context.js';
 import {
@@ -26,6 +27,8 @@ export interface WebhookDeps {
   readonly installations: InstallationStore;
   /** Absent: deal deletions and merges are acknowledged without action (no storage implementation yet). */
   readonly lifecycle?: PlanLifecycle;
+  /** The next-change index: deleted and merged-away deals are forgotten (functions/handle-crm-event.ts). */
+  readonly schedule?: PlanSchedule;
   readonly signature: SignatureOptions;
   /** The CRM's delivery format (src/adapters/<crm>/webhook-events.ts). */
   readonly events: CrmEventParser;
@@ -47,6 +50,7 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
   const handle = crmEventHandler({
     installations: deps.installations,
     ...(deps.lifecycle ? { lifecycle: deps.lifecycle } : {}),
+    ...(deps.schedule ? { schedule: deps.schedule } : {}),
   });
 
   router.post(

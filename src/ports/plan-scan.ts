@@ -1,6 +1,6 @@
 /**
- * Bulk access to every plan of a tenant, for work that touches all of them at once (the daily reprojection):
- * pages of plans as read from the CRM, and batch writes of forecast fields. A store reads a page of deals
+ * Bulk access to the plans of a tenant, for work that touches many of them at once (the daily reprojection):
+ * pages of every plan as read from the CRM, the plans of given deals, and batch writes of forecast fields. A store reads a page of deals
  * and their milestones in a few calls and writes many deals' fields in one, where a PlanStore would load and
  * write deal after deal. Implementations: one per CRM adapter (src/adapters/<crm>/plan-scan.ts). Every
  * expected failure is a result; a method throws only on a bug.
@@ -54,7 +54,7 @@ export interface ProjectionWriteOutcome {
 }
 
 export interface PlanScan {
-  /** The most deals one `pages` page and one `writeProjections` call take. */
+  /** The most deals one `pages` page, one `readDeals` call and one `writeProjections` call take. */
   readonly batchLimit: number;
 
   /**
@@ -63,6 +63,14 @@ export interface PlanScan {
    * The scan may read a few pages ahead while the consumer works on one; no deal is listed twice.
    */
   pages(tenant: Tenant, options?: { readonly pageSize?: number }): AsyncIterable<Result<ScanPage, CrmError>>;
+
+  /**
+   * The plans of the given deals (at most `batchLimit` ids), read together in a few calls: the daily pass
+   * reads the deals the next-change index has due. A deal that no longer exists or has no plan is in neither
+   * `plans` nor `failures`; `scanned` is the number of distinct ids asked for. A failure of the whole read is
+   * its error (nothing of the batch was read).
+   */
+  readDeals(tenant: Tenant, dealIds: readonly string[]): Promise<Result<ScanPage, CrmError>>;
 
   /** How many deals the tenant has, as an estimate (for an ETA; the CRM may count with some delay). */
   estimateDeals(tenant: Tenant): Promise<Result<number, CrmError>>;

@@ -1,7 +1,8 @@
 /**
- * `npm run cli -- reproject <portalId>` with the backend's own wiring against the sandbox: progress lines on
- * stderr, the report on stdout, exit 0; a run later in time writes the deals whose fields changed, and an
- * inactive portal is refused before anything is read.
+ * `npm run cli -- reproject <portalId> [--due]` with the backend's own wiring against the sandbox: progress
+ * lines on stderr, the report and the next-change index's counts on stdout, exit 0; the full pass records
+ * the plan's next change date, the due pass reads the deal only once that day has come and then writes it,
+ * and an inactive portal is refused before anything is read.
  */
 import { jest } from '@jest/globals';
 import { addDays } from '../../src/domain/dates.js';
@@ -9,7 +10,8 @@ import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 import { callFunction } from './harness.js';
 import { startCli, type CliSetup } from './cli-process.js';
 
-jest.setTimeout(60_000);
+// Five CLI processes (each starts tsx and the backend), on a machine busy with the rest of the suite.
+jest.setTimeout(120_000);
 
 let c: CliSetup;
 beforeAll(async () => {
@@ -17,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => c.close());
 
-test('reproject prints progress on stderr and the report on stdout; later in time it writes the changed deal', async () => {
+test('reproject prints progress on stderr and the report on stdout; the due pass writes the deal once its next change date has come', async () => {
   const { portalId } = await c.b.install({ new_portal_tier: 'enterprise' });
   const dealId = await c.b.newDeal(portalId);
   await c.b.newDeal(portalId, 'No plan');
@@ -30,21 +32,40 @@ test('reproject prints progress on stderr and the report on stdout; later in tim
   );
   expect(applied.status).toBe(200);
 
+  // The save recorded the plan's next change date in the backend's index, which the CLI shares.
+  const stats = await c.b.h.backend.schedule.stats(hubSpotTenant(portalId), today);
+  expect(stats).toMatchObject({ tracked: 1, due: 0 });
+  const next = stats.nextDate!;
+
   const same = await c.run('reproject', String(portalId), '--today', today);
   expect(same.code).toBe(0);
   expect(same.stdout).toMatch(
     new RegExp(
-      `^Reprojected portal ${portalId} for ${today}: scanned 2( of ~\\d+)? deals, 1 with plans, 0 changed, 0 written, 0 failed \\(\\d+\\.\\d s(, ETA \\d+ s)?\\)\\n$`,
+      `^Reprojected portal ${portalId} for ${today} \\(full pass\\): scanned 2( of ~\\d+)? deals, 1 plans read, 0 changed, 0 written, 0 failed; 1 next dates recorded, 0 forgotten \\(\\d+\\.\\d s(, ETA \\d+ s)?\\)\\nNext-change index: 1 plans tracked, 0 due on ${today}, next date ${next}\\n$`,
     ),
   );
-  expect(same.stderr).toMatch(/^scanned 2( of ~\d+)? deals, 1 with plans, 0 changed, 0 written, 0 failed/m);
+  expect(same.stderr).toMatch(/^scanned 2( of ~\d+)? deals, 1 plans read, 0 changed, 0 written, 0 failed/m);
 
-  const later = addDays(today, 60);
-  const moved = await c.run('reproject', String(portalId), '--today', later);
-  expect(moved.code).toBe(0);
-  expect(moved.stdout).toMatch(/scanned 2( of ~\d+)? deals, 1 with plans, 1 changed, 1 written, 0 failed/);
-  // A line after the page and one after the write, the last one with the write.
-  expect(moved.stderr.trim().split('\n').at(-1)).toMatch(/1 changed, 1 written, 0 failed/);
+  // The due pass on a day before the plan's next change reads nothing; on that day it writes the deal.
+  const early = await c.run('reproject', String(portalId), '--due', '--today', today);
+  expect(early.code).toBe(0);
+  expect(early.stdout).toMatch(/\(due pass\): 0 of 0 due deals, 0 plans read, 0 changed, 0 written/);
+  const due = await c.run('reproject', String(portalId), '--due', '--today', next);
+  expect(due.code).toBe(0);
+  expect(due.stdout).toMatch(
+    new RegExp(
+      `for ${next} \\(due pass\\): 1 of 1 due deals, 1 plans read, 1 changed, 1 written, 0 failed; 1 next dates recorded`,
+    ),
+  );
+  expect(due.stdout).toMatch(
+    new RegExp(`Next-change index: 1 plans tracked, 0 due on ${next}, next date \\d`),
+  );
+  // A line after the batch and one after the write, the last one with the write.
+  expect(due.stderr.trim().split('\n').at(-1)).toMatch(/1 changed, 1 written, 0 failed/);
+
+  const both = await c.run('reproject', String(portalId), '--due', '--deal', dealId);
+  expect(both.code).toBe(1);
+  expect(both.stderr).toMatch(/--due reprojects the due deals: leave out --deal/);
 
   await c.b.h.installations.deactivate(hubSpotTenant(portalId), 'uninstalled');
   const refused = await c.run('reproject', String(portalId));

@@ -7,7 +7,7 @@ import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 import { Writable } from 'node:stream';
 import type { ThrottleSettings } from '../../src/adapters/hubspot/throttle.js';
 import { TokenCipher } from '../../src/adapters/db/token-cipher.js';
-import { openInstallationStore } from '../../src/adapters/db/open.js';
+import { openBackendDatabase, type BackendDatabase } from '../../src/adapters/db/open.js';
 import { MemoryPlanStore } from '../../src/adapters/memory/plan-store.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -87,13 +87,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const logger = createLogger({ level: 'info', destination });
-  const installations =
-    options.installations ??
-    (await openInstallationStore({
-      sqlitePath: options.sqlitePath ?? ':memory:',
-      cipher: new TokenCipher(config.tokenEncryptionKeys),
-      clock,
-    }));
+  // The backend's database with every store in it (the next-change index too, which a CLI run in another
+  // process then sees), unless a store shared with another harness is given.
+  const database: BackendDatabase | undefined = options.installations
+    ? undefined
+    : await openBackendDatabase({
+        sqlitePath: options.sqlitePath ?? ':memory:',
+        cipher: new TokenCipher(config.tokenEncryptionKeys),
+        clock,
+      });
+  const installations = options.installations ?? database!.installations;
   const plans = options.plans === 'hubspot' ? undefined : (options.plans ?? new MemoryPlanStore());
   // The server listens first: the backend needs its URL (the OAuth redirect URI).
   const target: { app?: Backend['app'] } = {};
@@ -111,6 +114,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     publicBaseUrl: running.url,
     clock,
     installations,
+    ...(database ? { schedule: database.schedule } : {}),
     ...(plans ? { plans, lifecycle: plans } : {}),
     ...(options.provision ? { provision: options.provision } : {}),
     ...(options.newId ? { newId: options.newId } : {}),
@@ -128,7 +132,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     close: async () => {
       await running.close(100);
       await backend.close();
-      if (!options.installations) await installations.close();
+      await database?.close();
     },
   };
 }

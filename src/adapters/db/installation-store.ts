@@ -20,7 +20,7 @@ import {
   type SettingsPatch,
 } from '../../ports/installation-store.js';
 import { migrate } from './migrations.js';
-import type { SqlDatabase, SqlExecutor, SqlRow } from './sql.js';
+import { sqlInteger, type SqlDatabase, type SqlExecutor, type SqlRow } from './sql.js';
 import type { TokenCipher } from './token-cipher.js';
 
 const DAY_MS = 86_400_000;
@@ -43,11 +43,7 @@ export class InstallationStoreError extends Error {
   }
 }
 
-/** SQLite gives numbers, PostgreSQL gives BIGINT as a string: both become a safe integer. */
-const Int = z
-  .union([z.number(), z.bigint(), z.string().regex(/^-?\d+$/)])
-  .transform(Number)
-  .pipe(z.number().int().safe());
+const Int = sqlInteger;
 
 const InstallationRow = z.object({
   crm: tenantSchema.shape.crm,

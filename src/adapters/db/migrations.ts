@@ -116,9 +116,28 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE tenant_installations ADD COLUMN time_zone_checked_at BIGINT`,
     ],
   },
-  // Reserved for the migrations of work merged beside this one (the next-change index, the run ledger):
-  // placeholders so that the numbering stays 1, 2, 3, ... on this branch; the merge replaces them.
-  { id: 5, name: 'reserved (next-change index)', statements: ['SELECT 1'] },
+  {
+    id: 5,
+    name: 'the next-change index of plans (plan_schedule)',
+    statements: [
+      // One row per deal with a plan: the day its forecast fields next change by themselves (YYYY-MM-DD, text
+      // compares as dates), null when they never do; the plan version it was computed from (a record of an
+      // older version does not replace a newer one's date); when it was last recorded (the full pass forgets
+      // rows it did not record). No foreign key to the installation: the rows of an uninstalled tenant are
+      // harmless, and a full pass rebuilds a tenant's rows from its plans.
+      `CREATE TABLE plan_schedule (
+        crm TEXT NOT NULL CHECK (crm IN ('hubspot', 'salesforce')),
+        account_id TEXT NOT NULL,
+        deal_id TEXT NOT NULL,
+        next_change TEXT,
+        plan_version BIGINT,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (crm, account_id, deal_id)
+      )`,
+      `CREATE INDEX plan_schedule_next_change ON plan_schedule (crm, account_id, next_change)`,
+    ],
+  },
+  // Reserved for the run ledger merged beside this one; the merge replaces it.
   { id: 6, name: 'reserved (run ledger)', statements: ['SELECT 1'] },
   {
     id: 7,

@@ -4,6 +4,7 @@
  * PostgreSQL's positional parameters `$1, $2, ...`; the SQLite driver rewrites them to SQLite's numbered
  * `?1, ?2, ...`, which bind by the same position. What still differs lives in the small `Dialect` object.
  */
+import { z } from 'zod';
 
 export type SqlValue = string | number | bigint | null;
 export type SqlRow = Readonly<Record<string, unknown>>;
@@ -35,6 +36,12 @@ export interface SqlDatabase extends SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** An integer column: SQLite gives numbers, PostgreSQL gives BIGINT (and COUNT) as a string; both become a safe integer. */
+export const sqlInteger = z
+  .union([z.number(), z.bigint(), z.string().regex(/^-?\d+$/)])
+  .transform(Number)
+  .pipe(z.number().int().safe());
 
 /**
  * `$1` → `?1`. Only for SQL this codebase writes: it has no `$` inside string literals or identifiers.

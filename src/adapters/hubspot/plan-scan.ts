@@ -1,7 +1,8 @@
 /**
- * The PlanScan port on HubSpot: every deal of a portal with its plan, a page at a time, and batch writes of
- * map_* fields. The use case (functions/reproject-tenant.ts) decides what to write; this file only does the
- * bulk I/O. docs/data-model.md ("Bulk reprojection") has the call budget.
+ * The PlanScan port on HubSpot: every deal of a portal with its plan, a page at a time, given deals with
+ * their plans, and batch writes of map_* fields. The use cases (functions/reproject-tenant.ts,
+ * functions/daily-reproject.ts) decide what to write; this file only does the bulk I/O. docs/data-model.md
+ * ("Bulk reprojection") has the call budget.
  *
  * - Deals are found by listing every deal, 100 a page, with the plan header and the map_* fields
  *   (`GET /crm/v3/objects/deals?properties=…`): a listing sees every deal at once, while search is eventually
@@ -12,6 +13,10 @@
  * - The scan reads ahead: the next page is listed while this one's milestones are read, and up to
  *   PAGES_IN_FLIGHT pages have their milestones read at once, so that the throttle, not the latency of one
  *   page, sets the pace. Memory: at most that many pages, plus the one being listed.
+ * - Given deals (the daily pass's due ones) are read with one batch read of up to 100 deals
+ *   (`POST /crm/v3/objects/deals/batch/read`, the same properties as the listing), then their milestones as a
+ *   page's are: the same plans, found by id instead of by listing. Deals HubSpot does not find (deleted, merged
+ *   away) are left out like deals without a plan.
  * - Writes are batch updates of at most 100 deals (only the fields given), with hs_forecast_probability
  *   beside map_close_probability when the portal opted in.
  * - A failed milestone read fails only its deals; a failed page ends the scan (HubSpot's cursor is opaque, so
@@ -40,6 +45,7 @@ import {
 } from './codec.js';
 import {
   BATCH_SIZE,
+  batchReadByIds,
   batchReadByProperty,
   batchUpdateSettled,
   chunks,
@@ -101,6 +107,23 @@ export class HubSpotPlanScan implements PlanScan {
       if (inFlight.length >= PAGES_IN_FLIGHT) yield ok(await inFlight.shift()!);
     }
     for (const read of inFlight) yield ok(await read);
+  }
+
+  async readDeals(tenant: Tenant, dealIds: readonly string[]): Promise<Result<ScanPage, CrmError>> {
+    const ids = [...new Set(dealIds)];
+    if (ids.length > BATCH_SIZE)
+      throw new RangeError(`at most ${BATCH_SIZE} deals per read, got ${ids.length}`);
+    if (ids.length === 0) return ok({ scanned: 0, plans: [], failures: [] });
+    const portalId = tenant.accountId;
+    const config = await this.options.portalConfig(portalId);
+    // https://developers.hubspot.com/docs/api-reference/crm-objects-v3/batch/post-crm-v3-objects-objectType-batch-read
+    const read = await batchReadByIds(this.t, portalId, DEALS, ids, DEAL_READ_PROPERTIES);
+    if (!read.ok) return read;
+    const found = ids.flatMap((id) => {
+      const deal = read.value.get(id);
+      return deal === undefined ? [] : [deal];
+    });
+    return ok({ ...(await this.readPage(portalId, config, found)), scanned: ids.length });
   }
 
   estimateDeals(tenant: Tenant): Promise<Result<number, CrmError>> {
