@@ -7,7 +7,7 @@ import { hubSpotTenant } from '../../src/adapters/hubspot/tenant.js';
 import { Writable } from 'node:stream';
 import type { ThrottleSettings } from '../../src/adapters/hubspot/throttle.js';
 import { TokenCipher } from '../../src/adapters/db/token-cipher.js';
-import { openInstallationStore } from '../../src/adapters/db/open.js';
+import { openBackendStores } from '../../src/adapters/db/open.js';
 import { MemoryPlanStore } from '../../src/adapters/memory/plan-store.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -15,7 +15,7 @@ import type { AccountInfo } from '../../src/ports/account-info.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { InstallationStore } from '../../src/ports/installation-store.js';
 import type { ProvisionTenant } from '../../src/ports/provisioning.js';
-import { createBackend, type Backend } from '../../src/main.js';
+import { createBackend, type Backend, type SchedulerOptions } from '../../src/main.js';
 import { listen, type RunningServer } from '../../src/lib/http-server.js';
 import {
   signedRequestHeaders,
@@ -51,6 +51,11 @@ export interface HarnessOptions {
   readonly installations?: InstallationStore;
   /** The CRM's account details (time zone); default HubSpot's over the transport. */
   readonly accounts?: AccountInfo;
+  /**
+   * The daily scheduler, with the run ledger of the harness's database (or `scheduler.ledger` beside a given
+   * `installations`); default not started.
+   */
+  readonly scheduler?: SchedulerOptions;
 }
 
 export interface Harness {
@@ -87,13 +92,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const logger = createLogger({ level: 'info', destination });
-  const installations =
-    options.installations ??
-    (await openInstallationStore({
-      sqlitePath: options.sqlitePath ?? ':memory:',
-      cipher: new TokenCipher(config.tokenEncryptionKeys),
-      clock,
-    }));
+  const stores = options.installations
+    ? undefined
+    : await openBackendStores({
+        sqlitePath: options.sqlitePath ?? ':memory:',
+        cipher: new TokenCipher(config.tokenEncryptionKeys),
+        clock,
+      });
+  const installations = options.installations ?? stores!.installations;
   const plans = options.plans === 'hubspot' ? undefined : (options.plans ?? new MemoryPlanStore());
   // The server listens first: the backend needs its URL (the OAuth redirect URI).
   const target: { app?: Backend['app'] } = {};
@@ -116,6 +122,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.newId ? { newId: options.newId } : {}),
     ...(options.throttle ? { throttle: options.throttle } : {}),
     ...(options.accounts ? { accounts: options.accounts } : {}),
+    scheduler: options.scheduler
+      ? { ...(stores ? { ledger: stores.runs } : {}), ...options.scheduler }
+      : false,
   });
   target.app = backend.app;
   return {
