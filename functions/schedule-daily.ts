@@ -11,7 +11,7 @@
  * singleton key lets one job through (the other send is refused, counted as `alreadyQueued`); a job that is
  * nevertheless delivered twice (a retry after a lost instance) meets the ledger's claim, which lets one
  * attempt run the day and refuses a done day. So a tenant's day runs at most once to completion, with one
- * listing and two ledger queries per tick and instance.
+ * listing and one ledger query per tick and instance (two when it queues).
  */
 import { addDays, calendarDay, minDate, type IsoDate } from '../src/domain/dates.js';
 import { localTime } from '../src/domain/local-time.js';
@@ -102,19 +102,21 @@ export async function scheduleTick(deps: TickDeps): Promise<TickReport> {
   const tenants = installations.map((i) => ({ tenant: i.tenant, timeZone: i.timeZone }));
   const dates = localDates(now, tenants);
   if (dates.length === 0) return { queued: [], alreadyQueued: 0, waiting };
-  const [runs, lastFullRuns] = await Promise.all([
-    deps.ledger.runsSince(dates.reduce(minDate)),
-    deps.ledger.lastFullRuns(),
-  ]);
-  const queued: QueuedDay[] = [];
-  let alreadyQueued = 0;
-  for (const decision of decideDailyRuns({
+  const runs = await deps.ledger.runsSince(dates.reduce(minDate));
+  const input = {
     now,
     runAtMinutes: deps.runAtMinutes,
     tenants,
     runs,
-    lastFullRuns,
-  })) {
+    lastFullRuns: new Map<string, IsoDate>(),
+  };
+  let decisions = decideDailyRuns(input);
+  // Most ticks queue nothing; the last full runs (a scan of the ledger) matter only to the kind of those queued.
+  if (decisions.some((d) => d.action === 'queue'))
+    decisions = decideDailyRuns({ ...input, lastFullRuns: await deps.ledger.lastFullRuns() });
+  const queued: QueuedDay[] = [];
+  let alreadyQueued = 0;
+  for (const decision of decisions) {
     if (decision.action === 'wait') {
       waiting[decision.why]++;
       continue;

@@ -398,7 +398,11 @@ async function startScheduler(input: {
     if (!options.queue) await queue.stop();
     throw error;
   }
+  let ticking = false;
   const tick = async (): Promise<void> => {
+    // A tick slower than the interval (a database under load) is not stacked with the next.
+    if (ticking) return;
+    ticking = true;
     try {
       await scheduler.tick();
     } catch (error) {
@@ -407,6 +411,8 @@ async function startScheduler(input: {
         { err: error instanceof Error ? error.message : String(error) },
         'daily scheduler tick failed',
       );
+    } finally {
+      ticking = false;
     }
   };
   const interval = options.tickIntervalMs ?? DAILY_TICK_INTERVAL_MS;
