@@ -55,6 +55,7 @@ const backend = await createBackend({
   logger: createLogger({ level: 'silent' }),
   publicBaseUrl: server.url,
   throttle: { perWindow: 1_000_000, windowMs: 10_000, searchPerSecond: 1_000_000 },
+  scheduler: false,
 });
 target.app = backend.app as never;
 

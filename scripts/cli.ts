@@ -9,7 +9,6 @@
 import '../src/lib/require-node.js';
 import { z } from 'zod';
 import { calendarDay } from '../src/domain/dates.js';
-import { tenantSchema } from '../src/domain/model.js';
 import { hubSpotTenant } from '../src/adapters/hubspot/tenant.js';
 import { formatConfigProblems, loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/lib/logger.js';
@@ -32,6 +31,10 @@ Commands:
   settings <portalId> [reminders on|off]
                                       show a portal's settings, or turn its reminder tasks (a HubSpot task
                                       for the owner of each plan step due within two working days) on or off
+  jobs [--limit <n>]                  the latest daily runs (portal, local date, kind, status, attempts, start,
+                                      duration, counts, error) and, with PostgreSQL, the job queue's counts
+  jobs run <portalId> [--full]        queue the portal's run for its local day now, whatever the run time
+                                      (with SQLite the backend's queue is in its memory: the run happens here)
   call <function> <portalId> [json]   POST /api/<function> to the running backend, signed as hubspot.fetch
                                       does (--url <backend>, default http://127.0.0.1:PORT)
   help                                this text
@@ -74,7 +77,13 @@ async function backendFor(config: Config) {
   const sandboxPort = process.env.SANDBOX_PORT?.trim() || '4010';
   const apiBase = config.crm.apiBase ?? `http://127.0.0.1:${sandboxPort}`;
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
-  return createBackend({ config, crm: { apiBase, oauthBase: config.crm.oauthBase ?? apiBase }, logger });
+  // The CLI runs one command: the daily scheduler stays with the running backend.
+  return createBackend({
+    config,
+    crm: { apiBase, oauthBase: config.crm.oauthBase ?? apiBase },
+    logger,
+    scheduler: false,
+  });
 }
 
 const print = (value: unknown): void => {
@@ -128,30 +137,14 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'installations': {
-        const { openDatabase } = await import('../src/adapters/db/open.js');
-        // The port has no listing (the app never needs one); the operator tool reads the table directly.
-        const db = await openDatabase({
-          databaseUrl: config.databaseUrl ?? undefined,
-          sqlitePath: config.sqlitePath,
-        });
-        try {
-          const rows = (
-            await db.query('SELECT crm, account_id FROM tenant_installations ORDER BY crm, account_id')
-          ).rows;
-          if (rows.length === 0) print('No installations.');
-          for (const row of rows) {
-            const installation = await backend.installations.getInstallation(
-              tenantSchema.parse({ crm: row.crm, accountId: row.account_id }),
-            );
-            if (!installation) continue;
-            const status =
-              installation.status.state === 'active' ? 'active' : `inactive (${installation.status.reason})`;
-            print(
-              `${installation.tenant.crm} ${installation.tenant.accountId}\t${status}\t${installation.storageMode}\tapp ${installation.appId}\tinstalled ${new Date(installation.installedAt).toISOString()}\t${installation.scopes.length} scopes\t${installation.timeZone ?? 'time zone not read yet (UTC)'}`,
-            );
-          }
-        } finally {
-          await db.close();
+        const installations = await backend.installations.listInstallations();
+        if (installations.length === 0) print('No installations.');
+        for (const installation of installations) {
+          const status =
+            installation.status.state === 'active' ? 'active' : `inactive (${installation.status.reason})`;
+          print(
+            `${installation.tenant.crm} ${installation.tenant.accountId}\t${status}\t${installation.storageMode}\tapp ${installation.appId}\tinstalled ${new Date(installation.installedAt).toISOString()}\t${installation.scopes.length} scopes\t${installation.timeZone ?? 'time zone not read yet (UTC)'}`,
+          );
         }
         return 0;
       }
@@ -265,12 +258,141 @@ async function main(argv: string[]): Promise<number> {
         print(result.value);
         return 0;
       }
+      case 'jobs':
+        return await jobs(backend, config, args);
       default:
         throw new UsageError(`unknown command ${command}`);
     }
   } finally {
     await backend.close();
   }
+}
+
+/** The numbers of a run's report, without its timings: "read 120, changed 3, written 3, failed 0". */
+function reportCounts(report: unknown): string {
+  if (typeof report !== 'object' || report === null) return '';
+  return Object.entries(report)
+    .filter(([key, value]) => typeof value === 'number' && !/Ms$|Estimate$/.test(key))
+    .map(([key, value]) => `${key} ${String(value)}`)
+    .join(', ');
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** `jobs` and `jobs run <portalId> [--full]`. */
+async function jobs(
+  backend: Awaited<ReturnType<typeof backendFor>>,
+  config: Config,
+  args: string[],
+): Promise<number> {
+  const ledger = backend.runLedger;
+  if (!ledger) throw new Error('the backend has no run ledger');
+  const { openJobQueue, dailyRunHandler } = await import('../src/main.js');
+  const { DAILY_QUEUE } = await import('../functions/daily-runs.js');
+  const { systemClock } = await import('../src/ports/clock.js');
+  const logger = createLogger({ level: 'warn' });
+
+  if (args[0] === 'run') {
+    const full = args.includes('--full');
+    const portalId = arg(PortalId, args.filter((a) => a !== '--full')[1], 'portalId');
+    const tenant = hubSpotTenant(portalId);
+    const deps = { installations: backend.installations, ledger, clock: systemClock };
+    if (config.databaseUrl !== null) {
+      const { requestDailyRun } = await import('../functions/schedule-daily.js');
+      const queue = await openJobQueue(config, logger, { worker: false });
+      try {
+        await queue.createQueue(DAILY_QUEUE);
+        const queued = await requestDailyRun({ ...deps, queue }, tenant, { full });
+        if (!queued.ok) {
+          process.stderr.write(`${queued.error.code}: ${queued.error.message}\n`);
+          return 2;
+        }
+        const { kind, localDate, jobId } = queued.value;
+        print(
+          `Queued the ${kind} run of portal ${portalId} for ${localDate} (job ${jobId}); a running backend's workers pick it up.`,
+        );
+        return 0;
+      } finally {
+        await queue.stop();
+      }
+    }
+    const { planDailyRun } = await import('../functions/schedule-daily.js');
+    const { runDailyJob, DailyRunFailed } = await import('../functions/run-daily.js');
+    const planned = await planDailyRun(deps, tenant, { full });
+    if (!planned.ok) {
+      process.stderr.write(`${planned.error.code}: ${planned.error.message}\n`);
+      return 2;
+    }
+    const { kind, localDate } = planned.value;
+    print(`Running the ${kind} run of portal ${portalId} for ${localDate} here (SQLite: no shared queue)...`);
+    try {
+      const outcome = await runDailyJob(
+        {
+          ...deps,
+          run: dailyRunHandler({
+            scan: backend.planScan,
+            schedule: backend.schedule,
+            clock: systemClock,
+            reminders: backend.reminders,
+          }),
+        },
+        { tenant, localDate, kind },
+      );
+      if (outcome.outcome === 'done') {
+        print(`Done: ${reportCounts(outcome.report)}`);
+        return 0;
+      }
+      print(`Not run: ${outcome.detail}`);
+      return 2;
+    } catch (error) {
+      if (!(error instanceof DailyRunFailed)) throw error;
+      print(
+        `Failed: ${error.error.code}: ${error.error.message} (recorded; the backend's next tick retries the day)`,
+      );
+      return 2;
+    }
+  }
+
+  const limitText = option(args, 'limit');
+  const limit = limitText === undefined ? 20 : arg(z.coerce.number().int().min(1).max(1_000), limitText, 'n');
+  const runs = await ledger.recent(limit);
+  if (runs.length === 0) print('No daily runs recorded yet.');
+  else print('portal\tlocal date\tkind\tstatus\tattempts\tstarted\tduration\tcounts\terror');
+  const now = Date.now();
+  for (const run of runs) {
+    const duration =
+      run.finishedAt === null
+        ? `running ${seconds(now - run.startedAt)} (heartbeat ${seconds(now - run.heartbeatAt)} ago)`
+        : seconds(run.finishedAt - run.startedAt);
+    const error = run.error === null ? '' : `${run.error.code}: ${run.error.message}`;
+    print(
+      [
+        `${run.tenant.crm} ${run.tenant.accountId}`,
+        run.localDate,
+        run.kind,
+        run.status,
+        String(run.attempts),
+        new Date(run.startedAt).toISOString(),
+        duration,
+        reportCounts(run.report),
+        error,
+      ].join('\t'),
+    );
+  }
+  if (config.databaseUrl === null) {
+    print('\nJob queue: in process (SQLite); the running backend keeps it in memory.');
+    return 0;
+  }
+  const queue = await openJobQueue(config, logger, { worker: false });
+  try {
+    const c = await queue.counts(DAILY_QUEUE.name);
+    print(
+      `\nJob queue (pg-boss, ${DAILY_QUEUE.name}): ${c.queued} queued, ${c.active} active, ${c.retry} waiting to retry, ${c.failed} failed, ${c.completed} completed (kept 7 days)`,
+    );
+  } finally {
+    await queue.stop();
+  }
+  return 0;
 }
 
 /**

@@ -238,6 +238,29 @@ describe('loadConfig', () => {
     });
   });
 
+  it('schedules the daily work at 00:30 local by default, at DAILY_RUN_AT when set, and not at all with SCHEDULER=off', () => {
+    expect(expectOk({})).toMatchObject({ scheduler: true, dailyRunAtMinutes: 30 });
+    expect(expectOk({ DAILY_RUN_AT: '02:45', SCHEDULER: 'on' })).toMatchObject({
+      scheduler: true,
+      dailyRunAtMinutes: 165,
+    });
+    expect(expectOk({ DAILY_RUN_AT: '23:59' }).dailyRunAtMinutes).toBe(1439);
+    expect(expectOk({ SCHEDULER: 'off' }).scheduler).toBe(false);
+  });
+
+  it.each(['0:30', '24:00', '12:60', '00:30:00', 'half past midnight', '-1:00'])(
+    'refuses DAILY_RUN_AT=%s with a sentence saying the format',
+    (value) => {
+      expect(problemsOf({ DAILY_RUN_AT: value })).toEqual([
+        "DAILY_RUN_AT must be a local time of day as HH:MM on a 24-hour clock, e.g. 00:30 (each tenant's own time zone)",
+      ]);
+    },
+  );
+
+  it('refuses a SCHEDULER value other than on or off', () => {
+    expect(problemsOf({ SCHEDULER: 'yes' })).toEqual(['SCHEDULER must be on or off']);
+  });
+
   it('never repeats a secret value in a problem message', () => {
     const shortSecret = 'tooShortSecret9';
     const result = loadConfig({

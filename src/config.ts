@@ -11,6 +11,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { parseTokenKeys, type TokenKey } from './adapters/db/token-cipher.js';
+import { formatTimeOfDay, parseTimeOfDay } from './domain/local-time.js';
 import { err, ok, type Result } from './domain/result.js';
 import { formatConfigProblems, type ConfigProblem as LibConfigProblem } from './lib/config-problems.js';
 import { LOG_LEVELS, type LogLevel } from './lib/logger.js';
@@ -61,6 +62,10 @@ export interface Config {
    * portals with HubSpot's API limit increase allow more). Against the local sandbox tests raise it.
    */
   readonly crmRequestsPer10s: number;
+  /** Whether this instance schedules and runs the tenants' daily work (default on; SCHEDULER=off turns it off). */
+  readonly scheduler: boolean;
+  /** The local time (minutes after each tenant's midnight) from which its daily run is queued; default 00:30. */
+  readonly dailyRunAtMinutes: number;
   /** Variables that took the sandbox's development values (empty in hubspot mode). */
   readonly devValuesUsed: readonly DevVariable[];
 }
@@ -81,12 +86,17 @@ export const CONFIG_VARIABLES = [
   'LOG_LEVEL',
   'REDIS_URL',
   'HUBSPOT_REQUESTS_PER_10S',
+  'SCHEDULER',
+  'DAILY_RUN_AT',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
 /** One problem with one variable; the message never repeats the variable's value (it may be a secret). */
 export type ConfigProblem = LibConfigProblem<ConfigVariable>;
 export { formatConfigProblems };
+
+/** 00:30: half an hour after each tenant's midnight, clear of a DST change at midnight. */
+export const DEFAULT_DAILY_RUN_AT_MINUTES = 30;
 
 const HUBSPOT_DEFAULTS = { apiBase: 'https://api.hubapi.com', oauthBase: 'https://app.hubspot.com' } as const;
 
@@ -240,6 +250,24 @@ export function loadConfig(
         .transform(Number)
         .pipe(z.number().int().min(1, 'must be at least 1').max(100_000, 'must be at most 100000')),
     ) ?? 100;
+  const scheduler =
+    read(
+      'SCHEDULER',
+      z.enum(['on', 'off'], { error: 'must be on or off' }).transform((v) => v === 'on'),
+    ) ?? true;
+  const dailyRunAtMinutes =
+    read(
+      'DAILY_RUN_AT',
+      z
+        .string()
+        .transform((v) => parseTimeOfDay(v))
+        .pipe(
+          z.number({
+            error:
+              "must be a local time of day as HH:MM on a 24-hour clock, e.g. 00:30 (each tenant's own time zone)",
+          }),
+        ),
+    ) ?? DEFAULT_DAILY_RUN_AT_MINUTES;
   if (raw('REDIS_URL') !== undefined) problems.push({ variable: 'REDIS_URL', message: REDIS_NOT_BUILT });
 
   if (
@@ -264,6 +292,8 @@ export function loadConfig(
     trustProxy,
     logLevel,
     crmRequestsPer10s,
+    scheduler,
+    dailyRunAtMinutes,
     devValuesUsed,
   });
 }
@@ -284,6 +314,7 @@ export function logConfigSummary(log: Logger, config: Config): void {
       trustProxy: config.trustProxy,
       port: config.port,
       publicBaseUrl: config.publicBaseUrl,
+      dailyRun: config.scheduler ? `${formatTimeOfDay(config.dailyRunAtMinutes)} local` : 'off',
     },
     'configuration loaded',
   );

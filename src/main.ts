@@ -1,8 +1,8 @@
 /**
  * The composition root of the backend: builds every dependency once from the configuration (installation
- * store, OAuth token client, access-token provider, CRM transport, plan store, provisioning) and the express
- * app over them. main.ts, the CLI, the tests and the benchmark all build the backend here, so they run the
- * same wiring.
+ * store, OAuth token client, access-token provider, CRM transport, plan store, provisioning, the daily
+ * scheduler's job queue and run ledger) and the express app over them. main.ts, the CLI, the tests and the
+ * benchmark all build the backend here, so they run the same wiring.
  */
 import { hubSpotTenant } from './adapters/hubspot/tenant.js';
 import { hubSpotRequestVerifier } from './adapters/hubspot/request-verifier.js';
@@ -50,6 +50,19 @@ import type { ReminderStore } from './ports/reminder-store.js';
 import type { Tenant } from './domain/model.js';
 import type { ReminderAccess } from '../functions/sync-reminders.js';
 import { reminderSync, type ReminderEvent, type ReminderSync } from '../functions/reminder-sync.js';
+import type { JobQueue } from './ports/jobs.js';
+import type { RunLedger } from './ports/run-ledger.js';
+import { PgBossJobQueue } from './adapters/jobs/pg-boss.js';
+import { InProcessJobQueue } from './adapters/jobs/in-process.js';
+import type { DailyRunHandler } from '../functions/daily-runs.js';
+import { DailyRunFailed } from '../functions/run-daily.js';
+import { dailyReproject } from '../functions/daily-reproject.js';
+import {
+  startDailyScheduler,
+  type DailyScheduler,
+  type DailySchedulerEvent,
+  type ScheduleDailyDeps,
+} from '../functions/schedule-daily.js';
 
 export interface BackendOptions {
   readonly config: Config;
@@ -92,6 +105,25 @@ export interface BackendOptions {
    * store is the SQL one), else in memory (one process; reminders made before a restart may be made again).
    */
   readonly reminderStore?: ReminderStore;
+  /**
+   * The tenants' daily runs (functions/schedule-daily.ts). false: not started (tests, benchmarks, the CLI).
+   * Default: started unless SCHEDULER=off, on pg-boss with DATABASE_URL or in process with SQLite.
+   */
+  readonly scheduler?: false | SchedulerOptions;
+}
+
+export interface SchedulerOptions {
+  /** Default: pg-boss on DATABASE_URL, else in this process. A queue given here is not stopped by close(). */
+  readonly queue?: JobQueue;
+  /** Default: the installation database's. Required when `installations` is given. */
+  readonly ledger?: RunLedger;
+  /** Default: the tenant's daily run (dailyRunHandler: the due pass, the weekly full pass, reminders). */
+  readonly run?: DailyRunHandler;
+  /** How often to tick (default every 5 minutes, and once at start); 0: never on its own, the caller ticks. */
+  readonly tickIntervalMs?: number;
+  /** The queue's definition (tests shorten its retry delays). */
+  readonly queueDefinition?: ScheduleDailyDeps['queueDefinition'];
+  readonly heartbeatEveryMs?: number;
 }
 
 export interface Backend {
@@ -105,6 +137,10 @@ export interface Backend {
   readonly planScan: PlanScan;
   /** The next-change index the saves record into and the daily reprojection reads. */
   readonly schedule: PlanSchedule;
+  /** The daily runs' ledger (undefined when `installations` was given without a scheduler ledger). */
+  readonly runLedger: RunLedger | undefined;
+  /** The daily scheduler, when started. */
+  readonly scheduler: DailyScheduler | undefined;
   readonly functions: FunctionDeps;
   readonly provision: ProvisionTenant;
   readonly accounts: AccountInfo;
@@ -116,6 +152,11 @@ export interface Backend {
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
+  const schedulerOptions = options.scheduler ?? (config.scheduler ? {} : false);
+  if (schedulerOptions !== false && options.installations && !schedulerOptions.ledger)
+    throw new Error(
+      'createBackend: the daily scheduler keeps its ledger in the installation database; with `installations` given, pass `scheduler.ledger` too, or `scheduler: false`',
+    );
   // The backend's own database, unless its store is given: every store in it shares one connection pool.
   let database: BackendDatabase | undefined;
   let ownInstallations: InstallationStore;
@@ -130,6 +171,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     ownInstallations = database.installations;
   }
   const schedule = options.schedule ?? database?.schedule ?? new MemoryPlanSchedule(clock);
+  const runLedger = (schedulerOptions === false ? undefined : schedulerOptions.ledger) ?? database?.runs;
   // Read once per request: the router's check, the store's storage mode and every CRM call's token.
   const installations = requestCachedInstallations(ownInstallations);
   const tokenClient = new OAuthTokenClient({
@@ -258,6 +300,26 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     options.housekeepingIntervalMs === 0
       ? undefined
       : startHousekeeping(installations, logger, options.housekeepingIntervalMs);
+  let daily: StartedScheduler | undefined;
+  if (schedulerOptions !== false) {
+    try {
+      daily = await startScheduler({
+        config,
+        logger,
+        clock,
+        installations,
+        ledger: runLedger!,
+        options: schedulerOptions,
+        run: schedulerOptions.run ?? dailyRunHandler({ scan: planScan, schedule, clock, reminders }),
+      });
+    } catch (error) {
+      // The job queue did not start (its database is unreachable): release what was opened, then report it.
+      housekeeping?.stop();
+      if (!options.locks) await locks.close();
+      if (!options.installations) await ownInstallations.close();
+      throw error;
+    }
+  }
   return {
     app,
     installations,
@@ -267,12 +329,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     plans,
     planScan,
     schedule,
+    runLedger,
+    scheduler: daily?.scheduler,
     functions,
     provision,
     accounts,
     reminders,
     close: async () => {
       housekeeping?.stop();
+      await daily?.stop();
       if (!options.locks) await locks.close();
       // Once, for every store in it (the installation store's own close would close the same pool).
       await database?.close();
@@ -389,4 +454,202 @@ function logReminderEvent(log: Logger): (event: ReminderEvent) => void {
         return;
     }
   };
+}
+
+/** How often each instance ticks the daily scheduler (it also ticks once at start). */
+export const DAILY_TICK_INTERVAL_MS = 5 * 60 * 1000;
+
+/**
+ * The job queue the configuration asks for: pg-boss in the PostgreSQL database (DATABASE_URL, schema
+ * `pgboss`), or the in-process queue (SQLite: one instance). `worker: false` for a short-lived client (the
+ * CLI) that only sends or counts, and takes no part in pg-boss's maintenance.
+ */
+export async function openJobQueue(
+  config: Pick<Config, 'databaseUrl'>,
+  logger: Logger,
+  options: { readonly worker?: boolean } = {},
+): Promise<JobQueue> {
+  if (config.databaseUrl === null) return new InProcessJobQueue();
+  const log = logger.child({ component: 'pg-boss' });
+  return PgBossJobQueue.open({
+    connectionString: config.databaseUrl,
+    supervise: options.worker ?? true,
+    onError: (error) => log.warn({ err: error.message }, 'job queue error (it keeps running)'),
+  });
+}
+
+/**
+ * The daily run of one tenant's local day (functions/daily-reproject.ts): the due pass reads only the plans
+ * the next-change index has due, the weekly full pass reads every plan and repairs the index; both keep the
+ * plans' reminder to-dos in step (`reminders`) for the plans they read. A stop (a page that cannot be listed)
+ * or a throw (the index's database, a reminder bug) is a failed run, which the queue retries.
+ */
+export function dailyRunHandler(deps: {
+  readonly scan: PlanScan;
+  readonly schedule: PlanSchedule;
+  readonly clock: Clock;
+  readonly reminders?: Pick<ReminderSync, 'afterPlans'>;
+}): DailyRunHandler {
+  const { reminders } = deps;
+  return async (tenant, localDate, kind) => {
+    try {
+      const result = await dailyReproject(
+        {
+          scan: deps.scan,
+          schedule: deps.schedule,
+          clock: deps.clock,
+          ...(reminders ? { afterPlans: (t, plans, today) => reminders.afterPlans(t, plans, today) } : {}),
+        },
+        { tenant, today: localDate, kind },
+      );
+      if (result.ok) return result;
+      return { ok: false, error: { code: result.error.code, message: result.error.message } };
+    } catch (error) {
+      return {
+        ok: false,
+        error: { code: 'DAILY_RUN_FAILED', message: error instanceof Error ? error.message : String(error) },
+      };
+    }
+  };
+}
+
+interface StartedScheduler {
+  readonly scheduler: DailyScheduler;
+  stop(): Promise<void>;
+}
+
+async function startScheduler(input: {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly installations: InstallationStore;
+  readonly ledger: RunLedger;
+  readonly options: SchedulerOptions;
+  readonly run: DailyRunHandler;
+}): Promise<StartedScheduler> {
+  const { config, clock, options } = input;
+  const log = input.logger.child({ component: 'daily-runs' });
+  const queue = options.queue ?? (await openJobQueue(config, input.logger));
+  let scheduler: DailyScheduler;
+  try {
+    scheduler = await startDailyScheduler({
+      installations: input.installations,
+      ledger: input.ledger,
+      queue,
+      clock,
+      run: input.run,
+      runAtMinutes: config.dailyRunAtMinutes,
+      ...(options.queueDefinition ? { queueDefinition: options.queueDefinition } : {}),
+      ...(options.heartbeatEveryMs === undefined ? {} : { heartbeatEveryMs: options.heartbeatEveryMs }),
+      report: (event) => logDailyEvent(log, event),
+    });
+  } catch (error) {
+    if (!options.queue) await queue.stop();
+    throw error;
+  }
+  let ticking = false;
+  const tick = async (): Promise<void> => {
+    // A tick slower than the interval (a database under load) is not stacked with the next.
+    if (ticking) return;
+    ticking = true;
+    try {
+      await scheduler.tick();
+    } catch (error) {
+      // The database or the queue is unavailable: the next tick tries again.
+      log.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'daily scheduler tick failed',
+      );
+    } finally {
+      ticking = false;
+    }
+  };
+  const interval = options.tickIntervalMs ?? DAILY_TICK_INTERVAL_MS;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  if (interval > 0) {
+    void tick();
+    timer = setInterval(() => void tick(), interval);
+    timer.unref();
+  }
+  log.info(
+    { engine: queue.engine, runAt: config.dailyRunAtMinutes, tickEveryMs: interval },
+    'daily scheduler started',
+  );
+  return {
+    scheduler,
+    stop: async () => {
+      if (timer) clearInterval(timer);
+      if (!options.queue) await queue.stop();
+    },
+  };
+}
+
+/** The numbers of a run's report (its lists, such as failed deals, stay in the ledger). */
+const reportCounts = (report: unknown): Record<string, number> =>
+  typeof report === 'object' && report !== null
+    ? Object.fromEntries(
+        Object.entries(report).filter((e): e is [string, number] => typeof e[1] === 'number'),
+      )
+    : {};
+
+function logDailyEvent(log: Logger, event: DailySchedulerEvent): void {
+  switch (event.type) {
+    case 'tick': {
+      const { queued, alreadyQueued, waiting } = event.report;
+      if (queued.length > 0)
+        log.info(
+          {
+            queued: queued.map((d) => `${d.tenant.crm}:${d.tenant.accountId} ${d.localDate} ${d.kind}`),
+            alreadyQueued,
+            waiting,
+          },
+          'daily runs queued',
+        );
+      else log.debug({ alreadyQueued, waiting }, 'daily scheduler tick: nothing to queue');
+      return;
+    }
+    case 'run': {
+      const { outcome } = event;
+      if (outcome.outcome === 'done')
+        log.info(
+          {
+            crm: outcome.tenant.crm,
+            accountId: outcome.tenant.accountId,
+            localDate: outcome.localDate,
+            kind: outcome.kind,
+            attempt: outcome.attempt,
+            ...reportCounts(outcome.report),
+          },
+          'daily run done',
+        );
+      else
+        log.info({ why: outcome.why, detail: outcome.detail, attempt: event.attempt }, 'daily run skipped');
+      return;
+    }
+    case 'run-failed': {
+      const { error } = event;
+      if (error instanceof DailyRunFailed)
+        log.warn(
+          {
+            crm: error.tenant.crm,
+            accountId: error.tenant.accountId,
+            localDate: error.localDate,
+            kind: error.kind,
+            attempt: error.attempt,
+            code: error.error.code,
+            err: error.error.message,
+          },
+          'daily run failed; the queue retries it with backoff',
+        );
+      else
+        log.error(
+          { attempt: event.attempt, err: error instanceof Error ? error.message : String(error) },
+          'daily run failed unexpectedly; the queue retries it with backoff',
+        );
+      return;
+    }
+    case 'pruned':
+      log.info({ before: event.before, rows: event.rows }, 'old daily run records pruned');
+      return;
+  }
 }

@@ -12,8 +12,8 @@ import type { InstallationStore } from '../ports/installation-store.js';
 import { forgetRequestMemo, memoInRequest } from './request-context.js';
 
 const READS = new Set<PropertyKey>(['getInstallation', 'getTokens']);
-/** Methods that neither read what is remembered nor change it. */
-const NEUTRAL = new Set<PropertyKey>(['close']);
+/** Methods that neither read what is remembered nor change it (a listing always reads the database). */
+const NEUTRAL = new Set<PropertyKey>(['close', 'listInstallations']);
 /** Writes that change what the reads return, whichever request makes them. */
 const TENANT_WRITES = new Set<PropertyKey>([
   'install',

@@ -107,6 +107,11 @@ export interface InstallationStore extends SeenSignatures {
    */
   install(input: InstallInput): Promise<Installation>;
   getInstallation(tenant: Tenant): Promise<Installation | undefined>;
+  /**
+   * Every installation, or with `activeOnly` only the active ones (those the daily work runs for, each with its
+   * time zone), ordered by CRM and account id.
+   */
+  listInstallations(filter?: { readonly activeOnly?: boolean }): Promise<Installation[]>;
   /** Marks the installation inactive and deletes its tokens. False when the tenant has no installation. */
   deactivate(tenant: Tenant, reason: InactiveReason): Promise<boolean>;
   /** Applies a settings patch atomically per setting; undefined when the tenant has no installation. */

@@ -164,6 +164,26 @@ export function installationStoreContract(harness: DatabaseHarness): void {
     });
   });
 
+  describe('listing', () => {
+    it('lists every installation ordered by CRM and account id, or only the active ones with their time zone', async () => {
+      expect(await store.listInstallations()).toEqual([]);
+      await store.install(installInput(303));
+      await store.install(installInput(301));
+      await store.install(installInput(302));
+      await store.setTimeZone(hubSpotTenant(301), 'Pacific/Auckland');
+      await store.deactivate(hubSpotTenant(302), 'uninstalled');
+      const all = await store.listInstallations();
+      expect(all.map((i) => [i.tenant.accountId, i.status.state, i.timeZone])).toEqual([
+        ['301', 'active', 'Pacific/Auckland'],
+        ['302', 'inactive', null],
+        ['303', 'active', null],
+      ]);
+      expect(all[0]).toEqual(await store.getInstallation(hubSpotTenant(301)));
+      const active = await store.listInstallations({ activeOnly: true });
+      expect(active.map((i) => i.tenant.accountId)).toEqual(['301', '303']);
+    });
+  });
+
   describe('time zone', () => {
     it("records the account's time zone with when it was read, and leaves updatedAt (which orders uninstalls) alone", async () => {
       const installed = await store.install(installInput(151));

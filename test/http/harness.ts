@@ -15,7 +15,7 @@ import type { AccountInfo } from '../../src/ports/account-info.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { InstallationStore } from '../../src/ports/installation-store.js';
 import type { ProvisionTenant } from '../../src/ports/provisioning.js';
-import { createBackend, type Backend } from '../../src/main.js';
+import { createBackend, type Backend, type SchedulerOptions } from '../../src/main.js';
 import { listen, type RunningServer } from '../../src/lib/http-server.js';
 import {
   signedRequestHeaders,
@@ -51,6 +51,11 @@ export interface HarnessOptions {
   readonly installations?: InstallationStore;
   /** The CRM's account details (time zone); default HubSpot's over the transport. */
   readonly accounts?: AccountInfo;
+  /**
+   * The daily scheduler, with the run ledger of the harness's database (or `scheduler.ledger` beside a given
+   * `installations`); default not started.
+   */
+  readonly scheduler?: SchedulerOptions;
 }
 
 export interface Harness {
@@ -120,6 +125,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.newId ? { newId: options.newId } : {}),
     ...(options.throttle ? { throttle: options.throttle } : {}),
     ...(options.accounts ? { accounts: options.accounts } : {}),
+    scheduler: options.scheduler
+      ? { ...(database ? { ledger: database.runs } : {}), ...options.scheduler }
+      : false,
   });
   target.app = backend.app;
   return {

@@ -182,6 +182,14 @@ export class SqlInstallationStore implements InstallationStore {
     return toInstallation(rows[0]);
   }
 
+  async listInstallations(filter: { readonly activeOnly?: boolean } = {}): Promise<Installation[]> {
+    const { rows } = await this.db.query(
+      `SELECT * FROM tenant_installations ${filter.activeOnly === true ? "WHERE status = 'active'" : ''}
+       ORDER BY crm, account_id`,
+    );
+    return rows.map((row) => toInstallation(row)).filter((i): i is Installation => i !== undefined);
+  }
+
   async deactivate(tenant: Tenant, reason: InactiveReason): Promise<boolean> {
     const t = parseArg(TenantArg, tenant, 'tenant');
     const why = parseArg(z.enum(INACTIVE_REASONS), reason, 'reason');

@@ -137,8 +137,32 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX plan_schedule_next_change ON plan_schedule (crm, account_id, next_change)`,
     ],
   },
-  // Reserved for the run ledger merged beside this one; the merge replaces it.
-  { id: 6, name: 'reserved (run ledger)', statements: ['SELECT 1'] },
+  {
+    id: 6,
+    name: "the run ledger: each tenant's daily run, once per local day",
+    statements: [
+      // One row per tenant and local day (src/ports/run-ledger.ts has the claim rules). `attempts` is the
+      // current claim's fencing token; `heartbeat_at` its lease; a finished row has `finished_at`.
+      `CREATE TABLE tenant_runs (
+        crm TEXT NOT NULL CHECK (crm IN ('hubspot', 'salesforce')),
+        account_id TEXT NOT NULL,
+        local_date TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('due', 'full')),
+        status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+        attempts INTEGER NOT NULL CHECK (attempts >= 1),
+        started_at BIGINT NOT NULL,
+        heartbeat_at BIGINT NOT NULL,
+        finished_at BIGINT,
+        report TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        PRIMARY KEY (crm, account_id, local_date),
+        CHECK ((status = 'running' AND finished_at IS NULL) OR (status <> 'running' AND finished_at IS NOT NULL))
+      )`,
+      `CREATE INDEX tenant_runs_local_date ON tenant_runs (local_date)`,
+      `CREATE INDEX tenant_runs_started_at ON tenant_runs (started_at)`,
+    ],
+  },
   {
     id: 7,
     name: 'reminder tasks made per plan step, and the setting that turns them off',

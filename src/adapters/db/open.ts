@@ -7,6 +7,7 @@ import type { Clock } from '../../ports/clock.js';
 import { SqlInstallationStore } from './installation-store.js';
 import { SqlPlanSchedule } from './plan-schedule.js';
 import { openPostgres } from './postgres.js';
+import { SqlRunLedger } from './run-ledger.js';
 import type { SqlDatabase } from './sql.js';
 import { openSqlite } from './sqlite.js';
 import type { TokenCipher } from './token-cipher.js';
@@ -47,6 +48,8 @@ export interface BackendDatabase {
   readonly installations: SqlInstallationStore;
   /** The next-change index (migration 5). */
   readonly schedule: SqlPlanSchedule;
+  /** The run ledger of the daily runs (migration 6). */
+  readonly runs: SqlRunLedger;
   /** Closes the database, once for every store (the installation store's close does the same). */
   close(): Promise<void>;
 }
@@ -64,6 +67,7 @@ export async function openBackendDatabase(options: InstallationStoreOptions): Pr
       db,
       installations,
       schedule: new SqlPlanSchedule({ db, clock: options.clock }),
+      runs: new SqlRunLedger({ db, clock: options.clock }),
       close: () => db.close(),
     };
   } catch (error) {
