@@ -38,7 +38,7 @@ test('jobs says when no run was recorded; jobs run runs the day once and jobs li
   expect(ran.code).toBe(0);
   expect(ran.stdout).toMatch(
     new RegExp(
-      `^Running the full run of portal ${portalId} for \\d{4}-\\d{2}-\\d{2} here \\(SQLite: no shared queue\\)\\.\\.\\.\\nDone: scanned 1, withPlans 1, changed 0, written 0, failed 0\\n$`,
+      `^Running the full run of portal ${portalId} for \\d{4}-\\d{2}-\\d{2} here \\(SQLite: no shared queue\\)\\.\\.\\.\\nDone: scanned 1, read 1, changed 0, written 0, failed 0, scheduled 1, forgotten 0, unscheduled 0, total 1\\n$`,
     ),
   );
 
@@ -48,7 +48,7 @@ test('jobs says when no run was recorded; jobs run runs the day once and jobs li
   expect(lines[0]).toBe('portal\tlocal date\tkind\tstatus\tattempts\tstarted\tduration\tcounts\terror');
   expect(lines[1]).toMatch(
     new RegExp(
-      `^hubspot ${portalId}\\t\\d{4}-\\d{2}-\\d{2}\\tfull\\tdone\\t1\\t\\S+Z\\t\\d+\\.\\d s\\tscanned 1, withPlans 1, changed 0, written 0, failed 0\\t$`,
+      `^hubspot ${portalId}\\t\\d{4}-\\d{2}-\\d{2}\\tfull\\tdone\\t1\\t\\S+Z\\t\\d+\\.\\d s\\tscanned 1, read 1, changed 0, written 0, failed 0, scheduled 1, forgotten 0, unscheduled 0, total 1\\t$`,
     ),
   );
 

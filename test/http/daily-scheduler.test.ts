@@ -31,7 +31,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("a backend's start-up tick runs an installed portal's day: the full reprojection, its report in the ledger", async () => {
+test("a backend's start-up tick runs an installed portal's day: its first run is the full pass, its report in the ledger", async () => {
   const sqlitePath = join(dir, 'app.sqlite');
   const clock = new TestClock(Date.now());
   // A backend with no scheduler installs the portal and gives its deal a plan.
@@ -73,7 +73,7 @@ test("a backend's start-up tick runs an installed portal's day: the full reproje
       kind: 'full',
       status: 'done',
       attempts: 1,
-      report: { scanned: 2, withPlans: 1, failed: 0 },
+      report: { scanned: 2, read: 1, failed: 0, scheduled: 1 },
     });
     expect(h.logs.some((l) => l.msg === 'daily scheduler started' && l.engine === 'in-process')).toBe(true);
     expect(h.logs.some((l) => l.msg === 'daily run done' && l.accountId === String(portalId))).toBe(true);
